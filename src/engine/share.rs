@@ -1,0 +1,262 @@
+//! Settings in a link: `?mode=parallel&workload=cpu&tasks=8&work_ms=50…`.
+//!
+//! Links are opened by strangers, so parsing never fails: anything unknown,
+//! repeated, malformed or out of bounds is reported as a [`Notice`] and the
+//! setting keeps its default (or the nearest allowed value). Values are echoed
+//! in notices only shortened and stripped of control characters; the page
+//! renders notices as text, never as HTML.
+
+use super::kernels::Kernel;
+use super::plan::{Field, Mode, Notice, Settings, Workload};
+use std::collections::BTreeSet;
+
+/// At most this many notices are listed; the rest are counted in one more.
+pub const MAX_NOTICES: usize = 8;
+
+/// The longest piece of a bad value quoted back in a notice.
+const MAX_QUOTE: usize = 24;
+
+/// Reads settings from a query string (with or without its leading `?`).
+pub fn parse_query(query: &str) -> (Settings, Vec<Notice>) {
+    let mut settings = Settings::default();
+    let mut notices = Vec::new();
+    let mut seen = BTreeSet::new();
+    let query = query.strip_prefix('?').unwrap_or(query);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = decode(raw_key);
+        let value = decode(raw_value);
+        if !seen.insert(key.clone()) {
+            notices.push(Notice::new(
+                quote(&key),
+                "given more than once; the first value is used",
+            ));
+            continue;
+        }
+        let value = value.trim();
+        if let Err(message) = apply(&mut settings, &key, value) {
+            notices.push(Notice::new(quote(&key), message));
+        }
+    }
+    let (settings, clamps) = settings.clamped();
+    notices.extend(clamps);
+    (settings, cap_notices(notices))
+}
+
+/// Sets one key; `Err` says why the value was not taken as given.
+fn apply(s: &mut Settings, key: &str, value: &str) -> Result<(), String> {
+    // Names are matched case-insensitively: `mode=Parallel` is clear enough.
+    let name = value.to_ascii_lowercase();
+    match key {
+        "mode" => {
+            s.mode = Mode::from_name(&name).ok_or_else(|| unknown("mode", value, Mode::ALL.map(Mode::name), s.mode.name()))?;
+        }
+        "workload" => {
+            s.workload = Workload::from_name(&name)
+                .ok_or_else(|| unknown("workload", value, Workload::ALL.map(Workload::name), s.workload.name()))?;
+        }
+        "kernel" => {
+            s.kernel = Kernel::from_name(&name)
+                .ok_or_else(|| unknown("kernel", value, Kernel::ALL.map(Kernel::name), s.kernel.name()))?;
+        }
+        _ => {
+            let Some(field) = Field::ALL.into_iter().find(|f| f.key() == key) else {
+                return Err("not a setting conpar knows; ignored".into());
+            };
+            let number = parse_number(value).ok_or_else(|| {
+                format!(
+                    "“{}” is not a number; kept {}",
+                    quote(value),
+                    field.get(s)
+                )
+            })?;
+            // Cross-field bounds (jitter within latency...) are left to
+            // `Settings::clamped`; the static bounds are checked here, where
+            // the number may still be negative or beyond u32.
+            let within = field.clamp(number);
+            field.set(s, within);
+            if i64::from(within) != number {
+                let b = field.bounds();
+                return Err(format!(
+                    "{} was {}, set to {within} (allowed {}–{})",
+                    field.label(),
+                    quote(value),
+                    b.min,
+                    b.max
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn unknown<const N: usize>(what: &str, value: &str, allowed: [&str; N], kept: &str) -> String {
+    format!(
+        "unknown {what} “{}” (one of {}); kept {kept}",
+        quote(value),
+        allowed.join(", ")
+    )
+}
+
+/// An integer, or a finite decimal rounded to the nearest integer; `None` for
+/// anything else (empty, NaN, infinity, words).
+fn parse_number(value: &str) -> Option<i64> {
+    if let Ok(n) = value.parse::<i64>() {
+        return Some(n);
+    }
+    let x: f64 = value.parse().ok()?;
+    // `as` saturates at the i64 bounds, which the clamp then handles.
+    x.is_finite().then(|| x.round() as i64)
+}
+
+/// Percent-decoding, with `+` as a space (the form encoding browsers use).
+/// Malformed escapes are kept as they are; invalid UTF-8 becomes U+FFFD.
+pub fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() && hex(bytes[i + 1]).is_some() && hex(bytes[i + 2]).is_some() => {
+                out.push(hex(bytes[i + 1]).unwrap_or(0) * 16 + hex(bytes[i + 2]).unwrap_or(0));
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// A value shortened and stripped of control and text-direction characters
+/// (which could make a notice read backwards), fit to quote back.
+fn quote(value: &str) -> String {
+    let printable = |c: &char| {
+        !c.is_control() && !('\u{202a}'..='\u{202e}').contains(c) && !('\u{2066}'..='\u{2069}').contains(c)
+    };
+    let mut out: String = value.chars().filter(printable).take(MAX_QUOTE).collect();
+    if value.chars().filter(printable).count() > MAX_QUOTE {
+        out.push('…');
+    }
+    out
+}
+
+fn cap_notices(mut notices: Vec<Notice>) -> Vec<Notice> {
+    if notices.len() > MAX_NOTICES {
+        let more = notices.len() - (MAX_NOTICES - 1);
+        notices.truncate(MAX_NOTICES - 1);
+        notices.push(Notice::new("link", format!("{more} more problems in the link were ignored")));
+    }
+    notices
+}
+
+/// The query string (without `?`) that restores `s`.
+pub fn to_query(s: &Settings) -> String {
+    let mut parts = vec![
+        format!("mode={}", s.mode.name()),
+        format!("workload={}", s.workload.name()),
+        format!("kernel={}", s.kernel.name()),
+    ];
+    for field in Field::ALL {
+        if field == Field::FailTask && s.fail_task.is_none() {
+            continue; // fault injection stays out of ordinary links
+        }
+        parts.push(format!("{}={}", field.key(), field.get(s)));
+    }
+    parts.join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parses `query` and checks the notices' fields (in order) and `check` on the settings.
+    fn check(query: &str, expected_notices: &[&str], check: impl Fn(&Settings) -> bool) {
+        let (s, notices) = parse_query(query);
+        let fields: Vec<&str> = notices.iter().map(|n| n.field.as_str()).collect();
+        assert_eq!(fields, expected_notices, "{query}: {notices:?}");
+        assert!(check(&s), "{query}: {s:?}");
+    }
+
+    #[test]
+    fn round_trips_every_setting() {
+        let s = Settings {
+            mode: Mode::Both,
+            workload: Workload::Mixed,
+            kernel: Kernel::Mandelbrot,
+            tasks: 123,
+            work_ms: 45,
+            latency_ms: 300,
+            jitter_ms: 30,
+            lanes: 3,
+            slice_ms: 7,
+            seed: 99,
+            fail_task: Some(5),
+        };
+        let q = to_query(&s);
+        assert_eq!(
+            q,
+            "mode=both&workload=mixed&kernel=mandelbrot&tasks=123&work_ms=45&latency_ms=300&jitter_ms=30&threads=3&slice_ms=7&seed=99&fail_task=5"
+        );
+        assert_eq!(parse_query(&format!("?{q}")), (s, vec![]));
+        assert_eq!(parse_query(""), (Settings::default(), vec![]));
+        assert!(!to_query(&Settings::default()).contains("fail_task"));
+    }
+
+    #[test]
+    fn bad_links_give_notices_and_safe_settings() {
+        let d = Settings::default();
+        check("tasks=0", &["tasks"], |s| s.tasks == 1);
+        check("tasks=-5", &["tasks"], |s| s.tasks == 1);
+        check("tasks=99999999999999999999999", &["tasks"], |s| s.tasks == 10_000);
+        check("tasks=NaN", &["tasks"], |s| s.tasks == d.tasks);
+        check("tasks=inf", &["tasks"], |s| s.tasks == d.tasks);
+        check("tasks=", &["tasks"], |s| s.tasks == d.tasks);
+        check("tasks", &["tasks"], |s| s.tasks == d.tasks);
+        check("tasks=12.6", &[], |s| s.tasks == 13);
+        check("tasks=1e3", &[], |s| s.tasks == 1000);
+        check("tasks=4&tasks=9", &["tasks"], |s| s.tasks == 4);
+        check("mode=turbo", &["mode"], |s| s.mode == d.mode);
+        check("mode=Concurrent", &[], |s| s.mode == Mode::Concurrent);
+        check("workload=%3Cscript%3E", &["workload"], |s| s.workload == d.workload);
+        check("colour=red", &["colour"], |s| *s == d);
+        check("threads=1000", &["threads"], |s| s.lanes == 64);
+        check("latency_ms=100&jitter_ms=500", &["jitter_ms"], |s| s.jitter_ms == 100);
+        check("&&&=&==&", &["", ""], |s| *s == d);
+        check("%zz=1", &["%zz"], |s| *s == d);
+        check("tasks=%E2%80%AE8", &["tasks"], |s| s.tasks == d.tasks);
+    }
+
+    #[test]
+    fn notices_never_quote_much_or_control_characters() {
+        let long = "x".repeat(100_000);
+        let (_, notices) = parse_query(&format!("mode={long}&tasks=%0A%1B[31m"));
+        for n in &notices {
+            assert!(n.message.len() < 200, "{n:?}");
+            assert!(!n.message.chars().any(char::is_control), "{n:?}");
+        }
+    }
+
+    #[test]
+    fn many_problems_are_summed_up() {
+        let q: Vec<String> = (0..50).map(|i| format!("junk{i}=1")).collect();
+        let (_, notices) = parse_query(&q.join("&"));
+        assert_eq!(notices.len(), MAX_NOTICES);
+        assert!(notices[MAX_NOTICES - 1].message.starts_with("43 more"), "{notices:?}");
+    }
+
+    #[test]
+    fn decoding() {
+        assert_eq!(decode("a+b%20c"), "a b c");
+        assert_eq!(decode("%41%4a%4A"), "AJJ");
+        assert_eq!(decode("%"), "%");
+        assert_eq!(decode("%4"), "%4");
+        assert_eq!(decode("%e2%9c%93"), "✓");
+        assert_eq!(decode("%ff"), "\u{fffd}");
+    }
+}

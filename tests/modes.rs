@@ -1,0 +1,184 @@
+//! The four modes run natively through the same engine code the browser runs
+//! (rayon's native pool standing in for Web Workers), checked for their
+//! *shape*: where spans ran, what overlapped, what finished. Timing ratios
+//! are asserted only where waits (sleeps) dominate, so a busy machine cannot
+//! fail them; speedups are the benchmark's business.
+
+use conpar::engine::calibrate::{MIN_BATCH_MS, Rate, measure_rate};
+use conpar::engine::exec::{Clock, Run};
+use conpar::engine::kernels::Kernel;
+use conpar::engine::native::{NativeClock, run_native};
+use conpar::engine::plan::{Mode, Settings, Workload};
+use conpar::engine::trace::{Lane, Outcome, SpanKind, Trace};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+/// Timing-sensitive tests take turns: `cargo test` runs tests in parallel.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn rate() -> Rate {
+    static RATE: OnceLock<Rate> = OnceLock::new();
+    *RATE.get_or_init(|| {
+        measure_rate(|n| drop(std::hint::black_box(Kernel::Primes.run(0, n))), || NativeClock.now(), MIN_BATCH_MS)
+    })
+}
+
+fn settings(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Settings {
+    Settings {
+        workload,
+        kernel: Kernel::Primes,
+        tasks,
+        work_ms,
+        latency_ms,
+        jitter_ms: 0,
+        lanes: 2,
+        slice_ms: 2,
+        ..Settings::default()
+    }
+}
+
+fn new_run(s: &Settings) -> Arc<Run> {
+    let r = rate();
+    Arc::new(Run::new(s.kernel, s.task_specs(r), r.units_for(f64::from(s.slice_ms))))
+}
+
+fn run(mode: Mode, s: &Settings) -> Trace {
+    run_native(mode, new_run(s), s.lanes)
+}
+
+#[test]
+fn every_mode_does_the_same_work() {
+    let _turn = one_at_a_time();
+    let s = settings(Workload::Mixed, 6, 4, 5);
+    let traces: Vec<Trace> = Mode::ALL.iter().map(|&m| run(m, &s)).collect();
+    for t in &traces {
+        assert_eq!(t.outcome, Outcome::Completed, "{:?}", t.mode);
+        assert_eq!(t.finished, 6, "{:?}", t.mode);
+        assert_eq!(t.checksum, traces[0].checksum, "{:?} computed something else", t.mode);
+        assert_ne!(t.checksum, 0);
+        for task in 0..6 {
+            let kinds: Vec<SpanKind> = t.spans.iter().filter(|s| s.task == task).map(|s| s.kind).collect();
+            assert_eq!(kinds.first(), Some(&SpanKind::Wait), "{:?} task {task} waits first", t.mode);
+            assert!(kinds.contains(&SpanKind::Run), "{:?} task {task} computes", t.mode);
+        }
+        assert!(t.spans.iter().all(|s| s.start >= 0.0 && s.end >= s.start && s.end <= t.duration_ms + 1e-6));
+    }
+}
+
+#[test]
+fn sequential_runs_one_task_at_a_time_on_the_main_thread() {
+    let _turn = one_at_a_time();
+    let t = run(Mode::Sequential, &settings(Workload::Cpu, 4, 5, 0));
+    let s = t.stats();
+    assert_eq!(s.peak_overlap, 1);
+    assert_eq!(t.lanes_used(), [Lane::Main]);
+    assert_eq!(t.spans.len(), 4, "one block per task");
+}
+
+#[test]
+fn concurrent_cpu_interleaves_slices_on_one_thread() {
+    let _turn = one_at_a_time();
+    let t = run(Mode::Concurrent, &settings(Workload::Cpu, 4, 10, 0));
+    assert_eq!(t.lanes_used(), [Lane::Main]);
+    assert_eq!(t.stats().peak_overlap, 4, "all four tasks in flight at once");
+    // Round robin: the first four slices belong to four different tasks.
+    let first: Vec<u32> = t.spans.iter().take(4).map(|s| s.task).collect();
+    assert_eq!(first, [0, 1, 2, 3]);
+    assert!(t.spans.len() >= 4 * 4, "10 ms of work in 2 ms slices: {}", t.spans.len());
+}
+
+#[test]
+fn concurrent_waits_overlap_on_one_thread() {
+    let _turn = one_at_a_time();
+    let s = settings(Workload::Io, 8, 0, 40);
+    let seq = run(Mode::Sequential, &s).stats();
+    let conc = run(Mode::Concurrent, &s).stats();
+    assert!(seq.makespan_ms >= 8.0 * 40.0, "{seq:?}");
+    assert!(conc.makespan_ms < 0.3 * seq.makespan_ms, "{} vs {}", conc.makespan_ms, seq.makespan_ms);
+    assert_eq!(conc.peak_overlap, 8);
+    assert_eq!(conc.main_blocked_ms, 0.0);
+}
+
+#[test]
+fn parallel_cpu_uses_both_lanes_at_once() {
+    let _turn = one_at_a_time();
+    let t = run(Mode::Parallel, &settings(Workload::Cpu, 8, 10, 0));
+    assert_eq!(t.distinct_workers(), 2, "{:?}", t.lanes_used());
+    assert!(!t.lanes_used().contains(&Lane::Main), "nothing runs on the main thread");
+    assert_eq!(t.stats().peak_overlap, 2);
+    assert_eq!(t.spans.len(), 8, "a lane's slices of one task merge into one span");
+}
+
+#[test]
+fn parallel_waits_hold_their_threads() {
+    let _turn = one_at_a_time();
+    let t = run(Mode::Parallel, &settings(Workload::Io, 8, 0, 30));
+    let s = t.stats();
+    // 2 threads serve 2 waits at a time: 8 waits take 4 rounds.
+    assert!(s.makespan_ms >= 4.0 * 30.0, "{s:?}");
+    assert!(s.peak_overlap <= 2);
+    assert!(s.lanes.iter().all(|l| l.utilisation > 0.8), "waiting workers are busy: {:?}", s.lanes);
+}
+
+#[test]
+fn both_overlaps_waits_on_main_and_computes_on_workers() {
+    let _turn = one_at_a_time();
+    let t = run(Mode::Both, &settings(Workload::Mixed, 8, 5, 40));
+    let waits_on_main = t.spans.iter().filter(|s| s.kind == SpanKind::Wait).all(|s| s.lane == Lane::Main);
+    let runs_on_workers = t.spans.iter().filter(|s| s.kind == SpanKind::Run).all(|s| s.lane != Lane::Main);
+    assert!(waits_on_main && runs_on_workers, "{:?}", t.spans);
+    assert!(t.stats().peak_overlap > 2, "waits overlap beyond the two threads");
+    assert!(t.stats().makespan_ms < 8.0 * 40.0 / 2.0);
+}
+
+#[test]
+fn stop_ends_every_mode_quickly_and_keeps_the_partial_trace() {
+    let _turn = one_at_a_time();
+    for mode in Mode::ALL {
+        let s = settings(Workload::Mixed, 40, 20, 50);
+        let run_ = new_run(&s);
+        let stopper = {
+            let run_ = Arc::clone(&run_);
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(120));
+                let at = NativeClock.now();
+                run_.cancel.cancel();
+                at
+            })
+        };
+        let trace = run_native(mode, Arc::clone(&run_), s.lanes);
+        let stopped_at = stopper.join().unwrap();
+        let ended_at = NativeClock.now();
+        assert_eq!(trace.outcome, Outcome::Cancelled, "{mode:?}");
+        assert!(trace.finished < 40, "{mode:?}");
+        assert!(!trace.spans.is_empty(), "{mode:?} kept its spans");
+        // Sequential sees Stop only between tasks (20 ms of work + the wait).
+        assert!(ended_at - stopped_at < 100.0, "{mode:?} took {} ms to stop", ended_at - stopped_at);
+        // The next run works.
+        let again = run(mode, &settings(Workload::Cpu, 2, 2, 0));
+        assert_eq!((again.outcome, again.finished), (Outcome::Completed, 2), "{mode:?}");
+    }
+}
+
+#[test]
+fn a_failing_task_is_reported_and_the_others_finish() {
+    let _turn = one_at_a_time();
+    for mode in Mode::ALL {
+        let s = Settings {
+            fail_task: Some(3),
+            ..settings(Workload::Cpu, 5, 2, 0)
+        };
+        let t = run(mode, &s);
+        match &t.outcome {
+            Outcome::Failed { task, message } => {
+                assert_eq!(*task, 2, "{mode:?}");
+                assert!(message.contains("task 3"), "{message}");
+            }
+            other => panic!("{mode:?}: {other:?}"),
+        }
+        assert_eq!(t.finished, 4, "{mode:?}");
+    }
+}

@@ -8,4 +8,5 @@
 //!
 //! See ARCHITECTURE.md for the map and the rules that keep it this way.
 
+pub mod charts;
 pub mod engine;

@@ -22,7 +22,11 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 fn rate() -> Rate {
     static RATE: OnceLock<Rate> = OnceLock::new();
     *RATE.get_or_init(|| {
-        measure_rate(|n| drop(std::hint::black_box(Kernel::Primes.run(0, n))), || NativeClock.now(), MIN_BATCH_MS)
+        measure_rate(
+            |n| drop(std::hint::black_box(Kernel::Primes.run(0, n))),
+            || NativeClock.now(),
+            MIN_BATCH_MS,
+        )
     })
 }
 
@@ -42,7 +46,11 @@ fn settings(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Se
 
 fn new_run(s: &Settings) -> Arc<Run> {
     let r = rate();
-    Arc::new(Run::new(s.kernel, s.task_specs(r), r.units_for(f64::from(s.slice_ms))))
+    Arc::new(Run::new(
+        s.kernel,
+        s.task_specs(r),
+        r.units_for(f64::from(s.slice_ms)),
+    ))
 }
 
 fn run(mode: Mode, s: &Settings) -> Trace {
@@ -57,14 +65,36 @@ fn every_mode_does_the_same_work() {
     for t in &traces {
         assert_eq!(t.outcome, Outcome::Completed, "{:?}", t.mode);
         assert_eq!(t.finished, 6, "{:?}", t.mode);
-        assert_eq!(t.checksum, traces[0].checksum, "{:?} computed something else", t.mode);
+        assert_eq!(
+            t.checksum, traces[0].checksum,
+            "{:?} computed something else",
+            t.mode
+        );
         assert_ne!(t.checksum, 0);
         for task in 0..6 {
-            let kinds: Vec<SpanKind> = t.spans.iter().filter(|s| s.task == task).map(|s| s.kind).collect();
-            assert_eq!(kinds.first(), Some(&SpanKind::Wait), "{:?} task {task} waits first", t.mode);
-            assert!(kinds.contains(&SpanKind::Run), "{:?} task {task} computes", t.mode);
+            let kinds: Vec<SpanKind> = t
+                .spans
+                .iter()
+                .filter(|s| s.task == task)
+                .map(|s| s.kind)
+                .collect();
+            assert_eq!(
+                kinds.first(),
+                Some(&SpanKind::Wait),
+                "{:?} task {task} waits first",
+                t.mode
+            );
+            assert!(
+                kinds.contains(&SpanKind::Run),
+                "{:?} task {task} computes",
+                t.mode
+            );
         }
-        assert!(t.spans.iter().all(|s| s.start >= 0.0 && s.end >= s.start && s.end <= t.duration_ms + 1e-6));
+        assert!(
+            t.spans
+                .iter()
+                .all(|s| s.start >= 0.0 && s.end >= s.start && s.end <= t.duration_ms + 1e-6)
+        );
     }
 }
 
@@ -83,11 +113,19 @@ fn concurrent_cpu_interleaves_slices_on_one_thread() {
     let _turn = one_at_a_time();
     let t = run(Mode::Concurrent, &settings(Workload::Cpu, 4, 10, 0));
     assert_eq!(t.lanes_used(), [Lane::Main]);
-    assert_eq!(t.stats().peak_overlap, 4, "all four tasks in flight at once");
+    assert_eq!(
+        t.stats().peak_overlap,
+        4,
+        "all four tasks in flight at once"
+    );
     // Round robin: the first four slices belong to four different tasks.
     let first: Vec<u32> = t.spans.iter().take(4).map(|s| s.task).collect();
     assert_eq!(first, [0, 1, 2, 3]);
-    assert!(t.spans.len() >= 4 * 4, "10 ms of work in 2 ms slices: {}", t.spans.len());
+    assert!(
+        t.spans.len() >= 4 * 4,
+        "10 ms of work in 2 ms slices: {}",
+        t.spans.len()
+    );
 }
 
 #[test]
@@ -97,7 +135,12 @@ fn concurrent_waits_overlap_on_one_thread() {
     let seq = run(Mode::Sequential, &s).stats();
     let conc = run(Mode::Concurrent, &s).stats();
     assert!(seq.makespan_ms >= 8.0 * 40.0, "{seq:?}");
-    assert!(conc.makespan_ms < 0.3 * seq.makespan_ms, "{} vs {}", conc.makespan_ms, seq.makespan_ms);
+    assert!(
+        conc.makespan_ms < 0.3 * seq.makespan_ms,
+        "{} vs {}",
+        conc.makespan_ms,
+        seq.makespan_ms
+    );
     assert_eq!(conc.peak_overlap, 8);
     assert_eq!(conc.main_blocked_ms, 0.0);
 }
@@ -107,9 +150,16 @@ fn parallel_cpu_uses_both_lanes_at_once() {
     let _turn = one_at_a_time();
     let t = run(Mode::Parallel, &settings(Workload::Cpu, 8, 10, 0));
     assert_eq!(t.distinct_workers(), 2, "{:?}", t.lanes_used());
-    assert!(!t.lanes_used().contains(&Lane::Main), "nothing runs on the main thread");
+    assert!(
+        !t.lanes_used().contains(&Lane::Main),
+        "nothing runs on the main thread"
+    );
     assert_eq!(t.stats().peak_overlap, 2);
-    assert_eq!(t.spans.len(), 8, "a lane's slices of one task merge into one span");
+    assert_eq!(
+        t.spans.len(),
+        8,
+        "a lane's slices of one task merge into one span"
+    );
 }
 
 #[test]
@@ -120,17 +170,32 @@ fn parallel_waits_hold_their_threads() {
     // 2 threads serve 2 waits at a time: 8 waits take 4 rounds.
     assert!(s.makespan_ms >= 4.0 * 30.0, "{s:?}");
     assert!(s.peak_overlap <= 2);
-    assert!(s.lanes.iter().all(|l| l.utilisation > 0.8), "waiting workers are busy: {:?}", s.lanes);
+    assert!(
+        s.lanes.iter().all(|l| l.utilisation > 0.8),
+        "waiting workers are busy: {:?}",
+        s.lanes
+    );
 }
 
 #[test]
 fn both_overlaps_waits_on_main_and_computes_on_workers() {
     let _turn = one_at_a_time();
     let t = run(Mode::Both, &settings(Workload::Mixed, 8, 5, 40));
-    let waits_on_main = t.spans.iter().filter(|s| s.kind == SpanKind::Wait).all(|s| s.lane == Lane::Main);
-    let runs_on_workers = t.spans.iter().filter(|s| s.kind == SpanKind::Run).all(|s| s.lane != Lane::Main);
+    let waits_on_main = t
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Wait)
+        .all(|s| s.lane == Lane::Main);
+    let runs_on_workers = t
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Run)
+        .all(|s| s.lane != Lane::Main);
     assert!(waits_on_main && runs_on_workers, "{:?}", t.spans);
-    assert!(t.stats().peak_overlap > 2, "waits overlap beyond the two threads");
+    assert!(
+        t.stats().peak_overlap > 2,
+        "waits overlap beyond the two threads"
+    );
     assert!(t.stats().makespan_ms < 8.0 * 40.0 / 2.0);
 }
 
@@ -156,10 +221,18 @@ fn stop_ends_every_mode_quickly_and_keeps_the_partial_trace() {
         assert!(trace.finished < 40, "{mode:?}");
         assert!(!trace.spans.is_empty(), "{mode:?} kept its spans");
         // Sequential sees Stop only between tasks (20 ms of work + the wait).
-        assert!(ended_at - stopped_at < 100.0, "{mode:?} took {} ms to stop", ended_at - stopped_at);
+        assert!(
+            ended_at - stopped_at < 100.0,
+            "{mode:?} took {} ms to stop",
+            ended_at - stopped_at
+        );
         // The next run works.
         let again = run(mode, &settings(Workload::Cpu, 2, 2, 0));
-        assert_eq!((again.outcome, again.finished), (Outcome::Completed, 2), "{mode:?}");
+        assert_eq!(
+            (again.outcome, again.finished),
+            (Outcome::Completed, 2),
+            "{mode:?}"
+        );
     }
 }
 

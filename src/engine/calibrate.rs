@@ -117,7 +117,11 @@ mod tests {
             || time.get(),
             MIN_BATCH_MS,
         );
-        assert_eq!(repeats.get(), ROUNDS, "three measured rounds, one interrupted");
+        assert_eq!(
+            repeats.get(),
+            ROUNDS,
+            "three measured rounds, one interrupted"
+        );
         assert!((rate.units_per_ms - 100.0).abs() < 1e-6, "{rate:?}");
     }
 

@@ -84,7 +84,11 @@ mod tests {
     #[test]
     fn reasons_for_no_parallelism() {
         let mut env = Environment::default();
-        assert!(env.parallel_unavailable_reason().unwrap().contains("not cross-origin isolated"));
+        assert!(
+            env.parallel_unavailable_reason()
+                .unwrap()
+                .contains("not cross-origin isolated")
+        );
         env.cross_origin_isolated = true;
         env.pool_error = Some("DataCloneError".into());
         assert_eq!(env.parallel_unavailable_reason().unwrap(), "DataCloneError");

@@ -22,8 +22,8 @@ use futures::channel::oneshot;
 use std::collections::HashMap;
 use std::future::Future;
 use std::hint::black_box;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Milliseconds on a clock that every thread of the run reads alike.
 pub trait Clock: Sync {
@@ -103,7 +103,10 @@ impl SpanLog {
     pub fn snapshot(&self, now: f64) -> Vec<Span> {
         let inner = spin_lock(&self.inner);
         let mut all = inner.spans.clone();
-        all.extend(inner.open.values().map(|s| Span { end: now.max(s.start), ..*s }));
+        all.extend(inner.open.values().map(|s| Span {
+            end: now.max(s.start),
+            ..*s
+        }));
         all
     }
 
@@ -206,7 +209,8 @@ impl Run {
         }
         let start = clock.now();
         self.add_checksum(black_box(self.kernel.run(task.first_unit, task.units)));
-        self.log.record(span(task.id, lane, SpanKind::Run, start, clock.now()));
+        self.log
+            .record(span(task.id, lane, SpanKind::Run, start, clock.now()));
         TaskEnd::Completed
     }
 
@@ -215,7 +219,8 @@ impl Run {
         let n = self.slice_units.min(task.units - done);
         let start = clock.now();
         self.add_checksum(black_box(self.kernel.run(task.first_unit + done, n)));
-        self.log.record(span(task.id, lane, SpanKind::Run, start, clock.now()));
+        self.log
+            .record(span(task.id, lane, SpanKind::Run, start, clock.now()));
         n
     }
 }
@@ -232,7 +237,10 @@ fn span(task: u32, lane: Lane, kind: SpanKind, start: f64, end: f64) -> Span {
 
 /// The message of an injected fault.
 pub fn fault_message(task: &TaskSpec) -> String {
-    format!("task {} failed: injected fault (the failing-task setting)", task.id + 1)
+    format!(
+        "task {} failed: injected fault (the failing-task setting)",
+        task.id + 1
+    )
 }
 
 /// What a lane does with a task it claims.
@@ -265,11 +273,19 @@ pub fn run_lane(run: &Run, clock: &impl Clock, lane: Lane, work: LaneWork) {
     }
 }
 
-fn execute_on_lane(run: &Run, clock: &impl Clock, lane: Lane, task: &TaskSpec, work: LaneWork) -> TaskEnd {
+fn execute_on_lane(
+    run: &Run,
+    clock: &impl Clock,
+    lane: Lane,
+    task: &TaskSpec,
+    work: LaneWork,
+) -> TaskEnd {
     if work == LaneWork::Whole && task.wait_ms > 0.0 {
         let start = clock.now();
         run.log.open(task.id, lane, start);
-        let complete = run.cancel.sleep_until(&|| clock.now(), start + task.wait_ms);
+        let complete = run
+            .cancel
+            .sleep_until(&|| clock.now(), start + task.wait_ms);
         run.log.close(task.id, clock.now());
         if !complete {
             return TaskEnd::Cancelled;
@@ -293,7 +309,8 @@ fn execute_on_lane(run: &Run, clock: &impl Clock, lane: Lane, task: &TaskSpec, w
 /// Sequential (`concurrent == false`) or Concurrent mode, on the main thread.
 pub async fn run_on_main(run: &Run, ev: &impl EventLoop, concurrent: bool) {
     if concurrent {
-        futures::future::join_all(run.tasks.iter().map(|task| concurrent_task(run, ev, task))).await;
+        futures::future::join_all(run.tasks.iter().map(|task| concurrent_task(run, ev, task)))
+            .await;
     } else {
         for task in &run.tasks {
             if run.cancel.is_cancelled() {
@@ -359,23 +376,27 @@ pub async fn run_both_on_main(run: &Run, ev: &impl EventLoop) {
             rx
         })
         .collect();
-    let tasks = run.tasks.iter().zip(receivers).map(|(task, rx)| async move {
-        let end = wait_on_main(run, ev, task).await;
-        if end != TaskEnd::Completed {
-            run.end_task(task.id, &end);
-            return;
-        }
-        if task.units == 0 {
-            run.end_task(task.id, &TaskEnd::Completed);
-            return;
-        }
-        if !run.queue.publish(task.id) {
-            run.end_task(task.id, &TaskEnd::Cancelled);
-            return;
-        }
-        // The lane records the end; a dropped sender means the run was torn down.
-        let _ = rx.await;
-    });
+    let tasks = run
+        .tasks
+        .iter()
+        .zip(receivers)
+        .map(|(task, rx)| async move {
+            let end = wait_on_main(run, ev, task).await;
+            if end != TaskEnd::Completed {
+                run.end_task(task.id, &end);
+                return;
+            }
+            if task.units == 0 {
+                run.end_task(task.id, &TaskEnd::Completed);
+                return;
+            }
+            if !run.queue.publish(task.id) {
+                run.end_task(task.id, &TaskEnd::Cancelled);
+                return;
+            }
+            // The lane records the end; a dropped sender means the run was torn down.
+            let _ = rx.await;
+        });
     futures::future::join_all(tasks).await;
     run.queue.close();
 }
@@ -405,7 +426,12 @@ pub fn spawn_lanes<C: Clock + Clone + Send + 'static>(
             let (run, clock) = (Arc::clone(run), clock.clone());
             rayon::spawn(move || {
                 let index = rayon::current_thread_index().unwrap_or(0);
-                run_lane(&run, &clock, Lane::Worker(u16::try_from(index).unwrap_or(u16::MAX)), work);
+                run_lane(
+                    &run,
+                    &clock,
+                    Lane::Worker(u16::try_from(index).unwrap_or(u16::MAX)),
+                    work,
+                );
                 let _ = tx.send(());
             });
             rx

@@ -69,7 +69,11 @@ pub fn spans_csv(traces: &[&Trace]) -> String {
 pub fn report_json(settings: &Settings, env: &Environment, traces: &[&Trace]) -> String {
     let mut out = String::from("{\n");
     let _ = writeln!(out, "  \"app\": \"conpar\",");
-    let _ = writeln!(out, "  \"link_query\": {},", json_string(&to_query(settings)));
+    let _ = writeln!(
+        out,
+        "  \"link_query\": {},",
+        json_string(&to_query(settings))
+    );
     let _ = writeln!(out, "  \"environment\": {},", environment_json(env));
     out.push_str("  \"runs\": [");
     for (i, t) in traces.iter().enumerate() {
@@ -181,8 +185,20 @@ mod tests {
 
     fn sample() -> Trace {
         let spans = vec![
-            Span { task: 0, lane: Lane::Main, kind: SpanKind::Wait, start: 0.0, end: 100.0 },
-            Span { task: 0, lane: Lane::Worker(1), kind: SpanKind::Run, start: 100.0, end: 112.5 },
+            Span {
+                task: 0,
+                lane: Lane::Main,
+                kind: SpanKind::Wait,
+                start: 0.0,
+                end: 100.0,
+            },
+            Span {
+                task: 0,
+                lane: Lane::Worker(1),
+                kind: SpanKind::Run,
+                start: 100.0,
+                end: 112.5,
+            },
         ];
         Trace::new(Mode::Both, 2, 1, 0.0, 113.0, spans)
     }
@@ -209,9 +225,18 @@ mod tests {
     fn chrome_trace_names_lanes_and_times_in_microseconds() {
         let t = sample();
         let json = chrome_trace(&[&t]);
-        assert!(json.contains("\"ph\": \"X\", \"ts\": 100000, \"dur\": 12500, \"pid\": 1, \"tid\": 3"), "{json}");
-        assert!(json.contains("\"tid\": 3, \"args\": {\"name\": \"worker 2\"}"), "{json}");
-        assert!(json.contains("\"tid\": 1, \"args\": {\"name\": \"main thread\"}"), "{json}");
+        assert!(
+            json.contains("\"ph\": \"X\", \"ts\": 100000, \"dur\": 12500, \"pid\": 1, \"tid\": 3"),
+            "{json}"
+        );
+        assert!(
+            json.contains("\"tid\": 3, \"args\": {\"name\": \"worker 2\"}"),
+            "{json}"
+        );
+        assert!(
+            json.contains("\"tid\": 1, \"args\": {\"name\": \"main thread\"}"),
+            "{json}"
+        );
         assert_eq!(json.matches("\"ph\": \"X\"").count(), 2);
     }
 
@@ -224,7 +249,10 @@ mod tests {
         };
         let json = report_json(&Settings::default(), &env, &[&t]);
         assert!(json.contains("\"link_query\": \"mode=parallel&"), "{json}");
-        assert!(json.contains("\"user_agent\": \"UA \\\"quoted\\\"\""), "{json}");
+        assert!(
+            json.contains("\"user_agent\": \"UA \\\"quoted\\\"\""),
+            "{json}"
+        );
         assert!(json.contains("\"makespan_ms\": 113,"), "{json}");
         assert!(json.contains("\"distinct_workers\": 1,"), "{json}");
     }

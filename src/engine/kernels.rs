@@ -145,9 +145,9 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// FNV-1a, 64-bit.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(FNV_OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
+    bytes.iter().fold(FNV_OFFSET, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+    })
 }
 
 /// Unit `u` hashes the 64-byte block whose bytes are `(u·64 + i) mod 251`
@@ -203,7 +203,11 @@ mod tests {
 
     #[test]
     fn mandelbrot_known_points() {
-        assert_eq!(mandelbrot_iterations(0.0, 0.0, 100), 100, "origin is inside");
+        assert_eq!(
+            mandelbrot_iterations(0.0, 0.0, 100),
+            100,
+            "origin is inside"
+        );
         assert_eq!(mandelbrot_iterations(-1.0, 0.0, 100), 100, "-1 is inside");
         assert_eq!(mandelbrot_iterations(2.0, 2.0, 100), 1, "escapes at once");
         assert_eq!(mandelbrot_iterations(0.5, 0.0, 100), 5);

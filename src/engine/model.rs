@@ -59,7 +59,10 @@ impl AmdahlFit {
 /// (see the module docs). Needs a point with more than one thread.
 pub fn fit_amdahl(points: &[SweepPoint]) -> Option<AmdahlFit> {
     let (mut sxy, mut sxx) = (0.0, 0.0);
-    for pt in points.iter().filter(|pt| pt.threads > 1 && pt.speedup > 0.0) {
+    for pt in points
+        .iter()
+        .filter(|pt| pt.threads > 1 && pt.speedup > 0.0)
+    {
         let inv_p = 1.0 / f64::from(pt.threads);
         let x = 1.0 - inv_p;
         let y = 1.0 / pt.speedup - inv_p;
@@ -137,9 +140,17 @@ mod tests {
 
     #[test]
     fn clamps_impossible_fractions() {
-        let superlinear = [SweepPoint { threads: 2, makespan_ms: 1.0, speedup: 2.5 }];
+        let superlinear = [SweepPoint {
+            threads: 2,
+            makespan_ms: 1.0,
+            speedup: 2.5,
+        }];
         assert_eq!(fit_amdahl(&superlinear).unwrap().serial_fraction, 0.0);
-        let slower = [SweepPoint { threads: 2, makespan_ms: 1.0, speedup: 0.4 }];
+        let slower = [SweepPoint {
+            threads: 2,
+            makespan_ms: 1.0,
+            speedup: 0.4,
+        }];
         assert_eq!(fit_amdahl(&slower).unwrap().serial_fraction, 1.0);
     }
 
@@ -161,6 +172,9 @@ mod tests {
     #[test]
     fn sweep_points_are_relative_to_one_thread() {
         let pts = sweep_points(&[(1, 100.0), (2, 50.0), (4, 40.0)]);
-        assert_eq!(pts.iter().map(|p| p.speedup).collect::<Vec<_>>(), [1.0, 2.0, 2.5]);
+        assert_eq!(
+            pts.iter().map(|p| p.speedup).collect::<Vec<_>>(),
+            [1.0, 2.0, 2.5]
+        );
     }
 }

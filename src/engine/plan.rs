@@ -20,7 +20,12 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 4] = [Mode::Sequential, Mode::Concurrent, Mode::Parallel, Mode::Both];
+    pub const ALL: [Mode; 4] = [
+        Mode::Sequential,
+        Mode::Concurrent,
+        Mode::Parallel,
+        Mode::Both,
+    ];
 
     /// The name used in links and exports.
     pub fn name(self) -> &'static str {
@@ -468,7 +473,10 @@ mod tests {
             assert_eq!(field.get(&s), kept, "{field:?} {given}");
             assert_eq!(notices.len(), 1, "{field:?} {given}: {notices:?}");
             assert_eq!(notices[0].field, field.key());
-            assert!(notices[0].message.contains(&given.to_string()), "{notices:?}");
+            assert!(
+                notices[0].message.contains(&given.to_string()),
+                "{notices:?}"
+            );
         }
     }
 
@@ -548,7 +556,14 @@ mod tests {
         assert!(tasks.iter().all(|t| (80.0..=120.0).contains(&t.wait_ms)));
         let mean = tasks.iter().map(|t| t.wait_ms).sum::<f64>() / 200.0;
         assert!((mean - 100.0).abs() < 3.0, "jitter is centred: {mean}");
-        assert_eq!(tasks.iter().filter(|t| t.fails).map(|t| t.id).collect::<Vec<_>>(), [2]);
+        assert_eq!(
+            tasks
+                .iter()
+                .filter(|t| t.fails)
+                .map(|t| t.id)
+                .collect::<Vec<_>>(),
+            [2]
+        );
         // Same seed, same waits; another seed, other waits.
         assert_eq!(tasks, s.task_specs(Rate { units_per_ms: 50.0 }));
         let other = Settings { seed: 2, ..s }.task_specs(Rate { units_per_ms: 50.0 });
@@ -562,12 +577,20 @@ mod tests {
             workload: Workload::Cpu,
             ..settings()
         };
-        assert!(cpu.task_specs(rate).iter().all(|t| t.wait_ms == 0.0 && t.units > 0));
+        assert!(
+            cpu.task_specs(rate)
+                .iter()
+                .all(|t| t.wait_ms == 0.0 && t.units > 0)
+        );
         let io = Settings {
             workload: Workload::Io,
             ..settings()
         };
-        assert!(io.task_specs(rate).iter().all(|t| t.wait_ms > 0.0 && t.units == 0));
+        assert!(
+            io.task_specs(rate)
+                .iter()
+                .all(|t| t.wait_ms > 0.0 && t.units == 0)
+        );
     }
 
     #[test]

@@ -49,26 +49,35 @@ fn apply(s: &mut Settings, key: &str, value: &str) -> Result<(), String> {
     let name = value.to_ascii_lowercase();
     match key {
         "mode" => {
-            s.mode = Mode::from_name(&name).ok_or_else(|| unknown("mode", value, Mode::ALL.map(Mode::name), s.mode.name()))?;
+            s.mode = Mode::from_name(&name)
+                .ok_or_else(|| unknown("mode", value, Mode::ALL.map(Mode::name), s.mode.name()))?;
         }
         "workload" => {
-            s.workload = Workload::from_name(&name)
-                .ok_or_else(|| unknown("workload", value, Workload::ALL.map(Workload::name), s.workload.name()))?;
+            s.workload = Workload::from_name(&name).ok_or_else(|| {
+                unknown(
+                    "workload",
+                    value,
+                    Workload::ALL.map(Workload::name),
+                    s.workload.name(),
+                )
+            })?;
         }
         "kernel" => {
-            s.kernel = Kernel::from_name(&name)
-                .ok_or_else(|| unknown("kernel", value, Kernel::ALL.map(Kernel::name), s.kernel.name()))?;
+            s.kernel = Kernel::from_name(&name).ok_or_else(|| {
+                unknown(
+                    "kernel",
+                    value,
+                    Kernel::ALL.map(Kernel::name),
+                    s.kernel.name(),
+                )
+            })?;
         }
         _ => {
             let Some(field) = Field::ALL.into_iter().find(|f| f.key() == key) else {
                 return Err("not a setting conpar knows; ignored".into());
             };
             let number = parse_number(value).ok_or_else(|| {
-                format!(
-                    "“{}” is not a number; kept {}",
-                    quote(value),
-                    field.get(s)
-                )
+                format!("“{}” is not a number; kept {}", quote(value), field.get(s))
             })?;
             // Cross-field bounds (jitter within latency...) are left to
             // `Settings::clamped`; the static bounds are checked here, where
@@ -118,7 +127,10 @@ pub fn decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() && hex(bytes[i + 1]).is_some() && hex(bytes[i + 2]).is_some() => {
+            b'%' if i + 2 < bytes.len()
+                && hex(bytes[i + 1]).is_some()
+                && hex(bytes[i + 2]).is_some() =>
+            {
                 out.push(hex(bytes[i + 1]).unwrap_or(0) * 16 + hex(bytes[i + 2]).unwrap_or(0));
                 i += 2;
             }
@@ -137,7 +149,9 @@ fn hex(b: u8) -> Option<u8> {
 /// (which could make a notice read backwards), fit to quote back.
 fn quote(value: &str) -> String {
     let printable = |c: &char| {
-        !c.is_control() && !('\u{202a}'..='\u{202e}').contains(c) && !('\u{2066}'..='\u{2069}').contains(c)
+        !c.is_control()
+            && !('\u{202a}'..='\u{202e}').contains(c)
+            && !('\u{2066}'..='\u{2069}').contains(c)
     };
     let mut out: String = value.chars().filter(printable).take(MAX_QUOTE).collect();
     if value.chars().filter(printable).count() > MAX_QUOTE {
@@ -150,7 +164,10 @@ fn cap_notices(mut notices: Vec<Notice>) -> Vec<Notice> {
     if notices.len() > MAX_NOTICES {
         let more = notices.len() - (MAX_NOTICES - 1);
         notices.truncate(MAX_NOTICES - 1);
-        notices.push(Notice::new("link", format!("{more} more problems in the link were ignored")));
+        notices.push(Notice::new(
+            "link",
+            format!("{more} more problems in the link were ignored"),
+        ));
     }
     notices
 }
@@ -213,7 +230,9 @@ mod tests {
         let d = Settings::default();
         check("tasks=0", &["tasks"], |s| s.tasks == 1);
         check("tasks=-5", &["tasks"], |s| s.tasks == 1);
-        check("tasks=99999999999999999999999", &["tasks"], |s| s.tasks == 10_000);
+        check("tasks=99999999999999999999999", &["tasks"], |s| {
+            s.tasks == 10_000
+        });
         check("tasks=NaN", &["tasks"], |s| s.tasks == d.tasks);
         check("tasks=inf", &["tasks"], |s| s.tasks == d.tasks);
         check("tasks=", &["tasks"], |s| s.tasks == d.tasks);
@@ -223,10 +242,14 @@ mod tests {
         check("tasks=4&tasks=9", &["tasks"], |s| s.tasks == 4);
         check("mode=turbo", &["mode"], |s| s.mode == d.mode);
         check("mode=Concurrent", &[], |s| s.mode == Mode::Concurrent);
-        check("workload=%3Cscript%3E", &["workload"], |s| s.workload == d.workload);
+        check("workload=%3Cscript%3E", &["workload"], |s| {
+            s.workload == d.workload
+        });
         check("colour=red", &["colour"], |s| *s == d);
         check("threads=1000", &["threads"], |s| s.lanes == 64);
-        check("latency_ms=100&jitter_ms=500", &["jitter_ms"], |s| s.jitter_ms == 100);
+        check("latency_ms=100&jitter_ms=500", &["jitter_ms"], |s| {
+            s.jitter_ms == 100
+        });
         check("&&&=&==&", &["", ""], |s| *s == d);
         check("%zz=1", &["%zz"], |s| *s == d);
         check("tasks=%E2%80%AE8", &["tasks"], |s| s.tasks == d.tasks);
@@ -247,7 +270,10 @@ mod tests {
         let q: Vec<String> = (0..50).map(|i| format!("junk{i}=1")).collect();
         let (_, notices) = parse_query(&q.join("&"));
         assert_eq!(notices.len(), MAX_NOTICES);
-        assert!(notices[MAX_NOTICES - 1].message.starts_with("43 more"), "{notices:?}");
+        assert!(
+            notices[MAX_NOTICES - 1].message.starts_with("43 more"),
+            "{notices:?}"
+        );
     }
 
     #[test]

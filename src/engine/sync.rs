@@ -19,7 +19,11 @@ fn wait_while(word: &AtomicU32, expected: u32, ms: f64) {
     // SAFETY: the pointer comes from a live `AtomicU32`, aligned and valid for
     // the duration of the call; the instruction only reads it.
     unsafe {
-        core::arch::wasm32::memory_atomic_wait32(word.as_ptr().cast::<i32>(), expected as i32, timeout_ns);
+        core::arch::wasm32::memory_atomic_wait32(
+            word.as_ptr().cast::<i32>(),
+            expected as i32,
+            timeout_ns,
+        );
     }
 }
 
@@ -231,7 +235,9 @@ mod tests {
         let lanes: Vec<_> = (0..4)
             .map(|_| {
                 let (q, cancel) = (q.clone(), cancel.clone());
-                std::thread::spawn(move || std::iter::from_fn(|| q.claim(&cancel)).collect::<Vec<u32>>())
+                std::thread::spawn(move || {
+                    std::iter::from_fn(|| q.claim(&cancel)).collect::<Vec<u32>>()
+                })
             })
             .collect();
         for id in 0..10_000 {

@@ -114,7 +114,10 @@ pub enum Outcome {
     /// Stopped by the person; the spans recorded until then are kept.
     Cancelled,
     /// A task failed (panicked); the others may have finished.
-    Failed { task: u32, message: String },
+    Failed {
+        task: u32,
+        message: String,
+    },
 }
 
 impl Outcome {
@@ -188,7 +191,14 @@ pub struct Trace {
 impl Trace {
     /// Builds a trace from spans on the aligned clock, `started` being the
     /// aligned time the run began: times become relative to it.
-    pub fn new(mode: Mode, lanes: u32, tasks: u32, started: f64, ended: f64, mut spans: Vec<Span>) -> Trace {
+    pub fn new(
+        mode: Mode,
+        lanes: u32,
+        tasks: u32,
+        started: f64,
+        ended: f64,
+        mut spans: Vec<Span>,
+    ) -> Trace {
         for s in &mut spans {
             s.start -= started;
             s.end -= started;
@@ -304,7 +314,6 @@ impl Trace {
         }
         peak as u32
     }
-
 }
 
 /// Use of one lane during a run.
@@ -394,7 +403,14 @@ mod tests {
                 ..*s
             })
             .collect();
-        Trace::new(mode, lanes, spans.len() as u32, 1000.0, 1000.0 + duration, shifted)
+        Trace::new(
+            mode,
+            lanes,
+            spans.len() as u32,
+            1000.0,
+            1000.0 + duration,
+            shifted,
+        )
     }
 
     #[test]
@@ -403,7 +419,11 @@ mod tests {
             Mode::Sequential,
             1,
             31.0,
-            &[run(0, Lane::Main, 0.0, 10.0), run(1, Lane::Main, 10.0, 20.0), run(2, Lane::Main, 20.0, 30.0)],
+            &[
+                run(0, Lane::Main, 0.0, 10.0),
+                run(1, Lane::Main, 10.0, 20.0),
+                run(2, Lane::Main, 20.0, 30.0),
+            ],
         );
         let s = t.stats();
         assert_eq!(s.makespan_ms, 31.0);
@@ -416,12 +436,24 @@ mod tests {
 
     #[test]
     fn concurrent_io_overlaps_all_waits_on_one_thread() {
-        let spans: Vec<Span> = (0..8).map(|i| wait(i, Lane::Main, f64::from(i) * 0.1, 100.0 + f64::from(i) * 0.1)).collect();
+        let spans: Vec<Span> = (0..8)
+            .map(|i| {
+                wait(
+                    i,
+                    Lane::Main,
+                    f64::from(i) * 0.1,
+                    100.0 + f64::from(i) * 0.1,
+                )
+            })
+            .collect();
         let t = trace(Mode::Concurrent, 1, 101.0, &spans);
         let s = t.stats();
         assert_eq!(s.peak_overlap, 8);
         assert_eq!(s.cpu_ms, 0.0);
-        assert_eq!(s.main_blocked_ms, 0.0, "async waits do not block the main thread");
+        assert_eq!(
+            s.main_blocked_ms, 0.0,
+            "async waits do not block the main thread"
+        );
         assert!((s.wait_ms - 800.0).abs() < 1e-9);
         assert_eq!(s.lanes.len(), 1);
         assert_eq!(s.lanes[0].busy_ms, 0.0);
@@ -434,7 +466,12 @@ mod tests {
             Mode::Parallel,
             2,
             20.0,
-            &[run(0, w0, 0.0, 10.0), run(1, w1, 0.0, 10.0), run(2, w0, 10.0, 20.0), run(3, w1, 10.0, 20.0)],
+            &[
+                run(0, w0, 0.0, 10.0),
+                run(1, w1, 0.0, 10.0),
+                run(2, w0, 10.0, 20.0),
+                run(3, w1, 10.0, 20.0),
+            ],
         );
         let s = t.stats();
         assert_eq!(s.peak_overlap, 2);
@@ -450,7 +487,15 @@ mod tests {
 
     #[test]
     fn blocking_waits_keep_a_worker_busy() {
-        let t = trace(Mode::Parallel, 1, 100.0, &[wait(0, Lane::Worker(0), 0.0, 50.0), run(0, Lane::Worker(0), 50.0, 60.0)]);
+        let t = trace(
+            Mode::Parallel,
+            1,
+            100.0,
+            &[
+                wait(0, Lane::Worker(0), 0.0, 50.0),
+                run(0, Lane::Worker(0), 50.0, 60.0),
+            ],
+        );
         let s = t.stats();
         assert_eq!(s.lanes[0].busy_ms, 60.0);
         assert!((s.lanes[0].utilisation - 0.6).abs() < 1e-9);
@@ -465,7 +510,12 @@ mod tests {
             Mode::Concurrent,
             1,
             40.0,
-            &[run(0, m, 0.0, 10.0), run(1, m, 10.0, 20.0), run(0, m, 20.0, 30.0), run(1, m, 30.0, 40.0)],
+            &[
+                run(0, m, 0.0, 10.0),
+                run(1, m, 10.0, 20.0),
+                run(0, m, 20.0, 30.0),
+                run(1, m, 30.0, 40.0),
+            ],
         );
         let s = t.stats();
         assert_eq!(s.peak_overlap, 2);
@@ -475,7 +525,15 @@ mod tests {
 
     #[test]
     fn trace_times_are_relative_to_the_run_start_and_sorted() {
-        let t = trace(Mode::Parallel, 2, 5.0, &[run(1, Lane::Worker(1), 2.0, 3.0), run(0, Lane::Worker(0), 1.0, 2.0)]);
+        let t = trace(
+            Mode::Parallel,
+            2,
+            5.0,
+            &[
+                run(1, Lane::Worker(1), 2.0, 3.0),
+                run(0, Lane::Worker(0), 1.0, 2.0),
+            ],
+        );
         assert_eq!(t.spans[0].start, 1.0);
         assert_eq!(t.spans[1].task, 1);
         assert_eq!(t.lanes_used(), [Lane::Worker(0), Lane::Worker(1)]);

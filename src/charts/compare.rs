@@ -1,0 +1,147 @@
+//! Mode comparison: for each run of the same task set, its wall time
+//! (makespan) beside its CPU time. Concurrency shows as wall time far below
+//! the waits it overlapped; parallelism as wall time below CPU time.
+
+use super::{DrawResult, Theme, clear, format_ms};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// One group of bars.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareBar {
+    pub label: String,
+    pub makespan_ms: f64,
+    pub cpu_ms: f64,
+}
+
+/// Wall time's colour, and CPU time's.
+pub const WALL: RGBColor = RGBColor(0, 114, 178);
+pub const CPU: RGBColor = RGBColor(230, 159, 0);
+
+pub fn draw_compare<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    bars: &[CompareBar],
+    theme: &Theme,
+) -> DrawResult<(), DB> {
+    clear(area, theme)?;
+    let n = bars.len().max(1);
+    let top = bars
+        .iter()
+        .map(|b| b.makespan_ms.max(b.cpu_ms))
+        .fold(0.0, f64::max)
+        .max(1.0)
+        * 1.18;
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(28)
+        .margin_right(16)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..n as f64, 0f64..top)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(6)
+        .y_label_formatter(&|y| format_ms(*y))
+        .axis_style(theme.muted)
+        .bold_line_style(theme.grid)
+        .max_light_lines(0)
+        .label_style(theme.font(12.0))
+        .draw()?;
+
+    for (i, bar) in bars.iter().enumerate() {
+        let x = i as f64;
+        for (offset, value, colour) in [(0.14, bar.makespan_ms, WALL), (0.5, bar.cpu_ms, CPU)] {
+            let (x0, x1) = (x + offset, x + offset + 0.34);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x0, 0.0), (x1, value)],
+                colour.filled(),
+            )))?;
+            let (px, py) = chart.backend_coord(&((x0 + x1) / 2.0, value));
+            area.draw(&Text::new(
+                format_ms(value),
+                (px, py - 4),
+                theme.font(11.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ))?;
+        }
+        let (px, py) = chart.backend_coord(&(x + 0.5, 0.0));
+        area.draw(&Text::new(
+            bar.label.clone(),
+            (px, py + 8),
+            theme.font(12.0).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+    }
+
+    // Legend, top left.
+    let (left, _) = chart.backend_coord(&(0.0, top));
+    for (k, (name, colour)) in [("wall time", WALL), ("CPU time", CPU)]
+        .into_iter()
+        .enumerate()
+    {
+        let x = left + 8 + 110 * k as i32;
+        area.draw(&Rectangle::new([(x, 8), (x + 12, 20)], colour.filled()))?;
+        area.draw(&Text::new(
+            name,
+            (x + 18, 14),
+            theme.font(12.0).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::test_support::{has_text, hex, svg};
+
+    #[test]
+    fn a_pair_of_labelled_bars_per_mode() {
+        let bars = vec![
+            CompareBar {
+                label: "Sequential".into(),
+                makespan_ms: 800.0,
+                cpu_ms: 790.0,
+            },
+            CompareBar {
+                label: "Parallel (threads)".into(),
+                makespan_ms: 410.0,
+                cpu_ms: 805.0,
+            },
+        ];
+        let out = svg(700, 300, |a| draw_compare(a, &bars, &Theme::LIGHT).unwrap());
+        assert!(has_text(&out, "Sequential") && has_text(&out, "Parallel (threads)"));
+        for value in ["800 ms", "790 ms", "410 ms", "805 ms"] {
+            assert!(has_text(&out, value), "{value} missing");
+        }
+        // Two bars each plus the legend's swatch.
+        assert_eq!(out.matches(&format!("fill=\"{}\"", hex(WALL))).count(), 3);
+        assert_eq!(out.matches(&format!("fill=\"{}\"", hex(CPU))).count(), 3);
+    }
+
+    #[test]
+    fn taller_values_draw_taller_bars() {
+        let bars = vec![
+            CompareBar {
+                label: "a".into(),
+                makespan_ms: 100.0,
+                cpu_ms: 100.0,
+            },
+            CompareBar {
+                label: "b".into(),
+                makespan_ms: 400.0,
+                cpu_ms: 100.0,
+            },
+        ];
+        let out = svg(600, 300, |a| draw_compare(a, &bars, &Theme::LIGHT).unwrap());
+        let heights: Vec<f64> = out
+            .lines()
+            .filter(|l| l.contains("<rect") && l.contains(&hex(WALL)))
+            .filter_map(|l| l.split("height=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        // The legend swatch (12 px) comes last.
+        assert_eq!(heights.len(), 3, "{heights:?}");
+        let ratio = heights[1] / heights[0];
+        assert!((ratio - 4.0).abs() < 0.1, "{heights:?}");
+    }
+}

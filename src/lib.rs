@@ -8,5 +8,13 @@
 //!
 //! See ARCHITECTURE.md for the map and the rules that keep it this way.
 
+// The wasm build is nightly anyway (build-std for threads); the futex
+// intrinsics behind the lanes' waits are still unstable (rust-lang/rust#77839).
+#![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
+
 pub mod charts;
 pub mod engine;
+#[cfg(target_arch = "wasm32")]
+pub mod runtime;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

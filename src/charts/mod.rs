@@ -6,6 +6,7 @@ pub mod compare;
 pub mod speedup;
 pub mod timeline;
 
+pub use crate::engine::format::format_ms;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -67,21 +68,6 @@ pub const TASK_COLOURS: [RGBColor; 10] = [
 /// The colour of task `task` (0-based) everywhere in the page.
 pub fn task_colour(task: u32) -> RGBColor {
     TASK_COLOURS[task as usize % TASK_COLOURS.len()]
-}
-
-/// Formats milliseconds for labels: "840 ms", "12.5 ms", "3.20 s".
-pub fn format_ms(ms: f64) -> String {
-    if !ms.is_finite() {
-        "–".into()
-    } else if ms >= 1000.0 {
-        format!("{:.2} s", ms / 1000.0)
-    } else if ms >= 100.0 {
-        format!("{ms:.0} ms")
-    } else if ms >= 10.0 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{ms:.2} ms")
-    }
 }
 
 /// Fills `area` with the theme's background.
@@ -150,15 +136,6 @@ pub(crate) mod test_support {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn milliseconds_read_well() {
-        assert_eq!(format_ms(1234.0), "1.23 s");
-        assert_eq!(format_ms(840.2), "840 ms");
-        assert_eq!(format_ms(12.46), "12.5 ms");
-        assert_eq!(format_ms(0.5), "0.50 ms");
-        assert_eq!(format_ms(f64::NAN), "–");
-    }
 
     #[test]
     fn placeholder_writes_its_message() {

@@ -40,6 +40,15 @@ impl Kernel {
         Kernel::ALL.into_iter().find(|k| k.name() == name)
     }
 
+    /// The kernel's name in the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kernel::Primes => "Primes (trial division)",
+            Kernel::Mandelbrot => "Mandelbrot (floating point)",
+            Kernel::Hash => "Hashing (FNV-1a)",
+        }
+    }
+
     /// What one unit of this kernel is, for the page.
     pub fn describe(self) -> &'static str {
         match self {

@@ -7,11 +7,14 @@ pub mod calibrate;
 pub mod environment;
 pub mod exec;
 pub mod export;
+pub mod format;
 pub mod kernels;
+pub mod lessons;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 pub mod plan;
+pub mod session;
 pub mod share;
 pub mod sync;
 pub mod trace;

@@ -1,0 +1,166 @@
+//! The page's laboratory: runs experiments through the engine with the
+//! browser's clock, event loop and pool; keeps what Stop and the live
+//! timeline need; records animation frames during each run.
+
+use super::clock::BrowserClock;
+use super::event_loop::BrowserLoop;
+use super::timers;
+use super::yielding::YieldMethod;
+use crate::engine::calibrate::{MIN_BATCH_MS, Rate, measure_rate};
+use crate::engine::exec::{Clock, Run, execute};
+use crate::engine::kernels::Kernel;
+use crate::engine::plan::{Mode, Settings};
+use crate::engine::trace::{Span, Trace, frame_stats};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// A display's frame interval, for counting dropped frames (60 Hz).
+const FRAME_MS: f64 = 1000.0 / 60.0;
+
+/// The run in progress.
+struct Active {
+    run: Arc<Run>,
+    started: f64,
+    stopped_at: Cell<Option<f64>>,
+}
+
+/// What the live timeline draws while a run goes on.
+pub struct LiveView {
+    /// Times relative to the run's start.
+    pub spans: Vec<Span>,
+    pub elapsed_ms: f64,
+}
+
+pub struct Lab {
+    ev: Cell<BrowserLoop>,
+    rates: RefCell<HashMap<Kernel, Rate>>,
+    active: RefCell<Option<Active>>,
+    recording: Cell<bool>,
+    frames: RefCell<Vec<f64>>,
+}
+
+thread_local! {
+    static LAB: Rc<Lab> = Rc::new(Lab {
+        ev: Cell::new(BrowserLoop { yield_method: YieldMethod::MessageChannel }),
+        rates: RefCell::default(),
+        active: RefCell::default(),
+        recording: Cell::new(false),
+        frames: RefCell::default(),
+    });
+}
+
+/// The page's one lab (main thread only).
+pub fn lab() -> Rc<Lab> {
+    LAB.with(Rc::clone)
+}
+
+impl Lab {
+    pub fn set_yield_method(&self, method: YieldMethod) {
+        self.ev.set(BrowserLoop { yield_method: method });
+    }
+
+    /// Units per millisecond of `kernel` here, measured on first use (~50 ms).
+    pub fn rate(&self, kernel: Kernel) -> Rate {
+        if let Some(r) = self.rates.borrow().get(&kernel) {
+            return *r;
+        }
+        let rate = measure_rate(
+            |units| {
+                std::hint::black_box(kernel.run(0, units));
+            },
+            || BrowserClock.now(),
+            MIN_BATCH_MS,
+        );
+        self.rates.borrow_mut().insert(kernel, rate);
+        rate
+    }
+
+    /// Calibrates every kernel and runs each briefly on every pool thread.
+    /// A wasm function's first calls run in a slower JIT tier, on each thread
+    /// separately: without this, the first parallel run measures at half speed.
+    pub async fn warm_up(&self, pool_threads: u32) {
+        for kernel in Kernel::ALL {
+            self.rate(kernel);
+            if pool_threads > 0 {
+                let settings = Settings {
+                    kernel,
+                    workload: crate::engine::plan::Workload::Cpu,
+                    tasks: pool_threads * 2,
+                    work_ms: 15,
+                    lanes: pool_threads,
+                    fail_task: None,
+                    ..Settings::default()
+                };
+                self.run(&settings, Mode::Parallel, pool_threads).await;
+            }
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.active.borrow().is_some()
+    }
+
+    /// Runs the task set of `settings` in `mode` with `lanes` pool threads.
+    pub async fn run(&self, settings: &Settings, mode: Mode, lanes: u32) -> Trace {
+        let rate = self.rate(settings.kernel);
+        let run = Arc::new(Run::new(
+            settings.kernel,
+            settings.task_specs(rate),
+            rate.units_for(f64::from(settings.slice_ms)),
+        ));
+        *self.active.borrow_mut() = Some(Active {
+            run: Arc::clone(&run),
+            started: BrowserClock.now(),
+            stopped_at: Cell::new(None),
+        });
+        self.frames.borrow_mut().clear();
+        self.recording.set(true);
+        let ev = self.ev.get();
+        let mut trace = execute(mode, run, &ev, &BrowserClock, lanes).await;
+        self.recording.set(false);
+        trace.frames = frame_stats(&self.frames.borrow(), FRAME_MS);
+        if let Some(active) = self.active.borrow_mut().take() {
+            if let Some(at) = active.stopped_at.get() {
+                trace.cancel_latency_ms = Some(BrowserClock.now() - at);
+            }
+        }
+        trace
+    }
+
+    /// Stops the run in progress: lanes see the flag between slices, sleeping
+    /// waits are woken.
+    pub fn stop(&self) {
+        if let Some(active) = self.active.borrow().as_ref() {
+            if active.stopped_at.get().is_none() {
+                active.stopped_at.set(Some(BrowserClock.now()));
+            }
+            active.run.cancel.cancel();
+        }
+        timers::wake_all();
+    }
+
+    /// Called on every animation frame with its timestamp.
+    pub fn on_frame(&self, timestamp: f64) {
+        if self.recording.get() {
+            self.frames.borrow_mut().push(timestamp);
+        }
+    }
+
+    /// The spans so far of the run in progress.
+    pub fn live(&self) -> Option<LiveView> {
+        let active = self.active.borrow();
+        let active = active.as_ref()?;
+        let now = BrowserClock.now();
+        let mut spans = active.run.log.snapshot(now);
+        for s in &mut spans {
+            s.start -= active.started;
+            s.end -= active.started;
+        }
+        Some(LiveView {
+            spans,
+            elapsed_ms: now - active.started,
+        })
+    }
+}

@@ -1,0 +1,11 @@
+//! The browser side of the engine (wasm only): the aligned clock, the main
+//! thread's event loop (one timer for all waits, cheap yields), the worker
+//! pool, and the lab that runs experiments with them.
+
+pub mod clock;
+pub mod event_loop;
+pub mod lab;
+pub mod pool;
+pub mod probe;
+pub mod timers;
+pub mod yielding;

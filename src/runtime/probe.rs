@@ -1,0 +1,38 @@
+//! Finding out what this browser can do, at start-up.
+
+use super::clock::local_now;
+use super::lab::lab;
+use super::pool;
+use super::yielding::YieldMethod;
+use crate::engine::environment::{Environment, observed_resolution};
+
+/// Facts available at once, before anything is started.
+pub fn quick() -> Environment {
+    let navigator = web_sys::window().map(|w| w.navigator());
+    Environment {
+        cross_origin_isolated: pool::cross_origin_isolated(),
+        shared_array_buffer: pool::shared_array_buffer(),
+        hardware_concurrency: navigator.as_ref().map_or(1.0, |n| n.hardware_concurrency()) as u32,
+        timer_resolution_ms: observed_resolution(local_now, 2_000),
+        user_agent: navigator.and_then(|n| n.user_agent().ok()).unwrap_or_default(),
+        yield_method: "",
+        ..Environment::default()
+    }
+}
+
+/// Starts the pool with `threads` threads and measures the yields; fills
+/// those facts into `env`.
+pub async fn start(mut env: Environment, threads: u32) -> Environment {
+    match pool::start(threads).await {
+        Ok(ms) => {
+            env.pool_threads = threads;
+            env.pool_start_ms = Some(ms);
+        }
+        Err(why) => env.pool_error = Some(why),
+    }
+    let (method, cost) = YieldMethod::cheapest().await;
+    lab().set_yield_method(method);
+    env.yield_method = method.name();
+    env.yield_cost_ms = Some(cost);
+    env
+}

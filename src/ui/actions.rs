@@ -1,0 +1,191 @@
+//! What the buttons do: run modes, compare them, sweep threads, try a
+//! lesson, stop. Each action checks the settings with the engine, runs through
+//! the lab, and puts the traces in the store. No arithmetic here: figures
+//! come from the engine.
+
+use super::store::{Busy, LessonResult, Message, Store};
+use super::url;
+use crate::engine::lessons::{Experiment, Lesson};
+use crate::engine::plan::{Mode, Settings};
+use crate::engine::trace::{Outcome, Trace};
+use crate::runtime::lab::lab;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The settings to run now: threads fitted to the pool, parallel modes
+/// dropped (with the reason) when there is no pool.
+fn prepare(store: Store, modes: &[Mode]) -> Option<(Settings, Vec<Mode>)> {
+    if store.busy.get_untracked().is_some() {
+        return None;
+    }
+    let env = store.env.get_untracked();
+    let (settings, notice) = store.settings.get_untracked().fit_to_pool(env.pool_threads);
+    if let Some(n) = notice {
+        store.settings.set(settings.clone());
+        store.message.set(Some(Message::Info(n.message)));
+    } else {
+        store.message.set(None);
+    }
+    let runnable: Vec<Mode> = modes
+        .iter()
+        .copied()
+        .filter(|m| !m.uses_pool() || env.parallel_available())
+        .collect();
+    if runnable.len() < modes.len() {
+        let why = env.parallel_unavailable_reason().unwrap_or_default();
+        if runnable.is_empty() {
+            store.message.set(Some(Message::Error(format!("Parallel modes are unavailable. {why}"))));
+            return None;
+        }
+        store
+            .message
+            .set(Some(Message::Info(format!("Parallel modes were skipped. {why}"))));
+    }
+    if let Err(refusal) = settings.check_estimate(&runnable) {
+        store.message.set(Some(Message::Error(refusal)));
+        return None;
+    }
+    Some((settings, runnable))
+}
+
+/// Describes a run that did not complete.
+fn report(store: Store, trace: &Trace) {
+    match &trace.outcome {
+        Outcome::Completed => {}
+        Outcome::Cancelled => store.message.set(Some(Message::Info(format!(
+            "Stopped: {} of {} tasks finished; the partial timeline is kept.",
+            trace.finished, trace.tasks
+        )))),
+        Outcome::Failed { message, .. } => store.message.set(Some(Message::Error(format!(
+            "The run failed: {message}. The other tasks ran on; {} of {} finished.",
+            trace.finished, trace.tasks
+        )))),
+    }
+}
+
+/// Runs `modes` one after the other on the current settings; each result
+/// joins the comparison. Returns the traces, or `None` if nothing ran.
+async fn run_modes(store: Store, modes: Vec<Mode>, label: &str) -> Option<Vec<Trace>> {
+    let (settings, modes) = prepare(store, &modes)?;
+    let steps = modes.len() as u32;
+    let mut traces = Vec::new();
+    for (i, mode) in modes.into_iter().enumerate() {
+        store.busy.set(Some(Busy {
+            label: format!("{label}: {}", mode.label()),
+            step: i as u32 + 1,
+            steps,
+        }));
+        let lanes = if mode.uses_pool() { settings.lanes } else { 1 };
+        let trace = lab().run(&settings, mode, lanes).await;
+        let run_settings = Settings { mode, ..settings.clone() };
+        store.comparison.update(|c| c.add(&run_settings, trace.clone()));
+        store.trace.set(Some(trace.clone()));
+        let completed = trace.outcome == Outcome::Completed;
+        report(store, &trace);
+        traces.push(trace);
+        if !completed {
+            break;
+        }
+    }
+    store.busy.set(None);
+    Some(traces)
+}
+
+/// Run: the selected mode.
+pub fn run(store: Store) {
+    let mode = store.settings.get_untracked().mode;
+    spawn_local(async move {
+        run_modes(store, vec![mode], "Running").await;
+    });
+}
+
+/// Compare all modes on the current task set.
+pub fn compare(store: Store) {
+    store.comparison.update(|c| c.clear());
+    spawn_local(async move {
+        run_modes(store, Mode::ALL.to_vec(), "Comparing").await;
+    });
+}
+
+/// Sweep threads: the parallel mode on 1, 2, … pool-size threads.
+pub fn sweep(store: Store) {
+    spawn_local(async move {
+        sweep_threads(store, "Sweeping threads").await;
+    });
+}
+
+async fn sweep_threads(store: Store, label: &str) -> Option<Vec<Trace>> {
+    let threads = store.env.get_untracked().pool_threads;
+    let sweep_modes = vec![Mode::Parallel; threads as usize];
+    let (settings, _) = prepare(store, &sweep_modes)?;
+    store.sweep.set(Vec::new());
+    // One short run first: a worker's first calls run in a slower JIT tier,
+    // which would flatter every later point against the first.
+    store.busy.set(Some(Busy {
+        label: format!("{label}: warming up"),
+        step: 0,
+        steps: threads,
+    }));
+    let warm = Settings {
+        tasks: threads * 2,
+        work_ms: 10,
+        ..settings.clone()
+    };
+    lab().run(&warm, Mode::Parallel, threads).await;
+    let mut traces = Vec::new();
+    for p in 1..=threads {
+        store.busy.set(Some(Busy {
+            label: format!("{label}: {p} of {threads} threads"),
+            step: p,
+            steps: threads,
+        }));
+        let trace = lab().run(&settings, Mode::Parallel, p).await;
+        store.trace.set(Some(trace.clone()));
+        let completed = trace.outcome == Outcome::Completed;
+        report(store, &trace);
+        traces.push(trace);
+        store.sweep.set(traces.clone());
+        if !completed {
+            break;
+        }
+    }
+    store.busy.set(None);
+    Some(traces)
+}
+
+/// Stop: ends the run in progress (and the rest of a comparison or sweep).
+pub fn stop() {
+    lab().stop();
+}
+
+/// A lesson's "Try it": loads its settings, runs its experiment, and states
+/// the measured result.
+pub fn try_lesson(store: Store, lesson: Lesson) {
+    if store.busy.get_untracked().is_some() {
+        return;
+    }
+    let env = store.env.get_untracked();
+    let (settings, _) = lesson.settings.clone().fit_to_pool(env.pool_threads);
+    store.settings.set(settings.clone());
+    url::write(&settings);
+    store.lesson.set(Some(LessonResult {
+        id: lesson.id,
+        sentence: None,
+    }));
+    spawn_local(async move {
+        let traces = match &lesson.experiment {
+            Experiment::Modes(modes) => {
+                store.comparison.update(|c| c.clear());
+                run_modes(store, modes.clone(), lesson.title).await
+            }
+            Experiment::Sweep => sweep_threads(store, lesson.title).await,
+        };
+        let sentence = traces
+            .and_then(|t| lesson.conclude(&t))
+            .unwrap_or_else(|| "The experiment did not complete, so there is no result to state.".into());
+        store.lesson.set(Some(LessonResult {
+            id: lesson.id,
+            sentence: Some(sentence),
+        }));
+    });
+}

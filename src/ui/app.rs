@@ -1,0 +1,93 @@
+//! The page: its layout, start-up, and the links between the URL and the settings.
+
+use super::compare_view::CompareView;
+use super::controls::Controls;
+use super::environment_panel::EnvironmentPanel;
+use super::exports::Exports;
+use super::learn::Learn;
+use super::notices::Notices;
+use super::responsiveness::Responsiveness;
+use super::speedup_view::SpeedupView;
+use super::store::Store;
+use super::timeline_view::TimelineView;
+use super::url;
+use crate::runtime::lab::lab;
+use crate::runtime::probe;
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_use_event_listener::use_event_listener;
+use leptos_use_raf_fn::use_raf_fn;
+
+/// How often the live timeline redraws during a run (≥ 10 times a second).
+const LIVE_REDRAW_MS: f64 = 80.0;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let (settings, notices) = url::read();
+    let store = Store::new(settings, notices, probe::quick());
+    provide_context(store);
+
+    // The URL follows the settings; history back/forward restores them.
+    Effect::new(move |_| store.settings.with(url::write));
+    let _ = use_event_listener(window(), ev::popstate, move |_| {
+        let (settings, notices) = url::read();
+        store.settings.set(settings);
+        store.notices.set(notices);
+    });
+
+    // Every animation frame: record it for the run's frame statistics, and
+    // tick the live timeline now and then while a run goes on.
+    let last_tick = StoredValue::new(0.0);
+    let _ = use_raf_fn(move |frame| {
+        let lab = lab();
+        lab.on_frame(frame.timestamp);
+        if lab.is_running() && frame.timestamp - last_tick.get_value() >= LIVE_REDRAW_MS {
+            last_tick.set_value(frame.timestamp);
+            store.tick.update(|t| *t += 1);
+        }
+    });
+
+    spawn_local(async move {
+        let env = store.env.get_untracked();
+        let threads = env.hardware_concurrency.max(1);
+        let env = probe::start(env, threads).await;
+        // Fit a link's threads to the pool now that its size is known.
+        let (settings, notice) = store.settings.get_untracked().fit_to_pool(env.pool_threads);
+        if let Some(n) = notice {
+            store.settings.set(settings.clone());
+            store.notices.update(|all| all.push(n));
+        }
+        let threads = env.pool_threads;
+        store.env.set(env);
+        lab().warm_up(threads).await;
+        store.ready.set(true);
+    });
+
+    view! {
+        <header class="top">
+            <h1>"conpar"</h1>
+            <p class="tagline">"Concurrency and parallelism, measured in your own browser."</p>
+        </header>
+        <Notices />
+        <main class="layout">
+            <aside class="panel">
+                <Controls />
+                <Responsiveness />
+                <EnvironmentPanel />
+            </aside>
+            <div class="results">
+                <TimelineView />
+                <CompareView />
+                <SpeedupView />
+                <Exports />
+            </div>
+        </main>
+        <Learn />
+        <footer>
+            <p>
+                "conpar runs real work: async futures on the main thread, a rayon thread pool on Web Workers. Every number is measured here, now."
+            </p>
+        </footer>
+    }
+}

@@ -1,0 +1,104 @@
+//! The modes side by side on one task set: a chart of wall and CPU time, and
+//! a table of what each mode achieved.
+
+use super::canvas::draw_hidpi;
+use super::download;
+use super::store::Store;
+use crate::charts::compare::{CompareBar, draw_compare};
+use crate::charts::{Theme, draw_placeholder, format_ms};
+use crate::engine::session::Row;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use leptos_use_preferences::use_preferred_dark;
+
+#[component]
+pub fn CompareView() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let canvas = NodeRef::<Canvas>::new();
+    let dark = use_preferred_dark();
+    let rows = Memo::new(move |_| store.comparison.with(|c| c.rows()));
+
+    Effect::new(move |_| {
+        let theme = Theme::for_dark(dark.get());
+        let rows = rows.get();
+        let Some(canvas) = canvas.get() else { return };
+        let _ = if rows.is_empty() {
+            draw_hidpi(&canvas, 280, |a| draw_placeholder(a, &theme, "Compare all modes to see them side by side."))
+        } else {
+            let bars: Vec<CompareBar> = rows
+                .iter()
+                .map(|r| CompareBar {
+                    label: r.trace.mode.label().into(),
+                    makespan_ms: r.stats.makespan_ms,
+                    cpu_ms: r.stats.cpu_ms,
+                })
+                .collect();
+            draw_hidpi(&canvas, 280, |a| draw_compare(a, &bars, &theme))
+        };
+    });
+
+    view! {
+        <section class="card compare" aria-labelledby="compare-title">
+            <div class="card-head">
+                <h2 id="compare-title">"Modes compared"</h2>
+                <button
+                    class="small"
+                    on:click=move |_| {
+                        if let Some(c) = canvas.get() {
+                            let _ = download::png("conpar-modes.png", &c);
+                        }
+                    }
+                >
+                    "PNG"
+                </button>
+            </div>
+            <div class="canvas-wrap">
+                <canvas node_ref=canvas role="img" aria-label="Wall time and CPU time of each mode"></canvas>
+            </div>
+            <div class="table-wrap">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Mode"</th>
+                            <th scope="col">"Threads"</th>
+                            <th scope="col">"Wall time"</th>
+                            <th scope="col">"CPU time"</th>
+                            <th scope="col" title="Sequential wall time / this wall time">"Speedup"</th>
+                            <th scope="col" title="Speedup per thread">"Efficiency"</th>
+                            <th scope="col" title="Most tasks in flight at once">"Peak overlap"</th>
+                            <th scope="col" title="Time the main thread spent computing">"Main thread blocked"</th>
+                            <th scope="col" title="Longest time between two painted frames">"Longest frame gap"</th>
+                            <th scope="col">"Outcome"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{move || rows.with(|rows| rows.iter().map(row_view).collect_view())}</tbody>
+                </table>
+            </div>
+            <p class="caption">
+                "Every figure is measured in this browser. Speedup and efficiency are against the sequential run of the same task set; the checksum shows each mode computed the same result."
+            </p>
+        </section>
+    }
+}
+
+fn row_view(r: &Row) -> impl IntoView + use<> {
+    let t = &r.trace;
+    let (speedup, efficiency) = match r.relative {
+        Some(rel) => (format!("{:.2}×", rel.speedup), format!("{:.0} %", rel.efficiency * 100.0)),
+        None => ("–".to_string(), "–".to_string()),
+    };
+    view! {
+        <tr data-mode=t.mode.name()>
+            <th scope="row">{t.mode.label()}</th>
+            <td>{t.lanes}</td>
+            <td class="num">{format_ms(r.stats.makespan_ms)}</td>
+            <td class="num">{format_ms(r.stats.cpu_ms)}</td>
+            <td class="num">{speedup}</td>
+            <td class="num">{efficiency}</td>
+            <td class="num">{r.stats.peak_overlap}</td>
+            <td class="num">{format!("{} (longest {})", format_ms(r.stats.main_blocked_ms), format_ms(r.stats.longest_block_ms))}</td>
+            <td class="num">{format_ms(t.frames.longest_gap_ms)}</td>
+            <td title=format!("checksum {:016x}", t.checksum)>{t.outcome.name()}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,169 @@
+//! The experiment's settings and the buttons that run it.
+
+use super::actions;
+use super::slider::Slider;
+use super::store::{Message, Store};
+use super::url;
+use crate::engine::kernels::Kernel;
+use crate::engine::plan::{Field, Mode, Workload};
+use leptos::prelude::*;
+use leptos_use_clipboard::{UseClipboardReturn, use_clipboard};
+
+#[component]
+pub fn Controls() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let settings = store.settings;
+    let busy = Signal::derive(move || store.busy.with(Option::is_some));
+    let can_run = Signal::derive(move || store.ready.get() && !busy.get());
+    let parallel = Signal::derive(move || store.env.with(|e| e.parallel_available()));
+    let workload = Memo::new(move |_| settings.with(|s| s.workload));
+    let mode = Memo::new(move |_| settings.with(|s| s.mode));
+    let pool = Signal::derive(move || store.env.with(|e| e.pool_threads.max(1)));
+    let UseClipboardReturn { is_supported, copied, copy, .. } = use_clipboard();
+
+    view! {
+        <div class="controls" role="group" aria-label="Experiment settings">
+            <div class="choice-row">
+                <label>
+                    "Mode"
+                    <select
+                        prop:value=move || mode.get().name()
+                        on:change=move |ev| {
+                            if let Some(m) = Mode::from_name(&event_target_value(&ev)) {
+                                settings.update(|s| s.mode = m);
+                            }
+                        }
+                    >
+                        {Mode::ALL
+                            .into_iter()
+                            .map(|m| {
+                                view! {
+                                    <option
+                                        value=m.name()
+                                        selected=move || mode.get() == m
+                                        disabled=move || m.uses_pool() && !parallel.get()
+                                    >
+                                        {m.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Workload"
+                    <select
+                        prop:value=move || workload.get().name()
+                        on:change=move |ev| {
+                            if let Some(w) = Workload::from_name(&event_target_value(&ev)) {
+                                settings.update(|s| s.workload = w);
+                            }
+                        }
+                    >
+                        {Workload::ALL
+                            .into_iter()
+                            .map(|w| view! { <option value=w.name() selected=move || workload.get() == w>{w.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Kernel"
+                    <select
+                        prop:value=move || settings.with(|s| s.kernel.name())
+                        disabled=move || !workload.get().computes()
+                        on:change=move |ev| {
+                            if let Some(k) = Kernel::from_name(&event_target_value(&ev)) {
+                                settings.update(|s| s.kernel = k);
+                            }
+                        }
+                    >
+                        {Kernel::ALL
+                            .into_iter()
+                            .map(|k| {
+                                view! {
+                                    <option value=k.name() selected=move || settings.with(|s| s.kernel == k)>
+                                        {k.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            <Show when=move || !parallel.get() && store.ready.get()>
+                <p class="note">
+                    "Parallel modes are off: "
+                    {move || store.env.with(|e| e.parallel_unavailable_reason().unwrap_or_default())}
+                </p>
+            </Show>
+            <Slider field=Field::Tasks />
+            <Slider field=Field::WorkMs disabled=Signal::derive(move || !workload.get().computes()) />
+            <Slider field=Field::LatencyMs disabled=Signal::derive(move || !workload.get().waits()) />
+            <Slider field=Field::JitterMs disabled=Signal::derive(move || !workload.get().waits()) />
+            <Slider field=Field::Lanes max=pool disabled=Signal::derive(move || !parallel.get()) />
+            <Slider field=Field::SliceMs disabled=Signal::derive(move || !workload.get().computes()) />
+            <details class="advanced">
+                <summary>"Advanced"</summary>
+                <Slider field=Field::Seed max=Signal::derive(|| 1000) />
+                <Slider field=Field::FailTask max=Signal::derive(move || settings.with(|s| s.tasks)) />
+                <p class="note">"A failing task stops with an error when it starts computing; the others run on."</p>
+            </details>
+            <div class="buttons">
+                <button class="primary" on:click=move |_| actions::run(store) disabled=move || !can_run.get()>
+                    "Run"
+                </button>
+                <button on:click=move |_| actions::compare(store) disabled=move || !can_run.get()>
+                    "Compare all modes"
+                </button>
+                <button on:click=move |_| actions::sweep(store) disabled=move || !can_run.get() || !parallel.get()>
+                    "Sweep threads"
+                </button>
+                <button class="stop" on:click=move |_| actions::stop() disabled=move || !busy.get()>
+                    "Stop"
+                </button>
+                <button
+                    on:click=move |_| copy(&url::link(&settings.get_untracked()))
+                    disabled=move || !is_supported.get()
+                    title="Copies a link that restores every setting"
+                >
+                    {move || if copied.get() { "Link copied" } else { "Copy link" }}
+                </button>
+            </div>
+            <p class="estimate">
+                {move || {
+                    let s = settings.get();
+                    match s.check_estimate(&[s.mode]) {
+                        Ok(ms) => format!("Estimated at least {} for {}.", crate::engine::format::format_ms(ms), s.mode.label()),
+                        Err(why) => why,
+                    }
+                }}
+            </p>
+            <div class="status" role="status" aria-live="polite">
+                {move || {
+                    if !store.ready.get() {
+                        return Some(view! { <span>"Starting the worker pool…"</span> }.into_any());
+                    }
+                    store
+                        .busy
+                        .get()
+                        .map(|b| {
+                            view! {
+                                <span>{b.label.clone()}</span>
+                                <progress max=b.steps value=b.step></progress>
+                            }
+                                .into_any()
+                        })
+                }}
+            </div>
+            {move || {
+                store
+                    .message
+                    .get()
+                    .map(|m| match m {
+                        Message::Error(text) => view! { <p class="message error" role="alert">{text}</p> }.into_any(),
+                        Message::Info(text) => view! { <p class="message info">{text}</p> }.into_any(),
+                    })
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,115 @@
+//! The ideas, in conpar's own words, each lesson with a button that runs the
+//! experiment showing it and then states what was measured.
+
+use super::actions;
+use super::store::Store;
+use crate::engine::lessons::lessons;
+use leptos::prelude::*;
+
+#[component]
+pub fn Learn() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let threads = Memo::new(move |_| store.env.with(|e| e.pool_threads.max(1)));
+    let idle = Signal::derive(move || store.ready.get() && store.busy.with(Option::is_none));
+    view! {
+        <section class="card learn" aria-labelledby="learn-title">
+            <h2 id="learn-title">"Learn: concurrency is not parallelism"</h2>
+            <div class="ideas">
+                <div>
+                    <h3>"Concurrency"</h3>
+                    <p>
+                        "A way to " <em>"organise"</em> " work: many tasks are in progress over the same period, and one worker "
+                        "switches between them whenever one has to wait. It needs no extra hardware."
+                    </p>
+                </div>
+                <div>
+                    <h3>"Parallelism"</h3>
+                    <p>
+                        "A way to " <em>"execute"</em> " work: several computations happen at the very same moment on "
+                        "different cores. It needs the cores, and it is what makes computing faster."
+                    </p>
+                </div>
+            </div>
+            <p class="analogy">
+                "One chef with four pans is concurrent: while one sauce reduces she chops for another, and every dish moves forward. "
+                "Four chefs at four stoves are parallel: four dishes cook at once. A chef who stands and watches a pot boil "
+                "is a thread blocked on I/O."
+            </p>
+            <div class="table-wrap">
+                <table class="concepts">
+                    <thead>
+                        <tr>
+                            <th scope="col"></th>
+                            <th scope="col">"Concurrency"</th>
+                            <th scope="col">"Parallelism"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <tr>
+                            <th scope="row">"In short"</th>
+                            <td>"Many tasks in progress, taking turns"</td>
+                            <td>"Many computations at the same instant"</td>
+                        </tr>
+                        <tr>
+                            <th scope="row">"Needs"</th>
+                            <td>"One core is enough"</td>
+                            <td>"Several cores (or machines)"</td>
+                        </tr>
+                        <tr>
+                            <th scope="row">"Wins when tasks"</th>
+                            <td>"Wait: network, disk, timers, people"</td>
+                            <td>"Compute: encode, render, train, crunch"</td>
+                        </tr>
+                        <tr>
+                            <th scope="row">"Buys you"</th>
+                            <td>"Responsiveness and throughput of waits"</td>
+                            <td>"Shorter time to finish the work"</td>
+                        </tr>
+                        <tr>
+                            <th scope="row">"In code"</th>
+                            <td>"async/await, event loops, goroutines on one core"</td>
+                            <td>"Thread pools, SIMD, GPU kernels, MapReduce jobs"</td>
+                        </tr>
+                        <tr>
+                            <th scope="row">"Examples"</th>
+                            <td>"A chat server holding thousands of idle connections; Node.js serving requests"</td>
+                            <td>"Video transcoding on every core; training a model on a cluster of GPUs"</td>
+                        </tr>
+                    </tbody>
+                </table>
+            </div>
+            <ol class="lessons">
+                {move || {
+                    lessons(threads.get())
+                        .into_iter()
+                        .map(|lesson| {
+                            let id = lesson.id;
+                            let result = move || store.lesson.get().filter(|r| r.id == id);
+                            let l = lesson.clone();
+                            view! {
+                                <li class="lesson" id=format!("lesson-{id}")>
+                                    <h3>{lesson.title}</h3>
+                                    {lesson.body.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
+                                    <button
+                                        class="primary"
+                                        disabled=move || !idle.get()
+                                        on:click=move |_| actions::try_lesson(store, l.clone())
+                                    >
+                                        "Try it"
+                                    </button>
+                                    {move || {
+                                        result()
+                                            .map(|r| match r.sentence {
+                                                None => view! { <p class="result running" role="status">"Running…"</p> }.into_any(),
+                                                Some(s) => view! { <p class="result" role="status">{s}</p> }.into_any(),
+                                            })
+                                    }}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,60 @@
+//! The page: Leptos components, one per file, sharing one [`store::Store`].
+//!
+//! Components draw and react; what they show is computed by the engine and
+//! the charts, what they run goes through `actions`.
+
+mod actions;
+mod app;
+mod canvas;
+mod compare_view;
+mod controls;
+mod download;
+mod environment_panel;
+mod exports;
+mod learn;
+mod notices;
+mod responsiveness;
+mod slider;
+mod speedup_view;
+mod store;
+mod timeline_view;
+mod url;
+
+use wasm_bindgen::JsCast;
+
+/// Mounts the app. Does nothing in a worker: wasm-bindgen runs the start
+/// function in every thread that instantiates the module.
+pub fn start() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    install_panic_hook();
+    if let Some(body) = document.body() {
+        // The static "loading" note of index.html: the app replaces it.
+        if let Some(loading) = document.get_element_by_id("loading") {
+            loading.remove();
+        }
+        leptos::mount::mount_to(body.unchecked_into(), app::App).forget();
+    }
+}
+
+/// A panic aborts the wasm instance (panic = "abort"), and with it the app: the
+/// hook logs it and writes it into the page, as text, so the page is never
+/// left blank or silently frozen.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        // Workers have no document; their panics are logged only.
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(body) = document.body() else { return };
+        let Ok(note) = document.create_element("div") else { return };
+        note.set_id("fatal");
+        note.set_attribute("role", "alert").ok();
+        note.set_text_content(Some(&format!(
+            "conpar stopped working: {info}. Reload the page to start again; your settings are in the address bar."
+        )));
+        let _ = body.prepend_with_node_1(&note);
+    }));
+}

@@ -1,0 +1,62 @@
+//! A numeric setting: a slider and, beside it, the number, editable.
+
+use super::store::Store;
+use crate::engine::plan::Field;
+use leptos::prelude::*;
+
+/// `max` overrides the field's static maximum (threads: the pool's size).
+#[component]
+pub fn Slider(field: Field, #[prop(into, optional)] max: Option<Signal<u32>>, #[prop(into, optional)] disabled: Option<Signal<bool>>) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let settings = store.settings;
+    let max = max.unwrap_or_else(|| Signal::derive(move || field.bounds().max));
+    let disabled = disabled.unwrap_or_else(|| Signal::derive(|| false));
+    let value = Memo::new(move |_| settings.with(|s| field.get(s)));
+    let id = format!("setting-{}", field.key());
+    let (low, _) = field.slider_range(field.bounds().max);
+
+    let set = move |v: u32| {
+        settings.update(|s| {
+            let mut next = s.clone();
+            field.set(&mut next, v.min(max.get_untracked()));
+            *s = next.clamped().0;
+        })
+    };
+
+    view! {
+        <div class="slider" class:disabled=move || disabled.get()>
+            <label for=id.clone()>{field.label()}</label>
+            <input
+                type="range"
+                id=id
+                min=low
+                max=move || field.slider_range(max.get()).1
+                step="1"
+                disabled=move || disabled.get()
+                aria-valuetext=move || value.get().to_string()
+                prop:value=move || field.to_position(value.get(), max.get()).to_string()
+                on:input=move |ev| {
+                    if let Ok(p) = event_target_value(&ev).parse::<u32>() {
+                        set(field.from_position(p, max.get_untracked()));
+                    }
+                }
+            />
+            <input
+                type="number"
+                class="number"
+                min=field.bounds().min
+                max=move || max.get()
+                disabled=move || disabled.get()
+                aria-label=field.label()
+                prop:value=move || value.get().to_string()
+                on:change=move |ev| {
+                    match event_target_value(&ev).trim().parse::<f64>() {
+                        Ok(v) if v.is_finite() => set(field.clamp(v.round() as i64)),
+                        // Not a number: show the current value again.
+                        _ => settings.update(|_| {}),
+                    }
+                }
+            />
+        </div>
+    }
+}

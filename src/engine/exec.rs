@@ -344,19 +344,20 @@ async fn wait_on_main(run: &Run, ev: &impl EventLoop, task: &TaskSpec) -> TaskEn
 }
 
 async fn concurrent_task(run: &Run, ev: &impl EventLoop, task: &TaskSpec) {
-    // Yield before anything: otherwise the first poll of every future would
-    // run a slice each, back to back, before the page could paint once.
-    ev.yield_now().await;
     let mut end = wait_on_main(run, ev, task).await;
     if end == TaskEnd::Completed && task.fails && task.units > 0 {
         end = TaskEnd::Failed(fault_message(task));
     }
     let mut done = 0;
     while end == TaskEnd::Completed && done < task.units {
-        done += run.compute_slice(ev, Lane::Main, task, done);
+        // Yield *before* each slice: when many futures become ready in the same
+        // turn (at the start, or when a timer ends many waits at once), each
+        // then runs one slice per turn of the event loop, never all back to back.
         ev.yield_now().await;
         if run.cancel.is_cancelled() {
             end = TaskEnd::Cancelled;
+        } else {
+            done += run.compute_slice(ev, Lane::Main, task, done);
         }
     }
     run.end_task(task.id, &end);

@@ -27,5 +27,4 @@ mod tests {
         assert_eq!(format_ms(0.5), "0.50 ms");
         assert_eq!(format_ms(f64::NAN), "–");
     }
-
 }

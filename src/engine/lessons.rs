@@ -5,11 +5,11 @@
 //! the traces its experiment produced, so the sentence is as true as the
 //! measurement.
 
+use super::format::format_ms;
 use super::kernels::Kernel;
 use super::model::{fit_amdahl, sweep_points};
 use super::plan::{Mode, Settings, Workload};
 use super::trace::Trace;
-use super::format::format_ms;
 
 /// What pressing "Try it" does.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,7 +150,10 @@ impl Lesson {
     /// experiment produced (in the order it ran them). `None` when the traces
     /// do not fit the experiment (a stopped or failed run).
     pub fn conclude(&self, traces: &[Trace]) -> Option<String> {
-        if traces.iter().any(|t| t.outcome != super::trace::Outcome::Completed) {
+        if traces
+            .iter()
+            .any(|t| t.outcome != super::trace::Outcome::Completed)
+        {
             return None;
         }
         let find = |mode: Mode| traces.iter().find(|t| t.mode == mode).map(|t| t.stats());
@@ -208,7 +211,11 @@ impl Lesson {
                 )
             }
             "both" => {
-                let (conc, par, both) = (find(Mode::Concurrent)?, find(Mode::Parallel)?, find(Mode::Both)?);
+                let (conc, par, both) = (
+                    find(Mode::Concurrent)?,
+                    find(Mode::Parallel)?,
+                    find(Mode::Both)?,
+                );
                 format!(
                     "Waiting concurrently and computing in parallel took {}; concurrency alone {}, parallelism alone {}.",
                     format_ms(both.makespan_ms),
@@ -217,13 +224,18 @@ impl Lesson {
                 )
             }
             "amdahl" => {
-                let makespans: Vec<(u32, f64)> = traces.iter().map(|t| (t.lanes, t.duration_ms)).collect();
+                let makespans: Vec<(u32, f64)> =
+                    traces.iter().map(|t| (t.lanes, t.duration_ms)).collect();
                 let fit = fit_amdahl(&sweep_points(&makespans))?;
                 let best = makespans.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
                 format!(
                     "The fitted serial fraction is {:.1} %: at most {} faster with any number of threads. The best run took {}.",
                     fit.serial_fraction * 100.0,
-                    if fit.serial_fraction > 0.0 { format!("{:.0}×", fit.limit()) } else { "unboundedly".into() },
+                    if fit.serial_fraction > 0.0 {
+                        format!("{:.0}×", fit.limit())
+                    } else {
+                        "unboundedly".into()
+                    },
                     format_ms(best)
                 )
             }
@@ -252,12 +264,26 @@ mod tests {
     fn every_lesson_concludes_from_its_own_experiment() {
         for lesson in lessons(2) {
             let traces: Vec<Trace> = match &lesson.experiment {
-                Experiment::Modes(modes) => modes.iter().map(|&m| trace(m, lesson.settings.lanes, 100.0)).collect(),
-                Experiment::Sweep => vec![trace(Mode::Parallel, 1, 400.0), trace(Mode::Parallel, 2, 220.0)],
+                Experiment::Modes(modes) => modes
+                    .iter()
+                    .map(|&m| trace(m, lesson.settings.lanes, 100.0))
+                    .collect(),
+                Experiment::Sweep => vec![
+                    trace(Mode::Parallel, 1, 400.0),
+                    trace(Mode::Parallel, 2, 220.0),
+                ],
             };
             let sentence = lesson.conclude(&traces);
-            assert!(sentence.as_ref().is_some_and(|s| s.len() > 20), "{}: {sentence:?}", lesson.id);
-            assert!(sentence.unwrap().chars().any(|c| c.is_ascii_digit()), "{} states a number", lesson.id);
+            assert!(
+                sentence.as_ref().is_some_and(|s| s.len() > 20),
+                "{}: {sentence:?}",
+                lesson.id
+            );
+            assert!(
+                sentence.unwrap().chars().any(|c| c.is_ascii_digit()),
+                "{} states a number",
+                lesson.id
+            );
         }
     }
 
@@ -265,7 +291,10 @@ mod tests {
     fn sentences_carry_the_measured_numbers() {
         let l = &lessons(2)[0];
         let s = l
-            .conclude(&[trace(Mode::Sequential, 1, 1612.0), trace(Mode::Concurrent, 1, 204.0)])
+            .conclude(&[
+                trace(Mode::Sequential, 1, 1612.0),
+                trace(Mode::Concurrent, 1, 204.0),
+            ])
             .unwrap();
         assert_eq!(
             s,
@@ -273,10 +302,16 @@ mod tests {
         );
         let amdahl = lessons(2).into_iter().find(|l| l.id == "amdahl").unwrap();
         let s = amdahl
-            .conclude(&[trace(Mode::Parallel, 1, 400.0), trace(Mode::Parallel, 2, 220.0)])
+            .conclude(&[
+                trace(Mode::Parallel, 1, 400.0),
+                trace(Mode::Parallel, 2, 220.0),
+            ])
             .unwrap();
         // 400/220 = 1.82× on 2 threads: f = 2/S - 1 = 0.1.
-        assert!(s.starts_with("The fitted serial fraction is 10.0 %: at most 10× faster"), "{s}");
+        assert!(
+            s.starts_with("The fitted serial fraction is 10.0 %: at most 10× faster"),
+            "{s}"
+        );
     }
 
     #[test]
@@ -284,7 +319,10 @@ mod tests {
         let l = &lessons(2)[0];
         let mut stopped = trace(Mode::Concurrent, 1, 50.0);
         stopped.outcome = crate::engine::trace::Outcome::Cancelled;
-        assert_eq!(l.conclude(&[trace(Mode::Sequential, 1, 1600.0), stopped]), None);
+        assert_eq!(
+            l.conclude(&[trace(Mode::Sequential, 1, 1600.0), stopped]),
+            None
+        );
     }
 
     #[test]

@@ -286,7 +286,9 @@ impl Field {
         let min = f64::from(self.bounds().min.max(1));
         let span = (f64::from(max.max(2)) / min).ln();
         let at = (f64::from(value.max(1)) / min).ln() / span;
-        (at * f64::from(SLIDER_STEPS)).round().clamp(0.0, f64::from(SLIDER_STEPS)) as u32
+        (at * f64::from(SLIDER_STEPS))
+            .round()
+            .clamp(0.0, f64::from(SLIDER_STEPS)) as u32
     }
 
     /// The value at slider position `position`.
@@ -644,7 +646,10 @@ mod tests {
             for value in [1, 2, 8, 50, 200, 999, max] {
                 let back = field.from_position(field.to_position(value, max), max);
                 let error = (f64::from(back) - f64::from(value)).abs() / f64::from(value);
-                assert!(error < 0.01 || back.abs_diff(value) <= 1, "{field:?} {value} -> {back}");
+                assert!(
+                    error < 0.01 || back.abs_diff(value) <= 1,
+                    "{field:?} {value} -> {back}"
+                );
             }
         }
         assert_eq!(Field::Lanes.to_position(3, 8), 3);

@@ -42,7 +42,8 @@ impl Comparison {
         }
         self.runs.retain(|t| t.mode != trace.mode);
         self.runs.push(trace);
-        self.runs.sort_by_key(|t| Mode::ALL.iter().position(|&m| m == t.mode));
+        self.runs
+            .sort_by_key(|t| Mode::ALL.iter().position(|&m| m == t.mode));
     }
 
     pub fn clear(&mut self) {
@@ -84,8 +85,18 @@ mod tests {
     use crate::engine::trace::{Lane, Span, SpanKind};
 
     fn trace(mode: Mode, lanes: u32, ms: f64) -> Trace {
-        let lane = if mode.uses_pool() { Lane::Worker(0) } else { Lane::Main };
-        let spans = vec![Span { task: 0, lane, kind: SpanKind::Run, start: 0.0, end: ms }];
+        let lane = if mode.uses_pool() {
+            Lane::Worker(0)
+        } else {
+            Lane::Main
+        };
+        let spans = vec![Span {
+            task: 0,
+            lane,
+            kind: SpanKind::Run,
+            start: 0.0,
+            end: ms,
+        }];
         Trace::new(mode, lanes, 1, 0.0, ms, spans)
     }
 
@@ -95,9 +106,18 @@ mod tests {
         let mut c = Comparison::default();
         c.add(&s, trace(Mode::Parallel, 2, 250.0));
         assert_eq!(c.rows()[0].relative, None, "no baseline yet");
-        c.add(&Settings { mode: Mode::Sequential, ..s.clone() }, trace(Mode::Sequential, 1, 500.0));
+        c.add(
+            &Settings {
+                mode: Mode::Sequential,
+                ..s.clone()
+            },
+            trace(Mode::Sequential, 1, 500.0),
+        );
         let rows = c.rows();
-        assert_eq!(rows.iter().map(|r| r.trace.mode).collect::<Vec<_>>(), [Mode::Sequential, Mode::Parallel]);
+        assert_eq!(
+            rows.iter().map(|r| r.trace.mode).collect::<Vec<_>>(),
+            [Mode::Sequential, Mode::Parallel]
+        );
         let rel = rows[1].relative.unwrap();
         assert_eq!((rel.speedup, rel.efficiency), (2.0, 1.0));
     }
@@ -107,10 +127,19 @@ mod tests {
         let s = Settings::default();
         let mut c = Comparison::default();
         c.add(&s, trace(Mode::Parallel, 2, 250.0));
-        c.add(&Settings { lanes: 1, ..s.clone() }, trace(Mode::Parallel, 1, 480.0));
+        c.add(
+            &Settings {
+                lanes: 1,
+                ..s.clone()
+            },
+            trace(Mode::Parallel, 1, 480.0),
+        );
         assert_eq!(c.runs().len(), 1, "same task set, same mode: replaced");
         assert_eq!(c.runs()[0].lanes, 1);
-        c.add(&Settings { tasks: 9, ..s }, trace(Mode::Concurrent, 1, 100.0));
+        c.add(
+            &Settings { tasks: 9, ..s },
+            trace(Mode::Concurrent, 1, 100.0),
+        );
         assert_eq!(c.runs().len(), 1);
         assert_eq!(c.runs()[0].mode, Mode::Concurrent);
     }

@@ -2,12 +2,13 @@
 
 use super::clock::BrowserClock;
 use super::timers::Sleep;
-use super::yielding::YieldMethod;
+use super::yielding::{YieldMethod, yield_to_page};
 use crate::engine::exec::{Clock, EventLoop};
 use crate::engine::sync::CancelFlag;
 use std::future::Future;
 
-/// Sleeps through the shared timer heap; yields with the cheapest method found.
+/// Sleeps through the shared timer heap; yields with the cheapest method
+/// found, letting the page paint whenever a frame is due.
 #[derive(Debug, Clone, Copy)]
 pub struct BrowserLoop {
     pub yield_method: YieldMethod,
@@ -25,6 +26,6 @@ impl EventLoop for BrowserLoop {
     }
 
     fn yield_now(&self) -> impl Future<Output = ()> {
-        self.yield_method.yield_now()
+        yield_to_page(self.yield_method)
     }
 }

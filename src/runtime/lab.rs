@@ -58,7 +58,9 @@ pub fn lab() -> Rc<Lab> {
 
 impl Lab {
     pub fn set_yield_method(&self, method: YieldMethod) {
-        self.ev.set(BrowserLoop { yield_method: method });
+        self.ev.set(BrowserLoop {
+            yield_method: method,
+        });
     }
 
     /// Units per millisecond of `kernel` here, measured on first use (~50 ms).
@@ -139,10 +141,12 @@ impl Lab {
             active.run.cancel.cancel();
         }
         timers::wake_all();
+        super::yielding::release_all();
     }
 
     /// Called on every animation frame with its timestamp.
     pub fn on_frame(&self, timestamp: f64) {
+        super::yielding::note_frame(timestamp);
         if self.recording.get() {
             self.frames.borrow_mut().push(timestamp);
         }

@@ -42,7 +42,11 @@ pub fn shared_array_buffer() -> bool {
 /// A JS error as words: its name and message when it has them.
 pub fn describe(e: &JsValue) -> String {
     if let Some(err) = e.dyn_ref::<js_sys::Error>() {
-        return format!("{}: {}", String::from(err.name()), String::from(err.message()));
+        return format!(
+            "{}: {}",
+            String::from(err.name()),
+            String::from(err.message())
+        );
     }
     e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }

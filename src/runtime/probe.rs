@@ -14,7 +14,9 @@ pub fn quick() -> Environment {
         shared_array_buffer: pool::shared_array_buffer(),
         hardware_concurrency: navigator.as_ref().map_or(1.0, |n| n.hardware_concurrency()) as u32,
         timer_resolution_ms: observed_resolution(local_now, 2_000),
-        user_agent: navigator.and_then(|n| n.user_agent().ok()).unwrap_or_default(),
+        user_agent: navigator
+            .and_then(|n| n.user_agent().ok())
+            .unwrap_or_default(),
         yield_method: "",
         ..Environment::default()
     }

@@ -60,8 +60,13 @@ fn arm(t: &mut Timers) {
         window.clear_timeout_with_handle(handle);
     }
     let callback = t.callback.get_or_insert_with(|| Closure::new(fire));
-    let delay_ms = ((deadline as f64 / 1000.0) - BrowserClock.now()).ceil().max(0.0) as i32;
-    if let Ok(handle) = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), delay_ms) {
+    let delay_ms = ((deadline as f64 / 1000.0) - BrowserClock.now())
+        .ceil()
+        .max(0.0) as i32;
+    if let Ok(handle) = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+        callback.as_ref().unchecked_ref(),
+        delay_ms,
+    ) {
         t.armed = Some((deadline, handle));
     }
 }
@@ -116,7 +121,11 @@ pub struct Sleep<'a> {
 
 impl<'a> Sleep<'a> {
     pub fn new(deadline: f64, cancel: &'a CancelFlag) -> Sleep<'a> {
-        Sleep { deadline, cancel, id: None }
+        Sleep {
+            deadline,
+            cancel,
+            id: None,
+        }
     }
 }
 

@@ -34,12 +34,14 @@ fn prepare(store: Store, modes: &[Mode]) -> Option<(Settings, Vec<Mode>)> {
     if runnable.len() < modes.len() {
         let why = env.parallel_unavailable_reason().unwrap_or_default();
         if runnable.is_empty() {
-            store.message.set(Some(Message::Error(format!("Parallel modes are unavailable. {why}"))));
+            store.message.set(Some(Message::Error(format!(
+                "Parallel modes are unavailable. {why}"
+            ))));
             return None;
         }
-        store
-            .message
-            .set(Some(Message::Info(format!("Parallel modes were skipped. {why}"))));
+        store.message.set(Some(Message::Info(format!(
+            "Parallel modes were skipped. {why}"
+        ))));
     }
     if let Err(refusal) = settings.check_estimate(&runnable) {
         store.message.set(Some(Message::Error(refusal)));
@@ -77,8 +79,13 @@ async fn run_modes(store: Store, modes: Vec<Mode>, label: &str) -> Option<Vec<Tr
         }));
         let lanes = if mode.uses_pool() { settings.lanes } else { 1 };
         let trace = lab().run(&settings, mode, lanes).await;
-        let run_settings = Settings { mode, ..settings.clone() };
-        store.comparison.update(|c| c.add(&run_settings, trace.clone()));
+        let run_settings = Settings {
+            mode,
+            ..settings.clone()
+        };
+        store
+            .comparison
+            .update(|c| c.add(&run_settings, trace.clone()));
         store.trace.set(Some(trace.clone()));
         let completed = trace.outcome == Outcome::Completed;
         report(store, &trace);
@@ -180,9 +187,9 @@ pub fn try_lesson(store: Store, lesson: Lesson) {
             }
             Experiment::Sweep => sweep_threads(store, lesson.title).await,
         };
-        let sentence = traces
-            .and_then(|t| lesson.conclude(&t))
-            .unwrap_or_else(|| "The experiment did not complete, so there is no result to state.".into());
+        let sentence = traces.and_then(|t| lesson.conclude(&t)).unwrap_or_else(|| {
+            "The experiment did not complete, so there is no result to state.".into()
+        });
         store.lesson.set(Some(LessonResult {
             id: lesson.id,
             sentence: Some(sentence),

@@ -17,15 +17,23 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 pub fn draw_hidpi<R>(
     canvas: &HtmlCanvasElement,
     height: u32,
-    draw: impl FnOnce(&DrawingArea<CanvasBackend, Shift>) -> Result<R, DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>,
+    draw: impl FnOnce(
+        &DrawingArea<CanvasBackend, Shift>,
+    )
+        -> Result<R, DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>,
 ) -> Result<R, String> {
     let width = canvas
         .parent_element()
         .map(|p| p.client_width())
         .filter(|w| *w > 0)
         .unwrap_or(640) as u32;
-    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-    let (device_w, device_h) = ((f64::from(width) * ratio).round() as u32, (f64::from(height) * ratio).round() as u32);
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let (device_w, device_h) = (
+        (f64::from(width) * ratio).round() as u32,
+        (f64::from(height) * ratio).round() as u32,
+    );
     if canvas.width() != device_w {
         canvas.set_width(device_w);
     }
@@ -43,7 +51,8 @@ pub fn draw_hidpi<R>(
     context
         .set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0)
         .map_err(|_| "the canvas refused its transform")?;
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas could not be drawn on")?;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or("the canvas could not be drawn on")?;
     let root = backend.into_drawing_area();
     let area = root.shrink((0, 0), (width, height));
     let out = draw(&area).map_err(|e| format!("drawing failed: {e}"))?;

@@ -23,7 +23,9 @@ pub fn CompareView() -> impl IntoView {
         let rows = rows.get();
         let Some(canvas) = canvas.get() else { return };
         let _ = if rows.is_empty() {
-            draw_hidpi(&canvas, 280, |a| draw_placeholder(a, &theme, "Compare all modes to see them side by side."))
+            draw_hidpi(&canvas, 280, |a| {
+                draw_placeholder(a, &theme, "Compare all modes to see them side by side.")
+            })
         } else {
             let bars: Vec<CompareBar> = rows
                 .iter()
@@ -84,11 +86,34 @@ pub fn CompareView() -> impl IntoView {
 fn row_view(r: &Row) -> impl IntoView + use<> {
     let t = &r.trace;
     let (speedup, efficiency) = match r.relative {
-        Some(rel) => (format!("{:.2}×", rel.speedup), format!("{:.0} %", rel.efficiency * 100.0)),
+        Some(rel) => (
+            format!("{:.2}×", rel.speedup),
+            format!("{:.0} %", rel.efficiency * 100.0),
+        ),
         None => ("–".to_string(), "–".to_string()),
     };
+    // The figures again as data attributes: what the browser tests read.
+    let lanes_used: Vec<String> = t
+        .lanes_used()
+        .iter()
+        .map(|l| format!("{}", l.row()))
+        .collect();
     view! {
-        <tr data-mode=t.mode.name()>
+        <tr
+            data-mode=t.mode.name()
+            data-threads=t.lanes
+            data-makespan=r.stats.makespan_ms
+            data-cpu=r.stats.cpu_ms
+            data-peak=r.stats.peak_overlap
+            data-workers=t.distinct_workers()
+            data-rows=lanes_used.join(",")
+            data-gap=t.frames.longest_gap_ms
+            data-long-gaps=t.frames.long_gaps
+            data-finished=t.finished
+            data-outcome=t.outcome.name()
+            data-cancel-latency=t.cancel_latency_ms.unwrap_or(-1.0)
+            data-checksum=format!("{:x}", t.checksum)
+        >
             <th scope="row">{t.mode.label()}</th>
             <td>{t.lanes}</td>
             <td class="num">{format_ms(r.stats.makespan_ms)}</td>

@@ -19,14 +19,21 @@ pub fn Controls() -> impl IntoView {
     let workload = Memo::new(move |_| settings.with(|s| s.workload));
     let mode = Memo::new(move |_| settings.with(|s| s.mode));
     let pool = Signal::derive(move || store.env.with(|e| e.pool_threads.max(1)));
-    let UseClipboardReturn { is_supported, copied, copy, .. } = use_clipboard();
+    let UseClipboardReturn {
+        is_supported,
+        copied,
+        copy,
+        ..
+    } = use_clipboard();
 
     view! {
         <div class="controls" role="group" aria-label="Experiment settings">
             <div class="choice-row">
                 <label>
-                    "Mode"
+                    <span>"Mode"</span>
                     <select
+                        id="setting-mode"
+                        aria-label="Mode"
                         prop:value=move || mode.get().name()
                         on:change=move |ev| {
                             if let Some(m) = Mode::from_name(&event_target_value(&ev)) {
@@ -51,8 +58,10 @@ pub fn Controls() -> impl IntoView {
                     </select>
                 </label>
                 <label>
-                    "Workload"
+                    <span>"Workload"</span>
                     <select
+                        id="setting-workload"
+                        aria-label="Workload"
                         prop:value=move || workload.get().name()
                         on:change=move |ev| {
                             if let Some(w) = Workload::from_name(&event_target_value(&ev)) {
@@ -67,8 +76,10 @@ pub fn Controls() -> impl IntoView {
                     </select>
                 </label>
                 <label>
-                    "Kernel"
+                    <span>"Kernel"</span>
                     <select
+                        id="setting-kernel"
+                        aria-label="Kernel"
                         prop:value=move || settings.with(|s| s.kernel.name())
                         disabled=move || !workload.get().computes()
                         on:change=move |ev| {

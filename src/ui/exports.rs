@@ -12,15 +12,22 @@ pub fn Exports() -> impl IntoView {
     // The runs on screen: the comparison when there is one, else the last run.
     let runs = move || -> Vec<Trace> {
         let compared = store.comparison.with(|c| c.runs().to_vec());
-        if compared.is_empty() { store.trace.get_untracked().into_iter().collect() } else { compared }
-    };
-    let save = move |name: &'static str, mime: &'static str, make: fn(&Store, &[&Trace]) -> String| {
-        let traces = runs();
-        let refs: Vec<&Trace> = traces.iter().collect();
-        if let Err(why) = download::text(name, mime, &make(&store, &refs)) {
-            store.message.set(Some(Message::Error(format!("Could not save {name}: {why}"))));
+        if compared.is_empty() {
+            store.trace.get_untracked().into_iter().collect()
+        } else {
+            compared
         }
     };
+    let save =
+        move |name: &'static str, mime: &'static str, make: fn(&Store, &[&Trace]) -> String| {
+            let traces = runs();
+            let refs: Vec<&Trace> = traces.iter().collect();
+            if let Err(why) = download::text(name, mime, &make(&store, &refs)) {
+                store.message.set(Some(Message::Error(format!(
+                    "Could not save {name}: {why}"
+                ))));
+            }
+        };
     let nothing = move || store.trace.with(Option::is_none) || store.busy.with(Option::is_some);
     view! {
         <section class="card exports" aria-labelledby="exports-title">

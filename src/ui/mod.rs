@@ -49,7 +49,9 @@ fn install_panic_hook() {
             return;
         };
         let Some(body) = document.body() else { return };
-        let Ok(note) = document.create_element("div") else { return };
+        let Ok(note) = document.create_element("div") else {
+            return;
+        };
         note.set_id("fatal");
         note.set_attribute("role", "alert").ok();
         note.set_text_content(Some(&format!(

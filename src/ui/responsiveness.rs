@@ -17,10 +17,19 @@ pub fn Responsiveness() -> impl IntoView {
     let store = expect_context::<Store>();
     let ball = NodeRef::<Div>::new();
     let _ = use_raf_fn(move |frame| {
-        let Some(ball) = ball.get_untracked() else { return };
+        let Some(ball) = ball.get_untracked() else {
+            return;
+        };
         let phase = (frame.timestamp % PERIOD_MS) / PERIOD_MS;
-        let along = if phase < 0.5 { phase * 2.0 } else { 2.0 - phase * 2.0 };
-        let _ = ball.set_attribute("style", &format!("left:calc({:.2}% - {:.2}em)", along * 100.0, along * 1.2));
+        let along = if phase < 0.5 {
+            phase * 2.0
+        } else {
+            2.0 - phase * 2.0
+        };
+        let _ = ball.set_attribute(
+            "style",
+            &format!("left:calc({:.2}% - {:.2}em)", along * 100.0, along * 1.2),
+        );
     });
     let frames = Memo::new(move |_| store.trace.with(|t| t.as_ref().map(|t| (t.mode, t.frames))));
 

@@ -6,7 +6,11 @@ use leptos::prelude::*;
 
 /// `max` overrides the field's static maximum (threads: the pool's size).
 #[component]
-pub fn Slider(field: Field, #[prop(into, optional)] max: Option<Signal<u32>>, #[prop(into, optional)] disabled: Option<Signal<bool>>) -> impl IntoView {
+pub fn Slider(
+    field: Field,
+    #[prop(into, optional)] max: Option<Signal<u32>>,
+    #[prop(into, optional)] disabled: Option<Signal<bool>>,
+) -> impl IntoView {
     let store = expect_context::<Store>();
     let settings = store.settings;
     let max = max.unwrap_or_else(|| Signal::derive(move || field.bounds().max));

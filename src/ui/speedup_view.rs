@@ -16,9 +16,14 @@ pub fn SpeedupView() -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let dark = use_preferred_dark();
     let points = Memo::new(move |_| {
-        store
-            .sweep
-            .with(|runs| sweep_points(&runs.iter().map(|t| (t.lanes, t.duration_ms)).collect::<Vec<_>>()))
+        store.sweep.with(|runs| {
+            sweep_points(
+                &runs
+                    .iter()
+                    .map(|t| (t.lanes, t.duration_ms))
+                    .collect::<Vec<_>>(),
+            )
+        })
     });
     let fit = Memo::new(move |_| points.with(|p| fit_amdahl(p)));
 
@@ -28,9 +33,21 @@ pub fn SpeedupView() -> impl IntoView {
         let Some(canvas) = canvas.get() else { return };
         let _ = points.with(|points| {
             if points.is_empty() {
-                draw_hidpi(&canvas, 320, |a| draw_placeholder(a, &theme, "Sweep threads to draw the speedup curve."))
+                draw_hidpi(&canvas, 320, |a| {
+                    draw_placeholder(a, &theme, "Sweep threads to draw the speedup curve.")
+                })
             } else {
-                draw_hidpi(&canvas, 320, |a| draw_speedup(a, &SpeedupData { points, fit: fit.get(), cores }, &theme))
+                draw_hidpi(&canvas, 320, |a| {
+                    draw_speedup(
+                        a,
+                        &SpeedupData {
+                            points,
+                            fit: fit.get(),
+                            cores,
+                        },
+                        &theme,
+                    )
+                })
             }
         });
     });

@@ -35,14 +35,26 @@ pub fn TimelineView() -> impl IntoView {
             (None, Some(t)) => (t.spans.clone(), t.duration_ms),
             (None, None) => {
                 let _ = draw_hidpi(&canvas, rows as u32 * HEIGHT_PER_ROW + 40, |a| {
-                    draw_placeholder(a, &theme, "Press Run: each thread gets a lane, each task a colour.")
+                    draw_placeholder(
+                        a,
+                        &theme,
+                        "Press Run: each thread gets a lane, each task a colour.",
+                    )
                 });
                 return;
             }
         };
         let height = rows as u32 * HEIGHT_PER_ROW + 40;
         let geometry = draw_hidpi(&canvas, height, |a| {
-            draw_timeline(a, &TimelineData { spans: &spans, rows, x_max_ms: x_max }, &theme)
+            draw_timeline(
+                a,
+                &TimelineData {
+                    spans: &spans,
+                    rows,
+                    x_max_ms: x_max,
+                },
+                &theme,
+            )
         });
         drawn.set_value((spans, geometry.ok()));
     });

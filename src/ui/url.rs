@@ -19,14 +19,22 @@ pub fn write(settings: &Settings) {
     thread_local! {
         static LAST_PUSH: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
     }
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let query = format!("?{}", to_query(settings));
     if window.location().search().ok().as_deref() == Some(query.as_str()) {
         return;
     }
-    let Ok(history) = window.history() else { return };
+    let Ok(history) = window.history() else {
+        return;
+    };
     let now = js_sys::Date::now();
-    let url = format!("{}{}", window.location().pathname().unwrap_or_default(), query);
+    let url = format!(
+        "{}{}",
+        window.location().pathname().unwrap_or_default(),
+        query
+    );
     let pushed = LAST_PUSH.with(|last| {
         if now - last.get() > 1_000.0 {
             last.set(now);
@@ -44,7 +52,9 @@ pub fn write(settings: &Settings) {
 
 /// The full link to share.
 pub fn link(settings: &Settings) -> String {
-    let Some(window) = web_sys::window() else { return String::new() };
+    let Some(window) = web_sys::window() else {
+        return String::new();
+    };
     let loc = window.location();
     format!(
         "{}{}?{}",

@@ -1,0 +1,52 @@
+# conpar's commands. The two a newcomer needs:
+#   make serve   install what is missing, then serve the app on http://127.0.0.1:8080
+#   make test    install what is missing, then run every test (native and in Chromium)
+# Others: make dist PUBLIC_URL=/conpar/ (static site), make bench (performance figures).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+PUBLIC_URL ?= /
+
+# Tools installed by scripts/setup.sh: cargo's, and npm's (wasm-opt, Playwright) first.
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# build-std only for the wasm build: set for the host it would rebuild std
+# on every native `cargo test` (see docs/SETUP.md).
+WASM_ENV := CARGO_UNSTABLE_BUILD_STD=panic_abort,std
+
+.PHONY: serve test setup setup-test lint native-test site e2e dist bench clean
+
+serve: setup
+	$(WASM_ENV) trunk serve --release
+
+setup:
+	scripts/setup.sh build
+
+setup-test:
+	scripts/setup.sh test
+
+test: setup-test lint native-test site e2e
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	$(WASM_ENV) cargo clippy --release --target wasm32-unknown-unknown -- -D warnings
+
+native-test:
+	cargo test
+
+# The release site, as `make serve` builds it, for the browser tests.
+site:
+	$(WASM_ENV) trunk build --release --public-url /
+
+e2e:
+	node --test --test-concurrency=1 --test-reporter=spec e2e/
+
+dist: setup
+	$(WASM_ENV) trunk build --release --public-url $(PUBLIC_URL)
+
+bench: setup-test site
+	node bench/run.mjs
+
+clean:
+	cargo clean
+	rm -rf dist node_modules e2e/artifacts

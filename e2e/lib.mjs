@@ -1,0 +1,122 @@
+// Shared helpers of the browser tests: Debian's Chromium driven by
+// playwright-core (never a downloaded browser), the built site served by
+// e2e/serve.mjs, and readers of what the page shows.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from './serve.mjs';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+const CHROMIUM = '/usr/bin/chromium';
+// Without the background-networking flags Chromium keeps trying to reach
+// Google's hosts, which this machine's closed network refuses.
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+let nextPort = 18000 + (process.pid % 1000) * 10;
+
+/** Serves dist/ (or `root`) on a fresh port; returns { url, close }. */
+export async function serve({ base = '/', isolation = true, root = join(ROOT, 'dist') } = {}) {
+  if (!existsSync(join(root, 'index.html'))) throw new Error(`${root} has no index.html: run \`make site\` first`);
+  const port = nextPort++;
+  const server = await startServer({ port, root, base, isolation });
+  return { url: `http://127.0.0.1:${port}${base}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** A fresh headless Chromium with an empty profile, and a page that records console errors. */
+export async function browser({ width = 1280, height = 900, serviceWorkers = 'allow' } = {}) {
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'conpar-e2e-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width, height },
+    serviceWorkers,
+    acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return { context, page, errors, close: () => context.close() };
+}
+
+/** Waits until the page has started its pool (or given up on it) and warmed up. */
+export async function ready(page, timeout = 30000) {
+  await page.waitForFunction(
+    () => {
+      const pool = document.querySelector('[data-fact=pool]')?.textContent;
+      const starting = document.querySelector('.status')?.textContent?.includes('Starting');
+      return pool && pool !== 'starting…' && !starting;
+    },
+    null,
+    { timeout },
+  );
+}
+
+/** The environment panel's facts, by name. */
+export async function facts(page) {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-fact]')].map((e) => [e.dataset.fact, e.textContent])));
+}
+
+/** Clicks a button by its name and waits for the run (or runs) to end. */
+export async function runAndWait(page, button, timeout = 60000) {
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('.status progress'), null, { timeout: 5000 }).catch(() => {});
+  await page.waitForFunction(() => !document.querySelector('.status progress'), null, { timeout });
+}
+
+/** The comparison table's rows as numbers, by mode name. */
+export async function rows(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const tr of document.querySelectorAll('.compare tbody tr')) {
+      const d = tr.dataset;
+      out[d.mode] = {
+        threads: +d.threads, makespan: +d.makespan, cpu: +d.cpu, peak: +d.peak, workers: +d.workers,
+        rows: d.rows ? d.rows.split(',').map(Number) : [], gap: +d.gap, longGaps: +d.longGaps,
+        finished: +d.finished, outcome: d.outcome, cancelLatency: +d.cancelLatency, checksum: d.checksum,
+      };
+    }
+    return out;
+  });
+}
+
+/** Opens the app with `query` (e.g. 'mode=parallel&tasks=8') and waits until it is ready. */
+export async function open(page, url, query = '') {
+  await page.goto(query ? `${url}?${query}` : url);
+  await ready(page);
+}
+
+/** Counts canvas pixels that differ from the top-left one (the background). */
+export async function drawnPixels(page, selector) {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    const ctx = c.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) n++;
+    }
+    return n;
+  }, selector);
+}
+
+/** Runs `attempt` up to `times` times until `ok(result)`; returns every result (for the failure message). */
+export async function retry(times, attempt, ok) {
+  const seen = [];
+  for (let i = 0; i < times; i++) {
+    const r = await attempt(i);
+    seen.push(r);
+    if (ok(r)) return { passed: true, seen };
+  }
+  return { passed: false, seen };
+}

@@ -11,6 +11,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareBar {
     pub label: String,
+    /// Used instead of `label` where the chart is too narrow for it.
+    pub short_label: String,
     pub makespan_ms: f64,
     pub cpu_ms: f64,
 }
@@ -50,6 +52,12 @@ pub fn draw_compare<DB: DrawingBackend>(
         .label_style(theme.font(12.0))
         .draw()?;
 
+    // Long labels where they fit (about 7 px a character at 12 px), short ones otherwise.
+    let (xr, _) = chart.plotting_area().get_pixel_range();
+    let group_px = f64::from(xr.end - xr.start) / n as f64;
+    let fits = bars
+        .iter()
+        .all(|b| b.label.chars().count() as f64 * 7.0 < group_px);
     for (i, bar) in bars.iter().enumerate() {
         let x = i as f64;
         for (offset, value, colour) in [(0.14, bar.makespan_ms, WALL), (0.5, bar.cpu_ms, CPU)] {
@@ -67,7 +75,11 @@ pub fn draw_compare<DB: DrawingBackend>(
         }
         let (px, py) = chart.backend_coord(&(x + 0.5, 0.0));
         area.draw(&Text::new(
-            bar.label.clone(),
+            if fits {
+                bar.label.clone()
+            } else {
+                bar.short_label.clone()
+            },
             (px, py + 8),
             theme.font(12.0).pos(Pos::new(HPos::Center, VPos::Top)),
         ))?;
@@ -100,11 +112,13 @@ mod tests {
         let bars = vec![
             CompareBar {
                 label: "Sequential".into(),
+                short_label: "Seq.".into(),
                 makespan_ms: 800.0,
                 cpu_ms: 790.0,
             },
             CompareBar {
                 label: "Parallel (threads)".into(),
+                short_label: "Threads".into(),
                 makespan_ms: 410.0,
                 cpu_ms: 805.0,
             },
@@ -117,6 +131,11 @@ mod tests {
         // Two bars each plus the legend's swatch.
         assert_eq!(out.matches(&format!("fill=\"{}\"", hex(WALL))).count(), 3);
         assert_eq!(out.matches(&format!("fill=\"{}\"", hex(CPU))).count(), 3);
+        let narrow = svg(260, 300, |a| draw_compare(a, &bars, &Theme::LIGHT).unwrap());
+        assert!(
+            has_text(&narrow, "Threads") && !has_text(&narrow, "Parallel (threads)"),
+            "short labels when narrow"
+        );
     }
 
     #[test]
@@ -124,11 +143,13 @@ mod tests {
         let bars = vec![
             CompareBar {
                 label: "a".into(),
+                short_label: "a".into(),
                 makespan_ms: 100.0,
                 cpu_ms: 100.0,
             },
             CompareBar {
                 label: "b".into(),
+                short_label: "b".into(),
                 makespan_ms: 400.0,
                 cpu_ms: 100.0,
             },

@@ -51,8 +51,8 @@ impl TimelineGeometry {
 }
 
 /// Share of a row's height taken by the run band (top) and the wait band (below it).
-const RUN_BAND: (f64, f64) = (0.10, 0.52);
-const WAIT_BAND: (f64, f64) = (0.58, 0.92);
+const RUN_BAND: (f64, f64) = (0.08, 0.46);
+const WAIT_BAND: (f64, f64) = (0.52, 0.94);
 
 /// Draws the timeline and returns its geometry.
 pub fn draw_timeline<DB: DrawingBackend>(
@@ -77,7 +77,7 @@ pub fn draw_timeline<DB: DrawingBackend>(
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
-        .x_labels(8)
+        .x_labels((area.dim_in_pixel().0 / 90).clamp(3, 10) as usize)
         .x_label_formatter(&|x| format_ms(*x))
         .x_desc("time since Run")
         .axis_style(theme.muted)
@@ -120,7 +120,7 @@ pub fn draw_timeline<DB: DrawingBackend>(
         let (y0, y1) = b.y_range(rows);
         let style = match b.kind {
             SpanKind::Run => colour.filled(),
-            SpanKind::Wait => colour.mix(0.28).filled(),
+            SpanKind::Wait => colour.mix(WAIT_ALPHA).filled(),
         };
         Rectangle::new([(b.start, y0), (b.end.max(b.start + px), y1)], style)
     }))?;
@@ -142,6 +142,9 @@ pub fn draw_timeline<DB: DrawingBackend>(
     )?;
     Ok(geometry)
 }
+
+/// Opacity of a wait's fill: pale against the solid runs, still visible.
+const WAIT_ALPHA: f64 = 0.4;
 
 /// One rectangle to draw: a span, or neighbouring spans merged below a pixel.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -400,7 +403,7 @@ mod tests {
         assert!(
             rects
                 .iter()
-                .any(|r| r.contains(&format!("opacity=\"0.28\" fill=\"{colour}\""))),
+                .any(|r| r.contains(&format!("opacity=\"0.4\" fill=\"{colour}\""))),
             "pale wait fill"
         );
         assert!(

@@ -51,6 +51,16 @@ impl Mode {
         Mode::ALL.into_iter().find(|m| m.name() == name)
     }
 
+    /// A short name, for narrow charts.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Mode::Sequential => "Seq.",
+            Mode::Concurrent => "Async",
+            Mode::Parallel => "Threads",
+            Mode::Both => "Both",
+        }
+    }
+
     /// Whether the mode needs the worker pool (and so cross-origin isolation).
     pub fn uses_pool(self) -> bool {
         matches!(self, Mode::Parallel | Mode::Both)

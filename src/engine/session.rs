@@ -68,7 +68,9 @@ impl Comparison {
             .iter()
             .map(|t| {
                 let stats = t.stats();
-                let relative = baseline.as_ref().map(|b| stats.relative_to(b, t.lanes));
+                let relative = baseline
+                    .as_ref()
+                    .map(|b| stats.relative_to(b, t.lanes, t.mode == Mode::Parallel));
                 Row {
                     trace: t.clone(),
                     stats,
@@ -119,7 +121,7 @@ mod tests {
             [Mode::Sequential, Mode::Parallel]
         );
         let rel = rows[1].relative.unwrap();
-        assert_eq!((rel.speedup, rel.efficiency), (2.0, 1.0));
+        assert_eq!((rel.speedup, rel.efficiency), (2.0, Some(1.0)));
     }
 
     #[test]

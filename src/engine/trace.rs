@@ -352,13 +352,16 @@ pub struct Stats {
 pub struct Relative {
     /// Baseline makespan / this makespan.
     pub speedup: f64,
-    /// Speedup per thread used.
-    pub efficiency: f64,
+    /// Speedup per thread used: defined for the parallel mode only. (On one
+    /// thread, concurrency "speeds up" waits without any extra thread; and
+    /// the mixed mode's gain is part concurrency.)
+    pub efficiency: Option<f64>,
 }
 
 impl Stats {
-    /// Speedup and efficiency of this run against `baseline`, for `threads` threads.
-    pub fn relative_to(&self, baseline: &Stats, threads: u32) -> Relative {
+    /// Speedup of this run against `baseline`, and its efficiency on
+    /// `threads` threads when `parallel` (see [`Relative::efficiency`]).
+    pub fn relative_to(&self, baseline: &Stats, threads: u32, parallel: bool) -> Relative {
         let speedup = if self.makespan_ms > 0.0 {
             baseline.makespan_ms / self.makespan_ms
         } else {
@@ -366,7 +369,7 @@ impl Stats {
         };
         Relative {
             speedup,
-            efficiency: speedup / f64::from(threads.max(1)),
+            efficiency: parallel.then(|| speedup / f64::from(threads.max(1))),
         }
     }
 }
@@ -480,9 +483,10 @@ mod tests {
         assert_eq!(t.distinct_workers(), 2);
         assert!(s.lanes.iter().all(|l| (l.utilisation - 1.0).abs() < 1e-9));
         let baseline = trace(Mode::Sequential, 1, 40.0, &[run(0, Lane::Main, 0.0, 40.0)]).stats();
-        let rel = s.relative_to(&baseline, 2);
+        let rel = s.relative_to(&baseline, 2, true);
         assert_eq!(rel.speedup, 2.0);
-        assert_eq!(rel.efficiency, 1.0);
+        assert_eq!(rel.efficiency, Some(1.0));
+        assert_eq!(s.relative_to(&baseline, 2, false).efficiency, None);
     }
 
     #[test]

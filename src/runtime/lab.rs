@@ -123,10 +123,9 @@ impl Lab {
         let mut trace = execute(mode, run, &ev, &BrowserClock, lanes).await;
         self.recording.set(false);
         trace.frames = frame_stats(&self.frames.borrow(), FRAME_MS);
-        if let Some(active) = self.active.borrow_mut().take() {
-            if let Some(at) = active.stopped_at.get() {
-                trace.cancel_latency_ms = Some(BrowserClock.now() - at);
-            }
+        let active = self.active.borrow_mut().take();
+        if let Some(at) = active.and_then(|a| a.stopped_at.get()) {
+            trace.cancel_latency_ms = Some(BrowserClock.now() - at);
         }
         trace
     }

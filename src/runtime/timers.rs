@@ -48,10 +48,8 @@ fn arm(t: &mut Timers) {
     let Some(&Reverse((deadline, _))) = t.heap.peek() else {
         return;
     };
-    if let Some((armed_for, _)) = t.armed {
-        if armed_for <= deadline {
-            return;
-        }
+    if t.armed.is_some_and(|(armed_for, _)| armed_for <= deadline) {
+        return;
     }
     let Some(window) = web_sys::window() else {
         return;

@@ -31,6 +31,7 @@ pub fn CompareView() -> impl IntoView {
                 .iter()
                 .map(|r| CompareBar {
                     label: r.trace.mode.label().into(),
+                    short_label: r.trace.mode.short_label().into(),
                     makespan_ms: r.stats.makespan_ms,
                     cpu_ms: r.stats.cpu_ms,
                 })
@@ -66,7 +67,7 @@ pub fn CompareView() -> impl IntoView {
                             <th scope="col">"Wall time"</th>
                             <th scope="col">"CPU time"</th>
                             <th scope="col" title="Sequential wall time / this wall time">"Speedup"</th>
-                            <th scope="col" title="Speedup per thread">"Efficiency"</th>
+                            <th scope="col" title="Speedup per thread, for the parallel mode">"Efficiency"</th>
                             <th scope="col" title="Most tasks in flight at once">"Peak overlap"</th>
                             <th scope="col" title="Time the main thread spent computing">"Main thread blocked"</th>
                             <th scope="col" title="Longest time between two painted frames">"Longest frame gap"</th>
@@ -88,7 +89,7 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
     let (speedup, efficiency) = match r.relative {
         Some(rel) => (
             format!("{:.2}×", rel.speedup),
-            format!("{:.0} %", rel.efficiency * 100.0),
+            rel.efficiency.map_or("–".to_string(), |e| format!("{:.0} %", e * 100.0)),
         ),
         None => ("–".to_string(), "–".to_string()),
     };

@@ -301,6 +301,22 @@ impl Field {
             .clamp(0.0, f64::from(SLIDER_STEPS)) as u32
     }
 
+    /// The value a slider moved to `position` should take, `current` being
+    /// the value before: at least one step away from `current` in the
+    /// direction moved, so that an arrow key always changes a logarithmic
+    /// slider's value (one position is less than one unit near its low end).
+    pub fn value_at(self, position: u32, max: u32, current: u32) -> u32 {
+        let value = self.from_position(position, max);
+        let before = self.to_position(current, max);
+        if value == current && position > before {
+            (current + 1).min(max)
+        } else if value == current && position < before {
+            current.saturating_sub(1).max(self.bounds().min)
+        } else {
+            value
+        }
+    }
+
     /// The value at slider position `position`.
     pub fn from_position(self, position: u32, max: u32) -> u32 {
         if !self.logarithmic() {
@@ -663,6 +679,12 @@ mod tests {
             }
         }
         assert_eq!(Field::Lanes.to_position(3, 8), 3);
+        // One arrow-key step always moves the value.
+        let p = Field::Tasks.to_position(8, 10_000);
+        assert_eq!(Field::Tasks.value_at(p + 1, 10_000, 8), 9);
+        assert_eq!(Field::Tasks.value_at(p - 1, 10_000, 8), 7);
+        assert_eq!(Field::Tasks.value_at(0, 10_000, 1), 1);
+        assert_eq!(Field::Tasks.value_at(SLIDER_STEPS, 10_000, 8), 10_000);
         assert_eq!(Field::Lanes.slider_range(8), (1, 8));
     }
 

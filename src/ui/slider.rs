@@ -41,7 +41,7 @@ pub fn Slider(
                 prop:value=move || field.to_position(value.get(), max.get()).to_string()
                 on:input=move |ev| {
                     if let Ok(p) = event_target_value(&ev).parse::<u32>() {
-                        set(field.from_position(p, max.get_untracked()));
+                        set(field.value_at(p, max.get_untracked(), value.get_untracked()));
                     }
                 }
             />

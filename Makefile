@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # on every native `cargo test` (see docs/SETUP.md).
 WASM_ENV := CARGO_UNSTABLE_BUILD_STD=panic_abort,std
 
-.PHONY: serve test setup setup-test lint native-test site e2e dist bench clean
+.PHONY: serve test setup setup-test lint native-test site e2e bench-smoke dist bench clean
 
 serve: setup
 	$(WASM_ENV) trunk serve --release
@@ -24,7 +24,7 @@ setup:
 setup-test:
 	scripts/setup.sh test
 
-test: setup-test lint native-test site e2e
+test: setup-test lint native-test site e2e bench-smoke
 
 lint:
 	cargo fmt --check
@@ -34,18 +34,23 @@ lint:
 native-test:
 	cargo test
 
-# The release site, as `make serve` builds it, for the browser tests.
+# The release site, as `make serve` builds it, under the sub-path the browser
+# tests serve it from (e2e/lib.mjs: BASE), as a static host would.
 site:
-	$(WASM_ENV) trunk build --release --public-url /
+	$(WASM_ENV) trunk build --release --public-url /conpar/
 
 e2e:
-	node --test --test-concurrency=1 --test-reporter=spec e2e/
+	node --test --test-concurrency=1 --test-force-exit --test-reporter=spec e2e/
 
 dist: setup
 	$(WASM_ENV) trunk build --release --public-url $(PUBLIC_URL)
 
 bench: setup-test site
 	node bench/run.mjs
+
+# One tiny run of every benchmark figure, so that the benchmark cannot rot.
+bench-smoke:
+	node bench/run.mjs --smoke
 
 clean:
 	cargo clean

@@ -22,12 +22,19 @@ const CHROMIUM_ARGS = [
 
 let nextPort = 18000 + (process.pid % 1000) * 10;
 
-/** Serves dist/ (or `root`) on a fresh port; returns { url, close }. */
-export async function serve({ base = '/', isolation = true, root = join(ROOT, 'dist') } = {}) {
+/** The sub-path `make site` builds for: the tests serve the site as a host would, not at the root. */
+export const BASE = '/conpar/';
+
+/**
+ * Serves dist/ on a fresh port under `base`, with `headers` 'isolation'
+ * (COOP/COEP, as `trunk serve`), 'none' (GitHub Pages) or 'file' (the
+ * site's `_headers`, as Netlify); returns { url, requests, close }.
+ */
+export async function serve({ base = BASE, headers = 'isolation', root = join(ROOT, 'dist') } = {}) {
   if (!existsSync(join(root, 'index.html'))) throw new Error(`${root} has no index.html: run \`make site\` first`);
   const port = nextPort++;
-  const server = await startServer({ port, root, base, isolation });
-  return { url: `http://127.0.0.1:${port}${base}`, close: () => new Promise((ok) => server.close(ok)) };
+  const server = await startServer({ port, root, base, headers });
+  return { url: `http://127.0.0.1:${port}${base}`, requests: server.requests, close: () => new Promise((ok) => server.close(ok)) };
 }
 
 /** A fresh headless Chromium with an empty profile, and a page that records console errors. */

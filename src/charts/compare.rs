@@ -2,7 +2,7 @@
 //! (makespan) beside its CPU time. Concurrency shows as wall time far below
 //! the waits it overlapped; parallelism as wall time below CPU time.
 
-use super::{DrawResult, Theme, clear, format_ms};
+use super::{DrawResult, Theme, clear, format_ms, format_tick};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -45,7 +45,7 @@ pub fn draw_compare<DB: DrawingBackend>(
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(6)
-        .y_label_formatter(&|y| format_ms(*y))
+        .y_label_formatter(&|y| format_tick(*y))
         .axis_style(theme.muted)
         .bold_line_style(theme.grid)
         .max_light_lines(0)

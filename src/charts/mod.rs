@@ -6,7 +6,7 @@ pub mod compare;
 pub mod speedup;
 pub mod timeline;
 
-pub use crate::engine::format::format_ms;
+pub use crate::engine::format::{format_ms, format_tick};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

@@ -10,7 +10,7 @@
 //! than a pixel are drawn as one bar, so 10,000 spans draw about as fast as
 //! a few hundred.
 
-use super::{DrawResult, Theme, clear, format_ms, task_colour};
+use super::{DrawResult, Theme, clear, format_tick, task_colour};
 use crate::engine::trace::{Lane, Span, SpanKind};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -78,7 +78,7 @@ pub fn draw_timeline<DB: DrawingBackend>(
         .disable_y_mesh()
         .y_labels(0)
         .x_labels((area.dim_in_pixel().0 / 90).clamp(3, 10) as usize)
-        .x_label_formatter(&|x| format_ms(*x))
+        .x_label_formatter(&|x| format_tick(*x))
         .x_desc("time since Run")
         .axis_style(theme.muted)
         .bold_line_style(theme.grid)

@@ -15,9 +15,34 @@ pub fn format_ms(ms: f64) -> String {
     }
 }
 
+/// An axis tick: as short as the value allows ("0 ms", "50 ms", "1.5 s"),
+/// since ticks are round numbers and trailing zeros only crowd the axis.
+pub fn format_tick(ms: f64) -> String {
+    let trim = |x: f64| {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    if !ms.is_finite() {
+        "–".into()
+    } else if ms.abs() >= 1000.0 {
+        format!("{} s", trim(ms / 1000.0))
+    } else {
+        format!("{} ms", trim(ms))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_are_short() {
+        assert_eq!(format_tick(0.0), "0 ms");
+        assert_eq!(format_tick(50.0), "50 ms");
+        assert_eq!(format_tick(2.5), "2.5 ms");
+        assert_eq!(format_tick(1500.0), "1.5 s");
+        assert_eq!(format_tick(2000.0), "2 s");
+    }
 
     #[test]
     fn milliseconds_read_well() {

@@ -106,12 +106,26 @@ impl Lab {
 
     /// Runs the task set of `settings` in `mode` with `lanes` pool threads.
     pub async fn run(&self, settings: &Settings, mode: Mode, lanes: u32) -> Trace {
+        self.run_recording(settings, mode, lanes, true).await
+    }
+
+    /// [`Self::run`], or (`record == false`, for the benchmark) the same run
+    /// without its span log: its trace then has no spans, only its duration.
+    pub async fn run_recording(
+        &self,
+        settings: &Settings,
+        mode: Mode,
+        lanes: u32,
+        record: bool,
+    ) -> Trace {
         let rate = self.rate(settings.kernel);
-        let run = Arc::new(Run::new(
-            settings.kernel,
-            settings.task_specs(rate),
-            rate.units_for(f64::from(settings.slice_ms)),
-        ));
+        let (kernel, tasks) = (settings.kernel, settings.task_specs(rate));
+        let slice_units = rate.units_for(f64::from(settings.slice_ms));
+        let run = Arc::new(if record {
+            Run::new(kernel, tasks, slice_units)
+        } else {
+            Run::unrecorded(kernel, tasks, slice_units)
+        });
         *self.active.borrow_mut() = Some(Active {
             run: Arc::clone(&run),
             started: BrowserClock.now(),

@@ -2,6 +2,8 @@
 //! thread's event loop (one timer for all waits, cheap yields), the worker
 //! pool, and the lab that runs experiments with them.
 
+pub mod bench;
+pub mod canvas;
 pub mod clock;
 pub mod event_loop;
 pub mod lab;

@@ -11,17 +11,50 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Starts the pool with `threads` workers; returns how long it took (ms).
 pub async fn start(threads: u32) -> Result<f64, String> {
+    // The service worker may be about to reload the page isolated: wait for
+    // its verdict (public/isolation.js gives up after 10 s) so that the
+    // reason shown is the real one.
+    while isolation_state().as_deref() == Some("registering") {
+        let _ = JsFuture::from(after_ms(100)).await;
+    }
     if !cross_origin_isolated() {
-        return Err("This page is not cross-origin isolated, so it cannot share memory with worker threads \
-             (the server did not send the COOP/COEP headers and the service worker could not add them). \
-             Concurrency experiments still run on the main thread; parallel ones are disabled."
-            .into());
+        return Err(format!(
+            "This page is not cross-origin isolated, so it cannot share memory with worker threads: {}. \
+             Concurrency experiments still run on the main thread; parallel ones are disabled.",
+            isolation_verdict()
+        ));
     }
     let start = local_now();
-    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads as usize))
-        .await
-        .map_err(|e| format!("The worker pool failed to start: {}", describe(&e)))?;
-    Ok(local_now() - start)
+    let started = JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads as usize));
+    // A worker that cannot start (blocked by a policy, out of memory) never
+    // answers, and the pool's promise never settles: give up after a while
+    // rather than wait on "starting…" forever.
+    let timeout = JsFuture::from(after_ms(START_TIMEOUT_MS));
+    match futures::future::select(started, timeout).await {
+        futures::future::Either::Left((Ok(_), _)) => Ok(local_now() - start),
+        futures::future::Either::Left((Err(e), _)) => Err(format!(
+            "The worker pool failed to start: {}. Parallel modes are disabled.",
+            describe(&e)
+        )),
+        futures::future::Either::Right(_) => Err(format!(
+            "The worker pool did not start within {} s. Parallel modes are disabled; \
+             concurrency experiments still run on the main thread.",
+            START_TIMEOUT_MS / 1000
+        )),
+    }
+}
+
+/// How long the pool may take to start before the page gives up on it
+/// (it takes 150–400 ms on a 2-core machine).
+const START_TIMEOUT_MS: i32 = 15_000;
+
+/// A promise resolved after `ms` milliseconds.
+fn after_ms(ms: i32) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    })
 }
 
 /// `globalThis.crossOriginIsolated`.
@@ -30,6 +63,26 @@ pub fn cross_origin_isolated() -> bool {
         .ok()
         .and_then(|v| v.as_bool())
         .unwrap_or(false)
+}
+
+/// A field of the verdict public/isolation.js leaves in
+/// `window.conparIsolation` ({ state, detail }) before the app starts.
+fn isolation_field(name: &str) -> Option<String> {
+    js_sys::Reflect::get(&js_sys::global(), &"conparIsolation".into())
+        .and_then(|v| js_sys::Reflect::get(&v, &name.into()))
+        .ok()
+        .and_then(|d| d.as_string())
+}
+
+fn isolation_state() -> Option<String> {
+    isolation_field("state")
+}
+
+/// Why the page is not isolated, in words.
+fn isolation_verdict() -> String {
+    isolation_field("detail").unwrap_or_else(|| {
+        "the server did not send the COOP/COEP headers, and no service worker added them".into()
+    })
 }
 
 /// Whether `SharedArrayBuffer` exists in this context.

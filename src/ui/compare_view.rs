@@ -1,12 +1,12 @@
 //! The modes side by side on one task set: a chart of wall and CPU time, and
 //! a table of what each mode achieved.
 
-use super::canvas::draw_hidpi;
 use super::download;
 use super::store::Store;
 use crate::charts::compare::{CompareBar, draw_compare};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::session::Row;
+use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_preferences::use_preferred_dark;
@@ -89,7 +89,8 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
     let (speedup, efficiency) = match r.relative {
         Some(rel) => (
             format!("{:.2}×", rel.speedup),
-            rel.efficiency.map_or("–".to_string(), |e| format!("{:.0} %", e * 100.0)),
+            rel.efficiency
+                .map_or("–".to_string(), |e| format!("{:.0} %", e * 100.0)),
         ),
         None => ("–".to_string(), "–".to_string()),
     };
@@ -122,7 +123,10 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
             <td class="num">{speedup}</td>
             <td class="num">{efficiency}</td>
             <td class="num">{r.stats.peak_overlap}</td>
-            <td class="num">{format!("{} (longest {})", format_ms(r.stats.main_blocked_ms), format_ms(r.stats.longest_block_ms))}</td>
+            <td class="num">
+                {format_ms(r.stats.main_blocked_ms)}
+                <small>{format!("longest {}", format_ms(r.stats.longest_block_ms))}</small>
+            </td>
             <td class="num">{format_ms(t.frames.longest_gap_ms)}</td>
             <td title=format!("checksum {:016x}", t.checksum)>{t.outcome.name()}</td>
         </tr>

@@ -5,7 +5,6 @@
 
 mod actions;
 mod app;
-mod canvas;
 mod compare_view;
 mod controls;
 mod download;

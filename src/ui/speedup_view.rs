@@ -1,11 +1,11 @@
 //! The thread sweep: measured speedup against the ideal and Amdahl's law.
 
-use super::canvas::draw_hidpi;
 use super::download;
 use super::store::Store;
 use crate::charts::speedup::{SpeedupData, draw_speedup};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::model::{fit_amdahl, karp_flatt, sweep_points};
+use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_preferences::use_preferred_dark;

@@ -1,12 +1,12 @@
 //! The live timeline: a lane per thread, a bar per span, redrawn while the
 //! run goes on; pointing at a bar tells what it was.
 
-use super::canvas::draw_hidpi;
 use super::download;
 use super::store::Store;
 use crate::charts::timeline::{TimelineData, TimelineGeometry, draw_timeline, hit_test};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::trace::{Span, Trace};
+use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::lab::lab;
 use leptos::html::Canvas;
 use leptos::prelude::*;

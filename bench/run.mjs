@@ -1,0 +1,296 @@
+// conpar's benchmark: the figures of docs/BENCHMARKS.md, measured side by
+// side in headless Chromium (the built site) and natively (the same engine).
+//
+//   make bench                      every figure, median of 5 runs (min, max)
+//   node bench/run.mjs --smoke      one tiny run of each, as `make test` does,
+//                                   so the benchmark cannot rot
+//
+// Writes bench/results.json and docs/BENCHMARKS.md (the smoke run writes
+// bench/artifacts/smoke.json only). Goals are fixed here and never lowered:
+// a missed goal is reported as missed.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ROOT, browser, facts, ready, serve } from '../e2e/lib.mjs';
+
+const SMOKE = process.argv.includes('--smoke');
+const RUNS = SMOKE ? 1 : 5;
+const KERNEL_MS = SMOKE ? 20 : 200;
+const WORK_MS = SMOKE ? 5 : 50;
+const WAITS = SMOKE ? [100] : [100, 1000, 10000];
+const TIMELINE_SPANS = SMOKE ? [100] : [100, 1000, 10000];
+
+const log = (...a) => console.log('[bench]', ...a);
+
+/** { median, min, max, runs } of a list of numbers. */
+function summary(values) {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  return { median, min: v[0], max: v.at(-1), runs: v.length };
+}
+
+async function times(n, f) {
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(await f(i));
+  return out;
+}
+
+// ---- Native baselines -------------------------------------------------------
+log('native baselines (cargo run --release --example native_bench)');
+const native = JSON.parse(
+  execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'native_bench', '--', String(RUNS), String(KERNEL_MS), String(WORK_MS)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }),
+);
+const kernels = Object.keys(native.kernels);
+
+// ---- The browser --------------------------------------------------------------
+const site = await serve();
+const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
+
+// Fresh loads: first contentful paint and the pool's start-up.
+const loads = await times(RUNS, async () => {
+  const b = await browser();
+  try {
+    await b.page.goto(site.url);
+    await ready(b.page);
+    const fcp = await b.page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
+    const poolStart = parseMs((await facts(b.page))['pool-start']);
+    return { fcp, poolStart, errors: b.errors };
+  } finally {
+    await b.close();
+  }
+});
+
+/** "349 ms" or "1.23 s" (the page's format) in milliseconds. */
+function parseMs(text) {
+  const m = /([\d.]+)\s*(ms|s|µs)/.exec(text ?? '');
+  if (!m) return null;
+  return Number(m[1]) * { ms: 1, s: 1000, µs: 0.001 }[m[2]];
+}
+
+const b = await browser();
+await b.page.goto(site.url);
+await ready(b.page);
+const cores = await b.page.evaluate(() => navigator.hardwareConcurrency);
+const poolThreads = Number((await facts(b.page)).pool);
+const call = (name, ...args) => b.page.evaluate(([n, a]) => window.wasmBindings[n](...a), [name, args]);
+const runReport = async (query, record = true) => JSON.parse(await call('bench_run', query, record)).runs[0];
+
+// Kernel speed: wasm on the main thread against native, the same units.
+log('kernels: wasm / native');
+const kernelFigures = {};
+for (const k of kernels) {
+  const units = native.kernels[k].units;
+  await call('bench_kernel', k, units); // warm-up: the first calls run in a slower tier
+  const wasm = await times(RUNS, () => call('bench_kernel', k, units));
+  const nat = native.kernels[k].ms;
+  kernelFigures[k] = { units, wasm_ms: summary(wasm), native_ms: summary(nat), ratio: summary(wasm.map((w, i) => w / nat[i % nat.length])) };
+}
+
+// Parallel speedup and efficiency, p = 1..cores, against native rayon.
+log('parallel speedup: wasm and native');
+const tasks = 4 * cores;
+const parallel = {};
+for (const k of kernels) {
+  parallel[k] = {};
+  const query = (p) => `mode=parallel&workload=cpu&kernel=${k}&tasks=${tasks}&work_ms=${WORK_MS}&threads=${p}&slice_ms=5`;
+  await runReport(query(poolThreads)); // warm-up on every worker
+  const wasmAt = {};
+  for (let p = 1; p <= Math.min(cores, poolThreads); p++) {
+    wasmAt[p] = await times(RUNS, async () => (await runReport(query(p))).makespan_ms);
+  }
+  for (const p of Object.keys(wasmAt)) {
+    const nat = native.parallel[k][p] ?? native.parallel[k][String(Math.min(Number(p), native.cores))];
+    const eff = (ms, base) => ms.map((m, i) => base[i % base.length] / (Number(p) * m));
+    parallel[k][p] = {
+      wasm_ms: summary(wasmAt[p]),
+      wasm_efficiency: summary(eff(wasmAt[p], wasmAt[1])),
+      native_ms: summary(nat),
+      native_efficiency: summary(eff(nat, native.parallel[k]['1'])),
+    };
+  }
+}
+
+// Frame gaps on the main thread while the pool computes.
+log('frame gaps during a parallel CPU run');
+const gapRuns = await times(RUNS, () => runReport(`mode=parallel&workload=cpu&kernel=primes&tasks=${tasks}&work_ms=${WORK_MS * 2}&threads=${poolThreads}&slice_ms=5`));
+const frameGap = { longest_ms: summary(gapRuns.map((r) => r.longest_frame_gap_ms)), long_frames: summary(gapRuns.map((r) => r.long_frames)) };
+
+// Many concurrent waits on one thread.
+log('concurrent waits');
+const waits = {};
+for (const n of WAITS) {
+  const q = `mode=concurrent&workload=io&tasks=${n}&latency_ms=100&jitter_ms=0`;
+  await runReport(q);
+  waits[n] = summary(await times(RUNS, async () => (await runReport(q)).makespan_ms / 100));
+}
+
+// One cooperative yield, each way.
+log('yields');
+const yieldRuns = await times(RUNS, async () => JSON.parse(await call('bench_yields', SMOKE ? 20 : 200)));
+const yields = Object.fromEntries(Object.keys(yieldRuns[0]).map((m) => [m, yieldRuns[0][m] === null ? null : summary(yieldRuns.map((y) => y[m]))]));
+
+// What recording spans costs: the same parallel run with and without the log.
+log('span recording overhead');
+const recQuery = `mode=parallel&workload=cpu&kernel=hash&tasks=${tasks * 2}&work_ms=${WORK_MS / 2}&threads=${poolThreads}&slice_ms=1`;
+const withLog = [];
+const withoutLog = [];
+for (let i = 0; i < RUNS; i++) {
+  // Alternate, so that drift of the machine hits both alike.
+  withLog.push((await runReport(recQuery, true)).makespan_ms);
+  withoutLog.push((await runReport(recQuery, false)).makespan_ms);
+}
+const recording = {
+  with_ms: summary(withLog),
+  without_ms: summary(withoutLog),
+  overhead: summary(withLog.map((w, i) => w / withoutLog[i] - 1)),
+};
+
+// Drawing the timeline.
+log('timeline redraw');
+const timeline = {};
+for (const n of TIMELINE_SPANS) {
+  await call('bench_timeline', n, poolThreads + 1);
+  timeline[n] = summary(await times(RUNS, () => call('bench_timeline', n, poolThreads + 1)));
+}
+const pageErrors = [...b.errors, ...loads.flatMap((l) => l.errors)];
+await b.close();
+await site.close();
+
+// ---- Download size -------------------------------------------------------------
+const files = [];
+(function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (/\.(wasm|js|css|html)$/.test(name)) {
+      const body = readFileSync(path);
+      files.push({ file: path.slice(join(ROOT, 'dist').length + 1), bytes: body.length, gzip: gzipSync(body, { level: 9 }).length });
+    }
+  }
+})(join(ROOT, 'dist'));
+const size = { files, total_gzip: files.reduce((s, f) => s + f.gzip, 0), total_bytes: files.reduce((s, f) => s + f.bytes, 0) };
+
+// ---- Results ---------------------------------------------------------------------
+const results = {
+  date: new Date().toISOString(),
+  smoke: SMOKE,
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, hardware_concurrency: cores, pool_threads: poolThreads },
+  browser: chromiumVersion,
+  runs: RUNS,
+  settings: { kernel_ms: KERNEL_MS, work_ms: WORK_MS, tasks },
+  kernels: kernelFigures,
+  parallel,
+  frame_gap: frameGap,
+  concurrent_waits: waits,
+  yields,
+  recording,
+  timeline_ms: timeline,
+  pool_start_ms: summary(loads.map((l) => l.poolStart)),
+  first_contentful_paint_ms: summary(loads.map((l) => l.fcp)),
+  download: size,
+  page_errors: pageErrors,
+};
+
+// Every figure must be a number: a benchmark that measures nothing fails.
+const missing = [];
+(function check(v, path) {
+  if (v === null || v === undefined) {
+    if (!/yields\.scheduler/.test(path)) missing.push(path);
+  } else if (typeof v === 'number' && !Number.isFinite(v)) missing.push(path);
+  else if (typeof v === 'object') for (const [k, x] of Object.entries(v)) check(x, `${path}.${k}`);
+})(results, 'results');
+if (missing.length || pageErrors.length) {
+  console.error('[bench] figures missing or not finite:', missing, 'page errors:', pageErrors);
+  process.exit(1);
+}
+
+if (SMOKE) {
+  mkdirSync(join(ROOT, 'bench', 'artifacts'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'artifacts', 'smoke.json'), JSON.stringify(results, null, 2));
+  log('smoke run: every figure measured (bench/artifacts/smoke.json)');
+} else {
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), report(results));
+  log('wrote bench/results.json and docs/BENCHMARKS.md');
+}
+
+// ---- docs/BENCHMARKS.md --------------------------------------------------------
+function report(r) {
+  const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? `${x.toFixed(0)} ms` : `${x.toFixed(2)} ms`);
+  const fig = (s, f = ms) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+  const pct = (x) => `${(x * 100).toFixed(1)} %`;
+  const num = (d) => (x) => x.toFixed(d);
+  const verdict = (ok) => (ok ? 'met' : '**missed**');
+  const rows = [];
+  const all = Object.keys(r.parallel[kernels[0]]).at(-1);
+  for (const k of kernels) {
+    const top = r.parallel[k][all];
+    rows.push([`parallel efficiency, ${k}, p = ${all}`, '≥ 0.95', `${fig(top.wasm_efficiency, num(3))}; native rayon ${fig(top.native_efficiency, num(3))}`, verdict(top.wasm_efficiency.median >= 0.95)]);
+  }
+  for (const k of kernels) {
+    const kf = r.kernels[k];
+    rows.push([`wasm / native single-thread, ${k}`, '≤ 1.1', `${fig(kf.ratio, num(3))} (${ms(kf.wasm_ms.median)} vs ${ms(kf.native_ms.median)})`, verdict(kf.ratio.median <= 1.1)]);
+  }
+  for (const [n, s] of Object.entries(r.concurrent_waits)) {
+    rows.push([`${Number(n).toLocaleString('en')} concurrent waits of 100 ms: makespan / 100 ms`, n === '10000' ? '≤ 1.3' : '–', fig(s, num(3)), n === '10000' ? verdict(s.median <= 1.3) : '']);
+  }
+  const y = r.yields;
+  const cheapest = Object.entries(y).filter(([, s]) => s).sort((a, b) => a[1].median - b[1].median)[0][0];
+  rows.push(['one cooperative yield', 'reported; the app uses the cheapest', Object.entries(y).map(([m, s]) => `${m} ${s ? fig(s) : 'n/a'}`).join('; '), `cheapest: ${cheapest}`]);
+  rows.push(['longest frame gap during a parallel CPU run', '≤ 33 ms, no long task', `${fig(r.frame_gap.longest_ms)}; long tasks ${fig(r.frame_gap.long_frames, num(0))}`, verdict(r.frame_gap.longest_ms.median <= 33 && r.frame_gap.long_frames.max === 0)]);
+  rows.push([`thread-pool start-up, ${r.machine.pool_threads} threads`, '≤ 150 ms', fig(r.pool_start_ms), verdict(r.pool_start_ms.median <= 150)]);
+  rows.push(['span-recording overhead', '≤ 2 %', `${fig(r.recording.overhead, pct)} (${ms(r.recording.with_ms.median)} vs ${ms(r.recording.without_ms.median)})`, verdict(r.recording.overhead.median <= 0.02)]);
+  for (const [n, s] of Object.entries(r.timeline_ms)) {
+    rows.push([`timeline redraw, ${Number(n).toLocaleString('en')} spans`, n === '10000' ? '≤ 50 ms' : '–', fig(s), n === '10000' ? verdict(s.median <= 50) : '']);
+  }
+  const kb = (x) => `${(x / 1024).toFixed(1)} KB`;
+  rows.push(['download, gzipped (wasm, js, css, html)', '≤ 250 KB', kb(r.download.total_gzip), verdict(r.download.total_gzip <= 250 * 1024)]);
+  rows.push(['first contentful paint, localhost', '≤ 400 ms', fig(r.first_contentful_paint_ms), verdict(r.first_contentful_paint_ms.median <= 400)]);
+
+  const speedupRows = [];
+  for (const k of kernels) {
+    for (const [p, s] of Object.entries(r.parallel[k])) {
+      speedupRows.push(`| ${k} | ${p} | ${fig(s.wasm_ms)} | ${fig(s.wasm_efficiency, num(3))} | ${fig(s.native_ms)} | ${fig(s.native_efficiency, num(3))} |`);
+    }
+  }
+  const notes = existsSync(join(ROOT, 'bench', 'notes.md')) ? readFileSync(join(ROOT, 'bench', 'notes.md'), 'utf8') : '';
+  return `# conpar's benchmark
+
+Generated by \`make bench\` (bench/run.mjs) on ${r.date.slice(0, 10)}; do not edit by hand
+(the notes at the end come from bench/notes.md). Each figure is the median of ${r.runs} runs,
+with the smallest and largest in brackets. Raw figures: bench/results.json.
+
+- Machine: ${r.machine.cpu}, ${r.machine.cores} logical cores (the page saw hardwareConcurrency ${r.machine.hardware_concurrency}, pool of ${r.machine.pool_threads} threads)
+- Browser: ${r.browser}, headless, driven by playwright-core
+- Native baselines: the same engine and kernels, \`cargo run --release --example native_bench\`, in the same run
+
+## Figures against their goals
+
+| figure | goal | measured: median (min–max) | |
+|---|---|---|---|
+${rows.map((c) => `| ${c.join(' | ')} |`).join('\n')}
+
+## Parallel speedup, p = 1..${all}
+
+${r.settings.tasks} tasks of ${r.settings.work_ms} ms each (calibrated per platform), parallel mode; efficiency = makespan at p = 1 / (p × makespan at p).
+
+| kernel | p | wasm makespan | wasm efficiency | native makespan | native efficiency |
+|---|---|---|---|---|---|
+${speedupRows.join('\n')}
+
+## Download
+
+| file | bytes | gzipped |
+|---|---|---|
+${r.download.files.map((f) => `| ${f.file} | ${f.bytes.toLocaleString('en')} | ${f.gzip.toLocaleString('en')} |`).join('\n')}
+| **total** | ${r.download.total_bytes.toLocaleString('en')} | ${r.download.total_gzip.toLocaleString('en')} |
+
+${notes}`;
+}

@@ -1,0 +1,181 @@
+// The playground as a person uses it: sliders by keyboard, links, the Learn
+// lessons' "Try it", the exports, the live timeline, and both screen widths.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS, browser, drawnPixels, open, runAndWait, serve } from './lib.mjs';
+
+let site, b;
+before(async () => {
+  site = await serve();
+  b = await browser();
+});
+after(async () => {
+  await b?.close();
+  await site?.close();
+});
+
+const query = (page) => new URL(page.url()).searchParams;
+
+test('a slider moved by keyboard changes its number and the URL', async () => {
+  const { page } = b;
+  await open(page, site.url, 'mode=parallel&workload=cpu&tasks=8&work_ms=50&threads=2');
+  const slider = page.getByRole('slider', { name: 'Tasks' });
+  const number = page.getByRole('spinbutton', { name: 'Tasks' });
+  await slider.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await assert.doesNotReject(page.waitForFunction(() => new URL(location.href).searchParams.get('tasks') === '10'));
+  assert.equal(await number.inputValue(), '10');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('tasks') === '9');
+  assert.equal(await number.inputValue(), '9');
+  // The number is editable too; out-of-range input is clamped, not refused.
+  await number.fill('99999');
+  await number.press('Enter');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('tasks') === '10000');
+  assert.equal(await number.inputValue(), '10000');
+  // The run is refused with its estimate rather than started.
+  assert.match(await page.locator('.estimate').textContent(), /would take about [\d.]+ s/);
+});
+
+test('a link restores every setting, and history back restores the earlier one', async () => {
+  const { page } = b;
+  const link = 'mode=both&workload=mixed&kernel=mandelbrot&tasks=12&work_ms=30&latency_ms=120&jitter_ms=10&threads=2&slice_ms=7&seed=5';
+  await open(page, site.url, link);
+  assert.equal(await page.getByLabel('Mode', { exact: true }).inputValue(), 'both');
+  assert.equal(await page.getByLabel('Workload', { exact: true }).inputValue(), 'mixed');
+  assert.equal(await page.getByLabel('Kernel', { exact: true }).inputValue(), 'mandelbrot');
+  for (const [name, value] of [['Tasks', '12'], ['Work per task (ms)', '30'], ['I/O latency (ms)', '120'], ['Jitter (± ms)', '10'], ['Threads (lanes)', '2'], ['Slice length (ms)', '7']]) {
+    assert.equal(await page.getByRole('spinbutton', { name }).inputValue(), value, name);
+  }
+  assert.equal(query(page).toString(), link, 'the URL is the link, unchanged');
+  assert.equal(await page.locator('.notices').count(), 0, 'a good link raises no notice');
+
+  await page.getByLabel('Mode', { exact: true }).selectOption('sequential');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('mode') === 'sequential');
+  await page.goBack();
+  await page.waitForFunction(() => document.querySelector('#setting-mode')?.value === 'both');
+  assert.equal(query(page).get('mode'), 'both');
+});
+
+test('every "Try it" runs its experiment and states a measured number', async () => {
+  const { page } = b;
+  await open(page, site.url);
+  const lessons = page.locator('.lesson');
+  const count = await lessons.count();
+  assert.ok(count >= 7, `${count} lessons`);
+  for (let i = 0; i < count; i++) {
+    const lesson = lessons.nth(i);
+    const title = await lesson.locator('h3').textContent();
+    await lesson.getByRole('button', { name: 'Try it' }).click();
+    await lesson.locator('.result:not(.running)').waitFor({ timeout: 60000 });
+    const sentence = await lesson.locator('.result').textContent();
+    assert.match(sentence, /\d+(\.\d+)? ?(ms|s|%|×)/, `${title}: ${sentence}`);
+    assert.doesNotMatch(sentence, /did not complete/, `${title}: ${sentence}`);
+  }
+  assert.deepEqual(b.errors, []);
+});
+
+/** Clicks `button` and returns the downloaded file's name and text. */
+async function download(page, button) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).first().click()]);
+  const path = join(ARTIFACTS, file.suggestedFilename());
+  await file.saveAs(path);
+  return { name: file.suggestedFilename(), path, text: readFileSync(path, file.suggestedFilename().endsWith('.png') ? 'latin1' : 'utf8') };
+}
+
+test('each export downloads a file that parses', async () => {
+  const { page } = b;
+  await open(page, site.url, 'mode=parallel&workload=mixed&kernel=hash&tasks=6&work_ms=20&latency_ms=50&threads=2');
+  await runAndWait(page, 'Compare all modes');
+
+  const csv = await download(page, 'Spans (CSV)');
+  const lines = csv.text.trim().split('\n');
+  assert.ok(lines.length > 4, csv.text);
+  const width = lines[0].split(',').length;
+  assert.ok(lines.every((l) => l.split(',').length === width), 'every row has every column');
+  assert.ok(lines.slice(1).every((l) => l.split(',').slice(-3).every((x) => Number.isFinite(Number(x)))), 'times are numbers');
+
+  const report = JSON.parse((await download(page, 'Report (JSON)')).text);
+  assert.ok(report.environment && Array.isArray(report.runs), Object.keys(report).join());
+  assert.match(report.link_query, /^mode=\w+&workload=mixed&kernel=hash&tasks=6&/);
+  assert.equal(report.environment.cross_origin_isolated, true);
+  assert.equal(report.runs.length, 4, 'one run per mode');
+  assert.ok(report.runs.every((r) => r.makespan_ms > 0 && r.spans.length > 0), JSON.stringify(report.runs.map((r) => r.makespan_ms)));
+
+  const trace = JSON.parse((await download(page, 'Trace for Perfetto / DevTools')).text);
+  const complete = trace.traceEvents.filter((e) => e.ph === 'X');
+  assert.ok(complete.length > 0);
+  for (const e of complete) {
+    assert.equal(typeof e.name, 'string');
+    for (const k of ['ts', 'dur', 'pid', 'tid']) assert.ok(Number.isFinite(e[k]), `${k} in ${JSON.stringify(e)}`);
+  }
+  assert.ok(new Set(complete.map((e) => e.tid)).size >= 2, 'lanes are threads');
+
+  // Every chart saves as a PNG.
+  const pngs = page.getByRole('button', { name: 'PNG', exact: true });
+  assert.equal(await pngs.count(), 3);
+  for (let i = 0; i < 3; i++) {
+    const [file] = await Promise.all([page.waitForEvent('download'), pngs.nth(i).click()]);
+    const path = join(ARTIFACTS, file.suggestedFilename());
+    await file.saveAs(path);
+    const bytes = readFileSync(path);
+    assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], `${file.suggestedFilename()} is a PNG`);
+    assert.ok(bytes.length > 2000, `${file.suggestedFilename()}: ${bytes.length} bytes`);
+  }
+});
+
+test('the timeline draws while a run goes on', async () => {
+  const { page } = b;
+  await open(page, site.url, 'mode=concurrent&workload=io&tasks=40&latency_ms=1500&jitter_ms=1000&threads=2');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  // Mid-run, the canvas shows the waits in flight, and keeps changing.
+  await page.waitForTimeout(600);
+  const early = Number(await page.locator('.timeline canvas').getAttribute('data-spans'));
+  const earlyPixels = await drawnPixels(page, '.timeline canvas');
+  await page.waitForTimeout(900);
+  const laterPixels = await drawnPixels(page, '.timeline canvas');
+  assert.ok(await page.locator('.status progress').count(), 'still running');
+  assert.ok(early >= 40, `all 40 waits drawn in flight: ${early}`);
+  assert.ok(laterPixels > earlyPixels, `the waits grew: ${earlyPixels} → ${laterPixels} pixels`);
+  await page.waitForFunction(() => !document.querySelector('.status progress'), null, { timeout: 10000 });
+});
+
+test('pointing at a bar names its task, lane and times', async () => {
+  const { page } = b;
+  await open(page, site.url, 'mode=parallel&workload=cpu&tasks=2&work_ms=200&threads=2');
+  await runAndWait(page, 'Run');
+  const canvas = page.locator('.timeline canvas');
+  const box = await canvas.boundingBox();
+  // Sweep across the first worker lane until a bar answers.
+  let tip = null;
+  for (let x = box.width * 0.2; x < box.width * 0.95 && !tip; x += box.width / 20) {
+    for (const row of [1.5, 2.5]) {
+      await canvas.hover({ position: { x, y: (row * box.height) / 4 } });
+      if (await page.locator('.tooltip').count()) {
+        tip = await page.locator('.tooltip').textContent();
+        break;
+      }
+    }
+  }
+  assert.ok(tip, 'a tooltip appeared over the bars');
+  assert.match(tip, /Task \d+.*run on the worker \d.*from [\d.]+ ?m?s for [\d.]+ ?m?s/);
+});
+
+test('screenshots at 1280 and 390 pixels wide', async () => {
+  for (const width of [1280, 390]) {
+    const s = await browser({ width, height: 900 });
+    try {
+      await open(s.page, site.url, 'mode=parallel&workload=mixed&kernel=primes&tasks=8&work_ms=40&latency_ms=150&threads=2');
+      await runAndWait(s.page, 'Compare all modes');
+      const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${width} px: the page scrolls sideways by ${overflow} px`);
+      await s.page.screenshot({ path: join(ARTIFACTS, `screenshot-${width}.png`), fullPage: true });
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.close();
+    }
+  }
+});

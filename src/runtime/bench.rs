@@ -1,0 +1,124 @@
+//! Entry points for the benchmark (bench/run.mjs), which calls them in the
+//! built page through `window.wasmBindings` (Trunk's handle on the module's
+//! exports). They run the same engine, lab and charts as the page; nothing
+//! here is used by the page itself.
+
+use super::canvas::draw_hidpi;
+use super::clock::local_now;
+use super::lab::lab;
+use super::yielding::YieldMethod;
+use crate::charts::Theme;
+use crate::charts::timeline::{TimelineData, draw_timeline};
+use crate::engine::export::{json_number, report_json};
+use crate::engine::kernels::Kernel;
+use crate::engine::share::parse_query;
+use crate::engine::trace::{Lane, Span, SpanKind};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// Milliseconds that `units` units of `kernel` take on the main thread,
+/// from unit 0: the inputs the native baseline uses.
+#[wasm_bindgen]
+pub fn bench_kernel(kernel: &str, units: f64) -> Result<f64, JsValue> {
+    let kernel = Kernel::from_name(kernel).ok_or_else(|| JsValue::from_str("unknown kernel"))?;
+    let start = local_now();
+    std::hint::black_box(kernel.run(0, units as u64));
+    Ok(local_now() - start)
+}
+
+/// Runs the experiment of a share-link `query` (its mode, its threads), with
+/// or without recording spans; returns the JSON report of the run.
+#[wasm_bindgen]
+pub async fn bench_run(query: String, record: bool) -> Result<String, JsValue> {
+    let lab = lab();
+    if lab.is_running() {
+        return Err("a run is in progress".into());
+    }
+    let (settings, notices) = parse_query(&query);
+    if let Some(n) = notices.first() {
+        return Err(JsValue::from_str(&n.to_string()));
+    }
+    let lanes = if settings.mode.uses_pool() {
+        settings.lanes
+    } else {
+        1
+    };
+    let trace = lab
+        .run_recording(&settings, settings.mode, lanes, record)
+        .await;
+    Ok(report_json(&settings, &super::probe::quick(), &[&trace]))
+}
+
+/// Average cost in milliseconds of one yield with each method over `rounds`
+/// yields in a row, as JSON (`null` where the browser lacks the method).
+#[wasm_bindgen]
+pub async fn bench_yields(rounds: u32) -> String {
+    let mut fields = Vec::new();
+    for method in [
+        YieldMethod::SchedulerYield,
+        YieldMethod::MessageChannel,
+        YieldMethod::SetTimeout0,
+    ] {
+        let cost = if method.available() {
+            method.measure(10).await;
+            json_number(method.measure(rounds).await)
+        } else {
+            "null".into()
+        };
+        fields.push(format!("\"{}\": {cost}", method.name()));
+    }
+    format!("{{{}}}", fields.join(", "))
+}
+
+/// Milliseconds to draw a timeline of `spans` spans over `rows` lanes on a
+/// canvas of the page's width, as the live view redraws it.
+#[wasm_bindgen]
+pub fn bench_timeline(spans: u32, rows: u32) -> Result<f64, JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas")?.dyn_into()?;
+    let rows = rows.max(1);
+    let per_row = spans.div_ceil(rows);
+    let synthetic: Vec<Span> = (0..spans)
+        .map(|i| {
+            let (row, k) = (i % rows, f64::from(i / rows));
+            Span {
+                task: i,
+                lane: Lane::from_row(row as usize),
+                kind: if i % 3 == 0 {
+                    SpanKind::Wait
+                } else {
+                    SpanKind::Run
+                },
+                start: k * 1.0,
+                end: k * 1.0 + 0.8,
+            }
+        })
+        .collect();
+    let data = TimelineData {
+        spans: &synthetic,
+        rows: rows as usize,
+        x_max_ms: f64::from(per_row),
+    };
+    let theme = Theme::for_dark(false);
+    let start = local_now();
+    draw_hidpi(&canvas, rows * 54 + 40, |area| {
+        draw_timeline(area, &data, &theme)
+    })
+    .map_err(|e| JsValue::from_str(&e))?;
+    Ok(local_now() - start)
+}
+
+/// Bytes of the module's (shared) memory: the soak test watches it grow.
+#[wasm_bindgen]
+pub fn bench_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64
+}
+
+/// Panics on purpose, on the main thread: the reliability test checks that
+/// the panic hook then says so in the page instead of leaving it blank.
+#[wasm_bindgen]
+pub fn bench_panic() {
+    panic!("a panic injected by the reliability test");
+}

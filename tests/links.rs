@@ -1,0 +1,164 @@
+//! Share links are opened by strangers: property tests of query → settings
+//! on 10,000 generated links each. No input may panic, every setting must end
+//! within its bounds, and every value that was changed must be reported.
+
+use conpar::engine::kernels::Kernel;
+use conpar::engine::plan::{Field, MAX_LANES, Mode, Settings, Workload};
+use conpar::engine::share::{MAX_NOTICES, parse_query, to_query};
+use proptest::prelude::*;
+
+const CASES: u32 = 10_000;
+
+/// The link keys conpar knows, and a few it does not.
+fn key() -> impl Strategy<Value = String> {
+    let known: Vec<String> = Field::ALL
+        .iter()
+        .map(|f| f.key().to_string())
+        .chain(["mode", "workload", "kernel"].map(String::from))
+        .collect();
+    prop_oneof![
+        4 => proptest::sample::select(known),
+        1 => "[a-z_]{0,12}",
+        1 => any::<String>(),
+    ]
+}
+
+/// Values of every kind: numbers of any size and form, names, garbage,
+/// markup, control and direction characters, percent escapes.
+fn value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<i64>().prop_map(|n| n.to_string()),
+        (-20_000i64..20_000).prop_map(|n| n.to_string()),
+        any::<f64>().prop_map(|x| x.to_string()),
+        proptest::sample::select(vec![
+            "",
+            "NaN",
+            "-0",
+            "1e308",
+            "-inf",
+            "0x10",
+            "1_000",
+            " 7 ",
+            "+5",
+            "8.5",
+            "parallel",
+            "CONCURRENT",
+            "mandelbrot",
+            "io",
+            "<script>alert(1)</script>",
+            "%3Cb%3E",
+            "%",
+            "%%",
+            "%zz",
+            "%E2%80%AE",
+            "\u{202e}8",
+            "\0",
+            "１２",
+        ])
+        .prop_map(String::from),
+        any::<String>(),
+        "(%[0-9A-Fa-f]{2}){0,6}",
+    ]
+}
+
+fn query() -> impl Strategy<Value = (String, usize)> {
+    proptest::collection::vec((key(), value(), any::<bool>()), 0..12).prop_map(|pairs| {
+        let n = pairs.len();
+        let q = pairs
+            .into_iter()
+            .map(|(k, v, with_eq)| if with_eq { format!("{k}={v}") } else { k })
+            .collect::<Vec<_>>()
+            .join("&");
+        (q, n)
+    })
+}
+
+fn within_bounds(s: &Settings) -> Result<(), String> {
+    for field in Field::ALL {
+        let v = field.get(s);
+        let b = field.bounds();
+        if v < b.min || v > b.max {
+            return Err(format!("{field:?} = {v} outside {b:?}"));
+        }
+    }
+    if s.jitter_ms > s.latency_ms {
+        return Err(format!("jitter {} > latency {}", s.jitter_ms, s.latency_ms));
+    }
+    if s.fail_task.is_some_and(|t| t > s.tasks) {
+        return Err(format!("failing task {:?} of {}", s.fail_task, s.tasks));
+    }
+    if s.lanes > MAX_LANES {
+        return Err(format!("{} lanes", s.lanes));
+    }
+    Ok(())
+}
+
+/// The value a link gave `key` first, as the parser reads numbers, if it is one.
+fn first_number(query: &str, key: &str) -> Option<i64> {
+    let value = query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (conpar::engine::share::decode(k) == key).then(|| conpar::engine::share::decode(v))
+    })?;
+    let value = value.trim();
+    value.parse::<i64>().ok().or_else(|| {
+        let x: f64 = value.parse().ok()?;
+        x.is_finite().then(|| x.round() as i64)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_link_gives_settings_within_bounds((q, _) in query()) {
+        let (s, notices) = parse_query(&q);
+        prop_assert!(within_bounds(&s).is_ok(), "{q:?}: {:?}", within_bounds(&s));
+        prop_assert!(notices.len() <= MAX_NOTICES);
+        for n in &notices {
+            prop_assert!(n.message.chars().count() < 240, "long notice {n:?}");
+            prop_assert!(!n.message.chars().any(char::is_control), "control character in {n:?}");
+            prop_assert!(!n.field.chars().any(char::is_control), "control character in {n:?}");
+        }
+    }
+
+    #[test]
+    fn every_clamp_is_reported((q, _) in query()) {
+        let (s, notices) = parse_query(&q);
+        let capped = notices.last().is_some_and(|n| n.field == "link");
+        for field in Field::ALL {
+            let Some(given) = first_number(&q, field.key()) else { continue };
+            let kept = i64::from(field.get(&s));
+            if given != kept && !capped {
+                prop_assert!(
+                    notices.iter().any(|n| n.field == field.key()),
+                    "{q:?}: {} was {given}, became {kept}, and no notice says so: {notices:?}",
+                    field.key()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_link_made_by_the_page_restores_exactly(
+        mode in proptest::sample::select(Mode::ALL.to_vec()),
+        workload in proptest::sample::select(Workload::ALL.to_vec()),
+        kernel in proptest::sample::select(Kernel::ALL.to_vec()),
+        tasks in 1u32..=10_000,
+        work_ms in 1u32..=5_000,
+        latency_ms in 1u32..=5_000,
+        jitter in 0.0f64..=1.0,
+        lanes in 1u32..=MAX_LANES,
+        slice_ms in 1u32..=100,
+        seed in any::<u32>(),
+        fail in proptest::option::of(0.0f64..=1.0),
+    ) {
+        let s = Settings {
+            mode, workload, kernel, tasks, work_ms, latency_ms,
+            jitter_ms: (jitter * f64::from(latency_ms)) as u32,
+            lanes, slice_ms, seed,
+            fail_task: fail.map(|f| 1 + (f * f64::from(tasks - 1)) as u32),
+        };
+        let q = to_query(&s);
+        prop_assert_eq!(parse_query(&q), (s, vec![]));
+    }
+}

@@ -45,8 +45,11 @@ e2e:
 dist: setup
 	$(WASM_ENV) trunk build --release --public-url $(PUBLIC_URL)
 
+# The figures of docs/BENCHMARKS.md, and the reliability tests in full: the
+# 200-run soak and every slider extreme run to its end.
 bench: setup-test site
 	node bench/run.mjs
+	CONPAR_FULL=1 node --test --test-concurrency=1 --test-force-exit --test-reporter=spec e2e/reliability.test.mjs
 
 # One tiny run of every benchmark figure, so that the benchmark cannot rot.
 bench-smoke:

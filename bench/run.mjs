@@ -51,7 +51,7 @@ const kernels = Object.keys(native.kernels);
 
 // ---- The browser --------------------------------------------------------------
 const site = await serve();
-const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim();
+const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 
 // Fresh loads: first contentful paint and the pool's start-up.
 const loads = await times(RUNS, async () => {

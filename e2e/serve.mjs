@@ -45,7 +45,8 @@ export function readHeadersFile(path) {
 /** Serves `root` under `base` with the chosen headers; counts requests in `server.requests`. */
 export function startServer({ port, root, base = '/', headers = 'isolation' }) {
   const rules = headers === 'file' ? readHeadersFile(join(root, '_headers')) : [];
-  const server = createServer(async (req, res) => {
+  // Large enough for the reliability test's 100 KB link (Node's default is 16 KB).
+  const server = createServer({ maxHeaderSize: 256 * 1024 }, async (req, res) => {
     server.requests.push(req.url);
     const url = new URL(req.url, 'http://localhost');
     if (!url.pathname.startsWith(base)) {

@@ -20,9 +20,13 @@ pub fn Slider(
     let (low, _) = field.slider_range(field.bounds().max);
 
     let set = move |v: u32| {
+        // Read the maximum before taking the settings for writing: it may
+        // itself be derived from them (the failing task is at most the task
+        // count), and a read inside the update would find them locked.
+        let max = max.get_untracked();
         settings.update(|s| {
             let mut next = s.clone();
-            field.set(&mut next, v.min(max.get_untracked()));
+            field.set(&mut next, v.min(max));
             *s = next.clamped().0;
         })
     };

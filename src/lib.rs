@@ -11,6 +11,8 @@
 // The wasm build is nightly anyway (build-std for threads); the futex
 // intrinsics behind the lanes' waits are still unstable (rust-lang/rust#77839).
 #![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
+// The crate is optimised for size; the kernels, for speed (rust-lang/rust#54882).
+#![feature(optimize_attribute)]
 
 pub mod charts;
 pub mod engine;

@@ -1,16 +1,17 @@
 //! Cooperative yields: give the event loop a turn (paint, input, other
 //! tasks), then carry on.
 //!
-//! `setTimeout(0)` would do, but nested timers are clamped to 4 ms after five
-//! levels (HTML spec), so a loop of yields would idle most of its time. The
-//! candidates without the clamp are `scheduler.yield()` (Chromium 129+, whose
-//! continuation also keeps its place ahead of other tasks) and a message to
-//! ourselves through a `MessageChannel`. [`YieldMethod::cheapest`] measures
-//! both and the app uses the cheaper.
+//! `setTimeout(0)` would do, but the HTML standard lets browsers clamp nested
+//! timers to 4 ms after five levels, and a loop of yields would then idle most
+//! of its time. `scheduler.yield()` (Chromium 129+, whose continuation also
+//! keeps its place ahead of other tasks) and a message to ourselves through a
+//! `MessageChannel` have no clamp. [`YieldMethod::cheapest`] measures all
+//! three and the app uses the cheapest (Chromium 156 here does not clamp:
+//! all three cost 0.05–0.1 ms, see docs/BENCHMARKS.md).
 //!
-//! Neither lets the page paint often enough on its own: while the main thread
+//! None of them lets the page paint often enough on its own: while the main thread
 //! is kept busy with such tasks, Chromium renders only when no frame has been
-//! drawn for 100 ms (measured here: 116 ms gaps with either method). So
+//! drawn for 100 ms (measured here: 116 ms gaps). So
 //! [`yield_to_page`] also waits for an animation frame whenever the last one
 //! is more than a frame old — the way UI schedulers slice work — and keeps
 //! the yielding futures in a fair queue of its own.
@@ -29,7 +30,8 @@ use wasm_bindgen_futures::JsFuture;
 pub enum YieldMethod {
     SchedulerYield,
     MessageChannel,
-    /// Only measured, for comparison: never used to yield.
+    /// Clamped to 4 ms when nested deeply in some browsers; used only where
+    /// it measures cheapest.
     SetTimeout0,
 }
 
@@ -78,9 +80,15 @@ impl YieldMethod {
     }
 
     /// Measures the methods this browser has and returns the cheapest with its cost.
+    /// `setTimeout(0)` competes too: where a browser clamps nested timers to
+    /// 4 ms, the 100 yields in a row measured here show it, and it loses.
     pub async fn cheapest() -> (YieldMethod, f64) {
         let mut best = (YieldMethod::MessageChannel, f64::INFINITY);
-        for method in [YieldMethod::SchedulerYield, YieldMethod::MessageChannel] {
+        for method in [
+            YieldMethod::SchedulerYield,
+            YieldMethod::MessageChannel,
+            YieldMethod::SetTimeout0,
+        ] {
             if !method.available() {
                 continue;
             }

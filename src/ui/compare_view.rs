@@ -6,6 +6,7 @@ use super::store::Store;
 use crate::charts::compare::{CompareBar, draw_compare};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::session::Row;
+use crate::engine::trace::Outcome;
 use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -71,7 +72,6 @@ pub fn CompareView() -> impl IntoView {
                             <th scope="col" title="Most tasks in flight at once">"Peak overlap"</th>
                             <th scope="col" title="Time the main thread spent computing">"Main thread blocked"</th>
                             <th scope="col" title="Longest time between two painted frames">"Longest frame gap"</th>
-                            <th scope="col">"Outcome"</th>
                         </tr>
                     </thead>
                     <tbody>{move || rows.with(|rows| rows.iter().map(row_view).collect_view())}</tbody>
@@ -116,7 +116,10 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
             data-cancel-latency=t.cancel_latency_ms.unwrap_or(-1.0)
             data-checksum=format!("{:x}", t.checksum)
         >
-            <th scope="row">{t.mode.label()}</th>
+            <th scope="row" title=format!("checksum {:016x}", t.checksum)>
+                {t.mode.label()}
+                {(t.outcome != Outcome::Completed).then(|| view! { <small class="outcome">{t.outcome.name()}</small> })}
+            </th>
             <td>{t.lanes}</td>
             <td class="num">{format_ms(r.stats.makespan_ms)}</td>
             <td class="num">{format_ms(r.stats.cpu_ms)}</td>
@@ -128,7 +131,6 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
                 <small>{format!("longest {}", format_ms(r.stats.longest_block_ms))}</small>
             </td>
             <td class="num">{format_ms(t.frames.longest_gap_ms)}</td>
-            <td title=format!("checksum {:016x}", t.checksum)>{t.outcome.name()}</td>
         </tr>
     }
 }

@@ -3,18 +3,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, browser, drawnPixels, facts, open, retry, rows, runAndWait, serve } from './lib.mjs';
+import { ARTIFACTS, closeSite, drawnPixels, facts, open, openSite, retry, rows, runAndWait } from './lib.mjs';
 
 let site, b;
 before(async () => {
-  site = await serve();
-  b = await browser();
+  ({ site, b } = await openSite());
   await open(b.page, site.url, 'mode=parallel&workload=cpu&kernel=primes&tasks=8&work_ms=60&threads=2&slice_ms=5');
 });
-after(async () => {
-  await b?.close();
-  await site?.close();
-});
+after(() => closeSite(site, b));
 
 test('renders without console errors', async () => {
   await assert.doesNotReject(b.page.getByRole('heading', { name: 'conpar' }).waitFor());

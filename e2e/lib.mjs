@@ -56,6 +56,23 @@ export async function browser({ width = 1280, height = 900, serviceWorkers = 'al
   return { context, page, errors, close: () => context.close() };
 }
 
+/** The site served (isolated, under BASE) and a fresh browser: what most test files share. */
+export async function openSite() {
+  const site = await serve();
+  try {
+    return { site, b: await browser() };
+  } catch (e) {
+    await site.close();
+    throw e;
+  }
+}
+
+/** Closes what `openSite` opened, either part possibly missing (a failed start). */
+export async function closeSite(site, b) {
+  await b?.close();
+  await site?.close();
+}
+
 /** Waits until the page has started its pool (or given up on it) and warmed up. */
 export async function ready(page, timeout = 30000) {
   await page.waitForFunction(

@@ -1,17 +1,11 @@
 // Each mode × workload shows its physics, measured in the browser.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browser, open, retry, rows, runAndWait, serve } from './lib.mjs';
+import { closeSite, open, openSite, retry, rows, runAndWait } from './lib.mjs';
 
 let site, b;
-before(async () => {
-  site = await serve();
-  b = await browser();
-});
-after(async () => {
-  await b?.close();
-  await site?.close();
-});
+before(async () => ({ site, b } = await openSite()));
+after(() => closeSite(site, b));
 
 /** Opens the page with `query`, runs `modes` (through the mode selector and Run), returns the rows. */
 async function runModes(query, modes) {

@@ -2,17 +2,11 @@
 // moments, failing tasks, a real panic, and a long session.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browser, open, ready, rows, runAndWait, serve } from './lib.mjs';
+import { browser, closeSite, open, openSite, ready, rows, runAndWait } from './lib.mjs';
 
 let site, b;
-before(async () => {
-  site = await serve();
-  b = await browser();
-});
-after(async () => {
-  await b?.close();
-  await site?.close();
-});
+before(async () => ({ site, b } = await openSite()));
+after(() => closeSite(site, b));
 
 /** 50 links a stranger could send. */
 function hostileLinks() {

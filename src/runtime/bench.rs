@@ -91,8 +91,8 @@ pub fn bench_timeline(spans: u32, rows: u32) -> Result<f64, JsValue> {
                 } else {
                     SpanKind::Run
                 },
-                start: k * 1.0,
-                end: k * 1.0 + 0.8,
+                start: k,
+                end: k + 0.8,
             }
         })
         .collect();

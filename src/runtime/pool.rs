@@ -6,6 +6,7 @@
 //! modes choose how many of its threads to use per run instead.
 
 use super::clock::local_now;
+use super::yielding::after_ms;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -45,17 +46,8 @@ pub async fn start(threads: u32) -> Result<f64, String> {
 }
 
 /// How long the pool may take to start before the page gives up on it
-/// (it takes 150–400 ms on a 2-core machine).
+/// (it took 150–550 ms on a 2-core machine).
 const START_TIMEOUT_MS: i32 = 15_000;
-
-/// A promise resolved after `ms` milliseconds.
-fn after_ms(ms: i32) -> js_sys::Promise {
-    js_sys::Promise::new(&mut |resolve, _reject| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    })
-}
 
 /// `globalThis.crossOriginIsolated`.
 pub fn cross_origin_isolated() -> bool {

@@ -63,7 +63,7 @@ impl YieldMethod {
                 None => None,
             },
             YieldMethod::MessageChannel => Some(message_channel_promise()),
-            YieldMethod::SetTimeout0 => Some(set_timeout_promise()),
+            YieldMethod::SetTimeout0 => Some(after_ms(0)),
         };
         if let Some(p) = promise {
             let _ = JsFuture::from(p).await;
@@ -259,10 +259,11 @@ fn new_channel() -> Option<Channel> {
     })
 }
 
-fn set_timeout_promise() -> js_sys::Promise {
+/// A promise resolved by `setTimeout` after `ms` milliseconds.
+pub fn after_ms(ms: i32) -> js_sys::Promise {
     js_sys::Promise::new(&mut |resolve, _reject| {
         if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         }
     })
 }

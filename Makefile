@@ -9,15 +9,12 @@ PUBLIC_URL ?= /
 
 # Tools installed by scripts/setup.sh: cargo's, and npm's (wasm-opt, Playwright) first.
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
-# build-std only for the wasm build: set for the host it would rebuild std
-# on every native `cargo test` (see docs/SETUP.md). std's own size-optimised
-# code paths (optimize_for_size) take 13 KB off the gzipped .wasm.
-WASM_ENV := CARGO_UNSTABLE_BUILD_STD=panic_abort,std CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+# build-std is set in .cargo/config.toml, so plain `trunk serve` works too.
 
 .PHONY: serve test setup setup-test lint native-test site e2e bench-smoke dist bench clean
 
 serve: setup
-	$(WASM_ENV) trunk serve --release
+	trunk serve --release
 
 setup:
 	scripts/setup.sh build
@@ -30,7 +27,7 @@ test: setup-test lint native-test site e2e bench-smoke
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	$(WASM_ENV) cargo clippy --release --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy --release --target wasm32-unknown-unknown -- -D warnings
 
 native-test:
 	cargo test
@@ -38,13 +35,13 @@ native-test:
 # The release site, as `make serve` builds it, under the sub-path the browser
 # tests serve it from (e2e/lib.mjs: BASE), as a static host would.
 site:
-	$(WASM_ENV) trunk build --release --public-url /conpar/
+	trunk build --release --public-url /conpar/
 
 e2e:
 	node --test --test-concurrency=1 --test-force-exit --test-reporter=spec e2e/
 
 dist: setup
-	$(WASM_ENV) trunk build --release --public-url $(PUBLIC_URL)
+	trunk build --release --public-url $(PUBLIC_URL)
 
 # The figures of docs/BENCHMARKS.md, and the reliability tests in full: the
 # 200-run soak and every slider extreme run to its end.

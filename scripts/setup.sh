@@ -39,6 +39,14 @@ rust_toolchain() {
 
 toolchain() { sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml; }
 
+# `cargo install` from outside the repository: inside it, .cargo/config.toml's
+# build-std would rebuild std for every tool installed.
+cargo_install() {
+  local tc
+  tc=$(toolchain)
+  (cd "${TMPDIR:-/tmp}" && cargo "+$tc" install "$@")
+}
+
 trunk_cli() {
   if command -v trunk >/dev/null && [ "$(trunk --version)" = "trunk $TRUNK_VERSION" ]; then
     return
@@ -49,7 +57,7 @@ trunk_cli() {
   log "installing trunk $TRUNK_VERSION (10-20 minutes on 2 cores)"
   CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
     CARGO_PROFILE_RELEASE_OPT_LEVEL=2 \
-    timed "trunk" cargo "+$(toolchain)" install trunk --version "$TRUNK_VERSION" --locked
+    timed "trunk" cargo_install trunk --version "$TRUNK_VERSION" --locked
 }
 
 wasm_bindgen_cli() {
@@ -59,7 +67,7 @@ wasm_bindgen_cli() {
   fi
   # Not --locked: its lockfile names a webpki-roots the registry does not have.
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
-  timed "wasm-bindgen-cli" cargo "+$(toolchain)" install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  timed "wasm-bindgen-cli" cargo_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 }
 
 npm_packages() {

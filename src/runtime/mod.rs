@@ -9,5 +9,6 @@ pub mod event_loop;
 pub mod lab;
 pub mod pool;
 pub mod probe;
+pub mod test_hooks;
 pub mod timers;
 pub mod yielding;

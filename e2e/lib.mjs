@@ -37,8 +37,12 @@ export async function serve({ base = BASE, headers = 'isolation', root = join(RO
   return { url: `http://127.0.0.1:${port}${base}`, requests: server.requests, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** A fresh headless Chromium with an empty profile, and a page that records console errors. */
-export async function browser({ width = 1280, height = 900, serviceWorkers = 'allow' } = {}) {
+/**
+ * A fresh headless Chromium with an empty profile, and a page that records console errors.
+ * `testHooks` switches on the page's test-only exports (src/runtime/test_hooks.rs) before
+ * the app starts; `false` opens the page exactly as a visitor gets it.
+ */
+export async function browser({ width = 1280, height = 900, serviceWorkers = 'allow', testHooks = true } = {}) {
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'conpar-e2e-')), {
     executablePath: CHROMIUM,
     headless: true,
@@ -47,6 +51,7 @@ export async function browser({ width = 1280, height = 900, serviceWorkers = 'al
     serviceWorkers,
     acceptDownloads: true,
   });
+  if (testHooks) await context.addInitScript(() => { globalThis.conparTestHooks = true; });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
   page.on('console', (m) => {

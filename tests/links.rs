@@ -1,6 +1,7 @@
 //! Share links are opened by strangers: property tests of query → settings
 //! on 10,000 generated links each. No input may panic, every setting must end
-//! within its bounds, and every value that was changed must be reported.
+//! within its bounds, and every value that was changed (clamped or rounded)
+//! must be reported.
 
 use conpar::engine::kernels::Kernel;
 use conpar::engine::plan::{Field, MAX_LANES, Mode, Settings, Workload};
@@ -106,6 +107,19 @@ fn first_number(query: &str, key: &str) -> Option<i64> {
     })
 }
 
+/// The README's short link with a decimal: rounded, and said so.
+#[test]
+fn a_decimal_task_count_is_rounded_and_reported() {
+    let (s, notices) =
+        parse_query("?mode=parallel&workload=cpu&kernel=primes&tasks=8.7&work_ms=50&threads=2");
+    assert_eq!(s.tasks, 9);
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].field, "tasks");
+    assert_eq!(notices[0].message, "Tasks was 8.7, rounded to 9");
+    // A whole number written with a decimal point is not changed, so not reported.
+    assert_eq!(parse_query("tasks=8.0").1, vec![]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
 
@@ -136,6 +150,31 @@ proptest! {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_decimal_is_reported_with_the_value_given_and_the_value_used(
+        field in proptest::sample::select(Field::ALL.to_vec()),
+        whole in -100i64..20_000,
+        tenths in 1u32..=9,
+    ) {
+        let given = format!("{whole}.{tenths}");
+        let q = format!("{}={given}", field.key());
+        let (s, notices) = parse_query(&q);
+        let said: Vec<&str> = notices
+            .iter()
+            .filter(|n| n.field == field.key())
+            .map(|n| n.message.as_str())
+            .collect();
+        let used = field.get(&s);
+        prop_assert!(
+            said.iter().any(|m| m.contains(&given)),
+            "{q}: no notice quotes {given}: {notices:?}"
+        );
+        prop_assert!(
+            said.iter().any(|m| m.contains(&format!("to {used}"))),
+            "{q}: no notice gives the value used, {used}: {notices:?}"
+        );
     }
 
     #[test]

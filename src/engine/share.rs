@@ -1,8 +1,9 @@
 //! Settings in a link: `?mode=parallel&workload=cpu&tasks=8&work_ms=50…`.
 //!
 //! Links are opened by strangers, so parsing never fails: anything unknown,
-//! repeated, malformed or out of bounds is reported as a [`Notice`] and the
-//! setting keeps its default (or the nearest allowed value). Values are echoed
+//! repeated, malformed, fractional or out of bounds is reported as a
+//! [`Notice`] and the setting keeps its default (or the nearest allowed
+//! value). Values are echoed
 //! in notices only shortened and stripped of control characters; the page
 //! renders notices as text, never as HTML.
 
@@ -76,23 +77,13 @@ fn apply(s: &mut Settings, key: &str, value: &str) -> Result<(), String> {
             let Some(field) = Field::ALL.into_iter().find(|f| f.key() == key) else {
                 return Err("not a setting conpar knows; ignored".into());
             };
-            let number = parse_number(value).ok_or_else(|| {
-                format!("“{}” is not a number; kept {}", quote(value), field.get(s))
-            })?;
             // Cross-field bounds (jitter within latency...) are left to
             // `Settings::clamped`; the static bounds are checked here, where
-            // the number may still be negative or beyond u32.
-            let within = field.clamp(number);
-            field.set(s, within);
-            if i64::from(within) != number {
-                let b = field.bounds();
-                return Err(format!(
-                    "{} was {}, set to {within} (allowed {}–{})",
-                    field.label(),
-                    quote(value),
-                    b.min,
-                    b.max
-                ));
+            // the number may still be negative, fractional or beyond u32.
+            let (used, message) = read_number(field, value, field.bounds().max, field.get(s));
+            field.set(s, used);
+            if let Some(message) = message {
+                return Err(message);
             }
         }
     }
@@ -107,15 +98,55 @@ fn unknown<const N: usize>(what: &str, value: &str, allowed: [&str; N], kept: &s
     )
 }
 
-/// An integer, or a finite decimal rounded to the nearest integer; `None` for
-/// anything else (empty, NaN, infinity, words).
-fn parse_number(value: &str) -> Option<i64> {
+/// The value `field` takes from `value` (typed in its number field or given
+/// in a link): rounded to an integer and brought within the field's minimum
+/// and `max`. The message, if any, says what was done to the value as given;
+/// anything that is not a number keeps `kept`.
+pub fn read_number(field: Field, value: &str, max: u32, kept: u32) -> (u32, Option<String>) {
+    let value = value.trim();
+    let Some((number, exact)) = parse_number(value) else {
+        let message = if value.is_empty() {
+            format!("no number given; kept {kept}")
+        } else {
+            format!("“{}” is not a number; kept {kept}", quote(value))
+        };
+        return (kept, Some(message));
+    };
+    let min = field.bounds().min;
+    let max = max.clamp(min, field.bounds().max);
+    let used = number.clamp(i64::from(min), i64::from(max)) as u32;
+    let message = if i64::from(used) != number {
+        Some(format!(
+            "{} was {}, set to {used} (allowed {min}–{max})",
+            field.label(),
+            quote(value)
+        ))
+    } else if !exact {
+        Some(format!(
+            "{} was {}, rounded to {used}",
+            field.label(),
+            quote(value)
+        ))
+    } else {
+        None
+    };
+    (used, message)
+}
+
+/// An integer, or a finite decimal rounded to the nearest integer, with
+/// whether it was one already; `None` for anything else (empty, NaN,
+/// infinity, words).
+fn parse_number(value: &str) -> Option<(i64, bool)> {
     if let Ok(n) = value.parse::<i64>() {
-        return Some(n);
+        return Some((n, true));
     }
     let x: f64 = value.parse().ok()?;
-    // `as` saturates at the i64 bounds, which the clamp then handles.
-    x.is_finite().then(|| x.round() as i64)
+    if !x.is_finite() {
+        return None;
+    }
+    let rounded = x.round();
+    // `as` saturates at the i64 bounds, which the clamp then reports.
+    Some((rounded as i64, rounded == x))
 }
 
 /// Percent-decoding, with `+` as a space (the form encoding browsers use).
@@ -237,7 +268,10 @@ mod tests {
         check("tasks=inf", &["tasks"], |s| s.tasks == d.tasks);
         check("tasks=", &["tasks"], |s| s.tasks == d.tasks);
         check("tasks", &["tasks"], |s| s.tasks == d.tasks);
-        check("tasks=12.6", &[], |s| s.tasks == 13);
+        check("tasks=12.6", &["tasks"], |s| s.tasks == 13);
+        check("tasks=12.0", &[], |s| s.tasks == 12);
+        check("tasks=0.4", &["tasks"], |s| s.tasks == 1);
+        check("fail_task=-0.4", &["fail_task"], |s| s.fail_task.is_none());
         check("tasks=1e3", &[], |s| s.tasks == 1000);
         check("tasks=4&tasks=9", &["tasks"], |s| s.tasks == 4);
         check("mode=turbo", &["mode"], |s| s.mode == d.mode);
@@ -253,6 +287,37 @@ mod tests {
         check("&&&=&==&", &["", ""], |s| *s == d);
         check("%zz=1", &["%zz"], |s| *s == d);
         check("tasks=%E2%80%AE8", &["tasks"], |s| s.tasks == d.tasks);
+    }
+
+    #[test]
+    fn a_typed_number_says_what_was_done_to_it() {
+        let said = |m: &str| Some(m.to_string());
+        assert_eq!(
+            read_number(Field::Tasks, "99999", 10_000, 8),
+            (
+                10_000,
+                said("Tasks was 99999, set to 10000 (allowed 1–10000)")
+            )
+        );
+        assert_eq!(
+            read_number(Field::Tasks, "8.7", 10_000, 8),
+            (9, said("Tasks was 8.7, rounded to 9"))
+        );
+        assert_eq!(read_number(Field::Tasks, " 12 ", 10_000, 8), (12, None));
+        assert_eq!(read_number(Field::Tasks, "1e3", 10_000, 8), (1000, None));
+        // The number field's maximum may be below the static one (the pool's size).
+        assert_eq!(
+            read_number(Field::Lanes, "64", 2, 2),
+            (2, said("Threads (lanes) was 64, set to 2 (allowed 1–2)"))
+        );
+        assert_eq!(
+            read_number(Field::Tasks, "", 10_000, 8),
+            (8, said("no number given; kept 8"))
+        );
+        assert_eq!(
+            read_number(Field::Tasks, "ten", 10_000, 8),
+            (8, said("“ten” is not a number; kept 8"))
+        );
     }
 
     #[test]

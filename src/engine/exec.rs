@@ -22,7 +22,7 @@ use futures::channel::oneshot;
 use std::collections::HashMap;
 use std::future::Future;
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Milliseconds on a clock that every thread of the run reads alike.
@@ -156,6 +156,11 @@ pub struct Run {
     /// Per task, where to say it ended (used when the main thread awaits it).
     done: Vec<Mutex<Option<oneshot::Sender<TaskEnd>>>>,
     finished: AtomicU32,
+    /// Per task, whether it ran to its end: a run is only complete when all did.
+    completed: Vec<AtomicBool>,
+    /// Kernel calls made: every mode computes the same slices, so this is
+    /// equal across modes for the same task set (and says so in the report).
+    slices: AtomicU32,
     failure: Mutex<Option<(u32, String)>>,
     /// Wrapping sum of the kernels' results: the same for every mode, which
     /// shows each did the same work (and keeps the optimiser from skipping it).
@@ -182,6 +187,8 @@ impl Run {
             log: SpanLog::default(),
             done: (0..n).map(|_| Mutex::new(None)).collect(),
             finished: AtomicU32::new(0),
+            completed: (0..n).map(|_| AtomicBool::new(false)).collect(),
+            slices: AtomicU32::new(0),
             failure: Mutex::new(None),
             checksum: AtomicU64::new(0),
         }
@@ -190,6 +197,19 @@ impl Run {
     /// Tasks that ran to their end.
     pub fn finished(&self) -> u32 {
         self.finished.load(Ordering::Acquire)
+    }
+
+    /// Kernel calls (slices) made so far.
+    pub fn slices(&self) -> u32 {
+        self.slices.load(Ordering::Acquire)
+    }
+
+    /// The first task that did not run to its end, if any.
+    pub fn first_unfinished(&self) -> Option<u32> {
+        self.completed
+            .iter()
+            .position(|c| !c.load(Ordering::Acquire))
+            .map(|i| i as u32)
     }
 
     pub fn checksum(&self) -> u64 {
@@ -208,6 +228,9 @@ impl Run {
     fn end_task(&self, task: u32, end: &TaskEnd) {
         match end {
             TaskEnd::Completed => {
+                if let Some(c) = self.completed.get(task as usize) {
+                    c.store(true, Ordering::Release);
+                }
                 self.finished.fetch_add(1, Ordering::AcqRel);
             }
             TaskEnd::Failed(why) => {
@@ -218,21 +241,25 @@ impl Run {
     }
 
     /// Computes `task` on the calling thread in one go (Sequential mode: the
-    /// main thread is blocked meanwhile, and cannot even see Stop).
+    /// main thread is blocked meanwhile, and cannot even see Stop). It runs
+    /// the same slices as every other mode, back to back without yielding, so
+    /// that speedups compare equal work: the same kernel calls, the same
+    /// clock reads, the same spans recorded (merged into one bar).
     fn compute_whole(&self, clock: &impl Clock, lane: Lane, task: &TaskSpec) -> TaskEnd {
         if task.fails {
             return TaskEnd::Failed(fault_message(task));
         }
-        let start = clock.now();
-        self.add_checksum(black_box(self.kernel.run(task.first_unit, task.units)));
-        self.log
-            .record(span(task.id, lane, SpanKind::Run, start, clock.now()));
+        let mut done = 0;
+        while done < task.units {
+            done += self.compute_slice(clock, lane, task, done);
+        }
         TaskEnd::Completed
     }
 
     /// Computes slice `done .. done + slice_units` of `task`; returns the units done.
     fn compute_slice(&self, clock: &impl Clock, lane: Lane, task: &TaskSpec, done: u64) -> u64 {
         let n = self.slice_units.min(task.units - done);
+        self.slices.fetch_add(1, Ordering::Relaxed);
         let start = clock.now();
         self.add_checksum(black_box(self.kernel.run(task.first_unit + done, n)));
         self.log
@@ -281,7 +308,12 @@ pub fn run_lane(run: &Run, clock: &impl Clock, lane: Lane, work: LaneWork) {
         }
     }
     // Stopped: tasks published but never claimed end as cancelled, so that
-    // nobody awaits them forever.
+    // nobody awaits them forever. Only after Stop: a lane that left because
+    // the queue was closed and drained has nothing to drain, and draining
+    // then would discard tasks another lane should compute.
+    if !run.cancel.is_cancelled() {
+        return;
+    }
     while let Some(id) = run.queue.try_claim() {
         if let Some(tx) = spin_lock(&run.done[id as usize]).take() {
             let _ = tx.send(TaskEnd::Cancelled);
@@ -491,10 +523,24 @@ pub fn into_trace(run: &Run, mode: Mode, threads: u32, started: f64, ended: f64)
     let mut trace = Trace::new(mode, threads, run.tasks.len() as u32, started, ended, spans);
     trace.finished = run.finished();
     trace.checksum = run.checksum();
+    trace.slices = run.slices();
     trace.outcome = match run.failure() {
         Some((task, message)) => Outcome::Failed { task, message },
         None if run.cancel.is_cancelled() => Outcome::Cancelled,
-        None => Outcome::Completed,
+        // Never "completed" with a task missing: that would be a figure
+        // measured on less work than the settings say.
+        None => match run.first_unfinished() {
+            Some(task) => Outcome::Failed {
+                task,
+                message: format!(
+                    "task {} never ran to its end ({} of {} finished)",
+                    task + 1,
+                    run.finished(),
+                    run.tasks.len()
+                ),
+            },
+            None => Outcome::Completed,
+        },
     };
     trace
 }

@@ -103,12 +103,14 @@ fn environment_json(env: &Environment) -> String {
 fn trace_json(t: &Trace) -> String {
     let s = t.stats();
     let mut out = format!(
-        "{{\"mode\": {}, \"threads\": {}, \"tasks\": {}, \"finished\": {}, \"outcome\": {}, \"makespan_ms\": {}, \"cpu_ms\": {}, \"wait_ms\": {}, \"peak_overlap\": {}, \"distinct_workers\": {}, \"main_blocked_ms\": {}, \"longest_block_ms\": {}, \"longest_frame_gap_ms\": {}, \"long_frames\": {}, \"dropped_frames\": {}, \"spans\": [",
+        "{{\"mode\": {}, \"threads\": {}, \"tasks\": {}, \"finished\": {}, \"outcome\": {}, \"slices\": {}, \"checksum\": \"{:016x}\", \"makespan_ms\": {}, \"cpu_ms\": {}, \"wait_ms\": {}, \"peak_overlap\": {}, \"distinct_workers\": {}, \"main_blocked_ms\": {}, \"longest_block_ms\": {}, \"longest_frame_gap_ms\": {}, \"long_frames\": {}, \"dropped_frames\": {}, \"spans\": [",
         json_string(t.mode.name()),
         t.lanes,
         t.tasks,
         t.finished,
         json_string(t.outcome.name()),
+        t.slices,
+        t.checksum,
         json_number(s.makespan_ms),
         json_number(s.cpu_ms),
         json_number(s.wait_ms),

@@ -94,7 +94,6 @@ impl CancelFlag {
 /// published count and a claimed count, both only ever growing: lock-free for
 /// the producer and the consumers alike. Lanes sleep on `signal` when there
 /// is nothing to claim yet.
-#[derive(Debug)]
 pub struct TaskQueue {
     slots: Vec<AtomicU32>,
     published: AtomicUsize,
@@ -102,6 +101,23 @@ pub struct TaskQueue {
     closed: AtomicBool,
     /// Bumped on every publish and on close, to wake sleeping lanes.
     signal: AtomicU32,
+    /// See [`Self::after_empty_claim`]: runs once, then is gone.
+    #[cfg(test)]
+    on_empty_claim: Mutex<Option<EmptyClaimHook>>,
+}
+
+#[cfg(test)]
+type EmptyClaimHook = Box<dyn FnOnce(&TaskQueue) + Send>;
+
+impl std::fmt::Debug for TaskQueue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskQueue")
+            .field("capacity", &self.slots.len())
+            .field("published", &self.published)
+            .field("claimed", &self.claimed)
+            .field("closed", &self.closed)
+            .finish()
+    }
 }
 
 impl TaskQueue {
@@ -113,6 +129,8 @@ impl TaskQueue {
             claimed: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
             signal: AtomicU32::new(0),
+            #[cfg(test)]
+            on_empty_claim: Mutex::default(),
         }
     }
 
@@ -164,15 +182,36 @@ impl TaskQueue {
             if cancel.is_cancelled() {
                 return None;
             }
+            // Read `closed` *before* trying to claim. Read after a failed
+            // claim, it may have been set in between, together with the last
+            // tasks published just before it: the lane would then leave with
+            // tasks still in the queue. Read before, `closed == true` means
+            // every publish happened before it (the producer publishes, then
+            // closes, with Release; this load is Acquire), so a failed claim
+            // after it means the queue really is drained.
+            let closed = self.closed.load(Ordering::Acquire);
             if let Some(id) = self.try_claim() {
                 return Some(id);
             }
-            if self.closed.load(Ordering::Acquire) {
+            #[cfg(test)]
+            self.after_empty_claim();
+            if closed {
                 return None;
             }
             // The timeout bounds how late a lane notices Stop, whose wake goes
             // to the cancel flag's word, not to this one.
             wait_while(&self.signal, seen, 10.0);
+        }
+    }
+
+    /// Test hook: runs in [`Self::claim`] right after a claim found the queue
+    /// empty, so a test can publish and close in exactly that gap (a
+    /// preemption there is enough on a loaded machine).
+    #[cfg(test)]
+    fn after_empty_claim(&self) {
+        let hook = self.on_empty_claim.lock().map(|mut h| h.take());
+        if let Ok(Some(hook)) = hook {
+            hook(self);
         }
     }
 
@@ -248,6 +287,31 @@ mod tests {
         let mut all: Vec<u32> = lanes.into_iter().flat_map(|l| l.join().unwrap()).collect();
         all.sort_unstable();
         assert_eq!(all, (0..10_000).collect::<Vec<_>>());
+        assert_eq!(q.pending(), 0);
+    }
+
+    /// The interleaving that used to drop tasks: a lane finds the queue empty,
+    /// and before it looks at `closed` the producer publishes the rest and
+    /// closes. The hook runs exactly in that gap. Before the fix the lane
+    /// returned `None` here and the run lost every task but the first.
+    #[test]
+    fn a_close_right_after_an_empty_claim_loses_no_task() {
+        let q = TaskQueue::new(8);
+        let cancel = CancelFlag::new();
+        assert!(q.publish(0));
+        assert_eq!(q.claim(&cancel), Some(0));
+        *q.on_empty_claim.lock().unwrap() = Some(Box::new(|q: &TaskQueue| {
+            for id in 1..8 {
+                assert!(q.publish(id));
+            }
+            q.close();
+        }));
+        let rest: Vec<u32> = std::iter::from_fn(|| q.claim(&cancel)).collect();
+        assert_eq!(
+            rest,
+            (1..8).collect::<Vec<_>>(),
+            "every task after the gap is claimed"
+        );
         assert_eq!(q.pending(), 0);
     }
 

@@ -177,6 +177,10 @@ pub struct Trace {
     pub finished: u32,
     /// From pressing Run to the last task's end, in milliseconds.
     pub duration_ms: f64,
+    /// The aligned clock's time when the run began: the zero of the span
+    /// times. Lets the page match what it recorded on its own clock (e.g. the
+    /// animation frames the replay shows) to the run.
+    pub origin_ms: f64,
     /// Sorted by start time.
     pub spans: Vec<Span>,
     pub outcome: Outcome,
@@ -186,6 +190,9 @@ pub struct Trace {
     /// Wrapping sum of the kernels' results: equal across modes for the same
     /// task set, which shows they all did the same work.
     pub checksum: u64,
+    /// Kernel calls the run made: every mode computes the same slices of the
+    /// same units, so this too is equal across modes for one task set.
+    pub slices: u32,
 }
 
 impl Trace {
@@ -210,11 +217,13 @@ impl Trace {
             tasks,
             finished: tasks,
             duration_ms: ended - started,
+            origin_ms: started,
             spans,
             outcome: Outcome::Completed,
             frames: FrameStats::default(),
             cancel_latency_ms: None,
             checksum: 0,
+            slices: 0,
         }
     }
 

@@ -115,8 +115,9 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
             data-outcome=t.outcome.name()
             data-cancel-latency=t.cancel_latency_ms.unwrap_or(-1.0)
             data-checksum=format!("{:x}", t.checksum)
+            data-slices=t.slices
         >
-            <th scope="row" title=format!("checksum {:016x}", t.checksum)>
+            <th scope="row" title=format!("checksum {:016x}, {} slices", t.checksum, t.slices)>
                 {t.mode.label()}
                 {(t.outcome != Outcome::Completed).then(|| view! { <small class="outcome">{t.outcome.name()}</small> })}
             </th>

@@ -330,11 +330,11 @@ mod tests {
         for lesson in lessons(4) {
             let (checked, notices) = lesson.settings.clone().clamped();
             assert!(notices.is_empty(), "{}: {notices:?}", lesson.id);
-            let modes = match &lesson.experiment {
-                Experiment::Modes(m) => m.clone(),
-                Experiment::Sweep => vec![Mode::Parallel; 4],
-            };
-            let estimate = checked.check_estimate(&modes).unwrap();
+            let estimate = match &lesson.experiment {
+                Experiment::Modes(m) => checked.check_estimate(m),
+                Experiment::Sweep => checked.check_sweep_estimate(4),
+            }
+            .unwrap();
             assert!(estimate < 5_000.0, "{} takes {estimate} ms", lesson.id);
         }
     }

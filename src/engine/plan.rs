@@ -420,10 +420,15 @@ impl Settings {
     }
 
     /// What the run should take in `mode` on an ideal machine (no overheads),
-    /// with `lanes` threads for the parallel modes.
+    /// with the settings' threads for the parallel modes.
     pub fn estimate_ms(&self, mode: Mode) -> f64 {
+        self.estimate_with_lanes_ms(mode, self.lanes)
+    }
+
+    /// [`Self::estimate_ms`] with `lanes` threads for the parallel modes.
+    pub fn estimate_with_lanes_ms(&self, mode: Mode, lanes: u32) -> f64 {
         let n = f64::from(self.tasks);
-        let lanes = f64::from(self.lanes.max(1));
+        let lanes = f64::from(lanes.max(1));
         let rounds = (n / lanes).ceil();
         let (wait, work) = self.per_task_ms();
         let longest_wait = if self.workload.waits() {
@@ -440,17 +445,24 @@ impl Settings {
         }
     }
 
-    /// Refuses a run whose estimate exceeds [`MAX_ESTIMATE_MS`], with the estimate.
+    /// Refuses runs in `modes` whose estimate, all together, exceeds
+    /// [`MAX_ESTIMATE_MS`], with the estimate.
     pub fn check_estimate(&self, modes: &[Mode]) -> Result<f64, String> {
-        let total: f64 = modes.iter().map(|&m| self.estimate_ms(m)).sum();
-        if total > MAX_ESTIMATE_MS {
-            return Err(format!(
-                "This would take about {:.1} s (the limit is {:.0} s). Use fewer tasks or shorter ones.",
-                total / 1000.0,
-                MAX_ESTIMATE_MS / 1000.0
-            ));
-        }
-        Ok(total)
+        within_limit(modes.iter().map(|&m| self.estimate_ms(m)).sum())
+    }
+
+    /// What a sweep takes: the parallel mode once on each of 1, 2, …
+    /// `threads` threads — the sum over p of that run, not one run.
+    pub fn sweep_estimate_ms(&self, threads: u32) -> f64 {
+        (1..=threads.max(1))
+            .map(|p| self.estimate_with_lanes_ms(Mode::Parallel, p))
+            .sum()
+    }
+
+    /// Refuses a sweep over 1..=`threads` threads whose estimate exceeds
+    /// [`MAX_ESTIMATE_MS`], with the estimate.
+    pub fn check_sweep_estimate(&self, threads: u32) -> Result<f64, String> {
+        within_limit(self.sweep_estimate_ms(threads))
     }
 
     /// The tasks a run executes. `rate` converts milliseconds of work into
@@ -479,6 +491,18 @@ impl Settings {
             })
             .collect()
     }
+}
+
+/// `Ok(total_ms)`, or the refusal of a run estimated past [`MAX_ESTIMATE_MS`].
+fn within_limit(total: f64) -> Result<f64, String> {
+    if total > MAX_ESTIMATE_MS {
+        return Err(format!(
+            "This would take about {:.1} s (the limit is {:.0} s). Use fewer tasks or shorter ones.",
+            total / 1000.0,
+            MAX_ESTIMATE_MS / 1000.0
+        ));
+    }
+    Ok(total)
 }
 
 /// A uniform number in `[-1, 1)` from the seed and the task (splitmix64), so
@@ -607,6 +631,31 @@ mod tests {
         let err = s.check_estimate(&[Mode::Sequential]).unwrap_err();
         assert!(err.contains("1000.0 s"), "{err}");
         assert!(settings().check_estimate(&Mode::ALL).is_ok());
+    }
+
+    /// A sweep is one parallel run per thread count, each with its own
+    /// rounds of tasks: 8 tasks of 100 ms on 1..=4 threads take
+    /// 800 + 400 + 300 + 200 ms, not one run's 200 ms.
+    #[test]
+    fn a_sweep_is_estimated_and_refused_as_the_sum_of_its_runs() {
+        let s = Settings {
+            workload: Workload::Cpu,
+            tasks: 8,
+            work_ms: 100,
+            lanes: 4,
+            ..settings()
+        };
+        assert_eq!(s.sweep_estimate_ms(4), 1_700.0);
+        assert_eq!(s.check_sweep_estimate(4), Ok(1_700.0));
+        let long = Settings {
+            tasks: 64,
+            work_ms: 1_000,
+            ..s
+        };
+        // One run on 16 threads is 4 s; the sweep over 1..=16 is 4 × 64 + …
+        assert!(long.check_estimate(&[Mode::Parallel]).is_ok());
+        let err = long.check_sweep_estimate(16).unwrap_err();
+        assert!(err.contains("about"), "{err}");
     }
 
     #[test]

@@ -6,7 +6,8 @@ use super::calibrate::Rate;
 use super::kernels::Kernel;
 use std::fmt;
 
-/// How a task set is run. See DESIGN.md, "The four ways to run a task set".
+/// How a task set is run: where its waits and its computation happen (the
+/// table of the four modes is in ARCHITECTURE.md and in the page's Learn section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
     /// Main thread, one task after another, each to its end.

@@ -2,15 +2,17 @@
 //! browser's clock, event loop and pool; keeps what Stop and the live
 //! timeline need; records animation frames during each run.
 
+use super::casualty::{self, LaneClock};
 use super::clock::BrowserClock;
 use super::event_loop::BrowserLoop;
 use super::timers;
-use super::yielding::YieldMethod;
+use super::yielding::{YieldMethod, after_ms};
 use crate::engine::calibrate::{MIN_BATCH_MS, Rate, measure_rate};
-use crate::engine::exec::{Clock, Run, execute};
+use crate::engine::exec::{Clock, Run, execute, into_trace};
 use crate::engine::kernels::Kernel;
 use crate::engine::plan::{Mode, Settings};
-use crate::engine::trace::{Span, Trace, frame_stats};
+use crate::engine::trace::{Outcome, Span, Trace, frame_stats};
+use futures::future::{Either, select};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -21,6 +23,12 @@ const WARM_UP_MS: f64 = 40.0;
 
 /// A display's frame interval, for counting dropped frames (60 Hz).
 const FRAME_MS: f64 = 1000.0 / 60.0;
+
+/// After a pool thread died, how long the living lanes have to see Stop and
+/// exit before the run's trace is taken anyway. They stop within a slice plus
+/// 10 ms (the queue's sleep), a few ms with the default 5 ms slices; a lane
+/// still running after this is stuck or dead too.
+const SETTLE_MS: f64 = 2_000.0;
 
 /// The run in progress.
 struct Active {
@@ -129,6 +137,14 @@ impl Lab {
         lanes: u32,
         record: bool,
     ) -> Trace {
+        // After a pool thread died, no more lanes than living threads: a
+        // lane job nobody can take would leave its run waiting until another
+        // lane ends, and with no thread left, for ever.
+        let lanes = if mode.uses_pool() {
+            lanes.min(casualty::living())
+        } else {
+            lanes
+        };
         let rate = self.rate(settings.kernel);
         let (kernel, tasks) = (settings.kernel, settings.task_specs(rate));
         let slice_units = rate.units_for(f64::from(settings.slice_ms));
@@ -145,13 +161,87 @@ impl Lab {
         self.frames.borrow_mut().clear();
         self.recording.set(true);
         let ev = self.ev.get();
-        let mut trace = execute(mode, run, &ev, &BrowserClock, lanes).await;
+        let mut trace = if !mode.uses_pool() {
+            execute(mode, Arc::clone(&run), &ev, &LaneClock, lanes).await
+        } else if lanes == 0 {
+            let now = BrowserClock.now();
+            let mut trace = into_trace(&run, mode, 0, now, now);
+            trace.outcome = Outcome::Failed {
+                // No task ran.
+                task: u32::MAX,
+                message: "no pool thread is left to run it; reload the page to get the pool back"
+                    .into(),
+            };
+            trace
+        } else {
+            self.execute_watched(mode, &run, &ev, lanes).await
+        };
         self.recording.set(false);
         trace.frames = frame_stats(&self.frames.borrow(), FRAME_MS);
         let active = self.active.borrow_mut().take();
         if let Some(at) = active.and_then(|a| a.stopped_at.get()) {
             trace.cancel_latency_ms = Some(BrowserClock.now() - at);
         }
+        trace
+    }
+
+    /// Runs a pool mode while watching for a pool thread's death: a dead
+    /// thread's lane never ends, so `execute` would never return. On a death,
+    /// stops the run, lets the living lanes exit, and returns the trace so
+    /// far as failed, naming the thread and the task.
+    async fn execute_watched(
+        &self,
+        mode: Mode,
+        run: &Arc<Run>,
+        ev: &BrowserLoop,
+        lanes: u32,
+    ) -> Trace {
+        let seen = casualty::count();
+        let started = BrowserClock.now();
+        let exec = Box::pin(execute(mode, Arc::clone(run), ev, &LaneClock, lanes));
+        let watch = Box::pin(casualty::next(seen));
+        let (dead, exec) = match select(exec, watch).await {
+            Either::Left((trace, _)) => return trace,
+            Either::Right(found) => found,
+        };
+        run.cancel.cancel();
+        timers::wake_all();
+        super::yielding::release_all();
+        // Its main-thread part (mode Both) awaits the dead lane's task for
+        // ever: drop it. The lanes hold their own references to the run.
+        drop(exec);
+        // Each lane holds the run until it exits; a dead lane never lets go.
+        // Besides those: `run_recording`'s and the active run's.
+        let deadline = BrowserClock.now() + SETTLE_MS;
+        let settled = loop {
+            let held = 2 + (casualty::count() - seen) as usize;
+            if Arc::strong_count(run) <= held {
+                break true;
+            }
+            if BrowserClock.now() > deadline {
+                break false;
+            }
+            let _ = wasm_bindgen_futures::JsFuture::from(after_ms(5)).await;
+        };
+        let ended = BrowserClock.now();
+        let mut trace = if settled {
+            into_trace(run, mode, lanes, started, ended)
+        } else {
+            // A lane still writes to the span log: `into_trace` would take
+            // the log from under it, so copy it instead.
+            let spans = run.log.snapshot(ended);
+            let mut trace = Trace::new(mode, lanes, run.tasks.len() as u32, started, ended, spans);
+            trace.finished = run.finished();
+            trace.checksum = run.checksum();
+            trace
+        };
+        let task = casualty::culprit(run, mode, &trace.spans, dead.thread, settled);
+        trace.outcome = Outcome::Failed {
+            // Unknown only when the dead thread recorded nothing and the
+            // mode hides which task it took.
+            task: task.unwrap_or(u32::MAX),
+            message: casualty::describe(&dead, task),
+        };
         trace
     }
 

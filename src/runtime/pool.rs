@@ -1,9 +1,10 @@
 //! The rayon thread pool on Web Workers, through wasm-bindgen-rayon.
 //!
-//! It starts once, with as many threads as the browser reports cores (or the
-//! `pool` link parameter asks, to oversubscribe), and cannot be resized or
-//! rebuilt afterwards (RReverser/wasm-bindgen-rayon#20, #29); the parallel
-//! modes choose how many of its threads to use per run instead.
+//! It starts once, with as many threads as the browser reports cores
+//! (`navigator.hardwareConcurrency`), and cannot be resized or rebuilt
+//! afterwards (RReverser/wasm-bindgen-rayon#20, #29); the parallel modes
+//! choose how many of its threads to use per run instead. A thread that
+//! panics dies for good: see [`super::casualty`].
 
 use super::clock::local_now;
 use super::yielding::after_ms;
@@ -25,6 +26,8 @@ pub async fn start(threads: u32) -> Result<f64, String> {
             isolation_verdict()
         ));
     }
+    // Before any worker exists, so that the hook is in place when one panics.
+    super::casualty::install();
     let start = local_now();
     let started = JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads as usize));
     // A worker that cannot start (blocked by a policy, out of memory) never
@@ -32,7 +35,10 @@ pub async fn start(threads: u32) -> Result<f64, String> {
     // rather than wait on "starting…" forever.
     let timeout = JsFuture::from(after_ms(START_TIMEOUT_MS));
     match futures::future::select(started, timeout).await {
-        futures::future::Either::Left((Ok(_), _)) => Ok(local_now() - start),
+        futures::future::Either::Left((Ok(_), _)) => {
+            super::casualty::set_pool_size(threads);
+            Ok(local_now() - start)
+        }
         futures::future::Either::Left((Err(e), _)) => Err(format!(
             "The worker pool failed to start: {}. Parallel modes are disabled.",
             describe(&e)

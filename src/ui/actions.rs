@@ -8,6 +8,7 @@ use super::url;
 use crate::engine::lessons::{Experiment, Lesson};
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::trace::{Outcome, Trace};
+use crate::runtime::casualty;
 use crate::runtime::lab::lab;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -50,8 +51,57 @@ fn prepare(store: Store, modes: &[Mode]) -> Option<(Settings, Vec<Mode>)> {
     Some((settings, runnable))
 }
 
-/// Describes a run that did not complete.
-fn report(store: Store, trace: &Trace) {
+/// Runs one mode through the lab; tells whether a pool thread died during it
+/// (the pool is then smaller for every later run, see [`note_pool_loss`]).
+async fn run_one(store: Store, settings: &Settings, mode: Mode, lanes: u32) -> (Trace, bool) {
+    let before = casualty::count();
+    let trace = lab().run(settings, mode, lanes).await;
+    let lost = casualty::count() > before;
+    if lost {
+        note_pool_loss(store);
+    }
+    (trace, lost)
+}
+
+/// A pool thread died: the pool keeps only the living threads until the page
+/// is reloaded, so the environment (and with it the thread settings, the
+/// sweep, the panel) says so.
+fn note_pool_loss(store: Store) {
+    let living = casualty::living();
+    store.env.update(|e| {
+        e.pool_threads = living;
+        if living == 0 {
+            e.pool_error = Some(
+                "Every thread of the worker pool has stopped. Parallel modes are disabled until you reload the page."
+                    .into(),
+            );
+        }
+    });
+}
+
+/// Describes a run that did not complete; `lost_thread`: a pool thread died during it.
+fn report(store: Store, trace: &Trace, lost_thread: bool) {
+    if let (Outcome::Failed { message, .. }, true) = (&trace.outcome, lost_thread) {
+        let living = casualty::living();
+        let left = match living {
+            0 => "no threads left, so parallel modes are disabled".to_string(),
+            1 => format!(
+                "1 of its {} threads left, and parallel runs use only that one",
+                casualty::pool_size()
+            ),
+            n => format!(
+                "{n} of its {} threads left, and parallel runs use only those",
+                casualty::pool_size()
+            ),
+        };
+        store.message.set(Some(Message::Error(format!(
+            "The run failed: {message}. The pool lost that thread, so the run was stopped: {} of {} tasks finished. \
+             A thread cannot be restarted: until you reload the page, the pool has {left}. \
+             Sequential and concurrent runs are not affected.",
+            trace.finished, trace.tasks
+        ))));
+        return;
+    }
     match &trace.outcome {
         Outcome::Completed => {}
         Outcome::Cancelled => store.message.set(Some(Message::Info(format!(
@@ -78,7 +128,7 @@ async fn run_modes(store: Store, modes: Vec<Mode>, label: &str) -> Option<Vec<Tr
             steps,
         }));
         let lanes = if mode.uses_pool() { settings.lanes } else { 1 };
-        let trace = lab().run(&settings, mode, lanes).await;
+        let (trace, lost) = run_one(store, &settings, mode, lanes).await;
         let run_settings = Settings {
             mode,
             ..settings.clone()
@@ -88,7 +138,7 @@ async fn run_modes(store: Store, modes: Vec<Mode>, label: &str) -> Option<Vec<Tr
             .update(|c| c.add(&run_settings, trace.clone()));
         store.trace.set(Some(trace.clone()));
         let completed = trace.outcome == Outcome::Completed;
-        report(store, &trace);
+        report(store, &trace, lost);
         traces.push(trace);
         if !completed {
             break;
@@ -138,7 +188,12 @@ async fn sweep_threads(store: Store, label: &str) -> Option<Vec<Trace>> {
         work_ms: 10,
         ..settings.clone()
     };
-    lab().run(&warm, Mode::Parallel, threads).await;
+    let (warm_trace, lost) = run_one(store, &warm, Mode::Parallel, threads).await;
+    if lost {
+        report(store, &warm_trace, lost);
+        store.busy.set(None);
+        return None;
+    }
     let mut traces = Vec::new();
     for p in 1..=threads {
         store.busy.set(Some(Busy {
@@ -146,10 +201,10 @@ async fn sweep_threads(store: Store, label: &str) -> Option<Vec<Trace>> {
             step: p,
             steps: threads,
         }));
-        let trace = lab().run(&settings, Mode::Parallel, p).await;
+        let (trace, lost) = run_one(store, &settings, Mode::Parallel, p).await;
         store.trace.set(Some(trace.clone()));
         let completed = trace.outcome == Outcome::Completed;
-        report(store, &trace);
+        report(store, &trace, lost);
         traces.push(trace);
         store.sweep.set(traces.clone());
         if !completed {

@@ -2,7 +2,16 @@
 
 use super::store::Store;
 use crate::charts::format_ms;
+use crate::runtime::casualty;
 use leptos::prelude::*;
+
+/// Reloads the page: the only way to get a pool thread back.
+fn reload() {
+    if let Some(w) = web_sys::window() {
+        // Nothing useful to do if the browser refuses.
+        let _ = w.location().reload();
+    }
+}
 
 #[component]
 pub fn EnvironmentPanel() -> impl IntoView {
@@ -22,7 +31,11 @@ pub fn EnvironmentPanel() -> impl IntoView {
                 <dt>"Threads in the pool"</dt>
                 <dd data-fact="pool">
                     {move || {
+                        // `pool_threads` drops when a thread dies (ui::actions);
+                        // the casualty count is read whenever it changes.
+                        let lost = casualty::count();
                         env.with(|e| match (e.pool_threads, &e.pool_error) {
+                            (n, _) if lost > 0 => format!("{n} of {} ({lost} stopped)", casualty::pool_size()),
                             (0, Some(_)) => "none".to_string(),
                             (0, None) => "starting…".to_string(),
                             (n, _) => n.to_string(),
@@ -39,6 +52,26 @@ pub fn EnvironmentPanel() -> impl IntoView {
                 </dd>
             </dl>
             {move || env.with(|e| e.pool_error.clone()).map(|why| view! { <p class="message warning">{why}</p> })}
+            {move || {
+                let living = env.with(|e| e.pool_threads);
+                let lost = casualty::count();
+                (lost > 0)
+                    .then(|| {
+                        let threads = if lost == 1 { "A pool thread" } else { "Pool threads" };
+                        view! {
+                            <div class="message warning pool-lost" role="alert">
+                                <p>
+                                    {format!(
+                                        "{threads} stopped for good (a panic), and the run that used it failed. \
+                                         The browser cannot restart a thread: until you reload the page, \
+                                         parallel runs use the {living} thread(s) left. Your settings are in the address bar."
+                                    )}
+                                </p>
+                                <button class="small" on:click=move |_| reload()>"Reload"</button>
+                            </div>
+                        }
+                    })
+            }}
         </section>
     }
 }

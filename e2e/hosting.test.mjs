@@ -127,9 +127,104 @@ test('with the site\'s _headers, the page is isolated at once, and loads nothing
     assert.ok(Number((await facts(b.page)).pool) >= 2);
     await runAndWait(b.page, 'Run');
     assert.ok((await rows(b.page)).parallel.workers >= 2);
+    // The header carries the whole policy: the <meta>'s directives and those only a header may set.
+    const res = await fetch(site.url);
+    const header = res.headers.get('content-security-policy') ?? '';
+    const metaPolicy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(await res.text())?.[1];
+    assert.ok(metaPolicy, 'the page has its <meta> policy too');
+    for (const directive of metaPolicy.split('; ')) assert.ok(header.split('; ').includes(directive), `header lacks ${directive}: ${header}`);
+    assert.match(header, /frame-ancestors 'none'/);
     const origin = new URL(site.url).origin;
     const foreign = v.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
     assert.deepEqual(foreign, [], 'every request is same-origin');
+    assert.deepEqual(b.errors, []);
+  });
+});
+
+test('without headers, the page still has its Content-Security-Policy, from a <meta>, and it blocks injected inline script', async () => {
+  await hosted('none', {}, async (b, site) => {
+    // What GitHub Pages would send: no policy header, the policy in the page.
+    const response = await fetch(site.url);
+    assert.equal(response.headers.get('content-security-policy'), null, 'this host sends no policy header');
+    const html = await response.text();
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html);
+    assert.ok(meta, 'index.html carries the policy in a <meta>');
+    assert.ok(html.indexOf(meta[0]) < html.search(/<script\b/), 'the <meta> comes before every script (a policy covers only what follows it)');
+    assert.match(meta[1], /script-src 'self' 'wasm-unsafe-eval' 'sha256-[^']+'/, 'scripts: same-origin files, WebAssembly, and Trunk\'s loader by its hash');
+    // Browsers ignore these in a <meta> (and Chromium logs an error for each): they belong in the header only.
+    assert.doesNotMatch(meta[1], /frame-ancestors|report-uri|report-to|sandbox/, 'only directives a <meta> honours');
+    assert.doesNotMatch(meta[1].match(/script-src[^;]*/)[0], /'unsafe-inline'|'unsafe-eval'/, 'no inline script or eval() allowed');
+
+    const v = await visit(b, `${site.url}?${LINK.replace('mode=parallel', 'mode=concurrent')}`);
+    log('no headers, policy from <meta>', v);
+    assert.equal(await b.page.evaluate(() => window.conparIsolation?.state), 'isolated', 'isolation.js and the service worker work under the policy');
+    assert.deepEqual(b.errors, [], 'nothing the page itself does breaks the policy');
+
+    // Inject an inline script as an attacker's markup would: the policy must refuse it.
+    const injected = await b.page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const violations = [];
+          document.addEventListener('securitypolicyviolation', (e) => violations.push({ directive: e.effectiveDirective, blocked: e.blockedURI }));
+          const s = document.createElement('script');
+          s.textContent = 'window.__injectedRan = true;';
+          document.head.append(s);
+          setTimeout(() => resolve({ ran: window.__injectedRan === true, violations }), 500);
+        }),
+    );
+    assert.equal(injected.ran, false, `the injected script ran: ${JSON.stringify(injected)}`);
+    assert.ok(
+      injected.violations.some((x) => /^script-src/.test(x.directive) && x.blocked === 'inline'),
+      `a securitypolicyviolation for the inline script: ${JSON.stringify(injected)}`,
+    );
+    // The browser reports the refusal on the console; nothing else is an error.
+    assert.ok(b.errors.every((e) => /Content Security Policy/i.test(e)), `errors: ${JSON.stringify(b.errors)}`);
+    b.errors.length = 0;
+
+    // The page goes on working.
+    await runAndWait(b.page, 'Run');
+    const r = (await rows(b.page)).concurrent;
+    assert.equal(r.outcome, 'completed');
+    assert.equal(r.finished, 8);
+    assert.deepEqual(b.errors, []);
+  });
+});
+
+test('opened as a visitor opens it, the test-only exports refuse, and the page keeps working', async () => {
+  await hosted('isolation', { testHooks: false }, async (b, site) => {
+    await b.page.goto(`${site.url}?${LINK}`);
+    await ready(b.page);
+    assert.equal(await b.page.evaluate(() => globalThis.conparTestHooks), undefined);
+    const calls = await b.page.evaluate(async () => {
+      const w = window.wasmBindings;
+      const tries = {
+        bench_panic: () => w.bench_panic(),
+        bench_run: () => w.bench_run('mode=sequential&workload=cpu&tasks=2&work_ms=5', false),
+        bench_kernel: () => w.bench_kernel('hash', 1000),
+        bench_yields: () => w.bench_yields(5),
+        bench_timeline: () => w.bench_timeline(10, 2),
+        bench_memory_bytes: () => w.bench_memory_bytes(),
+      };
+      const out = {};
+      for (const [name, call] of Object.entries(tries)) {
+        try {
+          out[name] = `returned ${JSON.stringify(await call())}`;
+        } catch (e) {
+          // wasm-bindgen throws the refusal's string itself.
+          out[name] = `refused: ${typeof e === 'string' ? e : e?.message}`;
+        }
+      }
+      return out;
+    });
+    for (const [name, outcome] of Object.entries(calls)) {
+      assert.match(outcome, /^refused: conpar's test hooks are off/, `${name}: ${outcome}`);
+    }
+    // No panic happened: the page shows no fatal error and still runs.
+    assert.equal(await b.page.locator('#fatal').count(), 0, 'no fatal error shown');
+    await runAndWait(b.page, 'Run');
+    const r = (await rows(b.page)).parallel;
+    assert.equal(r.outcome, 'completed');
+    assert.equal(r.finished, 8);
     assert.deepEqual(b.errors, []);
   });
 });

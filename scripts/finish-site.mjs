@@ -5,8 +5,12 @@
 //    script (trunk-rs/trunk#288), which a policy without 'unsafe-inline'
 //    blocks. Its text changes with every build (file hashes), so its SHA-256
 //    is computed here and allowed by hash: nothing else inline may run. The
-//    policy goes into index.html as a <meta> (every host, `trunk serve` too)
-//    and into `_headers` (hosts that read it: Netlify, Cloudflare Pages).
+//    policy goes into index.html as a <meta> (every host: GitHub Pages sends
+//    no headers we choose, and `trunk serve` none of ours) and into
+//    `_headers` (hosts that read it: Netlify, Cloudflare Pages). Browsers
+//    ignore some directives in a <meta> (frame-ancestors, report-uri,
+//    report-to, sandbox), so the <meta> carries only the others and the
+//    header all of them; where both arrive, both are enforced.
 // 2. `_headers` also carries COOP/COEP, so those hosts isolate the page
 //    without the service worker.
 // 3. The service worker for hosts without headers (coi-serviceworker, npm,
@@ -31,13 +35,15 @@ for (const [, attrs, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/scrip
   hashes.push(`'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`);
 }
 
-const policy = [
+// Directives a <meta> policy may carry.
+const directives = [
   "default-src 'self'",
   // 'wasm-unsafe-eval' allows compiling WebAssembly, and nothing else: no eval().
   `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`.trim(),
   // wasm-bindgen-rayon starts each worker from a blob: copy of its own
   // same-origin script (workerHelpers.no-bundler.js); blob: URLs can only be
-  // made by script already allowed to run here.
+  // made by script already allowed to run here. 'self' also covers the
+  // service worker that public/isolation.js registers.
   "worker-src 'self' blob:",
   // Leptos and the charts set style attributes (tooltip position, canvas size).
   "style-src 'self' 'unsafe-inline'",
@@ -46,11 +52,25 @@ const policy = [
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'none'",
-].join('; ');
+];
+const metaPolicy = directives.join('; ');
+// Only a header can say who may frame the page: nobody (no clickjacking).
+const headerPolicy = [...directives, "frame-ancestors 'none'"].join('; ');
 
-// First in <head>: a policy applies only to what comes after it.
-html = html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\s*/g, '');
-html = html.replace(/<head>/, `<head>\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`);
+// A policy applies only to what comes after it: before any script or link,
+// right after <meta charset> (which must stay within the first 1024 bytes).
+// Release builds are minified: unquoted attributes, and no <head> tag at all
+// (it is optional in HTML), so neither can be matched literally.
+html = html.replace(/<meta\s+http-equiv=["']?Content-Security-Policy["']?[^>]*>\s*/gi, '');
+const meta = `<meta http-equiv="Content-Security-Policy" content="${metaPolicy}" />`;
+const anchor = [/<meta\s+charset=["']?[\w-]+["']?\s*\/?>/i, /<head\b[^>]*>/i].find((re) => re.test(html));
+if (anchor) html = html.replace(anchor, (m) => `${m}${meta}`);
+const metaAt = html.indexOf(meta);
+const firstScript = html.search(/<script\b/i);
+if (metaAt < 0 || (firstScript >= 0 && firstScript < metaAt)) {
+  console.error(`finish-site.mjs: could not put the Content-Security-Policy <meta> before every script in index.html:\n${html.slice(0, 600)}`);
+  process.exit(1);
+}
 writeFileSync(indexPath, html);
 
 writeFileSync(
@@ -61,7 +81,7 @@ writeFileSync(
 /*
   Cross-Origin-Opener-Policy: same-origin
   Cross-Origin-Embedder-Policy: require-corp
-  Content-Security-Policy: ${policy}
+  Content-Security-Policy: ${headerPolicy}
   X-Content-Type-Options: nosniff
   Referrer-Policy: no-referrer
 `,

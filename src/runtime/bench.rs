@@ -2,6 +2,11 @@
 //! built page through `window.wasmBindings` (Trunk's handle on the module's
 //! exports). They run the same engine, lab and charts as the page; nothing
 //! here is used by the page itself.
+//!
+//! wasm-bindgen exports them to anyone holding `window.wasmBindings`, the
+//! production page included, so each one first asks
+//! [`test_hooks::require`](super::test_hooks::require) and refuses (throws,
+//! or rejects its promise) unless the page was opened with the test hooks on.
 
 use super::canvas::draw_hidpi;
 use super::clock::local_now;
@@ -20,6 +25,7 @@ use wasm_bindgen::prelude::*;
 /// from unit 0: the inputs the native baseline uses.
 #[wasm_bindgen]
 pub fn bench_kernel(kernel: &str, units: f64) -> Result<f64, JsValue> {
+    super::test_hooks::require()?;
     let kernel = Kernel::from_name(kernel).ok_or_else(|| JsValue::from_str("unknown kernel"))?;
     let start = local_now();
     std::hint::black_box(kernel.run(0, units as u64));
@@ -30,6 +36,7 @@ pub fn bench_kernel(kernel: &str, units: f64) -> Result<f64, JsValue> {
 /// or without recording spans; returns the JSON report of the run.
 #[wasm_bindgen]
 pub async fn bench_run(query: String, record: bool) -> Result<String, JsValue> {
+    super::test_hooks::require()?;
     let lab = lab();
     if lab.is_running() {
         return Err("a run is in progress".into());
@@ -52,7 +59,8 @@ pub async fn bench_run(query: String, record: bool) -> Result<String, JsValue> {
 /// Average cost in milliseconds of one yield with each method over `rounds`
 /// yields in a row, as JSON (`null` where the browser lacks the method).
 #[wasm_bindgen]
-pub async fn bench_yields(rounds: u32) -> String {
+pub async fn bench_yields(rounds: u32) -> Result<String, JsValue> {
+    super::test_hooks::require()?;
     let mut fields = Vec::new();
     for method in [
         YieldMethod::SchedulerYield,
@@ -67,13 +75,14 @@ pub async fn bench_yields(rounds: u32) -> String {
         };
         fields.push(format!("\"{}\": {cost}", method.name()));
     }
-    format!("{{{}}}", fields.join(", "))
+    Ok(format!("{{{}}}", fields.join(", ")))
 }
 
 /// Milliseconds to draw a timeline of `spans` spans over `rows` lanes on a
 /// canvas of the page's width, as the live view redraws it.
 #[wasm_bindgen]
 pub fn bench_timeline(spans: u32, rows: u32) -> Result<f64, JsValue> {
+    super::test_hooks::require()?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -112,13 +121,17 @@ pub fn bench_timeline(spans: u32, rows: u32) -> Result<f64, JsValue> {
 
 /// Bytes of the module's (shared) memory: the soak test watches it grow.
 #[wasm_bindgen]
-pub fn bench_memory_bytes() -> f64 {
-    (core::arch::wasm32::memory_size(0) * 65_536) as f64
+pub fn bench_memory_bytes() -> Result<f64, JsValue> {
+    super::test_hooks::require()?;
+    Ok((core::arch::wasm32::memory_size(0) * 65_536) as f64)
 }
 
 /// Panics on purpose, on the main thread: the reliability test checks that
 /// the panic hook then says so in the page instead of leaving it blank.
 #[wasm_bindgen]
-pub fn bench_panic() {
+pub fn bench_panic() -> Result<(), JsValue> {
+    // Refused before the panic: on the production page a call would
+    // otherwise abort the module for whoever made it.
+    super::test_hooks::require()?;
     panic!("a panic injected by the reliability test");
 }

@@ -3,7 +3,8 @@
 # and is skipped when the pinned version is already there.
 #
 #   scripts/setup.sh build   toolchain, Trunk, wasm-bindgen-cli, wasm-opt (npm)
-#   scripts/setup.sh test    all of `build`, plus Chromium (Debian) and Playwright (npm)
+#   scripts/setup.sh test    all of `build`, plus Chromium and Firefox ESR (Debian),
+#                            Playwright and Puppeteer (npm) to drive them
 #
 # Only the package registries are reachable on our machines, so nothing here
 # downloads a binary from anywhere else (see ../shared/TOOLCHAIN.md, and
@@ -72,12 +73,14 @@ wasm_bindgen_cli() {
 
 npm_packages() {
   # binaryen (wasm-opt; Debian's v108 produces a broken module), playwright-core,
-  # coi-serviceworker: all pinned in package-lock.json.
+  # puppeteer-core, coi-serviceworker: all pinned in package-lock.json.
   if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] &&
     [ -x node_modules/.bin/wasm-opt ]; then
     return
   fi
-  timed "npm packages" npm ci --no-audit --no-fund --loglevel=error
+  # puppeteer-core downloads no browser by itself; the variable makes sure of
+  # it (the tests drive Debian's browsers only).
+  timed "npm packages" env PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 }
 
 chromium() {
@@ -92,11 +95,26 @@ chromium() {
     --no-install-recommends chromium chromium-driver >/dev/null
 }
 
+# The second engine for e2e/firefox.test.mjs, driven by puppeteer-core over
+# WebDriver BiDi.
+firefox() {
+  if [ -x /usr/bin/firefox-esr ]; then
+    return
+  fi
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  log "installing firefox-esr from Debian's packages"
+  timed "apt-get update" $sudo apt-get update -qq
+  timed "firefox-esr" $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends firefox-esr >/dev/null
+}
+
 rust_toolchain
 npm_packages
 wasm_bindgen_cli
 trunk_cli
 if [ "$what" = test ]; then
   chromium
+  firefox
 fi
 log "ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}')"

@@ -367,3 +367,27 @@ fn tasks_take_the_milliseconds_they_are_given() {
         seen.join("\n")
     );
 }
+
+/// The event loop holds 10,000 waits at once on one thread, each started in
+/// O(1): they all overlap, and the run takes about one wait, not 10,000.
+/// (How close to one wait is the benchmark's figure; this only asserts the
+/// shape, with a margin no busy machine reaches: 3× the wait.)
+#[test]
+fn ten_thousand_waits_overlap_on_one_thread() {
+    let _turn = one_at_a_time();
+    let s = Settings {
+        jitter_ms: 0,
+        ..settings(Workload::Io, 10_000, 0, 40)
+    };
+    let t = run(Mode::Concurrent, &s);
+    assert_eq!(t.outcome, Outcome::Completed);
+    assert_eq!(t.finished, 10_000);
+    let st = t.stats();
+    assert_eq!(st.peak_overlap, 10_000);
+    assert_eq!(t.spans.len(), 10_000, "one wait span per task");
+    assert!(
+        st.makespan_ms >= 40.0 && st.makespan_ms < 120.0,
+        "10,000 waits of 40 ms took {:.1} ms",
+        st.makespan_ms
+    );
+}

@@ -79,6 +79,16 @@ pub struct Span {
 }
 
 impl Span {
+    pub fn new(task: u32, lane: Lane, kind: SpanKind, start: f64, end: f64) -> Span {
+        Span {
+            task,
+            lane,
+            kind,
+            start,
+            end,
+        }
+    }
+
     pub fn duration(&self) -> f64 {
         self.end - self.start
     }
@@ -88,16 +98,28 @@ impl Span {
 /// gap is only the bookkeeping between two slices of the same computation.
 pub const MERGE_GAP_MS: f64 = 0.05;
 
-/// Appends `span`, or extends the lane's last span when `span` continues it.
-/// Keeps traces small: a worker computing a task in 100 slices records one span.
-pub fn push_merged(spans: &mut Vec<Span>, last_of_lane: &mut Vec<Option<usize>>, span: Span) {
+/// Appends `span`, or extends the lane's last span when `span` continues it:
+/// the same task and kind, and either `continuing` (the caller computed it
+/// right after the last one, with nothing in between: a lane's or
+/// Sequential's next slice, however long a preemption made the gap) or less
+/// than [`MERGE_GAP_MS`] apart. Keeps traces small: a worker computing a
+/// task in 100 slices records one span. Concurrent's slices are never
+/// `continuing` (the page ran between them), so they show apart.
+pub fn push_merged(
+    spans: &mut Vec<Span>,
+    last_of_lane: &mut Vec<Option<usize>>,
+    span: Span,
+    continuing: bool,
+) {
     let row = span.lane.row();
     if last_of_lane.len() <= row {
         last_of_lane.resize(row + 1, None);
     }
     if let Some(i) = last_of_lane[row] {
         let last = &mut spans[i];
-        if last.task == span.task && last.kind == span.kind && span.start - last.end < MERGE_GAP_MS
+        if last.task == span.task
+            && last.kind == span.kind
+            && (continuing || span.start - last.end < MERGE_GAP_MS)
         {
             last.end = last.end.max(span.end);
             return;
@@ -556,14 +578,20 @@ mod tests {
     fn merging_joins_continuing_slices_only() {
         let (mut spans, mut last) = (Vec::new(), Vec::new());
         let w = Lane::Worker(3);
-        push_merged(&mut spans, &mut last, run(0, w, 0.0, 1.0));
-        push_merged(&mut spans, &mut last, run(0, w, 1.01, 2.0)); // continues
-        push_merged(&mut spans, &mut last, run(0, Lane::Main, 2.0, 3.0)); // other lane
-        push_merged(&mut spans, &mut last, run(1, w, 2.0, 3.0)); // other task
-        push_merged(&mut spans, &mut last, run(1, w, 4.0, 5.0)); // a real gap
-        push_merged(&mut spans, &mut last, wait(1, w, 5.0, 6.0)); // other kind
+        push_merged(&mut spans, &mut last, run(0, w, 0.0, 1.0), false);
+        push_merged(&mut spans, &mut last, run(0, w, 1.01, 2.0), false); // continues
+        push_merged(&mut spans, &mut last, run(0, Lane::Main, 2.0, 3.0), false); // other lane
+        push_merged(&mut spans, &mut last, run(1, w, 2.0, 3.0), false); // other task
+        push_merged(&mut spans, &mut last, run(1, w, 4.0, 5.0), false); // a real gap
+        push_merged(&mut spans, &mut last, wait(1, w, 5.0, 6.0), false); // other kind
         assert_eq!(spans.len(), 5);
         assert_eq!((spans[0].start, spans[0].end), (0.0, 2.0));
+        // A slice computed right after the last, however late (a preemption).
+        push_merged(&mut spans, &mut last, wait(1, w, 9.0, 10.0), true);
+        assert_eq!(spans.len(), 5);
+        assert_eq!((spans[4].start, spans[4].end), (5.0, 10.0));
+        push_merged(&mut spans, &mut last, run(1, w, 11.0, 12.0), true); // other kind
+        assert_eq!(spans.len(), 6);
     }
 
     #[test]

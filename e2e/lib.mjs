@@ -1,6 +1,7 @@
 // Shared helpers of the browser tests: Debian's Chromium driven by
 // playwright-core (never a downloaded browser), the built site served by
 // e2e/serve.mjs, and readers of what the page shows.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,6 +126,68 @@ export async function open(page, url, query = '') {
   await ready(page);
 }
 
+/**
+ * The task sets of the browser tests that time something. bench/run.mjs
+ * measures the same figures on the same queries (its "test figures"), so that
+ * a margin in a test can be checked against the benchmark's distribution.
+ */
+export const QUERIES = {
+  io: 'workload=io&tasks=8&latency_ms=200&jitter_ms=0&threads=2',
+  cpu: 'workload=cpu&kernel=mandelbrot&tasks=8&work_ms=40&threads=2&slice_ms=4',
+  mixed: 'workload=mixed&kernel=hash&tasks=8&work_ms=30&latency_ms=150&threads=2',
+  freeze: 'workload=cpu&kernel=primes&tasks=4&work_ms=250&threads=2',
+  stop: 'workload=mixed&kernel=primes&tasks=60&work_ms=40&latency_ms=300&threads=2&slice_ms=5',
+};
+// The foundation test's task set is the CPU-bound one: a task set that runs
+// longer (primes, 8 × 60 ms) shows no speedup at all while another program
+// keeps a core busy (parallel / sequential 1.03–1.28, n = 10, 2026-11-26):
+// Linux's autogroup scheduler then gives the browser, as a whole, one core.
+QUERIES.compare = `mode=parallel&${QUERIES.cpu}`;
+
+/** A bound a test puts on a measured figure: `ok(x)` checks it, `text` says it. */
+function bound(what, op, value, unit = '') {
+  const ops = { '<': (x) => x < value, '<=': (x) => x <= value, '>': (x) => x > value, '>=': (x) => x >= value };
+  return { what, op, value, unit, ms: unit === 'ms', text: `${op} ${value}${unit ? ` ${unit}` : ''}`, ok: ops[op] };
+}
+
+/**
+ * The bounds of the tests' timed assertions, in one place so that
+ * bench/run.mjs reports each figure's distribution against the same bound.
+ * Each bound's measured distributions are written by the assertion that uses it.
+ */
+export const LIMITS = {
+  cpuConcurrent: bound('CPU-bound, slices on one thread: concurrent / sequential makespan (modes test)', '>=', 0.9),
+  cpuParallel: bound('CPU-bound, two threads: parallel / sequential makespan (modes test)', '<', 0.9),
+  compareParallel: bound('Compare all modes, CPU-bound: parallel / sequential makespan (foundation test)', '<', 0.9),
+  mixedBoth: bound('mixed: both / concurrent makespan (modes test)', '<', 1),
+  freezeSequentialGap: bound('sequential 4 × 250 ms: longest frame gap (modes test)', '>', 200, 'ms'),
+  freezeParallelGap: bound('parallel 4 × 250 ms: longest frame gap (modes test)', '<', 150, 'ms'),
+  freezeParallelLongGaps: bound('parallel 4 × 250 ms: frame gaps over 50 ms (modes test)', '<=', 2),
+};
+
+/**
+ * Opens the page with `query`, runs each of `modes` in turn (through the mode
+ * selector and Run, as a person would), and returns the comparison rows.
+ */
+export async function runModes(page, url, query, modes) {
+  await open(page, url, query);
+  for (const mode of modes) {
+    await page.getByLabel('Mode', { exact: true }).selectOption(mode);
+    await runAndWait(page, 'Run');
+  }
+  return rows(page);
+}
+
+/**
+ * Asserts that every mode in `modes` computed the same checksum: the modes
+ * differ in how they schedule the work, never in the work done.
+ */
+export function assertSameChecksums(r, modes, what = '') {
+  const sums = Object.fromEntries(modes.map((m) => [m, r[m]?.checksum]));
+  if (modes.some((m) => !sums[m])) throw new assert.AssertionError({ message: `${what}no checksum for some mode: ${JSON.stringify(sums)}` });
+  assert.equal(new Set(Object.values(sums)).size, 1, `${what}every mode computes the same result; checksums: ${JSON.stringify(sums)}`);
+}
+
 /** Counts canvas pixels that differ from the top-left one (the background). */
 export async function drawnPixels(page, selector) {
   return page.evaluate((sel) => {
@@ -139,7 +202,11 @@ export async function drawnPixels(page, selector) {
   }, selector);
 }
 
-/** Runs `attempt` up to `times` times until `ok(result)`; returns every result (for the failure message). */
+/**
+ * Runs `attempt` up to `times` times until `ok(result)`; returns every result,
+ * for the failure message (which must show them all: a retry absorbs noise,
+ * and the message shows how much it absorbed).
+ */
 export async function retry(times, attempt, ok) {
   const seen = [];
   for (let i = 0; i < times; i++) {
@@ -148,4 +215,9 @@ export async function retry(times, attempt, ok) {
     if (ok(r)) return { passed: true, seen };
   }
   return { passed: false, seen };
+}
+
+/** Every attempt of a `retry`, one a line, for a failure message. */
+export function attempts(seen) {
+  return seen.map((r, i) => `\n  attempt ${i + 1}: ${JSON.stringify(r)}`).join('');
 }

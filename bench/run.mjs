@@ -138,7 +138,7 @@ const yields = Object.fromEntries(Object.keys(yieldRuns[0]).map((m) => [m, yield
 
 // What recording spans costs: the same parallel run with and without the log.
 log('span recording overhead');
-const recQuery = `mode=parallel&workload=cpu&kernel=hash&tasks=${tasks * 2}&work_ms=${WORK_MS / 2}&threads=${poolThreads}&slice_ms=1`;
+const recQuery = `mode=parallel&workload=cpu&kernel=hash&tasks=${tasks * 2}&work_ms=${Math.ceil(WORK_MS / 2)}&threads=${poolThreads}&slice_ms=1`;
 const withLog = [];
 const withoutLog = [];
 for (let i = 0; i < RUNS; i++) {

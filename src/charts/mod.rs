@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod speedup;
+pub mod stacked;
 pub mod timeline;
 
 pub use crate::engine::format::{format_ms, format_tick};

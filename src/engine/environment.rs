@@ -22,6 +22,8 @@ pub struct Environment {
     pub yield_cost_ms: Option<f64>,
     pub yield_method: &'static str,
     pub user_agent: String,
+    /// Today's date, `YYYY-MM-DD`, for reports and result links (empty when unknown).
+    pub date: String,
 }
 
 impl Environment {

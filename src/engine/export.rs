@@ -6,8 +6,9 @@
 
 use super::environment::Environment;
 use super::plan::Settings;
+use super::result_link::browser_name;
 use super::share::to_query;
-use super::trace::{Lane, Trace};
+use super::trace::{Lane, Outcome, Trace};
 use std::fmt::Write;
 
 /// A JSON string literal, escaped per RFC 8259.
@@ -89,21 +90,28 @@ pub fn report_json(settings: &Settings, env: &Environment, traces: &[&Trace]) ->
 
 fn environment_json(env: &Environment) -> String {
     format!(
-        "{{\"cross_origin_isolated\": {}, \"shared_array_buffer\": {}, \"hardware_concurrency\": {}, \"pool_threads\": {}, \"pool_start_ms\": {}, \"timer_resolution_ms\": {}, \"user_agent\": {}}}",
+        "{{\"cross_origin_isolated\": {}, \"shared_array_buffer\": {}, \"hardware_concurrency\": {}, \"pool_threads\": {}, \"pool_start_ms\": {}, \"timer_resolution_ms\": {}, \"user_agent\": {}, \"browser\": {}{}}}",
         env.cross_origin_isolated,
         env.shared_array_buffer,
         env.hardware_concurrency,
         env.pool_threads,
         env.pool_start_ms.map_or("null".into(), json_number),
         json_number(env.timer_resolution_ms),
-        json_string(&env.user_agent)
+        json_string(&env.user_agent),
+        json_string(&browser_name(&env.user_agent)),
+        // The day of the report, when the page knows it (result_link reads it back).
+        if env.date.is_empty() {
+            String::new()
+        } else {
+            format!(", \"date\": {}", json_string(&env.date))
+        }
     )
 }
 
 fn trace_json(t: &Trace) -> String {
     let s = t.stats();
     let mut out = format!(
-        "{{\"mode\": {}, \"threads\": {}, \"tasks\": {}, \"finished\": {}, \"outcome\": {}, \"slices\": {}, \"checksum\": \"{:016x}\", \"makespan_ms\": {}, \"cpu_ms\": {}, \"wait_ms\": {}, \"peak_overlap\": {}, \"distinct_workers\": {}, \"main_blocked_ms\": {}, \"longest_block_ms\": {}, \"longest_frame_gap_ms\": {}, \"long_frames\": {}, \"dropped_frames\": {}, \"spans\": [",
+        "{{\"mode\": {}, \"threads\": {}, \"tasks\": {}, \"finished\": {}, \"outcome\": {}, \"slices\": {}, \"checksum\": \"{:016x}\", \"makespan_ms\": {}, \"cpu_ms\": {}, \"wait_ms\": {}, \"peak_overlap\": {}, \"distinct_workers\": {}, \"main_blocked_ms\": {}, \"longest_block_ms\": {}, \"longest_frame_gap_ms\": {}, \"long_frames\": {}, \"dropped_frames\": {}, ",
         json_string(t.mode.name()),
         t.lanes,
         t.tasks,
@@ -122,6 +130,23 @@ fn trace_json(t: &Trace) -> String {
         t.frames.long_gaps,
         t.frames.dropped,
     );
+    // What the report reader (result_link::from_report_json) needs to give
+    // back the run exactly: the clock origin, frames, stop latency, failure.
+    let _ = write!(
+        out,
+        "\"origin_ms\": {}, \"frames\": {}, \"cancel_latency_ms\": {}, ",
+        json_number(t.origin_ms),
+        t.frames.frames,
+        t.cancel_latency_ms.map_or("null".into(), json_number)
+    );
+    if let Outcome::Failed { task, message } = &t.outcome {
+        let _ = write!(
+            out,
+            "\"failed_task\": {task}, \"failure\": {}, ",
+            json_string(message)
+        );
+    }
+    out.push_str("\"spans\": [");
     for (i, sp) in t.spans.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");

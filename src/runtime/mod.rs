@@ -6,6 +6,7 @@ pub mod bench;
 pub mod canvas;
 pub mod casualty;
 pub mod clock;
+pub mod compress;
 pub mod event_loop;
 pub mod lab;
 pub mod pool;

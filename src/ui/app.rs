@@ -5,7 +5,9 @@ use super::controls::Controls;
 use super::environment_panel::EnvironmentPanel;
 use super::exports::Exports;
 use super::learn::Learn;
+use super::modes_timelines::ModesTimelines;
 use super::notices::Notices;
+use super::recorded_view::RecordedView;
 use super::responsiveness::Responsiveness;
 use super::speedup_view::SpeedupView;
 use super::store::Store;
@@ -81,6 +83,8 @@ pub fn App() -> impl IntoView {
                 <CompareView />
                 <SpeedupView />
                 <Exports />
+                <ModesTimelines />
+                <RecordedView />
             </div>
         </main>
         <Learn />

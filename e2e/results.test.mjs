@@ -1,0 +1,289 @@
+// Results that travel: every mode's timeline on one axis; a result link that
+// carries the measured runs into a fresh browser; "Run it here"; a JSON
+// report opened again; and 30 hostile fragments, each refused (or shown as
+// plain text) with no console error, no script run, and a page that still works.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { ROOT, ARTIFACTS, browser, closeSite, drawnPixels, open, openSite, ready, rows, runAndWait } from './lib.mjs';
+
+let site, b;
+before(async () => ({ site, b } = await openSite()));
+after(() => closeSite(site, b));
+
+// The typical comparison of the issue: 4 modes × 64 tasks; the concurrent
+// mode slices each task 10 times (20 ms in 2 ms slices), 640 spans.
+const TYPICAL = 'mode=parallel&workload=cpu&kernel=primes&tasks=64&work_ms=20&threads=2&slice_ms=2';
+// A large one: 3,000 tasks of 1 ms, 3,000 spans a mode.
+const LARGE = 'mode=parallel&workload=cpu&kernel=hash&tasks=3000&work_ms=1&threads=2&slice_ms=1';
+
+/** The recorded result's table, by mode. */
+const recordedRows = (page) => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('table.machines tbody tr')].map((tr) => [tr.dataset.mode, {
+  makespan: +tr.dataset.recordedMakespan, cpu: +tr.dataset.recordedCpu, spans: +tr.dataset.recordedSpans,
+  checksum: tr.dataset.recordedChecksum, local: +tr.dataset.localMakespan,
+}])));
+
+/** The sequence number of links and files read so far. */
+const seq = (page) => page.evaluate(() => +(document.querySelector('.received-state')?.dataset.seq ?? -1));
+
+/** Waits until the page has read one more link or file than `before`. */
+const readOne = (page, before) => page.waitForFunction((n) => +(document.querySelector('.received-state')?.dataset.seq ?? -1) > n, before, { timeout: 15000 });
+
+/** Shares what is on screen; returns the link and its sizes. */
+async function share(page) {
+  await page.getByRole('button', { name: 'Share this result', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('.share-made, .share-error'), null, { timeout: 15000 });
+  return page.evaluate(() => {
+    const made = document.querySelector('.share-made');
+    if (!made) return { error: document.querySelector('.share-error').textContent };
+    const d = made.dataset;
+    return { link: document.querySelector('.share-link').value, bytes: +d.linkBytes, full: +d.fullBytes, raw: +d.rawBytes, compressed: +d.compressedBytes, spans: +d.spans, summarised: d.summarised === 'true' };
+  });
+}
+
+/** Asserts that the recorded table shows `sent` (the sender's comparison rows), to the microsecond. */
+function assertSame(shown, sent, spans, what) {
+  for (const [mode, r] of Object.entries(sent)) {
+    const s = shown[mode];
+    assert.ok(s, `${what}: ${mode} is shown: ${JSON.stringify(shown)}`);
+    assert.ok(Math.abs(s.makespan - r.makespan) <= 0.0005, `${what}: ${mode} wall time ${s.makespan} vs ${r.makespan}`);
+    // CPU time is a sum of span lengths, each rounded to the µs on the way.
+    assert.ok(Math.abs(s.cpu - r.cpu) <= 0.0005 * (s.spans + 1), `${what}: ${mode} CPU time ${s.cpu} vs ${r.cpu}`);
+    assert.equal(s.checksum, r.checksum, `${what}: ${mode} checksum`);
+    assert.equal(s.spans, spans[mode], `${what}: ${mode} spans`);
+  }
+  assert.equal(Object.keys(shown).length, Object.keys(sent).length, what);
+}
+
+let sent; // the sender's comparison: rows, spans per mode, link, report file
+
+test('Compare all modes draws one timeline per mode on one time axis', async () => {
+  await open(b.page, site.url, TYPICAL);
+  await runAndWait(b.page, 'Compare all modes');
+  const r = await rows(b.page);
+  assert.deepEqual(Object.keys(r).sort(), ['both', 'concurrent', 'parallel', 'sequential']);
+  const canvas = 'canvas[data-name=modes-timelines]';
+  const d = await b.page.$eval(canvas, (c) => ({ ...c.dataset }));
+  assert.equal(+d.bands, 4, 'one band per mode');
+  const longest = Math.max(...Object.values(r).map((x) => x.makespan));
+  assert.ok(Math.abs(+d.xMax - longest) < 1e-6, `the axis ends at the longest run: ${d.xMax} vs ${longest}`);
+  const axes = d.axes.split(';');
+  assert.equal(axes.length, 4);
+  assert.equal(new Set(axes).size, 1, `every band's plot spans the same pixels: ${d.axes}`);
+  assert.ok((await drawnPixels(b.page, canvas)) > 5000, 'the bands are drawn');
+
+  // The spans per mode, from the report the page exports.
+  const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.getByRole('button', { name: 'Report (JSON)', exact: true }).click()]);
+  const file = join(ARTIFACTS, 'results-report.json');
+  await download.saveAs(file);
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  const spans = Object.fromEntries(report.runs.map((x) => [x.mode, x.spans.length]));
+  assert.equal(+d.spans, Object.values(spans).reduce((a, x) => a + x, 0), 'the stack draws every span');
+  const link = await share(b.page);
+  assert.ok(!link.error, link.error);
+  console.log(`typical comparison (4 modes x 64 tasks): ${link.spans} spans, record ${link.raw} B, deflate-raw ${link.compressed} B, link ${link.bytes} B${link.summarised ? ` (summarised; ${link.full} B with every span)` : ''}`);
+  assert.ok(link.bytes <= 8192, `a typical comparison fits 8 KB: ${link.bytes} B`);
+  assert.equal(link.summarised, false, 'a typical comparison travels whole');
+  assert.ok(link.link.includes('#r='), link.link.slice(0, 200));
+  sent = { rows: r, spans, link, file };
+});
+
+test('a result link opens in a fresh browser with the same figures and spans; Run it here adds this machine', async () => {
+  assert.ok(sent, 'the first test shared a comparison');
+  const other = await browser();
+  try {
+    await other.page.goto(sent.link.link);
+    await other.page.waitForFunction(() => document.querySelector('.received-state')?.dataset.shown === 'true', null, { timeout: 15000 });
+    const shown = await recordedRows(other.page);
+    assertSame(shown, sent.rows, sent.spans, 'from the link');
+    const label = await other.page.textContent('.recorded-label');
+    const cores = await b.page.evaluate(() => navigator.hardwareConcurrency);
+    assert.match(label, new RegExp(`measured on ${cores} logical cores?, Chromium \\d+, \\d{4}-\\d\\d-\\d\\d`), label);
+    assert.match(label, /^Recorded, not measured here/);
+    // Nothing ran on its own: the page's own results are empty.
+    await ready(other.page);
+    assert.equal(await other.page.$$eval('.compare tbody tr', (r) => r.length), 0, 'nothing runs without a click');
+    const stack = await other.page.$eval('canvas[data-name=recorded]', (c) => ({ ...c.dataset }));
+    assert.equal(+stack.bands, 4);
+    assert.equal(+stack.spans, Object.values(sent.spans).reduce((a, x) => a + x, 0));
+
+    await runAndWait(other.page, 'Run it here');
+    await other.page.waitForFunction(() => [...document.querySelectorAll('table.machines tbody tr')].every((tr) => +tr.dataset.localMakespan > 0), null, { timeout: 20000 });
+    const both = await recordedRows(other.page);
+    for (const [mode, x] of Object.entries(both)) assert.ok(x.local > 0 && x.makespan > 0, `${mode}: both columns: ${JSON.stringify(x)}`);
+    const after = await other.page.$eval('canvas[data-name=recorded]', (c) => ({ ...c.dataset }));
+    assert.equal(+after.bands, 8, 'each mode, recorded then here');
+    assert.equal(new Set(after.axes.split(';')).size, 1, `one axis: ${after.axes}`);
+    const sentence = await other.page.textContent('.difference');
+    assert.match(sentence, /against Sequential: your \d+ logical cores?: [\d.]+×.*; the recorded \d+ logical cores?: [\d.]+×/, sentence);
+    const el = await other.page.$('#recorded');
+    await el.screenshot({ path: join(ROOT, 'docs', 'shared-result.png') });
+    assert.deepEqual(other.errors, [], 'no console error');
+  } finally {
+    await other.close();
+  }
+});
+
+test('an exported JSON report opens with the same figures and spans', async () => {
+  assert.ok(sent, 'the first test exported a report');
+  const other = await browser();
+  try {
+    await open(other.page, site.url);
+    const n = await seq(other.page);
+    await other.page.setInputFiles('.open-report-input', sent.file);
+    await readOne(other.page, n);
+    const notice = await other.page.$eval('.received-state', (e) => e.textContent);
+    assert.equal(notice, '', `no refusal: ${notice}`);
+    assertSame(await recordedRows(other.page), sent.rows, sent.spans, 'from the file');
+    assert.match(await other.page.textContent('.recorded-label'), /Opened from the report file results-report\.json/);
+    assert.deepEqual(other.errors, [], 'no console error');
+  } finally {
+    await other.close();
+  }
+});
+
+// A mid-sized one: 256 tasks, each sliced 10 times in the concurrent mode (2,560 spans).
+const MEDIUM = 'mode=parallel&workload=cpu&kernel=primes&tasks=256&work_ms=10&threads=2&slice_ms=1';
+
+test('bigger runs are summarised for the link, or the JSON report is offered', async () => {
+  for (const [what, query] of [['4 modes x 256 tasks, 10 slices each', MEDIUM], ['4 modes x 3000 tasks', LARGE]]) {
+    await open(b.page, site.url, query);
+    await runAndWait(b.page, 'Compare all modes', 120000);
+    const link = await share(b.page);
+    if (link.error) {
+      console.log(`${what}: ${link.error}`);
+      assert.match(link.error, /too large for a link: \d+ KB with every span, \d+ KB with each task's slices merged/);
+    } else {
+      console.log(`${what}: ${link.spans} spans in the link, record ${link.raw} B, link ${link.bytes} B (${link.full} B with every span), summarised ${link.summarised}`);
+      assert.ok(link.bytes <= 8192, `${link.bytes}`);
+      assert.ok(link.summarised || link.full <= 8192, JSON.stringify({ ...link, link: undefined }));
+      if (link.summarised) assert.match(await b.page.textContent('.share-made'), /slices on a lane were merged into one bar \(\d+ spans became \d+\)/);
+    }
+  }
+});
+
+// ---------------------------------------------------------------- hostile fragments
+
+const SETTINGS = 'mode=parallel&workload=cpu&kernel=primes&tasks=2&work_ms=50&latency_ms=200&jitter_ms=0&threads=2&slice_ms=5&seed=1';
+
+/** LEB128 varint bytes of a non-negative integer (BigInt-safe). */
+function varint(n) {
+  let v = BigInt(n);
+  const out = [];
+  do {
+    let byte = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v > 0n) byte |= 0x80;
+    out.push(byte);
+  } while (v > 0n);
+  return out;
+}
+const zigzag = (n) => (n >= 0 ? 2 * n : -2 * n - 1);
+const str = (s) => { const bytes = [...Buffer.from(s, 'utf8')]; return [...varint(bytes.length), ...bytes]; };
+
+/** A run of the record format (src/engine/result_link.rs), with overrides. */
+function run(o = {}) {
+  const r = { mode: 2, lanes: 2, tasks: 2, finished: 2, dur: 100000, origin: 0, outcome: [0], frames: [0, 0, 0, 0], cancel: 0, checksum: Array(8).fill(7), slices: 2, spans: [{ task: 0, code: 2, start: 0, len: 50000 }, { task: 1, code: 4, start: 0, len: 50000 }], count: undefined, ...o };
+  const n = r.count ?? r.spans.length;
+  let prevTask = 0;
+  let prevStart = 0;
+  return [
+    ...varint(r.mode), ...varint(r.lanes), ...varint(r.tasks), ...varint(r.finished), ...varint(r.dur), ...varint(r.origin),
+    ...r.outcome, ...r.frames.flatMap(varint), ...varint(r.cancel), ...r.checksum, ...varint(r.slices), ...varint(n),
+    ...r.spans.flatMap((s) => { const d = s.task - prevTask; prevTask = s.task; return varint(zigzag(d)); }),
+    ...r.spans.flatMap((s) => varint(s.code)),
+    ...r.spans.flatMap((s) => { const d = s.start - prevStart; prevStart = s.start; return varint(zigzag(d)); }),
+    ...r.spans.flatMap((s) => varint(s.len)),
+  ];
+}
+
+/** A whole record, with overrides. */
+function record(o = {}) {
+  const r = { version: 1, settings: SETTINGS, cores: 16, pool: 15, iso: 1, browser: 'Chromium 156', date: '2026-11-26', summary: [0], runs: [run()], runCount: undefined, tail: [], ...o };
+  return Buffer.from([
+    ...Buffer.from('CPR'), r.version, ...str(r.settings), ...varint(r.cores), ...varint(r.pool), ...varint(r.iso), ...str(r.browser), ...str(r.date),
+    ...r.summary, ...varint(r.runCount ?? r.runs.length), ...r.runs.flat(), ...r.tail,
+  ]);
+}
+
+const b64 = (buf) => Buffer.from(buf).toString('base64url');
+const packed = (buf) => b64(deflateRawSync(buf));
+
+/** [name, fragment after '#', expected: 'refused' or 'shown' (hostile text shown as text)]. */
+const HOSTILE = [
+  ['empty', 'r=', 'refused'],
+  ['not base64', 'r=!!!***', 'refused'],
+  ['markup', 'r=<script>window.__pwned=1</script>', 'refused'],
+  ['percent-encoded markup', 'r=%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D1%22%3E', 'refused'],
+  ['one character', 'r=A', 'refused'],
+  ['base64 of plain text', `r=${b64(Buffer.from('hello, world'))}`, 'refused'],
+  ['deflate of plain text', `r=${packed(Buffer.from('hello, world'))}`, 'refused'],
+  ['uncompressed record', `r=${b64(record())}`, 'refused'],
+  ['other version', `r=${packed(record({ version: 2 }))}`, 'refused'],
+  ['truncated record', `r=${packed(record().subarray(0, 40))}`, 'refused'],
+  ['truncated link', `r=${packed(record()).slice(0, 30)}`, 'refused'],
+  ['trailing bytes', `r=${packed(record({ tail: [1, 2, 3] }))}`, 'refused'],
+  ['decompression bomb (64 MB of zeros)', `r=${b64(deflateRawSync(Buffer.alloc(64 << 20), { level: 9 }))}`, 'refused'],
+  ['huge fragment', `r=${'A'.repeat(300000)}`, 'refused'],
+  ['negative time', `r=${packed(record({ runs: [run({ spans: [{ task: 0, code: 2, start: -5000, len: 10 }] })] }))}`, 'refused'],
+  ['absurd time (two hours)', `r=${packed(record({ runs: [run({ spans: [{ task: 0, code: 2, start: 7_200_000_000, len: 10 }] })] }))}`, 'refused'],
+  ['absurd length', `r=${packed(record({ runs: [run({ dur: 9e15 })] }))}`, 'refused'],
+  ['thousands of lanes', `r=${packed(record({ runs: [run({ spans: [{ task: 0, code: 2 * 5000, start: 0, len: 10 }] })] }))}`, 'refused'],
+  ['thousands of threads', `r=${packed(record({ runs: [run({ lanes: 4000 })] }))}`, 'refused'],
+  ['a million runs claimed', `r=${packed(record({ runCount: 1_000_000 }))}`, 'refused'],
+  ['a billion spans claimed', `r=${packed(record({ runs: [run({ count: 1_000_000_000 })] }))}`, 'refused'],
+  ['span of a missing task', `r=${packed(record({ runs: [run({ spans: [{ task: 9, code: 2, start: 0, len: 10 }] })] }))}`, 'refused'],
+  ['unknown mode', `r=${packed(record({ runs: [run({ mode: 9 })] }))}`, 'refused'],
+  ['varint overflow', `r=${packed(Buffer.concat([Buffer.from('CPR\x01'), Buffer.alloc(12, 0xff)]))}`, 'refused'],
+  ['settings with markup', `r=${packed(record({ settings: 'mode=<script>alert(1)</script>' }))}`, 'refused'],
+  ['tasks disagree with the settings', `r=${packed(record({ runs: [run({ tasks: 3, finished: 3 })] }))}`, 'refused'],
+  ['date with markup', `r=${packed(record({ date: '<b>2026</b>' }))}`, 'refused'],
+  ['no runs', `r=${packed(record({ runs: [] }))}`, 'refused'],
+  ['browser name with markup', `r=${packed(record({ browser: '<img src=x onerror="window.__pwned=1">' }))}`, 'shown'],
+  ['failure message with markup', `r=${packed(record({ runs: [run({ outcome: [2, 1, ...str('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">')], finished: 1 })] }))}`, 'shown'],
+];
+
+test('30 hostile fragments: a clear notice each, no console error, no script run, the page still works', async () => {
+  assert.equal(HOSTILE.length, 30);
+  const other = await browser();
+  const { page, errors } = other;
+  try {
+    await open(page, site.url, 'workload=io&tasks=4&latency_ms=50&threads=2');
+    const outcomes = [];
+    for (const [name, fragment, expected] of HOSTILE) {
+      const n = await seq(page);
+      await page.evaluate((h) => { location.hash = h; }, fragment);
+      await readOne(page, n);
+      const state = await page.evaluate(() => ({
+        notice: document.querySelector('.received-notice')?.textContent ?? '',
+        label: document.querySelector('.recorded-label')?.textContent ?? '',
+        failure: document.querySelector('.recorded-result')?.textContent ?? '',
+        pwned: window.__pwned,
+        injected: document.querySelectorAll('.recorded img, .recorded script, .recorded b').length,
+        fatal: !!document.getElementById('fatal'),
+      }));
+      outcomes.push({ name, notice: state.notice.slice(0, 140) });
+      assert.equal(state.pwned, undefined, `${name}: no script ran`);
+      assert.equal(state.injected, 0, `${name}: nothing rendered as HTML`);
+      assert.equal(state.fatal, false, `${name}: no panic`);
+      if (expected === 'refused') {
+        assert.ok(state.notice.length > 25 && /[.]$/.test(state.notice.trim()), `${name}: a clear notice, got ${JSON.stringify(state.notice)}`);
+      } else {
+        assert.equal(state.notice, '', `${name}: shown`);
+        assert.ok(state.label.includes('<img src=x') || state.failure.includes('<script>') || state.label.includes('Chromium'), `${name}: the markup is shown as text: ${state.label}`);
+      }
+    }
+    console.log(outcomes.map((o) => `  ${o.name}: ${o.notice || '(shown as text)'}`).join('\n'));
+    assert.deepEqual(errors, [], 'no console error');
+    // The page still works: a run completes.
+    await page.getByLabel('Mode', { exact: true }).selectOption('concurrent');
+    await runAndWait(page, 'Run');
+    const r = await rows(page);
+    assert.equal(r.concurrent?.finished, 4, JSON.stringify(r));
+    writeFileSync(join(ARTIFACTS, 'hostile-fragments.json'), JSON.stringify(outcomes, null, 2));
+  } finally {
+    await other.close();
+  }
+});

@@ -1,0 +1,193 @@
+//! "Share this result": a link that carries the runs on screen as they were
+//! measured — settings, every span, the frame figures and this machine's
+//! facts — compressed by the browser and put in the URL's fragment, which
+//! browsers never send to a server. Over the size budget, each task's slices
+//! are merged (and the link says so); over it still, the JSON report is offered.
+
+use super::download;
+use super::store::Store;
+use super::url;
+use crate::engine::export::report_json;
+use crate::engine::result_link::{
+    FRAGMENT_PREFIX, LINK_BUDGET_BYTES, Machine, Recorded, Summarised, base64url_encode, encode,
+    validate,
+};
+use crate::engine::trace::Trace;
+use crate::runtime::compress;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_use_clipboard::{UseClipboardReturn, use_clipboard};
+
+/// A link made, and what it holds.
+#[derive(Debug, Clone, PartialEq)]
+struct Made {
+    link: String,
+    /// Bytes of the record before and after compression.
+    raw: usize,
+    compressed: usize,
+    runs: usize,
+    spans: usize,
+    summarised: Option<Summarised>,
+    /// The link's length with every span, before any merging.
+    full_bytes: usize,
+}
+
+/// Today as `YYYY-MM-DD` (UTC), from the browser's clock.
+pub fn today() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    iso.chars().take(10).collect()
+}
+
+/// The runs on screen: the comparison when there is one, else the last run.
+fn runs_on_screen(store: Store) -> Vec<Trace> {
+    let compared = store.comparison.with_untracked(|c| c.runs().to_vec());
+    if compared.is_empty() {
+        store.trace.get_untracked().into_iter().collect()
+    } else {
+        compared
+    }
+}
+
+/// The link for `rec`: `page?settings#r=<base64url of the compressed record>`.
+async fn link_for(rec: &Recorded) -> Result<Made, String> {
+    let raw = encode(rec);
+    let packed = compress::compress(&raw).await?;
+    let link = format!(
+        "{}{FRAGMENT_PREFIX}{}",
+        url::link(&rec.settings),
+        base64url_encode(&packed)
+    );
+    Ok(Made {
+        full_bytes: link.len(),
+        link,
+        raw: raw.len(),
+        compressed: packed.len(),
+        runs: rec.runs.len(),
+        spans: rec.span_count(),
+        summarised: rec.summarised,
+    })
+}
+
+async fn make(store: Store) -> Result<Made, String> {
+    let runs = runs_on_screen(store);
+    if runs.is_empty() {
+        return Err("Run an experiment first: there is no result to share yet.".into());
+    }
+    let settings = store.settings.get_untracked();
+    if runs.iter().any(|t| t.tasks != settings.tasks) {
+        return Err(
+            "The settings changed since these runs: run the experiment again, then share it."
+                .into(),
+        );
+    }
+    let rec = Recorded {
+        settings,
+        machine: Machine::of(&store.env.get_untracked(), &today()),
+        runs,
+        summarised: None,
+    };
+    validate(&rec).map_err(|e| format!("This result cannot be shared: {e}"))?;
+    let full = link_for(&rec).await?;
+    if full.link.len() <= LINK_BUDGET_BYTES {
+        return Ok(full);
+    }
+    let merged = link_for(&rec.summarise()).await?;
+    if merged.link.len() <= LINK_BUDGET_BYTES {
+        return Ok(Made {
+            full_bytes: full.link.len(),
+            ..merged
+        });
+    }
+    Err(format!(
+        "This result is too large for a link: {} KB with every span, {} KB with each task's slices merged, and links are kept under {} KB so that every chat and mail program passes them on. Save the JSON report instead and send the file; \"Open a report\" reads it.",
+        full.link.len().div_ceil(1024),
+        merged.link.len().div_ceil(1024),
+        LINK_BUDGET_BYTES / 1024
+    ))
+}
+
+#[component]
+pub fn ShareResult() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let made = RwSignal::new(None::<Result<Made, String>>);
+    let working = RwSignal::new(false);
+    let UseClipboardReturn {
+        is_supported,
+        copied,
+        copy,
+        ..
+    } = use_clipboard();
+    let nothing = move || store.trace.with(Option::is_none) || store.busy.with(Option::is_some);
+    let share = move |_| {
+        working.set(true);
+        spawn_local(async move {
+            made.set(Some(make(store).await));
+            working.set(false);
+        });
+    };
+    let save_report = move |_| {
+        let runs = runs_on_screen(store);
+        let refs: Vec<&Trace> = runs.iter().collect();
+        let mut env = store.env.get_untracked();
+        env.date = today();
+        let json = report_json(&store.settings.get_untracked(), &env, &refs);
+        let _ = download::text("conpar-report.json", "application/json", &json);
+    };
+    view! {
+        <div class="share-result">
+            <div class="buttons">
+                <button disabled=move || nothing() || working.get() on:click=share>
+                    "Share this result"
+                </button>
+                <button disabled=nothing on:click=save_report>"Save the report (JSON)"</button>
+            </div>
+            <p class="caption">
+                "The link carries the runs as measured here, with this machine's cores and browser. It travels in the part of the address after #, which browsers never send to a server."
+            </p>
+            {move || match made.get() {
+                None => None,
+                Some(Err(why)) => Some(view! { <p class="message error share-error" role="alert">{why}</p> }.into_any()),
+                Some(Ok(m)) => {
+                    let link = m.link.clone();
+                    let copy = copy.clone();
+                    Some(
+                        view! {
+                            <div
+                                class="share-made"
+                                data-link-bytes=m.link.len()
+                                data-full-bytes=m.full_bytes
+                                data-raw-bytes=m.raw
+                                data-compressed-bytes=m.compressed
+                                data-spans=m.spans
+                                data-summarised=m.summarised.is_some().to_string()
+                            >
+                                <input class="share-link" type="text" readonly aria-label="Result link" prop:value=m.link.clone() />
+                                <button
+                                    class="small"
+                                    disabled=move || !is_supported.get()
+                                    on:click=move |_| copy(&link)
+                                >
+                                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                                </button>
+                                <p class="caption">
+                                    {format!(
+                                        "A link of {:.1} KB: {} run{}, {} spans.",
+                                        m.link.len() as f64 / 1024.0,
+                                        m.runs,
+                                        if m.runs == 1 { "" } else { "s" },
+                                        m.spans,
+                                    )}
+                                    {m.summarised.map(|s| format!(
+                                        " To fit a link, each task's slices on a lane were merged into one bar ({} spans became {}); wall times are exact, CPU time and blocking become upper bounds. The JSON report keeps every span.",
+                                        s.spans_before, s.spans_after
+                                    ))}
+                                </p>
+                            </div>
+                        }
+                            .into_any(),
+                    )
+                }
+            }}
+        </div>
+    }
+}

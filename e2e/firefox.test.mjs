@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { facts, retry, rows, serve } from './lib.mjs';
+import { BUSY_CORES, facts, retry, rows, serve } from './lib.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
 const MODES = ['sequential', 'concurrent', 'parallel', 'both'];
@@ -83,14 +83,14 @@ test('Firefox: cross-origin isolated, with a pool of at least 2 threads', async 
   assert.deepEqual(errors, []);
 });
 
-test('Firefox: every mode completes the same work, and parallel beats sequential on CPU work', async () => {
+test('Firefox: every mode completes the same work, and parallel beats sequential on CPU work', async (t) => {
   // par/seq on QUERIES.cpu (8 × 40 ms of mandelbrot, 2 threads), firefox-esr
   // 153.7 on this 2-core machine, 6 runs with nothing else running:
   // 0.582, 0.607, 0.607, 0.616, 0.652, 0.665 (median 0.61). With another
   // process spinning on one core the pool has one core left and the ratio is
   // 0.905–1.229 (12 runs): < 0.8 keeps 20% of room above the worst idle run
   // and still fails when the two threads do not run at the same time.
-  const { passed, seen } = await retry(
+  const { passed, busy, seen } = await retry(
     3,
     async () => {
       const r = await runModes(QUERIES.cpu, MODES);
@@ -112,8 +112,14 @@ test('Firefox: every mode completes the same work, and parallel beats sequential
       };
     },
     (x) => x.ratio < 0.8 && x.workers >= 2,
+    { needsFreeCores: true },
   );
   console.log(`# CPU work, parallel/sequential:${attempts(seen)}`);
+  assert.deepEqual(errors, []);
+  if (busy) {
+    t.skip(`another program kept more than ${BUSY_CORES} of the 2 cores busy in every attempt, so no speedup can be measured; saw${attempts(seen)}`);
+    return;
+  }
   assert.ok(passed, `want parallel < 0.8× sequential on ≥ 2 workers; saw${attempts(seen)}`);
   assert.deepEqual(errors, []);
 });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, LIMITS, QUERIES, assertSameChecksums, attempts, closeSite, drawnPixels, facts, open, openSite, retry, rows, runAndWait } from './lib.mjs';
+import { ARTIFACTS, LIMITS, QUERIES, assertSameChecksums, attempts, closeSite, drawnPixels, facts, open, openSite, BUSY_CORES, retry, rows, runAndWait } from './lib.mjs';
 
 let site, b;
 before(async () => {
@@ -26,7 +26,7 @@ test('is cross-origin isolated with a pool of at least two threads', async () =>
   assert.match(f['pool-start'], /ms|s$/);
 });
 
-test('a CPU-bound parallel run uses two workers and beats the sequential one', async () => {
+test('a CPU-bound parallel run uses two workers and beats the sequential one', async (t) => {
   // The CPU-bound task set of the modes test, run by Compare all modes. Measured
   // (2026-11-26, this 2-core machine; 'loaded': another program spinning on one core), parallel / sequential: quiet 0.54–0.61 (n = 8, primes 8 × 60 ms, the set
   // this test used before; loaded that set gave 1.03–1.28, n = 10: the browser gets
@@ -34,7 +34,7 @@ test('a CPU-bound parallel run uses two workers and beats the sequential one', a
   // the modes test: loaded 0.55–1.06 (median 0.78). Bound < 0.9 in any of 5 attempts,
   // every attempt printed; bench/run.mjs tracks the same figure over every run.
   const modes = ['sequential', 'concurrent', 'parallel', 'both'];
-  const { passed, seen } = await retry(
+  const { passed, busy, seen } = await retry(
     5,
     async () => {
       await runAndWait(b.page, 'Compare all modes');
@@ -42,11 +42,16 @@ test('a CPU-bound parallel run uses two workers and beats the sequential one', a
       return { seq: r.sequential.makespan, par: r.parallel.makespan, ratio: +(r.parallel.makespan / r.sequential.makespan).toFixed(3), workers: r.parallel.workers, r };
     },
     (x) => x.workers >= 2 && LIMITS.compareParallel.ok(x.ratio),
+    { needsFreeCores: true },
   );
   const shown = seen.map(({ r, ...x }) => ({ ...x, checksums: modes.map((m) => r[m].checksum) }));
   console.log(`# Compare all modes, parallel / sequential:${attempts(shown)}`);
-  assert.ok(passed, `want parallel/sequential makespan ${LIMITS.compareParallel.text} with ≥ 2 workers; every attempt:${attempts(shown)}`);
   for (const x of seen) assertSameChecksums(x.r, modes, 'Compare all modes: ');
+  if (busy) {
+    t.skip(`another program kept more than ${BUSY_CORES} of the 2 cores busy in every attempt, so no speedup can be measured; every attempt:${attempts(shown)}`);
+    return;
+  }
+  assert.ok(passed, `want parallel/sequential makespan ${LIMITS.compareParallel.text} with ≥ 2 workers; every attempt:${attempts(shown)}`);
 });
 
 test('concurrent tasks interleave on the main thread alone', async () => {

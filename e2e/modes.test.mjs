@@ -1,7 +1,7 @@
 // Each mode × workload shows its physics, measured in the browser.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { LIMITS, QUERIES, assertSameChecksums, attempts, closeSite, open, openSite, retry, rows, runModes as runModesOn } from './lib.mjs';
+import { LIMITS, QUERIES, assertSameChecksums, attempts, closeSite, open, openSite, BUSY_CORES, retry, rows, runModes as runModesOn } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -26,7 +26,7 @@ test('I/O-bound: concurrency overlaps the waits, threads hold them', async () =>
   assertSameChecksums(r, ['sequential', 'concurrent', 'parallel'], 'I/O-bound: ');
 });
 
-test('CPU-bound: slicing gives no speedup, threads do', async () => {
+test('CPU-bound: slicing gives no speedup, threads do', async (t) => {
   // Measured (2026-11-26, this 2-core machine; 'loaded': another program spinning on one core), one attempt = sequential, concurrent, parallel runs on QUERIES.cpu:
   //   concurrent / sequential: quiet 1.016–1.114 (median 1.081, n = 8); loaded 1.044–1.175 (median 1.098, n = 10);
   //     a busier quiet batch (n = 12) 1.067–1.251: slicing never gave a speedup.
@@ -38,7 +38,7 @@ test('CPU-bound: slicing gives no speedup, threads do', async () => {
   // in any of 5 attempts, every attempt printed; threads that never overlap (ratio ≥ 1
   // every time) still fail. The benchmark's "figures the browser tests assert" tracks
   // this ratio over every run, so a speedup that vanishes in most runs shows there.
-  const { passed, seen } = await retry(
+  const { passed, busy, seen } = await retry(
     5,
     async () => {
       const r = await runModes(QUERIES.cpu, ['sequential', 'concurrent', 'parallel']);
@@ -49,35 +49,45 @@ test('CPU-bound: slicing gives no speedup, threads do', async () => {
       };
     },
     (x) => LIMITS.cpuConcurrent.ok(x.concRatio) && LIMITS.cpuParallel.ok(x.parRatio) && x.workers === 2,
+    { needsFreeCores: true },
   );
   const shown = seen.map(({ r, ...x }) => ({ ...x, checksums: [r.sequential.checksum, r.concurrent.checksum, r.parallel.checksum] }));
   console.log(`# CPU-bound, makespan ratios:${attempts(shown)}`);
-  assert.ok(passed, `want concurrent/sequential ${LIMITS.cpuConcurrent.text} and parallel/sequential ${LIMITS.cpuParallel.text} on 2 workers; every attempt:${attempts(shown)}`);
   for (const x of seen) assertSameChecksums(x.r, ['sequential', 'concurrent', 'parallel'], 'CPU-bound: ');
   assert.equal(seen.at(-1).peak, 8, 'concurrent slices interleave all 8 tasks');
+  if (busy) {
+    t.skip(`another program kept more than ${BUSY_CORES} of the 2 cores busy in every attempt, so no speedup can be measured; every attempt:${attempts(shown)}`);
+    return;
+  }
+  assert.ok(passed, `want concurrent/sequential ${LIMITS.cpuConcurrent.text} and parallel/sequential ${LIMITS.cpuParallel.text} on 2 workers; every attempt:${attempts(shown)}`);
 });
 
-test('mixed: waits overlap on the main thread while the pool computes', async () => {
+test('mixed: waits overlap on the main thread while the pool computes', async (t) => {
   // Measured (2026-11-26, this 2-core machine; 'loaded': another program spinning on one core), both / concurrent makespan: quiet 298–326 / 426–474 ms (n = 8);
   // loaded both 431–587 ms against concurrent 470–520 ms (n = 10): with one core
   // busy the pool's computing shares a core with the main thread, and "both" beats
   // concurrent in only part of the runs. Up to 5 attempts, every one printed;
   // both / parallel never came near (both ≤ 587 ms, parallel ≥ 743 ms, n = 30).
   const modes = ['concurrent', 'parallel', 'both'];
-  const { passed, seen } = await retry(
+  const { passed, busy, seen } = await retry(
     5,
     async () => {
       const r = await runModes(QUERIES.mixed, modes);
       return { conc: r.concurrent.makespan, par: r.parallel.makespan, both: r.both.makespan, ratio: +(r.both.makespan / r.concurrent.makespan).toFixed(3), rows: r.both.rows, workers: r.both.workers, r };
     },
     (x) => x.both < x.par && LIMITS.mixedBoth.ok(x.ratio),
+    { needsFreeCores: true },
   );
   const shown = seen.map(({ r, ...x }) => ({ ...x, checksums: modes.map((m) => r[m].checksum) }));
   console.log(`# mixed, both / concurrent:${attempts(shown)}`);
-  assert.ok(passed, `want both faster than parallel and than concurrent (both / concurrent ${LIMITS.mixedBoth.text}); every attempt:${attempts(shown)}`);
+  for (const x of seen) assertSameChecksums(x.r, modes, 'mixed: ');
   const last = seen.at(-1);
   assert.ok(last.rows.includes(0) && last.workers === 2, `waits on main, computation on two workers: ${JSON.stringify(shown.at(-1))}`);
-  for (const x of seen) assertSameChecksums(x.r, modes, 'mixed: ');
+  if (busy) {
+    t.skip(`another program kept more than ${BUSY_CORES} of the 2 cores busy in every attempt, so no speedup can be measured; every attempt:${attempts(shown)}`);
+    return;
+  }
+  assert.ok(passed, `want both faster than parallel and than concurrent (both / concurrent ${LIMITS.mixedBoth.text}); every attempt:${attempts(shown)}`);
 });
 
 test('the main thread freezes only when it computes', async () => {

@@ -18,6 +18,12 @@ pub fn quick() -> Environment {
             .and_then(|n| n.user_agent().ok())
             .unwrap_or_default(),
         yield_method: "",
+        // The day the facts were taken (YYYY-MM-DD), so a report or a result
+        // link says when it was measured.
+        date: String::from(js_sys::Date::new_0().to_iso_string())
+            .chars()
+            .take(10)
+            .collect(),
         ..Environment::default()
     }
 }

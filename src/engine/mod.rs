@@ -16,7 +16,6 @@ pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 pub mod plan;
-pub mod result_link;
 pub mod platform;
 pub mod replay;
 pub mod result_link;

@@ -37,6 +37,8 @@ pub struct Casualty {
     pub thread: usize,
     /// The panic's message.
     pub message: String,
+    /// The task its lane was running (`None`: between tasks, or not a lane).
+    pub task: Option<u32>,
     /// When the hook ran, on [`BrowserClock`]'s scale.
     pub at: f64,
 }
@@ -76,6 +78,7 @@ pub fn install() {
             spin_lock(&DEAD).push(Casualty {
                 thread,
                 message,
+                task: crate::engine::lanes::current_task(),
                 at,
             });
             COUNT.fetch_add(1, Ordering::Release);
@@ -129,9 +132,10 @@ pub async fn next(seen: u32) -> Casualty {
     }
 }
 
-/// The task `thread` was running when it died, from what the run recorded.
+/// The task `thread` was running when it died, from what the run recorded:
+/// the fallback when the hook saw no current task (see [`Casualty::task`]).
 ///
-/// The lanes do not publish which task they hold, so it is inferred, once the
+/// Inferred once the
 /// living lanes have exited (`settled`): every task a living lane claimed has
 /// at least one span (its open wait, or its first slice, which a lane finishes
 /// even when stopped). In Parallel mode tasks are claimed in id order, so a

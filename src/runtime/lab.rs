@@ -7,7 +7,7 @@ use super::clock::BrowserClock;
 use super::event_loop::BrowserLoop;
 use super::timers;
 use super::yielding::{YieldMethod, after_ms};
-use crate::engine::calibrate::{MIN_BATCH_MS, Rate, measure_rate};
+use crate::engine::calibrate::Rate;
 use crate::engine::exec::{Clock, Run, execute, into_trace};
 use crate::engine::kernels::Kernel;
 use crate::engine::plan::{Mode, Settings};
@@ -17,9 +17,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
-
-/// How long each kernel runs in short calls before it is calibrated.
-const WARM_UP_MS: f64 = 40.0;
 
 /// A display's frame interval, for counting dropped frames (60 Hz).
 const FRAME_MS: f64 = 1000.0 / 60.0;
@@ -74,26 +71,14 @@ impl Lab {
         });
     }
 
-    /// Units per millisecond of `kernel` here, measured on first use (~50 ms).
+    /// Units per millisecond of `kernel` on the main thread, measured on
+    /// first use (~100 ms); one rate for every mode, so that every mode
+    /// computes the same units (see runtime/calibration.rs).
     pub fn rate(&self, kernel: Kernel) -> Rate {
         if let Some(r) = self.rates.borrow().get(&kernel) {
             return *r;
         }
-        // Tier-up first: a wasm function runs in the baseline compiler's code
-        // until the optimised code is ready, and a call already running keeps
-        // the code it started with. Calibrating at once measured primes 25 %
-        // slow, so "50 ms" tasks took 38 ms: many short calls first.
-        let until = BrowserClock.now() + WARM_UP_MS;
-        while BrowserClock.now() < until {
-            std::hint::black_box(kernel.run(0, 64));
-        }
-        let rate = measure_rate(
-            |units| {
-                std::hint::black_box(kernel.run(0, units));
-            },
-            || BrowserClock.now(),
-            MIN_BATCH_MS,
-        );
+        let rate = super::calibration::measure_here(kernel);
         self.rates.borrow_mut().insert(kernel, rate);
         rate
     }
@@ -235,7 +220,11 @@ impl Lab {
             trace.checksum = run.checksum();
             trace
         };
-        let task = casualty::culprit(run, mode, &trace.spans, dead.thread, settled);
+        // The hook names the task its lane held; inferred from the spans
+        // only when it died between tasks' bookkeeping.
+        let task = dead
+            .task
+            .or_else(|| casualty::culprit(run, mode, &trace.spans, dead.thread, settled));
         trace.outcome = Outcome::Failed {
             // Unknown only when the dead thread recorded nothing and the
             // mode hides which task it took.

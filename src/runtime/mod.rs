@@ -3,6 +3,7 @@
 //! pool, and the lab that runs experiments with them.
 
 pub mod bench;
+pub mod calibration;
 pub mod canvas;
 pub mod casualty;
 pub mod clock;
@@ -11,6 +12,7 @@ pub mod event_loop;
 pub mod lab;
 pub mod pool;
 pub mod probe;
+pub mod replay_bench;
 pub mod test_hooks;
 pub mod timers;
 pub mod yielding;

@@ -13,9 +13,23 @@ use crate::runtime::lab::lab;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// What is about to run, for its estimate: one run per mode, or a sweep
+/// (one parallel run per thread count, 1 to the pool's size).
+#[derive(Clone, Copy)]
+enum Plan<'a> {
+    Modes(&'a [Mode]),
+    Sweep,
+}
+
 /// The settings to run now: threads fitted to the pool, parallel modes
-/// dropped (with the reason) when there is no pool.
-fn prepare(store: Store, modes: &[Mode]) -> Option<(Settings, Vec<Mode>)> {
+/// dropped (with the reason) when there is no pool, and the whole plan's
+/// estimate checked against the limit.
+fn prepare(store: Store, plan: Plan) -> Option<(Settings, Vec<Mode>)> {
+    let sweep = [Mode::Parallel];
+    let modes = match plan {
+        Plan::Modes(modes) => modes,
+        Plan::Sweep => &sweep,
+    };
     if store.busy.get_untracked().is_some() {
         return None;
     }
@@ -44,7 +58,11 @@ fn prepare(store: Store, modes: &[Mode]) -> Option<(Settings, Vec<Mode>)> {
             "Parallel modes were skipped. {why}"
         ))));
     }
-    if let Err(refusal) = settings.check_estimate(&runnable) {
+    let estimate = match plan {
+        Plan::Modes(_) => settings.check_estimate(&runnable),
+        Plan::Sweep => settings.check_sweep_estimate(env.pool_threads),
+    };
+    if let Err(refusal) = estimate {
         store.message.set(Some(Message::Error(refusal)));
         return None;
     }
@@ -118,7 +136,7 @@ fn report(store: Store, trace: &Trace, lost_thread: bool) {
 /// Runs `modes` one after the other on the current settings; each result
 /// joins the comparison. Returns the traces, or `None` if nothing ran.
 async fn run_modes(store: Store, modes: Vec<Mode>, label: &str) -> Option<Vec<Trace>> {
-    let (settings, modes) = prepare(store, &modes)?;
+    let (settings, modes) = prepare(store, Plan::Modes(&modes))?;
     let steps = modes.len() as u32;
     let mut traces = Vec::new();
     for (i, mode) in modes.into_iter().enumerate() {
@@ -173,8 +191,7 @@ pub fn sweep(store: Store) {
 
 async fn sweep_threads(store: Store, label: &str) -> Option<Vec<Trace>> {
     let threads = store.env.get_untracked().pool_threads;
-    let sweep_modes = vec![Mode::Parallel; threads as usize];
-    let (settings, _) = prepare(store, &sweep_modes)?;
+    let (settings, _) = prepare(store, Plan::Sweep)?;
     store.sweep.set(Vec::new());
     // One short run first: a worker's first calls run in a slower JIT tier,
     // which would flatter every later point against the first.

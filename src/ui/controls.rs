@@ -5,9 +5,17 @@ use super::slider::Slider;
 use super::store::{Message, Store};
 use super::url;
 use crate::engine::kernels::Kernel;
-use crate::engine::plan::{Field, Mode, Workload};
+use crate::engine::plan::{Field, Mode, Settings, Workload};
 use leptos::prelude::*;
 use leptos_use_clipboard::{UseClipboardReturn, use_clipboard};
+
+/// A choice the person made in a list: a new history entry, and the notices
+/// about this setting (an unknown name in the link) are out of date.
+fn choose(store: Store, key: &'static str, change: impl FnOnce(&mut Settings)) {
+    url::user_change();
+    store.settings.update(change);
+    store.renotice(key, Vec::new());
+}
 
 #[component]
 pub fn Controls() -> impl IntoView {
@@ -37,7 +45,7 @@ pub fn Controls() -> impl IntoView {
                         prop:value=move || mode.get().name()
                         on:change=move |ev| {
                             if let Some(m) = Mode::from_name(&event_target_value(&ev)) {
-                                settings.update(|s| s.mode = m);
+                                choose(store, "mode", |s| s.mode = m);
                             }
                         }
                     >
@@ -65,7 +73,7 @@ pub fn Controls() -> impl IntoView {
                         prop:value=move || workload.get().name()
                         on:change=move |ev| {
                             if let Some(w) = Workload::from_name(&event_target_value(&ev)) {
-                                settings.update(|s| s.workload = w);
+                                choose(store, "workload", |s| s.workload = w);
                             }
                         }
                     >
@@ -84,7 +92,7 @@ pub fn Controls() -> impl IntoView {
                         disabled=move || !workload.get().computes()
                         on:change=move |ev| {
                             if let Some(k) = Kernel::from_name(&event_target_value(&ev)) {
-                                settings.update(|s| s.kernel = k);
+                                choose(store, "kernel", |s| s.kernel = k);
                             }
                         }
                     >

@@ -1,7 +1,9 @@
 //! A numeric setting: a slider and, beside it, the number, editable.
 
 use super::store::Store;
-use crate::engine::plan::Field;
+use super::url;
+use crate::engine::plan::{Field, Notice};
+use crate::engine::share::read_number;
 use leptos::prelude::*;
 
 /// `max` overrides the field's static maximum (threads: the pool's size).
@@ -19,16 +21,28 @@ pub fn Slider(
     let id = format!("setting-{}", field.key());
     let (low, _) = field.slider_range(field.bounds().max);
 
-    let set = move |v: u32| {
+    // Sets the value the person chose and says what became of it, as a
+    // link's notices do: `said` is what reading their input did to it
+    // (rounded, clamped to the maximum, ignored); `Settings::clamped` adds
+    // what the other settings' bounds did (jitter within the latency...).
+    let set = move |v: u32, said: Option<String>| {
         // Read the maximum before taking the settings for writing: it may
         // itself be derived from them (the failing task is at most the task
         // count), and a read inside the update would find them locked.
         let max = max.get_untracked();
+        let mut notices: Vec<Notice> = said
+            .into_iter()
+            .map(|m| Notice::new(field.key(), m))
+            .collect();
+        url::user_change();
         settings.update(|s| {
             let mut next = s.clone();
             field.set(&mut next, v.min(max));
-            *s = next.clamped().0;
-        })
+            let (next, clamps) = next.clamped();
+            notices.extend(clamps);
+            *s = next;
+        });
+        store.renotice(field.key(), notices);
     };
 
     view! {
@@ -45,7 +59,7 @@ pub fn Slider(
                 prop:value=move || field.to_position(value.get(), max.get()).to_string()
                 on:input=move |ev| {
                     if let Ok(p) = event_target_value(&ev).parse::<u32>() {
-                        set(field.value_at(p, max.get_untracked(), value.get_untracked()));
+                        set(field.value_at(p, max.get_untracked(), value.get_untracked()), None);
                     }
                 }
             />
@@ -58,11 +72,16 @@ pub fn Slider(
                 aria-label=field.label()
                 prop:value=move || value.get().to_string()
                 on:change=move |ev| {
-                    match event_target_value(&ev).trim().parse::<f64>() {
-                        Ok(v) if v.is_finite() => set(field.clamp(v.round() as i64)),
-                        // Not a number: show the current value again.
-                        _ => settings.update(|_| {}),
-                    }
+                    // Also when the value stays as it was (a number beyond
+                    // the maximum, which it is already at; no number), the
+                    // update shows the value used in place of the one typed.
+                    let (v, said) = read_number(
+                        field,
+                        &event_target_value(&ev),
+                        max.get_untracked(),
+                        value.get_untracked(),
+                    );
+                    set(v, said);
                 }
             />
         </div>

@@ -36,7 +36,9 @@ pub struct Store {
     pub env: RwSignal<Environment>,
     /// Whether the pool and the yield measurement have finished starting.
     pub ready: RwSignal<bool>,
-    /// What was wrong with the link the page was opened with.
+    /// What was changed in the settings as given: by the link the page was
+    /// opened with (or that history restored), or by a control the person
+    /// set (a number clamped, rounded or ignored). Shown by `Notices`.
     pub notices: RwSignal<Vec<Notice>>,
     pub busy: RwSignal<Option<Busy>>,
     pub message: RwSignal<Option<Message>>,
@@ -66,5 +68,20 @@ impl Store {
             lesson: RwSignal::new(None),
             tick: RwSignal::new(0),
         }
+    }
+
+    /// Shows what became of a value the person set in `field`: the notices
+    /// about it (out of date now that it was set again), and about any
+    /// setting `notices` speak of, give way to `notices`, which may be none.
+    /// Notices about other settings stay.
+    pub fn renotice(self, field: &str, notices: Vec<Notice>) {
+        let stale = |n: &Notice| n.field == field || notices.iter().any(|m| m.field == n.field);
+        if notices.is_empty() && !self.notices.with_untracked(|all| all.iter().any(stale)) {
+            return; // nothing to change: no redraw on every step of a drag
+        }
+        self.notices.update(|all| {
+            all.retain(|n| !stale(n));
+            all.extend(notices.iter().cloned());
+        });
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::engine::plan::{Notice, Settings};
 use crate::engine::share::{parse_query, to_query};
+use std::cell::Cell;
 use wasm_bindgen::JsValue;
 
 /// The settings (and notices) of the page's current URL.
@@ -13,12 +14,31 @@ pub fn read() -> (Settings, Vec<Notice>) {
     parse_query(&search)
 }
 
-/// Puts `settings` in the URL. A new history entry at most once a second, so
-/// that dragging a slider makes one entry, not fifty.
+thread_local! {
+    /// Whether the next write follows a change the person made.
+    static USER_CHANGE: Cell<bool> = const { Cell::new(false) };
+    /// When the last history entry was made (ms since the epoch).
+    static LAST_PUSH: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+}
+
+/// Marks the settings change about to be made as the person's own: the next
+/// [`write`] makes a history entry, so that Back undoes it.
+pub fn user_change() {
+    USER_CHANGE.with(|c| c.set(true));
+}
+
+/// Puts `settings` in the URL.
+///
+/// Only a change the person made (marked by [`user_change`]) makes a new
+/// history entry, and at most one a second, so that dragging a slider makes
+/// one entry, not fifty. Every other write replaces the current entry: the
+/// first one, which writes out in full the link the page was opened with,
+/// the one after history back/forward restores an entry's settings, and
+/// the page's own adjustments (threads fitted to the pool). Were these to
+/// push, Back would land on an entry whose restoring pushes again, and the
+/// person could not leave the page with one Back.
 pub fn write(settings: &Settings) {
-    thread_local! {
-        static LAST_PUSH: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
-    }
+    let by_user = USER_CHANGE.with(|c| c.replace(false));
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -29,21 +49,15 @@ pub fn write(settings: &Settings) {
     let Ok(history) = window.history() else {
         return;
     };
-    let now = js_sys::Date::now();
     let url = format!(
         "{}{}",
         window.location().pathname().unwrap_or_default(),
         query
     );
-    let pushed = LAST_PUSH.with(|last| {
-        if now - last.get() > 1_000.0 {
-            last.set(now);
-            true
-        } else {
-            false
-        }
-    });
-    let _ = if pushed {
+    let now = js_sys::Date::now();
+    let push = by_user && LAST_PUSH.with(|last| now - last.get() > 1_000.0);
+    let _ = if push {
+        LAST_PUSH.with(|last| last.set(now));
         history.push_state_with_url(&JsValue::NULL, "", Some(&url))
     } else {
         history.replace_state_with_url(&JsValue::NULL, "", Some(&url))

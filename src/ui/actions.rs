@@ -246,6 +246,8 @@ pub fn try_lesson(store: Store, lesson: Lesson) {
     let env = store.env.get_untracked();
     let (settings, _) = lesson.settings.clone().fit_to_pool(env.pool_threads);
     store.settings.set(settings.clone());
+    // Loading a lesson is the person's choice: Back returns to what was there.
+    url::user_change();
     url::write(&settings);
     store.lesson.set(Some(LessonResult {
         id: lesson.id,

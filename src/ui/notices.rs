@@ -1,4 +1,4 @@
-//! What was wrong with the link the page was opened with.
+//! What the page changed in the settings as given, by a link or a control.
 
 use super::store::Store;
 use leptos::prelude::*;
@@ -9,7 +9,7 @@ pub fn Notices() -> impl IntoView {
     view! {
         <Show when=move || store.notices.with(|n| !n.is_empty())>
             <div class="notices" role="status">
-                <p>"Some settings in this link could not be used as given:"</p>
+                <p>"Some settings could not be used as given:"</p>
                 <ul>
                     {move || {
                         store.notices.get().into_iter().map(|n| view! { <li>{n.to_string()}</li> }).collect_view()

@@ -49,10 +49,13 @@ pub fn write(settings: &Settings) {
     let Ok(history) = window.history() else {
         return;
     };
+    // The fragment stays: a recorded result opened from a link (`#r=…`)
+    // is still on the page, and a reload must show it again.
     let url = format!(
-        "{}{}",
+        "{}{}{}",
         window.location().pathname().unwrap_or_default(),
-        query
+        query,
+        window.location().hash().unwrap_or_default()
     );
     let now = js_sys::Date::now();
     let push = by_user && LAST_PUSH.with(|last| now - last.get() > 1_000.0);

@@ -20,7 +20,14 @@ const RUNS = SMOKE ? 1 : 5;
 const KERNEL_MS = SMOKE ? 20 : 200;
 const WORK_MS = SMOKE ? 5 : 50;
 const WAITS = SMOKE ? [100] : [100, 1000, 10000];
-const TIMELINE_SPANS = SMOKE ? [100] : [100, 1000, 10000];
+const TIMELINE_SPANS = SMOKE ? [100] : [100, 1000, 10000, 100000];
+// Efficiency at p = 2 as users see it: every run kept (the issue's goal asks for 20).
+const EFF_RUNS = SMOKE ? 2 : 20;
+// 100,000 waits of 1 s (a smaller count in the smoke run, so it stays quick).
+const MANY_WAITS = SMOKE ? 1000 : 100000;
+const MANY_RUNS = SMOKE ? 1 : 5;
+// Span-recording overhead: paired runs, the order alternating from pair to pair.
+const REC_PAIRS = SMOKE ? 2 : 20;
 
 const log = (...a) => console.log('[bench]', ...a);
 
@@ -82,6 +89,71 @@ const poolThreads = Number((await facts(b.page)).pool);
 const call = (name, ...args) => b.page.evaluate(([n, a]) => window.wasmBindings[n](...a), [name, args]);
 const runReport = async (query, record = true) => JSON.parse(await call('bench_run', query, record)).runs[0];
 
+// The renderer's main-thread task time, from Chromium itself (DevTools
+// protocol, Performance.getMetrics: TaskDuration, in seconds, cumulative).
+const cdp = await b.page.context().newCDPSession(b.page);
+await cdp.send('Performance.enable');
+const mainTaskSeconds = async () => {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const get = (n) => metrics.find((m) => m.name === n)?.value ?? NaN;
+  return { task: get('TaskDuration'), at: get('Timestamp') };
+};
+
+/**
+ * A run's report, with the page's main-thread busy share over the call
+ * (Chromium's TaskDuration delta / the call's wall time: it includes starting
+ * the run and writing its JSON report, so it overstates the run's share).
+ */
+async function runWithMainBusy(query, record = true) {
+  const before = await mainTaskSeconds();
+  const run = await runReport(query, record);
+  const after = await mainTaskSeconds();
+  const wall = after.at - before.at;
+  return { run, main_busy_ms: (after.task - before.task) * 1000, main_busy_share: (after.task - before.task) / wall };
+}
+
+/**
+ * Per lane of a run, from its spans: busy time (run spans), idle gaps between
+ * the run's first start and last end, the longest gap and when it began, the
+ * bars (back-to-back slices are one bar) and the distinct tasks.
+ */
+function laneStats(run) {
+  const spans = run.spans ?? [];
+  if (!spans.length) return {};
+  const t0 = Math.min(...spans.map((s) => s.start_ms));
+  const t1 = Math.max(...spans.map((s) => s.end_ms));
+  const byLane = {};
+  for (const s of spans) (byLane[s.lane] ??= []).push(s);
+  const out = {};
+  for (const [lane, list] of Object.entries(byLane)) {
+    list.sort((a, b) => a.start_ms - b.start_ms);
+    let busy = 0;
+    let idle = 0;
+    let gaps = 0;
+    let longest = { ms: 0, at_ms: 0 };
+    let cursor = t0;
+    for (const s of list) {
+      if (s.kind === 'run') busy += s.end_ms - s.start_ms;
+      const gap = s.start_ms - cursor;
+      if (gap > 0.5) {
+        idle += gap;
+        gaps++;
+        if (gap > longest.ms) longest = { ms: gap, at_ms: cursor - t0 };
+      }
+      cursor = Math.max(cursor, s.end_ms);
+    }
+    const tail = t1 - cursor;
+    if (tail > 0.5) {
+      idle += tail;
+      gaps++;
+      if (tail > longest.ms) longest = { ms: tail, at_ms: cursor - t0 };
+    }
+    const r = (x) => Math.round(x * 10) / 10;
+    out[lane] = { busy_ms: r(busy), idle_ms: r(idle), gaps, longest_gap_ms: r(longest.ms), longest_gap_at_ms: r(longest.at_ms), bars: list.length, tasks: new Set(list.map((s) => s.task)).size };
+  }
+  return out;
+}
+
 // Kernel speed: wasm on the main thread against native, the same units.
 log('kernels: wasm / native');
 const kernelFigures = {};
@@ -109,12 +181,45 @@ for (const k of kernels) {
     const nat = native.parallel[k][p] ?? native.parallel[k][String(Math.min(Number(p), native.cores))];
     const eff = (ms, base) => ms.map((m, i) => base[i % base.length] / (Number(p) * m));
     parallel[k][p] = {
-      wasm_ms: summary(wasmAt[p]),
+      wasm_ms: { ...summary(wasmAt[p]), all: wasmAt[p] },
       wasm_efficiency: summary(eff(wasmAt[p], wasmAt[1])),
       native_ms: summary(nat),
       native_efficiency: summary(eff(nat, native.parallel[k]['1'])),
     };
   }
+}
+
+// Efficiency at p = 2, the page as users see it (bench_run shows the live
+// timeline, the ball keeps moving): every run kept, with its lanes.
+log(`efficiency at p = 2: ${EFF_RUNS} runs per kernel`);
+const p2 = Math.min(2, poolThreads);
+const efficiency2 = {};
+for (const k of kernels) {
+  const query = (p) => `mode=parallel&workload=cpu&kernel=${k}&tasks=${tasks}&work_ms=${WORK_MS}&threads=${p}&slice_ms=5`;
+  const base = summary(parallel[k]['1'].wasm_ms.all).median;
+  const runs = [];
+  for (let i = 0; i < EFF_RUNS; i++) {
+    const { run, main_busy_ms, main_busy_share } = await runWithMainBusy(query(p2));
+    runs.push({
+      makespan_ms: run.makespan_ms,
+      efficiency: base / (p2 * run.makespan_ms),
+      main_busy_ms,
+      main_busy_share,
+      distinct_workers: run.distinct_workers,
+      slices: run.slices,
+      checksum: run.checksum,
+      longest_frame_gap_ms: run.longest_frame_gap_ms,
+      lanes: laneStats(run),
+    });
+  }
+  efficiency2[k] = {
+    p: p2,
+    one_thread_ms: base,
+    efficiency: summary(runs.map((r) => r.efficiency)),
+    below_070: runs.filter((r) => r.efficiency < 0.7).length,
+    main_busy_share: summary(runs.map((r) => r.main_busy_share)),
+    runs,
+  };
 }
 
 // Frame gaps on the main thread while the pool computes.
@@ -131,6 +236,20 @@ for (const n of WAITS) {
   waits[n] = summary(await times(RUNS, async () => (await runReport(q)).makespan_ms / 100));
 }
 
+// 100,000 waits of 1 s on one thread: the makespan, and the page's longest
+// frame gap meanwhile (the report's, from the lab's frame counter).
+log(`${MANY_WAITS} concurrent waits of 1 s`);
+const manyRuns = await times(MANY_RUNS, async () => {
+  const r = await runReport(`mode=concurrent&workload=io&tasks=${MANY_WAITS}&latency_ms=1000&jitter_ms=0`);
+  return { ratio: r.makespan_ms / 1000, gap: r.longest_frame_gap_ms, finished: r.finished };
+});
+const manyWaits = {
+  tasks: MANY_WAITS,
+  ratio: summary(manyRuns.map((r) => r.ratio)),
+  longest_frame_gap_ms: summary(manyRuns.map((r) => r.gap)),
+  finished: summary(manyRuns.map((r) => r.finished)),
+};
+
 // One cooperative yield, each way.
 log('yields');
 const yieldRuns = await times(RUNS, async () => JSON.parse(await call('bench_yields', SMOKE ? 20 : 200)));
@@ -141,10 +260,16 @@ log('span recording overhead');
 const recQuery = `mode=parallel&workload=cpu&kernel=hash&tasks=${tasks * 2}&work_ms=${Math.ceil(WORK_MS / 2)}&threads=${poolThreads}&slice_ms=1`;
 const withLog = [];
 const withoutLog = [];
-for (let i = 0; i < RUNS; i++) {
-  // Alternate, so that drift of the machine hits both alike.
-  withLog.push((await runReport(recQuery, true)).makespan_ms);
-  withoutLog.push((await runReport(recQuery, false)).makespan_ms);
+for (let i = 0; i < REC_PAIRS; i++) {
+  // Pairs, the order alternating, so that drift of the machine and whatever
+  // the first run of a pair leaves behind hit both alike.
+  if (i % 2 === 0) {
+    withLog.push((await runReport(recQuery, true)).makespan_ms);
+    withoutLog.push((await runReport(recQuery, false)).makespan_ms);
+  } else {
+    withoutLog.push((await runReport(recQuery, false)).makespan_ms);
+    withLog.push((await runReport(recQuery, true)).makespan_ms);
+  }
 }
 const recording = {
   with_ms: summary(withLog),
@@ -220,6 +345,8 @@ const results = {
   parallel,
   frame_gap: frameGap,
   concurrent_waits: waits,
+  many_waits: manyWaits,
+  efficiency_p2: efficiency2,
   yields,
   recording,
   timeline_ms: timeline,
@@ -263,24 +390,46 @@ function report(r) {
   const rows = [];
   const all = Object.keys(r.parallel[kernels[0]]).at(-1);
   for (const k of kernels) {
-    const top = r.parallel[k][all];
-    rows.push([`parallel efficiency, ${k}, p = ${all}`, '≥ 0.95', `${fig(top.wasm_efficiency, num(3))}; native rayon ${fig(top.native_efficiency, num(3))}`, verdict(top.wasm_efficiency.median >= 0.95)]);
+    const e = r.efficiency_p2[k];
+    const nat = r.parallel[k][String(e.p)]?.native_efficiency;
+    rows.push([
+      `parallel efficiency, ${k}, p = ${e.p}, the page as users see it, ${e.efficiency.runs} runs`,
+      'median ≥ 0.85, no run below 0.70',
+      `${fig(e.efficiency, num(3))}; ${e.below_070} below 0.70${nat ? `; native rayon ${fig(nat, num(3))}` : ''}`,
+      verdict(e.efficiency.median >= 0.85 && e.below_070 === 0),
+    ]);
   }
+  const busy = kernels.flatMap((k) => r.efficiency_p2[k].runs.map((x) => x.main_busy_share));
+  const busyS = summary(busy);
+  rows.push([
+    `the page's main-thread busy time during a parallel run (p = 2, all ${busy.length} runs above)`,
+    '≤ 5 % of the run',
+    `${fig(busyS, pct)}`,
+    verdict(busyS.median <= 0.05),
+  ]);
   for (const k of kernels) {
     const kf = r.kernels[k];
     rows.push([`wasm / native single-thread, ${k}`, '≤ 1.1', `${fig(kf.ratio, num(3))} (${ms(kf.wasm_ms.median)} vs ${ms(kf.native_ms.median)})`, verdict(kf.ratio.median <= 1.1)]);
   }
   for (const [n, s] of Object.entries(r.concurrent_waits)) {
-    rows.push([`${Number(n).toLocaleString('en')} concurrent waits of 100 ms: makespan / 100 ms`, n === '10000' ? '≤ 1.3' : '–', fig(s, num(3)), n === '10000' ? verdict(s.median <= 1.3) : '']);
+    rows.push([`${Number(n).toLocaleString('en')} concurrent waits of 100 ms: makespan / 100 ms`, n === '10000' ? '≤ 1.10' : '–', fig(s, num(3)), n === '10000' ? verdict(s.median <= 1.1) : '']);
   }
+  const mw = r.many_waits;
+  const full = mw.tasks >= 100000;
+  rows.push([
+    `${mw.tasks.toLocaleString('en')} concurrent waits of 1 s: makespan / 1 s, and the longest frame gap meanwhile`,
+    full ? '≤ 1.3, ≤ 50 ms' : '– (smoke: fewer waits)',
+    `${fig(mw.ratio, num(3))}; ${fig(mw.longest_frame_gap_ms)}`,
+    full ? verdict(mw.ratio.median <= 1.3 && mw.longest_frame_gap_ms.median <= 50) : '',
+  ]);
   const y = r.yields;
   const cheapest = Object.entries(y).filter(([, s]) => s).sort((a, b) => a[1].median - b[1].median)[0][0];
   rows.push(['one cooperative yield', 'reported; the app uses the cheapest', Object.entries(y).map(([m, s]) => `${m} ${s ? fig(s) : 'n/a'}`).join('; '), `cheapest: ${cheapest}`]);
   rows.push(['longest frame gap during a parallel CPU run', '≤ 33 ms, no long task', `${fig(r.frame_gap.longest_ms)}; long tasks ${fig(r.frame_gap.long_frames, num(0))}`, verdict(r.frame_gap.longest_ms.median <= 33 && r.frame_gap.long_frames.max === 0)]);
   rows.push([`thread-pool start-up, ${r.machine.pool_threads} threads`, '≤ 150 ms', fig(r.pool_start_ms), verdict(r.pool_start_ms.median <= 150)]);
-  rows.push(['span-recording overhead', '≤ 2 %', `${fig(r.recording.overhead, pct)} (${ms(r.recording.with_ms.median)} vs ${ms(r.recording.without_ms.median)})`, verdict(r.recording.overhead.median <= 0.02)]);
+  rows.push([`span-recording overhead, ${r.recording.overhead.runs} paired runs in alternating order`, '≤ 2 %', `${fig(r.recording.overhead, pct)} (${ms(r.recording.with_ms.median)} vs ${ms(r.recording.without_ms.median)})`, verdict(r.recording.overhead.median <= 0.02)]);
   for (const [n, s] of Object.entries(r.timeline_ms)) {
-    rows.push([`timeline redraw, ${Number(n).toLocaleString('en')} spans`, n === '10000' ? '≤ 50 ms' : '–', fig(s), n === '10000' ? verdict(s.median <= 50) : '']);
+    rows.push([`timeline redraw, ${Number(n).toLocaleString('en')} spans`, n === '100000' ? '≤ 50 ms' : '–', fig(s), n === '100000' ? verdict(s.median <= 50) : '']);
   }
   const kb = (x) => `${(x / 1024).toFixed(1)} KB`;
   rows.push(['download, gzipped (wasm, js, css, html)', '≤ 250 KB', kb(r.download.total_gzip), verdict(r.download.total_gzip <= 250 * 1024)]);
@@ -304,7 +453,7 @@ function report(r) {
   return `# conpar's benchmark
 
 Generated by \`make bench\` (bench/run.mjs) on ${r.date.slice(0, 10)}; do not edit by hand
-(the notes at the end come from bench/notes.md). Each figure is the median of ${r.runs} runs,
+(the notes at the end come from bench/notes.md). Each figure is the median of ${r.runs} runs (unless its row says how many),
 with the smallest and largest in brackets. Raw figures: bench/results.json.
 
 - Machine: ${r.machine.cpu}, ${r.machine.cores} logical cores (the page saw hardwareConcurrency ${r.machine.hardware_concurrency}, pool of ${r.machine.pool_threads} threads)
@@ -316,6 +465,28 @@ with the smallest and largest in brackets. Raw figures: bench/results.json.
 | figure | goal | measured: median (min–max) | |
 |---|---|---|---|
 ${rows.map((c) => `| ${c.join(' | ')} |`).join('\n')}
+
+For comparison, measured outside this repository on a 16-core machine, Chromium 153
+headless, 2026-11-26 (the release site, 64 tasks of 50 ms, 5 runs each): the pool of
+16 threads started in 129 ms and first paint came at 61 ms; parallel efficiency at
+p = 2, 4, 8 was 0.93–1.01 for every kernel with no bimodal runs, and wasm kept within
+5–10 % of native rayon up to p = 8. Those are not this machine's figures.
+
+How the main-thread share is measured: Chromium's own count of the renderer main
+thread's task time (DevTools protocol, \`Performance.getMetrics\`, \`TaskDuration\`),
+its change over the whole \`bench_run\` call divided by the call's wall time. The call
+includes starting the run and writing its JSON report, so the share is an upper bound.
+
+## Efficiency at p = 2, every run
+
+Each run's efficiency (one-thread median / (2 × makespan)), the main thread's busy
+share, and per lane its busy time, idle time (gaps between the run's first start and
+last end), the longest gap and when it began, bars and tasks. A run with no speedup
+shows here which lane stalled, and when.
+
+| kernel | run | efficiency | makespan | main busy | lanes: busy / idle (longest gap @ at) · bars · tasks |
+|---|---|---|---|---|---|
+${kernels.flatMap((k) => r.efficiency_p2[k].runs.map((x, i) => `| ${k} | ${i + 1} | ${x.efficiency.toFixed(3)} | ${ms(x.makespan_ms)} | ${pct(x.main_busy_share)} | ${Object.entries(x.lanes).map(([l, v]) => `${l}: ${ms(v.busy_ms)} / ${ms(v.idle_ms)} (${ms(v.longest_gap_ms)} @ ${ms(v.longest_gap_at_ms)}) · ${v.bars} · ${v.tasks}`).join('; ')} |`)).join('\n')}
 
 ## Figures the browser tests assert
 

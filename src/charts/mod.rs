@@ -3,6 +3,7 @@
 //! check what was drawn. No chart reads a clock, a signal or the DOM.
 
 pub mod compare;
+pub mod cursor;
 pub mod speedup;
 pub mod stacked;
 pub mod timeline;

@@ -41,8 +41,19 @@ pub struct TimelineGeometry {
 }
 
 impl TimelineGeometry {
-    fn row_height(&self) -> f64 {
+    /// The height of one lane's row, in pixels.
+    pub fn row_height(&self) -> f64 {
         (self.bottom - self.top) / self.rows.max(1) as f64
+    }
+
+    /// The pixel column of time `ms`, clamped to the plot.
+    pub fn x_of(&self, ms: f64) -> f64 {
+        let share = if self.x_max_ms > 0.0 && ms.is_finite() {
+            (ms / self.x_max_ms).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self.left + share * (self.right - self.left)
     }
 
     fn ms_per_px(&self) -> f64 {

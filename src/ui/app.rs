@@ -8,6 +8,7 @@ use super::learn::Learn;
 use super::modes_timelines::ModesTimelines;
 use super::notices::Notices;
 use super::recorded_view::RecordedView;
+use super::replay_view::{self, ReplayState, ReplayView};
 use super::responsiveness::Responsiveness;
 use super::speedup_view::SpeedupView;
 use super::store::Store;
@@ -29,6 +30,7 @@ pub fn App() -> impl IntoView {
     let (settings, notices) = url::read();
     let store = Store::new(settings, notices, probe::quick());
     provide_context(store);
+    provide_context(ReplayState::new(store));
 
     // The URL follows the settings; history back/forward restores them.
     Effect::new(move |_| store.settings.with(url::write));
@@ -38,12 +40,14 @@ pub fn App() -> impl IntoView {
         store.notices.set(notices);
     });
 
-    // Every animation frame: record it for the run's frame statistics, and
-    // tick the live timeline now and then while a run goes on.
+    // Every animation frame: record it for the run's frame statistics and
+    // for the replay's frame gaps, and tick the live timeline now and then
+    // while a run goes on.
     let last_tick = StoredValue::new(0.0);
     let _ = use_raf_fn(move |frame| {
         let lab = lab();
         lab.on_frame(frame.timestamp);
+        replay_view::note_frame(lab.is_running());
         if lab.is_running() && frame.timestamp - last_tick.get_value() >= LIVE_REDRAW_MS {
             last_tick.set_value(frame.timestamp);
             store.tick.update(|t| *t += 1);
@@ -80,6 +84,7 @@ pub fn App() -> impl IntoView {
             </aside>
             <div class="results">
                 <TimelineView />
+                <ReplayView />
                 <CompareView />
                 <SpeedupView />
                 <Exports />

@@ -15,6 +15,7 @@ mod modes_timelines;
 mod notices;
 mod open_report;
 mod recorded_view;
+mod replay_view;
 mod responsiveness;
 mod share_result;
 mod slider;

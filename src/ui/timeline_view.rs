@@ -1,13 +1,18 @@
 //! The live timeline: a lane per thread, a bar per span, redrawn while the
-//! run goes on; pointing at a bar tells what it was.
+//! run goes on; pointing at a bar tells what it was. During a replay it shows
+//! the replayed run, and the replay's cursor on a layer of its own above it:
+//! moving the cursor redraws that layer only.
 
 use super::download;
+use super::replay_view::ReplayState;
 use super::store::Store;
+use crate::charts::cursor::CursorData;
 use crate::charts::timeline::{TimelineData, TimelineGeometry, draw_timeline, hit_test};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::trace::{Span, Trace};
 use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::lab::lab;
+use crate::runtime::replay_bench::{clear_layer, draw_cursor_layer};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_preferences::use_preferred_dark;
@@ -17,7 +22,20 @@ const HEIGHT_PER_ROW: u32 = 54;
 #[component]
 pub fn TimelineView() -> impl IntoView {
     let store = expect_context::<Store>();
+    let replay = expect_context::<ReplayState>();
     let canvas = NodeRef::<Canvas>::new();
+    let layer = NodeRef::<Canvas>::new();
+    // Where the last timeline landed and its height: what the cursor needs.
+    let placed = RwSignal::new(None::<(TimelineGeometry, u32)>);
+    // The run on screen when none goes on: the replayed one during a replay.
+    let replaying = Memo::new(move |_| replay.active.get() && store.busy.with(Option::is_none));
+    let with_shown = move |f: &dyn Fn(Option<&Trace>) -> String| {
+        if replaying.get() {
+            replay.shown.with(|t| f(t.as_ref()))
+        } else {
+            store.trace.with(|t| f(t.as_ref()))
+        }
+    };
     let dark = use_preferred_dark();
     // What was drawn last, for pointing at it.
     let drawn = StoredValue::new((Vec::<Span>::new(), None::<TimelineGeometry>));
@@ -26,14 +44,20 @@ pub fn TimelineView() -> impl IntoView {
 
     Effect::new(move |_| {
         store.tick.track();
-        let trace = store.trace.get();
+        let shown = |t: &Option<Trace>| t.as_ref().map(|t| (t.spans.clone(), t.duration_ms));
+        let trace = if replaying.get() {
+            replay.shown.with(shown)
+        } else {
+            store.trace.with(shown)
+        };
         let theme = Theme::for_dark(dark.get());
         let rows = rows.get();
         let Some(canvas) = canvas.get() else { return };
         let (spans, x_max) = match (lab().live(), trace) {
             (Some(live), _) => (live.spans, live.elapsed_ms),
-            (None, Some(t)) => (t.spans.clone(), t.duration_ms),
+            (None, Some(shown)) => shown,
             (None, None) => {
+                placed.set(None);
                 let _ = draw_hidpi(&canvas, rows as u32 * HEIGHT_PER_ROW + 40, |a| {
                     draw_placeholder(
                         a,
@@ -56,7 +80,27 @@ pub fn TimelineView() -> impl IntoView {
                 &theme,
             )
         });
-        drawn.set_value((spans, geometry.ok()));
+        let geometry = geometry.ok();
+        placed.set(geometry.map(|g| (g, height)));
+        drawn.set_value((spans, geometry));
+    });
+
+    // The replay's cursor, on the layer above the timeline.
+    Effect::new(move |_| {
+        let data = CursorData {
+            t_ms: replay.cursor.get(),
+            frozen: replay.frozen.get(),
+        };
+        let theme = Theme::for_dark(dark.get());
+        let Some(layer) = layer.get() else { return };
+        match placed.get() {
+            Some((geometry, height)) if replaying.get() && !lab().is_running() => {
+                let _ = draw_cursor_layer(&layer, height, &geometry, &data, &theme);
+            }
+            _ => {
+                let _ = clear_layer(&layer);
+            }
+        }
     });
 
     let on_move = move |x: f64, y: f64| {
@@ -89,12 +133,13 @@ pub fn TimelineView() -> impl IntoView {
                 <canvas
                     node_ref=canvas
                     role="img"
-                    aria-label=move || summary(store.trace.get().as_ref())
+                    aria-label=move || with_shown(&summary)
                     data-spans=move || { store.tick.track(); drawn.with_value(|(s, _)| s.len()) }
                     on:pointermove=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
                     on:pointerdown=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
                     on:pointerleave=move |_| hovered.set(None)
                 ></canvas>
+                <canvas node_ref=layer class="cursor-layer" aria-hidden="true"></canvas>
                 {move || {
                     hovered
                         .get()
@@ -109,8 +154,8 @@ pub fn TimelineView() -> impl IntoView {
                         })
                 }}
             </div>
-            <p class="caption">{move || summary(store.trace.get().as_ref())}</p>
-            {move || worker_warning(store.trace.get().as_ref()).map(|w| view! { <p class="message warning" role="alert">{w}</p> })}
+            <p class="caption">{move || with_shown(&summary)}</p>
+            {move || store.trace.with(|t| worker_warning(t.as_ref())).map(|w| view! { <p class="message warning" role="alert">{w}</p> })}
         </section>
     }
 }

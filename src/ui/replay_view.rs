@@ -1,0 +1,666 @@
+//! Replay: any run the page holds, played back from its trace at 1/1 to
+//! 1/100 of real time, paused, scrubbed, or stepped one event (a span's start
+//! or end) at a time; what each thread does at the cursor, in words.
+//!
+//! The timeline (timeline_view.rs) draws the replayed run and the cursor; this
+//! component holds the controls and says what the moment shows. Everything
+//! shown comes from `engine::replay`.
+
+use super::store::Store;
+use crate::charts::format_ms;
+use crate::engine::exec::Clock;
+use crate::engine::plan::Mode;
+use crate::engine::replay::{FrameLog, Paint, Playback, Replay, SPEEDS, bounds_of};
+use crate::engine::trace::{Lane, Trace};
+use crate::runtime::clock::{BrowserClock, local_now};
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_use_raf_fn::{UseRafFnOptions, use_raf_fn_with_options};
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+
+/// Which of the page's runs the replay shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The latest run.
+    Latest,
+    /// The run of this mode in the comparison.
+    Compared(Mode),
+    /// The sweep's point at this index (1 thread, 2 threads, …).
+    Sweep(usize),
+}
+
+impl Source {
+    fn value(self) -> String {
+        match self {
+            Source::Latest => "latest".into(),
+            Source::Compared(m) => format!("compare-{}", m.name()),
+            Source::Sweep(i) => format!("sweep-{i}"),
+        }
+    }
+
+    fn parse(value: &str) -> Option<Source> {
+        if value == "latest" {
+            Some(Source::Latest)
+        } else if let Some(m) = value.strip_prefix("compare-") {
+            Mode::from_name(m).map(Source::Compared)
+        } else {
+            value
+                .strip_prefix("sweep-")
+                .and_then(|i| i.parse().ok())
+                .map(Source::Sweep)
+        }
+    }
+}
+
+/// What the replay shares with the timeline, provided once by the app.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplayState {
+    /// Whether the replay is on: the timeline then shows `shown` and the cursor.
+    pub active: RwSignal<bool>,
+    pub source: RwSignal<Source>,
+    /// The run being replayed.
+    pub shown: Memo<Option<Trace>>,
+    /// The cursor, in ms since that run started.
+    pub cursor: RwSignal<f64>,
+    /// The frame gap around the cursor, when the page could not paint then.
+    pub frozen: RwSignal<Option<(f64, f64)>>,
+}
+
+impl ReplayState {
+    pub fn new(store: Store) -> ReplayState {
+        let source = RwSignal::new(Source::Latest);
+        let shown = Memo::new(move |_| match source.get() {
+            Source::Latest => store.trace.get(),
+            Source::Compared(mode) => store
+                .comparison
+                .with(|c| c.runs().iter().find(|t| t.mode == mode).cloned()),
+            Source::Sweep(i) => store.sweep.with(|s| s.get(i).cloned()),
+        });
+        ReplayState {
+            active: RwSignal::new(false),
+            source,
+            shown,
+            cursor: RwSignal::new(0.0),
+            frozen: RwSignal::new(None),
+        }
+    }
+}
+
+thread_local! {
+    /// The animation frames seen during runs, on the aligned clock.
+    static FRAMES: RefCell<FrameLog> = RefCell::default();
+}
+
+/// Notes an animation frame, from its `requestAnimationFrame` callback, for
+/// the replay's "could the page paint" line; `running`: whether a run goes on.
+///
+/// The time noted is when the callback runs, not the frame's timestamp: that
+/// is the frame's vsync time, which Chromium keeps when the main thread is
+/// busy, so a frame delayed by a computation would seem to come in its
+/// middle. A callback can run only when the main thread is free.
+pub fn note_frame(running: bool) {
+    let now = BrowserClock.now();
+    FRAMES.with(|f| f.borrow_mut().note(now, running));
+}
+
+fn frames_of(trace: &Trace) -> Vec<f64> {
+    FRAMES.with(|f| f.borrow().for_run(trace.origin_ms, trace.duration_ms))
+}
+
+/// The replay's life, as the page shows it (and the tests read it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Off,
+    Paused,
+    Playing,
+    Ended,
+}
+
+impl Phase {
+    fn name(self) -> &'static str {
+        match self {
+            Phase::Off => "off",
+            Phase::Paused => "paused",
+            Phase::Playing => "playing",
+            Phase::Ended => "ended",
+        }
+    }
+}
+
+#[component]
+pub fn ReplayView() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let state = expect_context::<ReplayState>();
+    let busy = Signal::derive(move || store.busy.with(Option::is_some));
+    let phase = RwSignal::new(Phase::Off);
+    let slowdown = RwSignal::new(10u32);
+    let announcement = RwSignal::new(String::new());
+    // Built on first use, after the run's last frames have been recorded.
+    let replay = StoredValue::new(None::<Replay>);
+    let playback = StoredValue::new(Playback::new((0.0, 0.0), 10));
+    let duration = Memo::new(move |_| {
+        state
+            .shown
+            .with(|t| t.as_ref().map_or(0.0, |t| t.duration_ms))
+    });
+    // The cursor's range: the run, and any span stamped outside it.
+    let bounds = Memo::new(move |_| {
+        state
+            .shown
+            .with(|t| t.as_ref().map_or((0.0, 0.0), bounds_of))
+    });
+    let tasks = Memo::new(move |_| state.shown.with(|t| t.as_ref().map_or(0, |t| t.tasks)));
+    let has_run = Memo::new(move |_| state.shown.with(Option::is_some));
+
+    let with_replay =
+        move |f: &dyn Fn(&Replay) -> Option<f64>| with_replay_of(replay, state.shown, f).flatten();
+
+    let raf = use_raf_fn_with_options(
+        move |frame| {
+            let p = playback.get_value();
+            if !p.is_playing() {
+                return;
+            }
+            let at = p.position(frame.timestamp);
+            state.cursor.set(at);
+            if p.finished(frame.timestamp) {
+                playback.update_value(|p| p.pause(frame.timestamp));
+                phase.set(Phase::Ended);
+            }
+        },
+        UseRafFnOptions::default().immediate(false),
+    );
+    let (pause_raf, resume_raf) = (raf.pause.clone(), raf.resume.clone());
+
+    // The frame loop runs only while playing (it ends itself at the end of the run).
+    Effect::new({
+        let pause_raf = pause_raf.clone();
+        move |_| {
+            if phase.get() != Phase::Playing {
+                pause_raf();
+            }
+        }
+    });
+
+    // Another run to replay (a new run, another choice): start over, paused.
+    Effect::new({
+        let pause_raf = pause_raf.clone();
+        move |_| {
+            state.shown.track();
+            pause_raf();
+            replay.set_value(None);
+            let playback_now = Playback::new(bounds.get_untracked(), slowdown.get_untracked());
+            state.cursor.set(playback_now.position(0.0));
+            playback.set_value(playback_now);
+            if phase.get_untracked() != Phase::Off {
+                phase.set(Phase::Paused);
+            }
+        }
+    });
+
+    let pause = {
+        let pause_raf = pause_raf.clone();
+        move || {
+            pause_raf();
+            playback.update_value(|p| p.pause(local_now()));
+            state.cursor.set(playback.get_value().position(local_now()));
+            if phase.get_untracked() == Phase::Playing {
+                phase.set(Phase::Paused);
+            }
+        }
+    };
+    let play = {
+        let resume_raf = resume_raf.clone();
+        move || {
+            if busy.get_untracked() || !has_run.get_untracked() {
+                return;
+            }
+            with_replay(&|_| None);
+            state.active.set(true);
+            playback.update_value(|p| p.play(local_now()));
+            phase.set(Phase::Playing);
+            resume_raf();
+        }
+    };
+    // Moves the cursor to `t` and stays paused there.
+    let seek = {
+        let pause = pause.clone();
+        move |t: f64| {
+            if !has_run.get_untracked() {
+                return;
+            }
+            pause();
+            playback.update_value(|p| p.seek(t, local_now()));
+            state.cursor.set(playback.get_value().position(local_now()));
+            state.active.set(true);
+            phase.set(Phase::Paused);
+        }
+    };
+    let step = {
+        let seek = seek.clone();
+        move |forward: bool| {
+            let at = state.cursor.get_untracked();
+            let target = with_replay(&|r| {
+                if forward {
+                    r.next_event(at)
+                } else {
+                    r.previous_event(at)
+                }
+            });
+            match target {
+                Some(t) => seek(t),
+                None => {
+                    seek(at);
+                    announcement.set(
+                        if forward {
+                            "No later event: this is the last span's end."
+                        } else {
+                            "No earlier event: this is the first span's start."
+                        }
+                        .into(),
+                    );
+                }
+            }
+        }
+    };
+    let toggle = {
+        let (play, pause) = (play.clone(), pause.clone());
+        move || {
+            if phase.get_untracked() == Phase::Playing {
+                pause();
+            } else {
+                play();
+            }
+        }
+    };
+
+    // A new run stops the replay: the timeline shows the run live instead.
+    Effect::new({
+        let pause_raf = pause_raf.clone();
+        move |_| {
+            if busy.get() {
+                pause_raf();
+                playback.update_value(|p| p.pause(local_now()));
+                if phase.get_untracked() != Phase::Off {
+                    announcement.set("The replay stopped: a new run started.".into());
+                }
+                phase.set(Phase::Off);
+                state.active.set(false);
+            }
+        }
+    });
+
+    // What the moment shows: recomputed when the cursor moves; the texts
+    // below change (and the page re-renders them) only when their words do.
+    let moment = Memo::new(move |_| {
+        let t = state.cursor.get();
+        if !state.active.get() {
+            return None;
+        }
+        state.shown.track();
+        with_replay_of(replay, state.shown, |r| r.moment(t))
+    });
+    Effect::new(move |_| {
+        let gap = moment.with(|m| match m.as_ref().map(|m| m.paint) {
+            Some(Paint::Frozen { from, to }) => Some((from, to)),
+            _ => None,
+        });
+        if state.frozen.get_untracked() != gap {
+            state.frozen.set(gap);
+        }
+    });
+    let lanes = Memo::new(move |_| {
+        moment.with(|m| {
+            m.as_ref().map_or_else(Vec::new, |m| {
+                m.lanes
+                    .iter()
+                    .map(|l| (l.lane.to_string(), l.describe()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let has_frames = Memo::new(move |_| {
+        state.shown.track();
+        moment.track();
+        replay.with_value(|r| r.as_ref().is_some_and(Replay::has_frames))
+    });
+    let counts = Memo::new(move |_| moment.with(|m| m.as_ref().map(|m| (m.in_flight, m.done))));
+    let paint = Memo::new(move |_| {
+        moment.with(|m| {
+            m.as_ref().map(|m| {
+                let main_computing = m
+                    .lanes
+                    .iter()
+                    .any(|l| l.lane == Lane::Main && !l.computing.is_empty());
+                paint_words(m.paint, main_computing, has_frames.get())
+            })
+        })
+    });
+    let paint_kind = Memo::new(move |_| {
+        moment.with(|m| match m.as_ref().map(|m| m.paint) {
+            Some(Paint::Painting { .. }) => "painting",
+            Some(Paint::Frozen { .. }) => "frozen",
+            Some(Paint::Unknown) => "unknown",
+            None => "",
+        })
+    });
+    // Said to screen readers when the cursor stops somewhere (not while it
+    // plays: that would be a flood).
+    Effect::new(move |_| {
+        let (Some((in_flight, done)), Some(paint)) = (counts.get(), paint.get()) else {
+            return;
+        };
+        if phase.get() != Phase::Playing {
+            let lanes = lanes
+                .get()
+                .iter()
+                .map(|(lane, doing)| format!("{lane}: {doing}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            announcement.set(format!(
+                "At {}: {lanes}. {in_flight} tasks in flight, {done} done. {paint}.",
+                format_ms(state.cursor.get_untracked())
+            ));
+        }
+    });
+
+    let on_key = {
+        let (toggle, step, seek) = (toggle.clone(), step.clone(), seek.clone());
+        move |ev: ev::KeyboardEvent| {
+            let tag = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .map(|e| e.tag_name())
+                .unwrap_or_default();
+            // A button's own Space and Enter press it.
+            let on_button = tag.eq_ignore_ascii_case("button");
+            match ev.key().as_str() {
+                " " | "Spacebar" if !on_button => {
+                    ev.prevent_default();
+                    toggle();
+                }
+                "ArrowRight" | "ArrowUp" => {
+                    ev.prevent_default();
+                    step(true);
+                }
+                "ArrowLeft" | "ArrowDown" => {
+                    ev.prevent_default();
+                    step(false);
+                }
+                "Home" => {
+                    ev.prevent_default();
+                    seek(bounds.get_untracked().0);
+                }
+                "End" => {
+                    ev.prevent_default();
+                    seek(bounds.get_untracked().1);
+                }
+                _ => {}
+            }
+        }
+    };
+
+    let sources = Memo::new(move |_| {
+        let mut out = Vec::new();
+        if let Some(mode) = store.trace.with(|t| t.as_ref().map(|t| t.mode)) {
+            out.push((Source::Latest, format!("Latest run ({})", mode.label())));
+        }
+        store.comparison.with(|c| {
+            for t in c.runs() {
+                out.push((
+                    Source::Compared(t.mode),
+                    format!("Comparison: {}", t.mode.label()),
+                ));
+            }
+        });
+        store.sweep.with(|s| {
+            for (i, t) in s.iter().enumerate() {
+                out.push((
+                    Source::Sweep(i),
+                    format!(
+                        "Sweep: {} thread{}",
+                        t.lanes,
+                        if t.lanes == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+        });
+        out
+    });
+    // A choice that no longer exists (the comparison was cleared): back to the latest run.
+    Effect::new(move |_| {
+        let chosen = state.source.get();
+        if chosen != Source::Latest && sources.with(|s| !s.iter().any(|(src, _)| *src == chosen)) {
+            state.source.set(Source::Latest);
+        }
+    });
+
+    let position_words = move || {
+        format!(
+            "{} of {}",
+            format_ms(state.cursor.get()),
+            format_ms(duration.get())
+        )
+    };
+    let can_use = move || has_run.get() && !busy.get();
+
+    view! {
+        <section class="card replay" aria-labelledby="replay-title">
+            <div class="card-head">
+                <h2 id="replay-title">"Replay"</h2>
+                <label class="inline">
+                    <span>"Run"</span>
+                    <select
+                        aria-label="Run to replay"
+                        disabled=move || sources.with(Vec::is_empty)
+                        prop:value=move || state.source.get().value()
+                        on:change=move |ev| {
+                            if let Some(s) = Source::parse(&event_target_value(&ev)) {
+                                state.source.set(s);
+                            }
+                        }
+                    >
+                        {move || {
+                            sources
+                                .get()
+                                .into_iter()
+                                .map(|(src, label)| {
+                                    view! {
+                                        <option value=src.value() selected=move || state.source.get() == src>
+                                            {label}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <label class="inline">
+                    <span>"Speed"</span>
+                    <select
+                        aria-label="Replay speed"
+                        prop:value=move || slowdown.get().to_string()
+                        on:change=move |ev| {
+                            if let Ok(s) = event_target_value(&ev).parse::<u32>() {
+                                slowdown.set(s);
+                                playback.update_value(|p| p.set_slowdown(s, local_now()));
+                            }
+                        }
+                    >
+                        {SPEEDS
+                            .into_iter()
+                            .map(|s| {
+                                view! {
+                                    <option value=s.to_string() selected=move || slowdown.get() == s>
+                                        {if s == 1 { "real time".to_string() } else { format!("1/{s} of real time") }}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            <div
+                class="replay-controls"
+                role="group"
+                aria-label="Replay controls"
+                aria-describedby="replay-keys"
+                data-state=move || phase.get().name()
+                data-cursor-ms=move || state.cursor.get().to_string()
+                data-duration-ms=move || duration.get().to_string()
+                data-slowdown=move || slowdown.get().to_string()
+                data-in-flight=move || counts.get().map(|c| c.0.to_string()).unwrap_or_default()
+                data-done=move || counts.get().map(|c| c.1.to_string()).unwrap_or_default()
+                data-paint=move || paint_kind.get()
+                on:keydown=on_key
+            >
+                <button
+                    class="small"
+                    disabled=move || !can_use()
+                    on:click={
+                        let step = step.clone();
+                        move |_| step(false)
+                    }
+                >
+                    "Step back"
+                </button>
+                <button
+                    class="small primary"
+                    disabled=move || !can_use()
+                    aria-pressed=move || (phase.get() == Phase::Playing).to_string()
+                    on:click={
+                        let toggle = toggle.clone();
+                        move |_| toggle()
+                    }
+                >
+                    {move || if phase.get() == Phase::Playing { "Pause" } else { "Play" }}
+                </button>
+                <button
+                    class="small"
+                    disabled=move || !can_use()
+                    on:click={
+                        let step = step.clone();
+                        move |_| step(true)
+                    }
+                >
+                    "Step forward"
+                </button>
+                <input
+                    type="range"
+                    class="scrubber"
+                    aria-label="Replay position"
+                    aria-valuetext=position_words
+                    min=move || bounds.get().0.to_string()
+                    max=move || bounds.get().1.to_string()
+                    step="any"
+                    disabled=move || !can_use()
+                    prop:value=move || state.cursor.get().to_string()
+                    on:input={
+                        let seek = seek.clone();
+                        move |ev| {
+                            if let Ok(t) = event_target_value(&ev).parse::<f64>() {
+                                seek(t);
+                            }
+                        }
+                    }
+                />
+                <span class="replay-time" aria-hidden="true">{position_words}</span>
+                <button
+                    class="small"
+                    disabled=move || phase.get() == Phase::Off
+                    on:click={
+                        let pause = pause.clone();
+                        move |_| {
+                            pause();
+                            phase.set(Phase::Off);
+                            state.active.set(false);
+                        }
+                    }
+                >
+                    "Close"
+                </button>
+            </div>
+            <p id="replay-keys" class="note">
+                {move || {
+                    if busy.get() {
+                        "The replay waits until the run in progress ends."
+                    } else if has_run.get() {
+                        "Space plays or pauses; the arrow keys step one event (a span starting or ending); Home and End go to the start and the end."
+                    } else {
+                        "Run an experiment: any run can then be replayed, slowly or one event at a time."
+                    }
+                }}
+            </p>
+            <Show when=move || phase.get() != Phase::Off>
+                <p class="replay-counts">
+                    {move || {
+                        counts
+                            .get()
+                            .map(|(in_flight, done)| {
+                                format!(
+                                    "{in_flight} task{} in flight · {done} of {} done",
+                                    if in_flight == 1 { "" } else { "s" },
+                                    tasks.get()
+                                )
+                            })
+                    }}
+                </p>
+                <dl class="replay-lanes">
+                    <For each=move || lanes.get() key=|(lane, doing)| (lane.clone(), doing.clone()) let((lane, doing))>
+                        <dt>{lane}</dt>
+                        <dd>{doing}</dd>
+                    </For>
+                    <dt>"the page"</dt>
+                    <dd class="replay-paint" class:frozen=move || state.frozen.with(Option::is_some)>
+                        {move || paint.get()}
+                    </dd>
+                </dl>
+            </Show>
+            <p class="visually-hidden" role="status" aria-live="polite">
+                {move || announcement.get()}
+            </p>
+        </section>
+    }
+}
+
+/// Calls `f` with the replay of `shown`, built first if needed: lazily, so
+/// that the frames recorded just after the run are in.
+fn with_replay_of<R>(
+    replay: StoredValue<Option<Replay>>,
+    shown: Memo<Option<Trace>>,
+    f: impl FnOnce(&Replay) -> R,
+) -> Option<R> {
+    if replay.with_value(Option::is_none) {
+        let built = shown.with_untracked(|t| t.as_ref().map(|t| Replay::new(t, frames_of(t))));
+        replay.set_value(built);
+    }
+    replay.with_value(|r| r.as_ref().map(f))
+}
+
+/// Whether the page could paint, in words. `main_computing`: the main
+/// thread computes at this instant, so even without a dropped frame the next
+/// one waits for it.
+fn paint_words(paint: Paint, main_computing: bool, has_frames: bool) -> String {
+    match paint {
+        Paint::Painting {
+            last_frame,
+            next_frame,
+        } if main_computing => format!(
+            "busy computing: the next frame waits for it (frames at {} and {}, none dropped)",
+            format_ms(last_frame),
+            format_ms(next_frame)
+        ),
+        Paint::Painting { last_frame, .. } => {
+            format!("could paint (a frame at {})", format_ms(last_frame))
+        }
+        Paint::Frozen { from, to } => format!(
+            "could not paint: no frame from {} to {} ({})",
+            format_ms(from),
+            format_ms(to),
+            format_ms(to - from)
+        ),
+        Paint::Unknown if has_frames => "no frame recorded around this moment".into(),
+        Paint::Unknown => "frames were not recorded for this run".into(),
+    }
+}

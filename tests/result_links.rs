@@ -444,3 +444,15 @@ proptest! {
         prop_assert_eq!(base64url_decode(&text), Ok(encode(&rec)));
     }
 }
+
+/// A report file's JSON tree is bounded while it is built: a file of nothing
+/// but millions of zeros is refused, not parsed into hundreds of megabytes.
+#[test]
+fn a_report_of_millions_of_values_is_refused() {
+    let mut text = String::from("[");
+    text.push_str(&"0,".repeat(2_100_000));
+    text.push('0');
+    text.push(']');
+    let err = conpar::engine::result_link::from_report_json(&text).unwrap_err();
+    assert!(err.to_string().contains("more values"), "{err}");
+}

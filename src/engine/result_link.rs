@@ -37,8 +37,10 @@ use std::fmt;
 pub const VERSION: u8 = 1;
 const MAGIC: &[u8; 3] = b"CPR";
 
-/// A fragment (after `#r=`) longer than this is refused before decoding.
-pub const MAX_FRAGMENT_CHARS: usize = 262_144;
+/// A fragment (after `#r=`) longer than this is refused before decoding:
+/// 8× the links the page makes (LINK_BUDGET_BYTES), so that what the browser
+/// inflates before the cap is checked (a chunk at a time) stays small.
+pub const MAX_FRAGMENT_CHARS: usize = 65_536;
 /// Decompression stops past this many bytes: a small link cannot expand into
 /// gigabytes (a decompression bomb).
 pub const MAX_DECOMPRESSED_BYTES: usize = 4 << 20;
@@ -745,7 +747,14 @@ const MAX_DEPTH: usize = 16;
 struct Parser<'a> {
     b: &'a [u8],
     at: usize,
+    /// Values parsed so far: the tree is built before any count is checked,
+    /// so its size is bounded here (a file of `[0,0,0,…` would otherwise
+    /// hold millions of values).
+    values: usize,
 }
+
+/// Values a report may hold: about 6 per span, for every span allowed.
+const MAX_JSON_VALUES: usize = MAX_TOTAL_SPANS * 8;
 
 const NOT_JSON: &str = "This file is not a conpar report: it is not valid JSON.";
 
@@ -769,6 +778,10 @@ impl Parser<'_> {
     fn value(&mut self, depth: usize) -> Result<Json, LinkError> {
         if depth > MAX_DEPTH {
             return refuse("This file is not a conpar report: it nests too deeply.");
+        }
+        self.values += 1;
+        if self.values > MAX_JSON_VALUES {
+            return refuse("This file holds more values than any conpar report can.");
         }
         self.ws();
         match self.b.get(self.at) {
@@ -907,6 +920,7 @@ pub fn from_report_json(text: &str) -> Result<Recorded, LinkError> {
     let mut p = Parser {
         b: text.as_bytes(),
         at: 0,
+        values: 0,
     };
     let root = p.value(0)?;
     p.ws();

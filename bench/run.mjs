@@ -65,10 +65,33 @@ const loads = await times(RUNS, async () => {
   const b = await browser();
   try {
     await b.page.goto(site.url);
+    // When the page is ready (pool started, yields measured, kernels
+    // calibrated and warmed up), to one frame, in the page's own clock.
+    const readyAt = await b.page.evaluate(
+      () =>
+        new Promise((done) => {
+          const check = () => {
+            const pool = document.querySelector('[data-fact=pool]')?.textContent;
+            const starting = document.querySelector('.status')?.textContent?.includes('Starting');
+            if (pool && pool !== 'starting…' && !starting) done(performance.now());
+            else requestAnimationFrame(check);
+          };
+          check();
+        }),
+    );
     await ready(b.page);
     const fcp = await b.page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
     const poolStart = parseMs((await facts(b.page))['pool-start']);
-    return { fcp, poolStart, errors: b.errors };
+    // Each step of start-up, from the marks src/runtime/probe.rs leaves.
+    const marks = await b.page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('conpar:')).map((m) => [m.name.slice(7), m.startTime])));
+    const steps = {
+      before_pool_ms: marks['pool-start'] ?? null,
+      pool_ms: marks['pool-ready'] - marks['pool-start'],
+      yields_ms: marks['yields-measured'] - marks['pool-ready'],
+      calibration_and_warm_up_ms: readyAt - marks['yields-measured'],
+      ready_ms: readyAt,
+    };
+    return { fcp, poolStart, steps, errors: b.errors };
   } finally {
     await b.close();
   }
@@ -352,6 +375,7 @@ const results = {
   timeline_ms: timeline,
   test_figures: testFigures,
   pool_start_ms: summary(loads.map((l) => l.poolStart)),
+  start_up_steps_ms: Object.fromEntries(Object.keys(loads[0].steps).map((k) => [k, summary(loads.map((l) => l.steps[k]))])),
   first_contentful_paint_ms: summary(loads.map((l) => l.fcp)),
   download: size,
   page_errors: pageErrors,
@@ -427,6 +451,13 @@ function report(r) {
   rows.push(['one cooperative yield', 'reported; the app uses the cheapest', Object.entries(y).map(([m, s]) => `${m} ${s ? fig(s) : 'n/a'}`).join('; '), `cheapest: ${cheapest}`]);
   rows.push(['longest frame gap during a parallel CPU run', '≤ 33 ms, no long task', `${fig(r.frame_gap.longest_ms)}; long tasks ${fig(r.frame_gap.long_frames, num(0))}`, verdict(r.frame_gap.longest_ms.median <= 33 && r.frame_gap.long_frames.max === 0)]);
   rows.push([`thread-pool start-up, ${r.machine.pool_threads} threads`, '≤ 150 ms', fig(r.pool_start_ms), verdict(r.pool_start_ms.median <= 150)]);
+  const st = r.start_up_steps_ms;
+  rows.push([
+    'start-up, step by step (from navigation)',
+    'reported',
+    `pool asked for at ${fig(st.before_pool_ms)}; pool ${fig(st.pool_ms)}; yields measured ${fig(st.yields_ms)}; calibration and warm-up ${fig(st.calibration_and_warm_up_ms)}; ready at ${fig(st.ready_ms)}`,
+    '',
+  ]);
   rows.push([`span-recording overhead, ${r.recording.overhead.runs} paired runs in alternating order`, '≤ 2 %', `${fig(r.recording.overhead, pct)} (${ms(r.recording.with_ms.median)} vs ${ms(r.recording.without_ms.median)})`, verdict(r.recording.overhead.median <= 0.02)]);
   for (const [n, s] of Object.entries(r.timeline_ms)) {
     rows.push([`timeline redraw, ${Number(n).toLocaleString('en')} spans`, n === '100000' ? '≤ 50 ms' : '–', fig(s), n === '100000' ? verdict(s.median <= 50) : '']);

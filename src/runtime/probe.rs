@@ -28,10 +28,22 @@ pub fn quick() -> Environment {
     }
 }
 
+/// Marks a step of start-up on the page's performance timeline
+/// (`conpar:<step>`), so that the benchmark can say what each step costs.
+/// A browser without marks loses only that measurement.
+fn mark(step: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(&format!("conpar:{step}"));
+    }
+}
+
 /// Starts the pool with `threads` threads and measures the yields; fills
 /// those facts into `env`.
 pub async fn start(mut env: Environment, threads: u32) -> Environment {
-    match pool::start(threads).await {
+    mark("pool-start");
+    let started = pool::start(threads).await;
+    mark("pool-ready");
+    match started {
         Ok(ms) => {
             env.pool_threads = threads;
             env.pool_start_ms = Some(ms);
@@ -39,6 +51,7 @@ pub async fn start(mut env: Environment, threads: u32) -> Environment {
         Err(why) => env.pool_error = Some(why),
     }
     let (method, cost) = YieldMethod::cheapest().await;
+    mark("yields-measured");
     lab().set_yield_method(method);
     env.yield_method = method.name();
     env.yield_cost_ms = Some(cost);

@@ -370,8 +370,11 @@ fn tasks_take_the_milliseconds_they_are_given() {
 
 /// The event loop holds 10,000 waits at once on one thread, each started in
 /// O(1): they all overlap, and the run takes about one wait, not 10,000.
-/// (How close to one wait is the benchmark's figure; this only asserts the
-/// shape, with a margin no busy machine reaches: 3× the wait.)
+/// Measured natively (2 cores, 2026-11-26): 41.0–41.1 ms quiet, 40.8–42.0 ms
+/// with both cores kept busy by two other programs (5 runs each); the bound
+/// (3× the wait) is far from both, and fails only if waits stop overlapping
+/// or their start costs grow with their number. The browser's figure is the
+/// benchmark's.
 #[test]
 fn ten_thousand_waits_overlap_on_one_thread() {
     let _turn = one_at_a_time();
@@ -383,6 +386,7 @@ fn ten_thousand_waits_overlap_on_one_thread() {
     assert_eq!(t.outcome, Outcome::Completed);
     assert_eq!(t.finished, 10_000);
     let st = t.stats();
+    eprintln!("10,000 waits of 40 ms: {:.1} ms", st.makespan_ms);
     assert_eq!(st.peak_overlap, 10_000);
     assert_eq!(t.spans.len(), 10_000, "one wait span per task");
     assert!(

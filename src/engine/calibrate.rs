@@ -58,9 +58,10 @@ pub fn measure_rate(mut run: impl FnMut(u64), mut now: impl FnMut() -> f64, min_
         let factor = (min_ms / elapsed * 1.2).clamp(2.0, 16.0);
         batch = (batch as f64 * factor).ceil() as u64;
     }
-    let rates: Vec<f64> = (0..ROUNDS).map(|_| batch as f64 / timed(batch)).collect();
     Rate {
-        units_per_ms: rates.into_iter().fold(0.0, f64::max),
+        units_per_ms: (0..ROUNDS)
+            .map(|_| batch as f64 / timed(batch))
+            .fold(0.0, f64::max),
     }
 }
 

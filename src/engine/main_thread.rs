@@ -6,8 +6,9 @@
 //! a time; when waits end, their tasks become ready; ready tasks compute one
 //! slice per turn, round robin, yielding to the page between slices (or, in
 //! Concurrent + parallel, are handed to the pool's lanes). Nothing is
-//! allocated per task beyond its span, and a wait costs O(1) to start, so a
-//! run can hold 100,000 waits at once and the page stays responsive.
+//! allocated per task beyond its span; a wait costs O(1) to start and to
+//! end (one sort of all deadlines, O(n log n), when the run starts), so a run
+//! can hold 100,000 waits at once and the page stays responsive.
 
 use super::exec::{Run, Slice, TaskEnd, fault_message};
 use super::platform::EventLoop;

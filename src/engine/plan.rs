@@ -223,7 +223,7 @@ impl Field {
     /// because the pool is only known once it has started.
     pub fn bounds(self) -> Bounds {
         let (min, max) = match self {
-            Field::Tasks => (1, 10_000),
+            Field::Tasks => (1, 100_000),
             Field::WorkMs => (1, 5_000),
             Field::LatencyMs => (1, 5_000),
             Field::JitterMs => (0, 5_000),
@@ -550,7 +550,7 @@ mod tests {
         // (field, value given, value kept)
         let cases = [
             (Field::Tasks, 0, 1),
-            (Field::Tasks, 1_000_000, 10_000),
+            (Field::Tasks, 1_000_000, 100_000),
             (Field::WorkMs, 0, 1),
             (Field::WorkMs, 99_999, 5_000),
             (Field::LatencyMs, 0, 1),

@@ -225,6 +225,13 @@ impl TaskQueue {
 /// Locks without ever putting the thread to sleep: spins on `try_lock`. For
 /// the tiny critical sections of the span log, which the main thread shares
 /// with the lanes (on the main thread a sleeping lock would throw).
+///
+/// In the wasm build a panic aborts the thread without unwinding: a guard is
+/// never dropped and the lock never poisoned. A lane that died *inside* one
+/// of these sections would leave the main thread spinning for good. Nothing
+/// in them can panic short of running out of memory (a push, an index known
+/// to be in bounds); the test-injected panic comes from the lane's clock,
+/// outside every lock (runtime/casualty.rs).
 pub fn spin_lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     loop {
         match m.try_lock() {
@@ -255,6 +262,9 @@ mod tests {
         assert!(now_ms(t0) >= 15.0);
     }
 
+    /// Stop after 20 ms of a 5 s sleep: the sleeper returns within the 0.2 ms
+    /// step of the native stand-in for the futex, measured 20–21 ms; the bound
+    /// (1 s) only fails if Stop is not seen at all.
     #[test]
     fn stop_ends_a_sleep_early() {
         let flag = Arc::new(CancelFlag::new());

@@ -137,6 +137,8 @@ pub enum Outcome {
     Cancelled,
     /// A task failed (panicked); the others may have finished.
     Failed {
+        /// 0-based; the task count itself when no particular task failed
+        /// (a pool thread died between tasks, or no thread was left).
         task: u32,
         message: String,
     },

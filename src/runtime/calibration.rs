@@ -38,14 +38,19 @@ pub fn measure_here(kernel: Kernel) -> Rate {
     )
 }
 
-/// [`measure_here`] on one of the pool's workers; `None` when the pool never
-/// answers (no pool, or a worker lost).
+/// [`measure_here`] on one of the pool's workers; `None` when no worker
+/// answers within 10 s (every pool thread lost: a dead worker never drops the
+/// job, so the answer would never come).
 pub async fn measure_on_worker(kernel: Kernel) -> Option<Rate> {
     let (tx, rx) = futures::channel::oneshot::channel();
     rayon::spawn(move || {
         let _ = tx.send(measure_here(kernel));
     });
-    rx.await.ok()
+    let timeout = wasm_bindgen_futures::JsFuture::from(super::yielding::after_ms(10_000));
+    match futures::future::select(rx, timeout).await {
+        futures::future::Either::Left((rate, _)) => rate.ok(),
+        futures::future::Either::Right(_) => None,
+    }
 }
 
 /// Test hook: the rate of `kernel` (units/ms) measured on the main thread, or

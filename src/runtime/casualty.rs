@@ -21,10 +21,9 @@
 //! still wait until Stop.
 
 use super::clock::BrowserClock;
-use crate::engine::exec::{Clock, Run};
-use crate::engine::plan::Mode;
+use crate::engine::exec::Clock;
 use crate::engine::sync::spin_lock;
-use crate::engine::trace::{Lane, Span};
+use crate::engine::trace::Lane;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use wasm_bindgen::prelude::*;
@@ -130,33 +129,6 @@ pub async fn next(seen: u32) -> Casualty {
             return c;
         }
     }
-}
-
-/// The task `thread` was running when it died, from what the run recorded:
-/// the fallback when the hook saw no current task (see [`Casualty::task`]).
-///
-/// Inferred once the
-/// living lanes have exited (`settled`): every task a living lane claimed has
-/// at least one span (its open wait, or its first slice, which a lane finishes
-/// even when stopped). In Parallel mode tasks are claimed in id order, so a
-/// claimed task with no span at all is the one the dead thread died in before
-/// recording anything. Otherwise it is the dead thread's last span's task.
-pub fn culprit(run: &Run, mode: Mode, spans: &[Span], thread: usize, settled: bool) -> Option<u32> {
-    if settled && mode == Mode::Parallel {
-        let claimed = run.tasks.len().saturating_sub(run.queue.pending());
-        let silent = run.tasks[..claimed]
-            .iter()
-            .find(|t| (t.units > 0 || t.wait_ms > 0.0) && !spans.iter().any(|s| s.task == t.id));
-        if let Some(t) = silent {
-            return Some(t.id);
-        }
-    }
-    let lane = Lane::Worker(u16::try_from(thread).unwrap_or(u16::MAX));
-    spans
-        .iter()
-        .filter(|s| s.lane == lane)
-        .max_by(|a, b| a.start.total_cmp(&b.start))
-        .map(|s| s.task)
 }
 
 /// What the failed run says about the casualty.

@@ -153,7 +153,7 @@ impl Lab {
             let mut trace = into_trace(&run, mode, 0, now, now);
             trace.outcome = Outcome::Failed {
                 // No task ran.
-                task: u32::MAX,
+                task: run.tasks.len() as u32,
                 message: "no pool thread is left to run it; reload the page to get the pool back"
                     .into(),
             };
@@ -220,16 +220,10 @@ impl Lab {
             trace.checksum = run.checksum();
             trace
         };
-        // The hook names the task its lane held; inferred from the spans
-        // only when it died between tasks' bookkeeping.
-        let task = dead
-            .task
-            .or_else(|| casualty::culprit(run, mode, &trace.spans, dead.thread, settled));
+        // The hook names the task its lane held (none: it died between tasks).
         trace.outcome = Outcome::Failed {
-            // Unknown only when the dead thread recorded nothing and the
-            // mode hides which task it took.
-            task: task.unwrap_or(u32::MAX),
-            message: casualty::describe(&dead, task),
+            task: dead.task.unwrap_or(run.tasks.len() as u32),
+            message: casualty::describe(&dead, dead.task),
         };
         trace
     }

@@ -107,6 +107,14 @@ test('a result link opens in a fresh browser with the same figures and spans; Ru
     assert.equal(await other.page.$$eval('.compare tbody tr', (r) => r.length), 0, 'nothing runs without a click');
     const stack = await other.page.$eval('canvas[data-name=recorded]', (c) => ({ ...c.dataset }));
     assert.equal(+stack.bands, 4);
+    // Each recorded run can be replayed, from its trace alone.
+    for (const [i, mode] of ['sequential', 'concurrent', 'parallel', 'both'].entries()) {
+      await other.page.getByLabel('Run to replay').selectOption(`recorded-${i}`);
+      await other.page.getByRole('button', { name: 'Step forward', exact: true }).click();
+      const d = await other.page.$eval('.replay-controls', (e) => ({ ...e.dataset }));
+      assert.ok(Math.abs(+d.durationMs - shown[mode].makespan) < 0.01, `recorded ${mode} replays its own run: ${JSON.stringify(d)} against ${shown[mode].makespan}`);
+      assert.equal(d.state, 'paused');
+    }
     assert.equal(+stack.spans, Object.values(sent.spans).reduce((a, x) => a + x, 0));
 
     await runAndWait(other.page, 'Run it here');

@@ -7,7 +7,7 @@ use super::exports::Exports;
 use super::learn::Learn;
 use super::modes_timelines::ModesTimelines;
 use super::notices::Notices;
-use super::recorded_view::RecordedView;
+use super::recorded_view::{Received, RecordedView};
 use super::replay_view::{self, ReplayState, ReplayView};
 use super::responsiveness::Responsiveness;
 use super::speedup_view::SpeedupView;
@@ -30,7 +30,9 @@ pub fn App() -> impl IntoView {
     let (settings, notices) = url::read();
     let store = Store::new(settings, notices, probe::quick());
     provide_context(store);
-    provide_context(ReplayState::new(store));
+    let received = Received::new();
+    provide_context(received);
+    provide_context(ReplayState::new(store, received));
 
     // The URL follows the settings; history back/forward restores them.
     Effect::new(move |_| store.settings.with(url::write));

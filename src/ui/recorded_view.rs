@@ -40,6 +40,17 @@ pub struct Received {
 }
 
 impl Received {
+    /// Nothing received yet. Provided once by the app: the replay offers the
+    /// received runs too.
+    pub fn new() -> Received {
+        Received {
+            result: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            seq: RwSignal::new(0),
+            ran_here: RwSignal::new(false),
+        }
+    }
+
     /// Shows `result`, or why it was refused (keeping the result shown before).
     pub fn accept(self, result: Result<Recorded, String>, source: String) {
         match result {
@@ -133,13 +144,7 @@ fn difference(recorded: &[Row], here: &[Row], theirs: &Machine, mine: &Machine) 
 #[component]
 pub fn RecordedView() -> impl IntoView {
     let store = expect_context::<Store>();
-    let received = Received {
-        result: RwSignal::new(None),
-        notice: RwSignal::new(None),
-        seq: RwSignal::new(0),
-        ran_here: RwSignal::new(false),
-    };
-    provide_context(received);
+    let received = expect_context::<Received>();
     // Read now, before the settings' URL writing can replace the address.
     read_fragment(received);
     let _ = use_event_listener(window(), ev::hashchange, move |_| read_fragment(received));

@@ -6,6 +6,7 @@
 //! component holds the controls and says what the moment shows. Everything
 //! shown comes from `engine::replay`.
 
+use super::recorded_view::Received;
 use super::store::Store;
 use crate::charts::format_ms;
 use crate::engine::exec::Clock;
@@ -28,6 +29,8 @@ pub enum Source {
     Compared(Mode),
     /// The sweep's point at this index (1 thread, 2 threads, …).
     Sweep(usize),
+    /// Run `i` of a result received by a link or a report file.
+    Recorded(usize),
 }
 
 impl Source {
@@ -36,6 +39,7 @@ impl Source {
             Source::Latest => "latest".into(),
             Source::Compared(m) => format!("compare-{}", m.name()),
             Source::Sweep(i) => format!("sweep-{i}"),
+            Source::Recorded(i) => format!("recorded-{i}"),
         }
     }
 
@@ -44,6 +48,8 @@ impl Source {
             Some(Source::Latest)
         } else if let Some(m) = value.strip_prefix("compare-") {
             Mode::from_name(m).map(Source::Compared)
+        } else if let Some(i) = value.strip_prefix("recorded-") {
+            i.parse().ok().map(Source::Recorded)
         } else {
             value
                 .strip_prefix("sweep-")
@@ -68,7 +74,7 @@ pub struct ReplayState {
 }
 
 impl ReplayState {
-    pub fn new(store: Store) -> ReplayState {
+    pub fn new(store: Store, received: Received) -> ReplayState {
         let source = RwSignal::new(Source::Latest);
         let shown = Memo::new(move |_| match source.get() {
             Source::Latest => store.trace.get(),
@@ -76,6 +82,9 @@ impl ReplayState {
                 .comparison
                 .with(|c| c.runs().iter().find(|t| t.mode == mode).cloned()),
             Source::Sweep(i) => store.sweep.with(|s| s.get(i).cloned()),
+            Source::Recorded(i) => received
+                .result
+                .with(|r| r.as_ref().and_then(|(rec, _)| rec.runs.get(i).cloned())),
         });
         ReplayState {
             active: RwSignal::new(false),
@@ -131,6 +140,7 @@ impl Phase {
 #[component]
 pub fn ReplayView() -> impl IntoView {
     let store = expect_context::<Store>();
+    let received = expect_context::<Received>();
     let state = expect_context::<ReplayState>();
     let busy = Signal::derive(move || store.busy.with(Option::is_some));
     let phase = RwSignal::new(Phase::Off);
@@ -424,6 +434,16 @@ pub fn ReplayView() -> impl IntoView {
                         if t.lanes == 1 { "" } else { "s" }
                     ),
                 ));
+            }
+        });
+        received.result.with(|r| {
+            if let Some((rec, _)) = r {
+                for (i, t) in rec.runs.iter().enumerate() {
+                    out.push((
+                        Source::Recorded(i),
+                        format!("Recorded elsewhere: {}", t.mode.label()),
+                    ));
+                }
             }
         });
         out

@@ -46,6 +46,12 @@ impl Comparison {
             .sort_by_key(|t| Mode::ALL.iter().position(|&m| m == t.mode));
     }
 
+    /// Whether the runs compared are of `settings`' task set (every setting
+    /// but the mode and the threads).
+    pub fn is_of(&self, settings: &Settings) -> bool {
+        self.key == Self::key_of(settings)
+    }
+
     pub fn clear(&mut self) {
         self.runs.clear();
     }
@@ -144,5 +150,16 @@ mod tests {
         );
         assert_eq!(c.runs().len(), 1);
         assert_eq!(c.runs()[0].mode, Mode::Concurrent);
+        // The runs belong to their task set, whatever the mode and threads.
+        let nine = Settings { tasks: 9, ..s };
+        assert!(c.is_of(&Settings {
+            mode: Mode::Both,
+            lanes: 4,
+            ..nine.clone()
+        }));
+        assert!(!c.is_of(&Settings {
+            work_ms: 77,
+            ..nine
+        }));
     }
 }

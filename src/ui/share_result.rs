@@ -74,7 +74,10 @@ async fn make(store: Store) -> Result<Made, String> {
         return Err("Run an experiment first: there is no result to share yet.".into());
     }
     let settings = store.settings.get_untracked();
-    if runs.iter().any(|t| t.tasks != settings.tasks) {
+    let compared_elsewhere = store
+        .comparison
+        .with_untracked(|c| !c.is_empty() && !c.is_of(&settings));
+    if compared_elsewhere || runs.iter().any(|t| t.tasks != settings.tasks) {
         return Err(
             "The settings changed since these runs: run the experiment again, then share it."
                 .into(),

@@ -9,7 +9,7 @@ use super::store::Store;
 use crate::charts::cursor::CursorData;
 use crate::charts::timeline::{TimelineData, TimelineGeometry, draw_timeline, hit_test};
 use crate::charts::{Theme, draw_placeholder, format_ms};
-use crate::engine::trace::{Span, Trace};
+use crate::engine::trace::{Outcome, Span, Trace};
 use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::lab::lab;
 use crate::runtime::replay_bench::{clear_layer, draw_cursor_layer};
@@ -182,10 +182,16 @@ fn summary(trace: Option<&Trace>) -> String {
 
 /// A parallel run on several threads that used only one worker was not
 /// parallel: say so (rayon runs sequentially when the build lacks atomics:
-/// rayon-rs/rayon#1047).
+/// rayon-rs/rayon#1047). Only for a run that completed: a failed one (a
+/// pool thread lost) says what happened in its own message.
 fn worker_warning(trace: Option<&Trace>) -> Option<String> {
     let t = trace?;
-    (t.mode.uses_pool() && t.lanes > 1 && t.distinct_workers() == 1 && t.tasks > 1).then(|| {
+    (t.outcome == Outcome::Completed
+        && t.mode.uses_pool()
+        && t.lanes > 1
+        && t.distinct_workers() == 1
+        && t.tasks > 1)
+        .then(|| {
         format!(
             "Only one worker thread took part although {} were allowed: this run was not parallel. \
              Another tab or program may be holding the other cores; run it again.",

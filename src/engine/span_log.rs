@@ -1,5 +1,12 @@
 //! The spans of the run in progress, written by every thread of the run and
 //! read by the live view.
+//!
+//! The live view reads only what changed since its last read
+//! ([`SpanLog::read_since`]): the spans are appended in order, and of those
+//! already read only each lane's latest can still change (a slice that
+//! continues it extends it, see [`push_merged`]). So a read copies the new
+//! spans, one span per lane and the waits in progress, never the whole run,
+//! and the lanes wait on the lock for no longer than that.
 
 use super::sync::spin_lock;
 use super::trace::{Lane, Span, SpanKind, push_merged};
@@ -25,6 +32,51 @@ struct LogInner {
     /// wait allocates nothing.
     open: Vec<Option<Span>>,
     open_count: usize,
+    /// How many times [`SpanLog::finish`] took the spans: a reader's copy
+    /// of an earlier generation starts afresh.
+    generation: u64,
+}
+
+/// A reader's copy of a [`SpanLog`] (the live view's), brought up to date
+/// by [`SpanLog::read_into`], which copies only what changed.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LogReader {
+    /// Subtracted from every time copied: times relative to the run's start.
+    origin: f64,
+    /// The log's finished spans as of the last read.
+    pub spans: Vec<Span>,
+    /// The waits in progress at the last read, drawn up to its `now`.
+    pub open: Vec<Span>,
+    /// `spans[added_from..]` came with the last read.
+    pub added_from: usize,
+    /// Spans before `added_from` that the last read changed (a lane's latest
+    /// span, extended by the slices that continue it).
+    pub grown: Vec<usize>,
+    /// Whether the last read started the copy afresh (the log's spans were
+    /// taken by [`SpanLog::finish`]): everything is new.
+    pub reset: bool,
+    /// Each lane's latest span at the last read: the only spans already
+    /// copied that the log may still change.
+    tails: Vec<usize>,
+    generation: u64,
+}
+
+impl LogReader {
+    /// An empty copy; times are copied as `time - origin`.
+    pub fn new(origin: f64) -> LogReader {
+        LogReader {
+            origin,
+            ..LogReader::default()
+        }
+    }
+
+    fn relative(&self, s: Span) -> Span {
+        Span {
+            start: s.start - self.origin,
+            end: s.end - self.origin,
+            ..s
+        }
+    }
 }
 
 impl SpanLog {
@@ -90,6 +142,7 @@ impl SpanLog {
             last_of_lane,
             open,
             open_count,
+            ..
         } = &mut *inner;
         if let Some(mut span) = open.get_mut(task as usize).and_then(Option::take) {
             *open_count -= 1;
@@ -112,6 +165,50 @@ impl SpanLog {
         all
     }
 
+    /// Brings `reader` up to date: copies the spans added since its last
+    /// read, the spans that were the lanes' latest then (only those can have
+    /// grown) and the waits in progress drawn up to `now` (as
+    /// [`Self::snapshot`] draws them). The lock is held for that copy only,
+    /// never for the whole run's spans.
+    pub fn read_into(&self, reader: &mut LogReader, now: f64) {
+        reader.grown.clear();
+        reader.open.clear();
+        let inner = spin_lock(&self.inner);
+        reader.reset =
+            reader.generation != inner.generation || reader.spans.len() > inner.spans.len();
+        if reader.reset {
+            reader.generation = inner.generation;
+            reader.spans.clear();
+            reader.tails.clear();
+        }
+        for k in 0..reader.tails.len() {
+            let i = reader.tails[k];
+            let now_there = reader.relative(inner.spans[i]);
+            if reader.spans[i] != now_there {
+                reader.spans[i] = now_there;
+                reader.grown.push(i);
+            }
+        }
+        reader.added_from = reader.spans.len();
+        for k in reader.added_from..inner.spans.len() {
+            let s = reader.relative(inner.spans[k]);
+            reader.spans.push(s);
+        }
+        reader.tails.clear();
+        reader
+            .tails
+            .extend(inner.last_of_lane.iter().flatten().copied());
+        if inner.open_count > 0 {
+            for s in inner.open.iter().flatten() {
+                let s = reader.relative(Span {
+                    end: now.max(s.start),
+                    ..*s
+                });
+                reader.open.push(s);
+            }
+        }
+    }
+
     /// The finished spans; waits still open (a stopped run) end at `now`.
     pub fn finish(&self, now: f64) -> Vec<Span> {
         let mut inner = spin_lock(&self.inner);
@@ -120,7 +217,9 @@ impl SpanLog {
             last_of_lane,
             open,
             open_count,
+            generation,
         } = &mut *inner;
+        *generation += 1;
         if *open_count > 0 {
             for mut wait in open.iter_mut().filter_map(Option::take) {
                 wait.end = now;
@@ -198,5 +297,135 @@ mod tests {
         log.record(Span::new(0, Lane::Main, SpanKind::Run, 0.0, 1.0), false);
         log.close(0, 2.0);
         assert!(log.finish(3.0).is_empty());
+    }
+
+    /// The reader's copy after each read, against a full snapshot: equal.
+    fn assert_reader_matches(log: &SpanLog, reader: &mut LogReader, now: f64, origin: f64) {
+        log.read_into(reader, now);
+        let relative = |s: &Span| Span {
+            start: s.start - origin,
+            end: s.end - origin,
+            ..*s
+        };
+        let full = log.snapshot(now);
+        let (mut finished, mut open): (Vec<Span>, Vec<Span>) = (Vec::new(), Vec::new());
+        for s in &full[..full.len() - reader.open.len()] {
+            finished.push(relative(s));
+        }
+        for s in &full[full.len() - reader.open.len()..] {
+            open.push(relative(s));
+        }
+        assert_eq!(reader.spans, finished, "finished spans at {now}");
+        assert_eq!(reader.open, open, "open waits at {now}");
+    }
+
+    #[test]
+    fn a_lane_span_extended_then_followed_is_still_read_grown() {
+        let log = SpanLog::new(2);
+        let mut reader = LogReader::new(0.0);
+        log.record(Span::new(0, Lane::Worker(0), SpanKind::Run, 0.0, 1.0), true);
+        log.record(Span::new(1, Lane::Worker(1), SpanKind::Run, 0.0, 1.0), true);
+        assert_reader_matches(&log, &mut reader, 1.0, 0.0);
+        assert_eq!((reader.added_from, reader.grown.len()), (0, 0));
+        // Lane 0's span grows, then the lane starts another task: the grown
+        // span is no longer the lane's latest, and must still be read.
+        log.record(Span::new(0, Lane::Worker(0), SpanKind::Run, 1.0, 2.0), true);
+        log.record(Span::new(1, Lane::Worker(0), SpanKind::Run, 2.0, 3.0), true);
+        assert_reader_matches(&log, &mut reader, 3.0, 0.0);
+        assert_eq!(reader.grown, vec![0]);
+        assert_eq!(reader.added_from, 2);
+        assert_eq!(reader.spans[0].end, 2.0);
+    }
+
+    #[test]
+    fn reads_copy_only_what_changed() {
+        let log = SpanLog::new(1);
+        let mut reader = LogReader::new(100.0);
+        for k in 0..1_000 {
+            let t = 100.0 + f64::from(k);
+            log.record(
+                Span::new(k, Lane::Worker((k % 2) as u16), SpanKind::Run, t, t + 0.5),
+                false,
+            );
+        }
+        log.read_into(&mut reader, 2_000.0);
+        assert_eq!((reader.added_from, reader.spans.len()), (0, 1_000));
+        assert_eq!(reader.spans[0].start, 0.0, "times relative to the origin");
+        // One more span: one added, nothing else copied again.
+        log.record(
+            Span::new(5, Lane::Worker(0), SpanKind::Run, 1_200.0, 1_201.0),
+            false,
+        );
+        log.read_into(&mut reader, 2_000.0);
+        assert_eq!(reader.added_from, 1_000);
+        assert_eq!(reader.spans.len(), 1_001);
+        assert!(reader.grown.is_empty(), "{:?}", reader.grown);
+        // Nothing new: nothing read.
+        log.read_into(&mut reader, 2_000.0);
+        assert_eq!((reader.added_from, reader.spans.len()), (1_001, 1_001));
+    }
+
+    #[test]
+    fn a_reader_of_a_finished_log_starts_afresh() {
+        let log = SpanLog::new(1);
+        let mut reader = LogReader::new(0.0);
+        log.record(Span::new(0, Lane::Main, SpanKind::Run, 0.0, 1.0), false);
+        log.record(
+            Span::new(0, Lane::Worker(0), SpanKind::Run, 0.0, 1.0),
+            false,
+        );
+        log.read_into(&mut reader, 1.0);
+        assert_eq!(log.finish(1.0).len(), 2);
+        // As many spans again after `finish`: the copy must not be taken
+        // for an older version of them.
+        log.record(
+            Span::new(0, Lane::Worker(1), SpanKind::Run, 5.0, 6.0),
+            false,
+        );
+        log.record(
+            Span::new(0, Lane::Worker(2), SpanKind::Run, 5.0, 6.0),
+            false,
+        );
+        log.read_into(&mut reader, 6.0);
+        assert!(reader.reset);
+        assert_eq!(reader.spans, log.snapshot(6.0));
+    }
+
+    /// Records, opens, closes and reads in a pseudo-random order over four
+    /// lanes (merged slices included): after every read, the reader's copy
+    /// is exactly what a full snapshot gives.
+    #[test]
+    fn incremental_reads_always_equal_the_snapshot() {
+        for seed in 1..=20u64 {
+            let mut x = seed;
+            let mut next = move |n: u64| {
+                // xorshift64: deterministic, no dependency.
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x % n
+            };
+            let log = SpanLog::new(16);
+            let mut reader = LogReader::new(3.0);
+            let mut t = 3.0;
+            for _ in 0..400 {
+                t += 0.1 * next(10) as f64;
+                let task = next(16) as u32;
+                match next(6) {
+                    0 => log.open(task, Lane::Main, t),
+                    1 => log.close(task, t),
+                    2 => assert_reader_matches(&log, &mut reader, t, 3.0),
+                    _ => {
+                        let lane = Lane::from_row(next(4) as usize);
+                        let len = 0.05 * (1 + next(20)) as f64;
+                        log.record(
+                            Span::new(task, lane, SpanKind::Run, t, t + len),
+                            next(2) == 0,
+                        );
+                    }
+                }
+            }
+            assert_reader_matches(&log, &mut reader, t + 1.0, 3.0);
+        }
     }
 }

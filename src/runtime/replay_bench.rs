@@ -6,7 +6,7 @@
 //! the timeline, cleared and given one line. The timeline under it is drawn
 //! once per replayed run.
 
-use super::canvas::draw_hidpi;
+use super::canvas::{self, draw_hidpi};
 use super::clock::local_now;
 use crate::charts::Theme;
 use crate::charts::cursor::{CursorData, draw_cursor};
@@ -17,7 +17,7 @@ use crate::engine::replay::{FRAME_MS, LaneState, Playback, Replay};
 use crate::engine::trace::{Lane, Span, SpanKind, Trace};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 /// Clears `canvas` (a see-through layer), then draws the cursor on it,
 /// `height` CSS pixels tall like the timeline under it.
@@ -36,23 +36,7 @@ pub fn draw_cursor_layer(
 
 /// Makes `canvas` fully transparent again.
 pub fn clear_layer(canvas: &HtmlCanvasElement) -> Result<(), String> {
-    let context = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-        .ok_or("this browser gave no 2D canvas context")?;
-    // In device pixels: the HiDPI transform of the last drawing is undone.
-    context
-        .set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-        .map_err(|_| "the canvas refused its transform")?;
-    context.clear_rect(
-        0.0,
-        0.0,
-        f64::from(canvas.width()),
-        f64::from(canvas.height()),
-    );
-    Ok(())
+    canvas::clear(canvas)
 }
 
 /// A made-up trace of `spans` spans over `rows` lanes, as `bench_timeline`

@@ -2,6 +2,7 @@
 //! is drawn at its place by moving the canvas's transform (the timeline
 //! draws in its own area's pixels, see `charts::stacked::draw_body`).
 //! Pointing at a bar says which run and task it was; PNG saves the stack.
+//! It is drawn again only when its bands, its size or the theme change.
 
 use super::download;
 use crate::charts::stacked::{
@@ -10,13 +11,15 @@ use crate::charts::stacked::{
 use crate::charts::timeline::TimelineGeometry;
 use crate::charts::{Theme, format_ms};
 use crate::engine::trace::{Span, Trace};
+use crate::runtime::canvas::{self, fit_hidpi};
+use leptos::ev;
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use leptos_use_event_listener::use_event_listener;
 use leptos_use_preferences::use_preferred_dark;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 /// One band to show: its title and its run.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,32 +28,47 @@ pub struct Shown {
     pub trace: Trace,
 }
 
+/// What a drawing of the stack depended on: the same again draws the same
+/// pixels, so it is skipped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Drawn {
+    /// Bumped each time the bands change.
+    data: u64,
+    width: u32,
+    height: u32,
+    ratio: f64,
+    dark: bool,
+}
+
 /// Draws `bands` on `canvas`, as wide as its parent, sharp on HiDPI
-/// screens; returns each band's geometry in CSS pixels of the canvas.
+/// screens, unless `last` already drew them at this size; returns what it
+/// drew and each band's geometry in CSS pixels of the canvas (`None`: the
+/// canvas already shows them).
 fn draw_stack(
     canvas: &HtmlCanvasElement,
     bands: &[Band<'_>],
     x_max_ms: f64,
     theme: &Theme,
-) -> Result<Vec<TimelineGeometry>, String> {
-    let width = canvas
-        .parent_element()
-        .map(|p| p.client_width())
-        .filter(|w| *w > 0)
-        .unwrap_or(640) as u32;
-    let height = stacked_height(bands);
-    let ratio = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0);
-    canvas.set_width((f64::from(width) * ratio).round() as u32);
-    canvas.set_height((f64::from(height) * ratio).round() as u32);
-    let _ = canvas.set_attribute("style", &format!("width:{width}px;height:{height}px"));
-    let context = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-        .ok_or("this browser gave no 2D canvas context")?;
+    (data, dark): (u64, bool),
+    last: Option<Drawn>,
+) -> Result<Option<(Drawn, Vec<TimelineGeometry>)>, String> {
+    let fitted = fit_hidpi(canvas, stacked_height(bands))?;
+    let drawn = Drawn {
+        data,
+        width: fitted.width,
+        height: fitted.height,
+        ratio: fitted.ratio,
+        dark,
+    };
+    if last == Some(drawn) && !fitted.resized {
+        return Ok(None);
+    }
+    if !fitted.resized {
+        // A resized canvas starts blank; one kept at its size still shows
+        // the old stack, which a shorter new band would not cover.
+        canvas::clear(canvas)?;
+    }
+    let (width, ratio, context) = (fitted.width, fitted.ratio, fitted.context);
     let failed = |e: String| format!("drawing failed: {e}");
     // A root area of `h` CSS pixels whose top is `top` pixels down the canvas.
     let area_at = |top: u32, h: u32| {
@@ -72,7 +90,7 @@ fn draw_stack(
         geometries.push(slot.place(g));
     }
     let _ = context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
-    Ok(geometries)
+    Ok(Some((drawn, geometries)))
 }
 
 /// The stack of `shown`, on one axis that ends at the longest run.
@@ -88,7 +106,10 @@ pub fn StackedView(
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let dark = use_preferred_dark();
-    let drawn = StoredValue::new((Vec::<Vec<Span>>::new(), Vec::<TimelineGeometry>::new()));
+    // The geometry of each band as last drawn; the spans stay in `shown`
+    // (hovering reads them there, no copy).
+    let geometries = StoredValue::new(Vec::<TimelineGeometry>::new());
+    let last = StoredValue::new(None::<Drawn>);
     let axes = RwSignal::new(String::new());
     let hovered = RwSignal::new(None::<(usize, Span, f64, f64)>);
     let x_max = Memo::new(move |_| {
@@ -99,33 +120,51 @@ pub fn StackedView(
                 .fold(0.0, f64::max)
         })
     });
+    // Counts the changes of the bands: what was drawn is known by its number.
+    let data = Memo::new(move |before: Option<&u64>| {
+        shown.track();
+        before.map_or(0, |n| n + 1)
+    });
+    // The canvas is as wide as its parent: a resized window may change that.
+    let resized = RwSignal::new(0u32);
+    let _ = use_event_listener(window(), ev::resize, move |_| resized.update(|n| *n += 1));
 
     Effect::new(move |_| {
-        let theme = Theme::for_dark(dark.get());
+        let dark = dark.get();
+        let theme = Theme::for_dark(dark);
         let x_max = x_max.get();
+        let data = data.get();
+        resized.track();
         let Some(canvas) = canvas.get() else { return };
         shown.with(|shown| {
             let bands: Vec<Band> = shown.iter().map(|s| Band::of(&s.title, &s.trace)).collect();
-            let geometries = draw_stack(&canvas, &bands, x_max, &theme).unwrap_or_default();
+            let drew = draw_stack(
+                &canvas,
+                &bands,
+                x_max,
+                &theme,
+                (data, dark),
+                last.get_value(),
+            );
+            let Ok(Some((drawn, g))) = drew else { return };
             // Each band's plot edges, for the tests: one axis means equal edges.
             axes.set(
-                geometries
-                    .iter()
+                g.iter()
                     .map(|g| format!("{},{}", g.left, g.right))
                     .collect::<Vec<_>>()
                     .join(";"),
             );
-            drawn.set_value((
-                shown.iter().map(|s| s.trace.spans.clone()).collect(),
-                geometries,
-            ));
+            last.set_value(Some(drawn));
+            geometries.set_value(g);
         });
     });
 
     let on_move = move |x: f64, y: f64| {
-        let hit = drawn.with_value(|(spans, g)| {
-            let refs: Vec<&[Span]> = spans.iter().map(Vec::as_slice).collect();
-            hit_test_stacked(g, &refs, x, y)
+        let hit = geometries.with_value(|g| {
+            shown.with_untracked(|shown| {
+                let refs: Vec<&[Span]> = shown.iter().map(|s| s.trace.spans.as_slice()).collect();
+                hit_test_stacked(g, &refs, x, y)
+            })
         });
         hovered.set(hit.map(|(i, s)| (i, s, x, y)));
     };

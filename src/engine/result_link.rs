@@ -5,12 +5,13 @@
 //! bound before anything is allocated or drawn, and any breach is refused
 //! with a plain sentence ([`LinkError`]).
 //!
-//! The record, version 1 (all integers LEB128 varints unless said otherwise):
+//! The record, version 2 (all integers LEB128 varints unless said otherwise):
 //!
 //! ```text
-//! "CPR" 0x01                    magic and version
+//! "CPR" 0x02                    magic and version
 //! str settings                  the settings' query string (as in a settings link)
 //! machine                       logical cores, pool threads, isolated (0/1), str browser, str date
+//! kind                          0 runs of modes (a run, a comparison), 1 a thread sweep
 //! summarised                    0, or 1 + spans before + spans after (what was merged)
 //! runs                          count, then each run:
 //!   mode (0..3), lanes, tasks, finished, duration µs, origin µs,
@@ -20,6 +21,9 @@
 //!   span count n, then four columns of n values each:
 //!   task (zigzag delta), lane row × 2 + kind, start (zigzag delta µs), duration µs
 //! ```
+//!
+//! Version 1 is the same without `kind` (its runs are always modes); it is
+//! still read, so links made before sweeps could travel keep opening.
 //!
 //! Times travel in whole microseconds (the browser's clock gives no finer
 //! ones). Columns rather than records, because each column's values look
@@ -33,8 +37,11 @@ use super::trace::{FrameStats, Lane, Outcome, Span, SpanKind, Trace};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// The record's format version; a link of any other version is refused.
-pub const VERSION: u8 = 1;
+/// The record's format version, which the page writes.
+pub const VERSION: u8 = 2;
+/// The oldest version still read: a link of a version outside
+/// `OLDEST_VERSION..=VERSION` is refused.
+pub const OLDEST_VERSION: u8 = 1;
 const MAGIC: &[u8; 3] = b"CPR";
 
 /// A fragment (after `#r=`) longer than this is refused before decoding:
@@ -135,12 +142,23 @@ pub struct Summarised {
     pub spans_after: u32,
 }
 
+/// What the runs of a record are, so the page shows them as they were shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Runs of one task set in different modes: one run, or a comparison.
+    #[default]
+    Modes,
+    /// A thread sweep: the parallel mode on 1, 2, … threads (the speedup chart).
+    Sweep,
+}
+
 /// Runs as they were measured, with what is needed to read them elsewhere.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recorded {
     /// The settings of the runs' task set (the mode is the first run's).
     pub settings: Settings,
     pub machine: Machine,
+    pub kind: Kind,
     pub runs: Vec<Trace>,
     /// Set when slices were merged to make the link small enough.
     pub summarised: Option<Summarised>,
@@ -293,6 +311,10 @@ pub fn encode(rec: &Recorded) -> Vec<u8> {
     w.u(u64::from(m.cross_origin_isolated));
     w.s(&truncate(&m.browser, MAX_BROWSER_CHARS));
     w.s(if valid_date(&m.date) { &m.date } else { "" });
+    w.u(match rec.kind {
+        Kind::Modes => 0,
+        Kind::Sweep => 1,
+    });
     match rec.summarised {
         None => w.u(0),
         Some(s) => {
@@ -422,10 +444,10 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
     if bytes.len() < 4 || &bytes[..3] != MAGIC {
         return refuse("This link does not hold a conpar result.");
     }
-    if bytes[3] != VERSION {
+    let version = bytes[3];
+    if !(OLDEST_VERSION..=VERSION).contains(&version) {
         return refuse(format!(
-            "This result link was made by a different version of conpar (format {}; this page reads format {VERSION}). Ask for a JSON report instead, or open the link in that version.",
-            bytes[3]
+            "This result link was made by a different version of conpar (format {version}; this page reads formats {OLDEST_VERSION} to {VERSION}). Ask for a JSON report instead, or open the link in that version.",
         ));
     }
     let mut r = Reader { bytes, at: 4 };
@@ -437,6 +459,14 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
         cross_origin_isolated: r.bounded(1, "the isolation flag")? == 1,
         browser: r.s(MAX_BROWSER_CHARS * 4, "the browser's name")?,
         date: r.s(10, "the date")?,
+    };
+    let kind = if version == 1 {
+        Kind::Modes
+    } else {
+        match r.bounded(1, "what the runs are")? {
+            0 => Kind::Modes,
+            _ => Kind::Sweep,
+        }
     };
     let summarised = match r.bounded(1, "the summary flag")? {
         0 => None,
@@ -458,6 +488,7 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
     let rec = Recorded {
         settings,
         machine,
+        kind,
         runs,
         summarised,
     };
@@ -607,7 +638,34 @@ pub fn validate(rec: &Recorded) -> Result<(), LinkError> {
     for t in &rec.runs {
         check_run(t, &rec.settings)?;
     }
+    if rec.kind == Kind::Sweep {
+        // The speedup chart needs one parallel run per thread count, in order.
+        if rec.runs.iter().any(|t| t.mode != Mode::Parallel) {
+            return refuse(
+                "This result says it is a thread sweep, but not all its runs are parallel.",
+            );
+        }
+        if rec.runs.windows(2).any(|w| w[0].lanes >= w[1].lanes) {
+            return refuse(
+                "This result says it is a thread sweep, but its thread counts do not go up one run after another.",
+            );
+        }
+    }
     Ok(())
+}
+
+/// What the runs of a report are. A report does not say, so it is read
+/// from the runs: a comparison has at most one parallel run, so two or more
+/// parallel runs on thread counts that go up are a sweep.
+fn kind_of_runs(runs: &[Trace]) -> Kind {
+    if runs.len() >= 2
+        && runs.iter().all(|t| t.mode == Mode::Parallel)
+        && runs.windows(2).all(|w| w[0].lanes < w[1].lanes)
+    {
+        Kind::Sweep
+    } else {
+        Kind::Modes
+    }
 }
 
 fn within(x: f64, max: f64) -> bool {
@@ -963,6 +1021,7 @@ pub fn from_report_json(text: &str) -> Result<Recorded, LinkError> {
     let rec = Recorded {
         settings,
         machine,
+        kind: kind_of_runs(&runs),
         runs,
         summarised: None,
     };
@@ -1134,6 +1193,7 @@ mod tests {
                 browser: "Chromium 156".into(),
                 date: "2026-11-26".into(),
             },
+            kind: Kind::Modes,
             runs: vec![t],
             summarised: None,
         }
@@ -1143,6 +1203,107 @@ mod tests {
     fn round_trip() {
         let rec = sample();
         assert_eq!(decode(&encode(&rec)), Ok(rec));
+    }
+
+    /// A sweep on 1, 2 and 3 threads: the parallel runs of `sample`'s task set.
+    fn sweep() -> Recorded {
+        let mut rec = sample();
+        let run = |lanes: u32, end: f64| {
+            let spans = (0..2)
+                .map(|task| Span {
+                    task,
+                    lane: Lane::Worker((task % lanes) as u16),
+                    kind: SpanKind::Run,
+                    start: 0.25 * f64::from(task),
+                    end,
+                })
+                .collect();
+            let mut t = Trace::new(Mode::Parallel, lanes, 2, 0.0, end + 0.125, spans);
+            t.checksum = 0x1234_5678_9abc_def0;
+            t.slices = 2;
+            t
+        };
+        rec.kind = Kind::Sweep;
+        rec.runs = vec![run(1, 200.0), run(2, 101.5), run(3, 100.75)];
+        rec
+    }
+
+    #[test]
+    fn a_sweep_round_trips_as_a_sweep() {
+        let rec = sweep();
+        let back = decode(&encode(&rec)).expect("decodes");
+        assert_eq!(back.kind, Kind::Sweep);
+        assert_eq!(back, rec);
+    }
+
+    /// A version-1 record: this version's, without the kind.
+    fn as_version_1(rec: &Recorded) -> Vec<u8> {
+        assert_eq!(rec.kind, Kind::Modes, "version 1 has runs of modes only");
+        let bytes = encode(rec);
+        // The kind is the byte after the date (Modes is written as one 0 byte).
+        let date = rec.machine.date.len();
+        let mut r = Reader {
+            bytes: &bytes,
+            at: 4,
+        };
+        r.s(MAX_SETTINGS_BYTES, "").unwrap();
+        for _ in 0..3 {
+            r.u().unwrap();
+        }
+        r.s(MAX_BROWSER_CHARS * 4, "").unwrap();
+        let at_kind = r.at + 1 + date;
+        assert_eq!(bytes[at_kind], 0);
+        let mut v1 = bytes.clone();
+        v1.remove(at_kind);
+        v1[3] = 1;
+        v1
+    }
+
+    #[test]
+    fn version_1_links_still_open() {
+        let rec = sample();
+        assert_eq!(decode(&as_version_1(&rec)), Ok(rec));
+    }
+
+    #[test]
+    fn versions_outside_the_range_are_refused() {
+        let mut bytes = encode(&sample());
+        for v in [0, VERSION + 1, 255] {
+            bytes[3] = v;
+            let err = decode(&bytes).unwrap_err();
+            assert!(err.0.contains("different version"), "{v}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_sweep_must_be_parallel_runs_on_rising_thread_counts() {
+        assert!(validate(&sweep()).is_ok());
+        let mut mixed = sweep();
+        mixed.runs[1].mode = Mode::Both;
+        assert!(validate(&mixed).is_err());
+        let mut unordered = sweep();
+        unordered.runs.swap(0, 2);
+        assert!(validate(&unordered).is_err());
+        let mut repeated = sweep();
+        repeated.runs[1].lanes = 1;
+        assert!(validate(&repeated).is_err());
+        // And none of these travel: the decoder validates what it read.
+        assert!(decode(&encode(&mixed)).is_err());
+    }
+
+    #[test]
+    fn a_report_of_parallel_runs_on_rising_threads_is_a_sweep() {
+        let rec = sweep();
+        assert_eq!(kind_of_runs(&rec.runs), Kind::Sweep);
+        assert_eq!(
+            kind_of_runs(&rec.runs[..1]),
+            Kind::Modes,
+            "one run is a run"
+        );
+        assert_eq!(kind_of_runs(&sample().runs), Kind::Modes);
+        let mut down = rec.runs.clone();
+        down.reverse();
+        assert_eq!(kind_of_runs(&down), Kind::Modes);
     }
 
     #[test]

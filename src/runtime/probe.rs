@@ -18,14 +18,20 @@ pub fn quick() -> Environment {
             .and_then(|n| n.user_agent().ok())
             .unwrap_or_default(),
         yield_method: "",
-        // The day the facts were taken (YYYY-MM-DD), so a report or a result
-        // link says when it was measured.
-        date: String::from(js_sys::Date::new_0().to_iso_string())
-            .chars()
-            .take(10)
-            .collect(),
+        // The day the facts were taken, so a report or a result link says
+        // when it was measured (refreshed by `today` when one is made).
+        date: today(),
         ..Environment::default()
     }
+}
+
+/// Today as `YYYY-MM-DD` (UTC), from the browser's clock: the one place the
+/// page reads the date (a page left open past midnight asks again).
+pub fn today() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+        .chars()
+        .take(10)
+        .collect()
 }
 
 /// Marks a step of start-up on the page's performance timeline

@@ -182,6 +182,15 @@ pub fn compare(store: Store) {
     });
 }
 
+/// Runs `modes` on the current task set as a new comparison: a received
+/// result's "Run it here" re-runs the modes it recorded, and only those.
+pub fn compare_modes(store: Store, modes: Vec<Mode>) {
+    store.comparison.update(|c| c.clear());
+    spawn_local(async move {
+        run_modes(store, modes, "Running it here").await;
+    });
+}
+
 /// Sweep threads: the parallel mode on 1, 2, … pool-size threads.
 pub fn sweep(store: Store) {
     spawn_local(async move {
@@ -193,6 +202,7 @@ async fn sweep_threads(store: Store, label: &str) -> Option<Vec<Trace>> {
     let threads = store.env.get_untracked().pool_threads;
     let (settings, _) = prepare(store, Plan::Sweep)?;
     store.sweep.set(Vec::new());
+    store.sweep_settings.set(Some(settings.clone()));
     // One short run first: a worker's first calls run in a slower JIT tier,
     // which would flatter every later point against the first.
     store.busy.set(Some(Busy {

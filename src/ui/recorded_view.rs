@@ -1,27 +1,32 @@
 //! A result measured elsewhere: opened from a result link (`#r=…`) or a
 //! report file. It is shown labelled as recorded, with the machine it was
 //! measured on; nothing from it runs until "Run it here" is pressed, which
-//! runs the same experiment on this machine and shows both side by side —
-//! timelines on one axis, a table with a column per machine, and a sentence
-//! on the difference.
+//! runs the same experiment on this machine (the modes recorded, or the
+//! thread sweep) and shows both side by side — timelines on one axis, a
+//! table with a column per machine, a sentence on the difference, and for a
+//! sweep each machine's speedup chart with its Amdahl fit.
 //!
 //! Everything from a link or a file is data from a stranger: it is decoded
 //! and checked by `engine::result_link`, and shown as text nodes only.
 
 use super::actions;
 use super::open_report::OpenReport;
-use super::share_result::{ShareResult, today};
+use super::share_result::ShareResult;
+use super::speedup_view::{SpeedupChart, fit_sentence};
 use super::stacked_view::{Shown, StackedView};
 use super::store::Store;
 use crate::charts::format_ms;
+use crate::engine::model::{SweepPoint, fit_amdahl, sweep_points};
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::result_link::{
-    MAX_DECOMPRESSED_BYTES, Machine, Recorded, base64url_decode, decode, fragment_payload,
+    Kind, MAX_DECOMPRESSED_BYTES, Machine, Recorded, base64url_decode, decode, fragment_payload,
 };
 use crate::engine::session::{Comparison, Row};
 use crate::engine::trace::Trace;
 use crate::runtime::compress;
+use crate::runtime::probe::today;
 use leptos::ev;
+use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use_event_listener::use_event_listener;
@@ -141,6 +146,164 @@ fn difference(recorded: &[Row], here: &[Row], theirs: &Machine, mine: &Machine) 
     ))
 }
 
+/// The speedup points of a sweep's runs (against its 1-thread run).
+fn points_of(runs: &[Trace]) -> Vec<SweepPoint> {
+    sweep_points(
+        &runs
+            .iter()
+            .map(|t| (t.lanes, t.duration_ms))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// "Speedup against 1 thread: your 2 logical cores: 1.9× on 2 threads; the
+/// recorded 16 logical cores: 12.1× on 15 threads. Fitted serial fraction:
+/// yours 4.0 %, the recorded 2.0 %." From each sweep's most threads.
+fn sweep_difference(
+    recorded: &[SweepPoint],
+    here: &[SweepPoint],
+    theirs: &Machine,
+    mine: &Machine,
+) -> Option<String> {
+    let last = |p: &[SweepPoint]| p.iter().rev().find(|p| p.speedup.is_finite()).copied();
+    let (a, b) = (last(here)?, last(recorded)?);
+    let cores = |n: u32| format!("{n} logical core{}", if n == 1 { "" } else { "s" });
+    let threads = |n: u32| format!("{n} thread{}", if n == 1 { "" } else { "s" });
+    let fits = match (fit_amdahl(here), fit_amdahl(recorded)) {
+        (Some(x), Some(y)) => format!(
+            " Fitted serial fraction: yours {:.1} %, the recorded {:.1} %.",
+            x.serial_fraction * 100.0,
+            y.serial_fraction * 100.0
+        ),
+        _ => String::new(),
+    };
+    Some(format!(
+        "Speedup against 1 thread: your {}: {:.1}× on {}; the recorded {}: {:.1}× on {}.{fits}",
+        cores(mine.logical_cores),
+        a.speedup,
+        threads(a.threads),
+        cores(theirs.logical_cores),
+        b.speedup,
+        threads(b.threads),
+    ))
+}
+
+/// A band's name for `t`: its mode, or in a sweep its threads.
+fn run_name(kind: Kind, t: &Trace) -> String {
+    match kind {
+        Kind::Modes => t.mode.label().to_string(),
+        Kind::Sweep => format!("{} thread{}", t.lanes, if t.lanes == 1 { "" } else { "s" }),
+    }
+}
+
+/// Whether `a` (recorded) and `b` (here) are the same run of the experiment.
+fn same_run(kind: Kind, a: &Trace, b: &Trace) -> bool {
+    match kind {
+        Kind::Modes => a.mode == b.mode,
+        Kind::Sweep => a.lanes == b.lanes,
+    }
+}
+
+/// The comparison table: a row per mode, a column pair per machine.
+fn modes_table(rec: &Recorded, here_runs: &[Trace], mine: &Machine) -> impl IntoView {
+    let rec_rows = rows_of(&rec.settings, &rec.runs);
+    let here_rows = rows_of(&rec.settings, here_runs);
+    view! {
+        <div class="table-wrap">
+            <table class="machines">
+                <thead>
+                    <tr>
+                        <th scope="col">"Mode"</th>
+                        <th scope="col">{format!("Recorded ({} cores): wall time", rec.machine.logical_cores)}</th>
+                        <th scope="col">"speedup"</th>
+                        <th scope="col">{format!("This machine ({} cores): wall time", mine.logical_cores)}</th>
+                        <th scope="col">"speedup"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rec_rows.iter().map(|r| {
+                        let h = here_rows.iter().find(|h| h.trace.mode == r.trace.mode);
+                        let speed = |row: Option<&Row>| row.and_then(|r| r.relative).map_or("–".to_string(), |rel| format!("{:.2}×", rel.speedup));
+                        view! {
+                            <tr
+                                data-mode=r.trace.mode.name()
+                                data-recorded-makespan=r.stats.makespan_ms
+                                data-recorded-cpu=r.stats.cpu_ms
+                                data-recorded-spans=r.trace.spans.len()
+                                data-recorded-checksum=format!("{:x}", r.trace.checksum)
+                                data-local-makespan=h.map_or(-1.0, |h| h.stats.makespan_ms)
+                            >
+                                <th scope="row">{r.trace.mode.label()}</th>
+                                <td class="num">{format_ms(r.stats.makespan_ms)}</td>
+                                <td class="num">{speed(Some(r))}</td>
+                                <td class="num">{h.map_or("–".to_string(), |h| format_ms(h.stats.makespan_ms))}</td>
+                                <td class="num">{speed(h)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The sweep table: a row per thread count, a column pair per machine.
+fn sweep_table(rec: &Recorded, here_runs: &[Trace], mine: &Machine) -> impl IntoView {
+    let rec_points = points_of(&rec.runs);
+    let here_points = points_of(here_runs);
+    let speed = |p: Option<&SweepPoint>| {
+        p.filter(|p| p.speedup.is_finite())
+            .map_or("–".to_string(), |p| format!("{:.2}×", p.speedup))
+    };
+    let mut threads: Vec<u32> = rec_points
+        .iter()
+        .chain(&here_points)
+        .map(|p| p.threads)
+        .collect();
+    threads.sort_unstable();
+    threads.dedup();
+    view! {
+        <div class="table-wrap">
+            <table class="machines sweep">
+                <thead>
+                    <tr>
+                        <th scope="col">"Threads"</th>
+                        <th scope="col">{format!("Recorded ({} cores): wall time", rec.machine.logical_cores)}</th>
+                        <th scope="col">"speedup"</th>
+                        <th scope="col">{format!("This machine ({} cores): wall time", mine.logical_cores)}</th>
+                        <th scope="col">"speedup"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {threads.into_iter().map(|n| {
+                        let at = |runs: &[Trace], points: &[SweepPoint]| {
+                            runs.iter().zip(points).find(|(_, p)| p.threads == n).map(|(t, p)| (t.spans.len(), t.checksum, *p))
+                        };
+                        let r = at(&rec.runs, &rec_points);
+                        let h = at(here_runs, &here_points);
+                        view! {
+                            <tr
+                                data-threads=n
+                                data-recorded-makespan=r.map_or(-1.0, |r| r.2.makespan_ms)
+                                data-recorded-speedup=r.map_or(-1.0, |r| r.2.speedup)
+                                data-recorded-spans=r.map_or(0, |r| r.0)
+                                data-recorded-checksum=r.map_or(String::new(), |r| format!("{:x}", r.1))
+                                data-local-makespan=h.map_or(-1.0, |h| h.2.makespan_ms)
+                            >
+                                <th scope="row">{n}</th>
+                                <td class="num">{r.map_or("–".to_string(), |r| format_ms(r.2.makespan_ms))}</td>
+                                <td class="num">{speed(r.as_ref().map(|r| &r.2))}</td>
+                                <td class="num">{h.map_or("–".to_string(), |h| format_ms(h.2.makespan_ms))}</td>
+                                <td class="num">{speed(h.as_ref().map(|h| &h.2))}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
 #[component]
 pub fn RecordedView() -> impl IntoView {
     let store = expect_context::<Store>();
@@ -149,10 +312,11 @@ pub fn RecordedView() -> impl IntoView {
     read_fragment(received);
     let _ = use_event_listener(window(), ev::hashchange, move |_| read_fragment(received));
 
-    let recorded = Memo::new(move |_| {
+    // The result is read where it is held (`with`), never copied whole.
+    let kind = Memo::new(move |_| {
         received
             .result
-            .with(|r| r.as_ref().map(|(rec, _)| rec.clone()))
+            .with(|r| r.as_ref().map(|(rec, _)| rec.kind))
     });
     let here_machine = Memo::new(move |_| Machine::of(&store.env.get(), &today()));
     // This machine's runs of the recorded experiment, once "Run it here" ran.
@@ -160,69 +324,116 @@ pub fn RecordedView() -> impl IntoView {
         if !received.ran_here.get() {
             return Vec::new();
         }
-        let Some(rec) = recorded.get() else {
-            return Vec::new();
-        };
-        if Comparison::key_of(&rec.settings) != Comparison::key_of(&store.settings.get()) {
-            return Vec::new();
-        }
-        store.comparison.with(|c| {
-            c.runs()
-                .iter()
-                .filter(|t| rec.runs.iter().any(|r| r.mode == t.mode))
-                .cloned()
-                .collect()
+        received.result.with(|r| {
+            let Some((rec, _)) = r else {
+                return Vec::new();
+            };
+            let key = Comparison::key_of(&rec.settings);
+            match rec.kind {
+                Kind::Modes => {
+                    if key != store.settings.with(Comparison::key_of) {
+                        return Vec::new();
+                    }
+                    store.comparison.with(|c| {
+                        c.runs()
+                            .iter()
+                            .filter(|t| rec.runs.iter().any(|r| r.mode == t.mode))
+                            .cloned()
+                            .collect()
+                    })
+                }
+                Kind::Sweep => {
+                    let same = store
+                        .sweep_settings
+                        .with(|s| s.as_ref().is_some_and(|s| Comparison::key_of(s) == key));
+                    if same { store.sweep.get() } else { Vec::new() }
+                }
+            }
         })
     });
     let bands = Memo::new(move |_| {
-        let Some(rec) = recorded.get() else {
-            return Vec::new();
-        };
-        let here = here.get();
-        let theirs = format!("{} cores", rec.machine.logical_cores);
-        let mine = format!("{} cores", here_machine.with(|m| m.logical_cores));
-        let mut out = Vec::new();
-        for t in &rec.runs {
-            out.push(Shown {
-                title: format!(
-                    "Recorded ({theirs}) · {}: {}",
-                    t.mode.label(),
-                    format_ms(t.duration_ms)
-                ),
-                trace: t.clone(),
-            });
-            if let Some(h) = here.iter().find(|h| h.mode == t.mode) {
-                out.push(Shown {
-                    title: format!(
-                        "This machine ({mine}) · {}: {}",
-                        h.mode.label(),
-                        format_ms(h.duration_ms)
-                    ),
-                    trace: h.clone(),
-                });
-            }
-        }
-        out
+        received.result.with(|r| {
+            let Some((rec, _)) = r else {
+                return Vec::new();
+            };
+            let theirs = format!("{} cores", rec.machine.logical_cores);
+            let mine = format!("{} cores", here_machine.with(|m| m.logical_cores));
+            here.with(|here| {
+                let mut out = Vec::new();
+                for t in &rec.runs {
+                    out.push(Shown {
+                        title: format!(
+                            "Recorded ({theirs}) · {}: {}",
+                            run_name(rec.kind, t),
+                            format_ms(t.duration_ms)
+                        ),
+                        trace: t.clone(),
+                    });
+                    if let Some(h) = here.iter().find(|h| same_run(rec.kind, t, h)) {
+                        out.push(Shown {
+                            title: format!(
+                                "This machine ({mine}) · {}: {}",
+                                run_name(rec.kind, h),
+                                format_ms(h.duration_ms)
+                            ),
+                            trace: h.clone(),
+                        });
+                    }
+                }
+                out
+            })
+        })
     });
+    let recorded_points = Memo::new(move |_| {
+        received.result.with(|r| match r {
+            Some((rec, _)) if rec.kind == Kind::Sweep => points_of(&rec.runs),
+            _ => Vec::new(),
+        })
+    });
+    let here_points = Memo::new(move |_| {
+        if kind.get() == Some(Kind::Sweep) {
+            here.with(|h| points_of(h))
+        } else {
+            Vec::new()
+        }
+    });
+    let recorded_cores = Signal::derive(move || {
+        received
+            .result
+            .with(|r| r.as_ref().map_or(0, |(rec, _)| rec.machine.logical_cores))
+    });
+    let here_cores = Signal::derive(move || here_machine.with(|m| m.logical_cores));
+    let recorded_canvas = NodeRef::<Canvas>::new();
+    let here_canvas = NodeRef::<Canvas>::new();
 
     let run_here = move |_| {
-        let Some(rec) = recorded.get_untracked() else {
-            return;
-        };
         if store.busy.get_untracked().is_some() {
             return;
         }
-        let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
-        let mut settings = rec.settings.clone();
-        if let [only] = modes.as_slice() {
-            settings.mode = *only;
-        }
-        store.settings.set(settings);
-        received.ran_here.set(true);
-        if modes.len() == 1 {
-            actions::run(store);
-        } else {
-            actions::compare(store);
+        let Some((kind, settings, modes)) = received.result.with_untracked(|r| {
+            r.as_ref().map(|(rec, _)| {
+                let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
+                (rec.kind, rec.settings.clone(), modes)
+            })
+        }) else {
+            return;
+        };
+        match kind {
+            Kind::Sweep => {
+                store.settings.set(Settings {
+                    mode: Mode::Parallel,
+                    ..settings
+                });
+                received.ran_here.set(true);
+                actions::sweep(store);
+            }
+            Kind::Modes => {
+                let mode = modes.first().copied().unwrap_or(settings.mode);
+                store.settings.set(Settings { mode, ..settings });
+                received.ran_here.set(true);
+                // The modes recorded, and only those.
+                actions::compare_modes(store, modes);
+            }
         }
     };
 
@@ -233,84 +444,78 @@ pub fn RecordedView() -> impl IntoView {
             </div>
             <ShareResult />
             <OpenReport />
-            <div class="received-state" data-seq=move || received.seq.get() data-shown=move || recorded.with(Option::is_some).to_string()>
+            <div class="received-state" data-seq=move || received.seq.get() data-shown=move || kind.with(Option::is_some).to_string()>
                 {move || received.notice.get().map(|n| view! { <p class="message error received-notice" role="alert">{n}</p> })}
             </div>
             {move || {
-                let rec = recorded.get()?;
-                let source = received.result.with(|r| r.as_ref().map(|(_, s)| s.clone())).unwrap_or_default();
-                let rec_rows = rows_of(&rec.settings, &rec.runs);
-                let here_runs = here.get();
-                let here_rows = rows_of(&rec.settings, &here_runs);
                 let mine = here_machine.get();
-                let sentence = difference(&rec_rows, &here_rows, &rec.machine, &mine);
-                let isolation = if rec.machine.cross_origin_isolated { "cross-origin isolated" } else { "not cross-origin isolated" };
                 let can_run = move || store.ready.get() && store.busy.with(Option::is_none);
-                Some(view! {
-                    <div class="recorded-result">
-                        <h3>"Recorded result"</h3>
-                        <p class="recorded-label">
-                            {format!(
-                                "Recorded, not measured here: measured on {} ({}, a pool of {} threads). Opened from {}.",
-                                rec.machine.describe(),
-                                isolation,
-                                rec.machine.pool_threads,
-                                source
-                            )}
-                        </p>
-                        {rec.summarised.map(|s| view! {
-                            <p class="message info summarised">
+                here.with(|here_runs| received.result.with(|r| {
+                    let (rec, source) = r.as_ref()?;
+                    let sentence = match rec.kind {
+                        Kind::Modes => difference(
+                            &rows_of(&rec.settings, &rec.runs),
+                            &rows_of(&rec.settings, here_runs),
+                            &rec.machine,
+                            &mine,
+                        ),
+                        Kind::Sweep => recorded_points.with(|a| here_points.with(|b| sweep_difference(a, b, &rec.machine, &mine))),
+                    };
+                    let isolation = if rec.machine.cross_origin_isolated { "cross-origin isolated" } else { "not cross-origin isolated" };
+                    let what = match rec.kind {
+                        Kind::Modes => "Runs the same experiment on this machine (the modes recorded) and shows both side by side. Nothing runs until you press it.",
+                        Kind::Sweep => "Sweeps the threads of this machine's pool on the same tasks and shows both speedup curves. Nothing runs until you press it.",
+                    };
+                    let table = match rec.kind {
+                        Kind::Modes => modes_table(rec, here_runs, &mine).into_any(),
+                        Kind::Sweep => sweep_table(rec, here_runs, &mine).into_any(),
+                    };
+                    Some(view! {
+                        <div class="recorded-result" data-kind=if rec.kind == Kind::Sweep { "sweep" } else { "modes" }>
+                            <h3>{if rec.kind == Kind::Sweep { "Recorded thread sweep" } else { "Recorded result" }}</h3>
+                            <p class="recorded-label">
                                 {format!(
-                                    "This link is a summary: each task's slices on a lane were merged into one bar ({} spans became {}). Wall times are exact; CPU time and blocking are upper bounds.",
-                                    s.spans_before, s.spans_after
+                                    "Recorded, not measured here: measured on {} ({}, a pool of {} threads). Opened from {}.",
+                                    rec.machine.describe(),
+                                    isolation,
+                                    rec.machine.pool_threads,
+                                    source
                                 )}
                             </p>
-                        })}
-                        <div class="buttons">
-                            <button class="primary run-here" disabled=move || !can_run() on:click=run_here>
-                                "Run it here"
-                            </button>
+                            {rec.summarised.map(|s| view! {
+                                <p class="message info summarised">
+                                    {format!(
+                                        "This link is a summary: each task's slices on a lane were merged into one bar ({} spans became {}). Wall times are exact; CPU time and blocking are upper bounds.",
+                                        s.spans_before, s.spans_after
+                                    )}
+                                </p>
+                            })}
+                            <div class="buttons">
+                                <button class="primary run-here" disabled=move || !can_run() on:click=run_here>
+                                    "Run it here"
+                                </button>
+                            </div>
+                            <p class="caption">{what}</p>
+                            {sentence.map(|s| view! { <p class="difference"><strong>{s}</strong></p> })}
+                            {table}
                         </div>
-                        <p class="caption">"Runs the same experiment on this machine and shows both side by side. Nothing runs until you press it."</p>
-                        {sentence.map(|s| view! { <p class="difference"><strong>{s}</strong></p> })}
-                        <div class="table-wrap">
-                            <table class="machines">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Mode"</th>
-                                        <th scope="col">{format!("Recorded ({} cores): wall time", rec.machine.logical_cores)}</th>
-                                        <th scope="col">"speedup"</th>
-                                        <th scope="col">{format!("This machine ({} cores): wall time", mine.logical_cores)}</th>
-                                        <th scope="col">"speedup"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {rec_rows.iter().map(|r| {
-                                        let h = here_rows.iter().find(|h| h.trace.mode == r.trace.mode);
-                                        let speed = |row: Option<&Row>| row.and_then(|r| r.relative).map_or("–".to_string(), |rel| format!("{:.2}×", rel.speedup));
-                                        view! {
-                                            <tr
-                                                data-mode=r.trace.mode.name()
-                                                data-recorded-makespan=r.stats.makespan_ms
-                                                data-recorded-cpu=r.stats.cpu_ms
-                                                data-recorded-spans=r.trace.spans.len()
-                                                data-recorded-checksum=format!("{:x}", r.trace.checksum)
-                                                data-local-makespan=h.map_or(-1.0, |h| h.stats.makespan_ms)
-                                            >
-                                                <th scope="row">{r.trace.mode.label()}</th>
-                                                <td class="num">{format_ms(r.stats.makespan_ms)}</td>
-                                                <td class="num">{speed(Some(r))}</td>
-                                                <td class="num">{h.map_or("–".to_string(), |h| format_ms(h.stats.makespan_ms))}</td>
-                                                <td class="num">{speed(h)}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    </div>
-                })
+                    })
+                }))
             }}
+            <Show when=move || kind.get() == Some(Kind::Sweep)>
+                <h3>{move || format!("Speedup by threads, recorded on {} logical cores", recorded_cores.get())}</h3>
+                <SpeedupChart points=recorded_points cores=recorded_cores canvas=recorded_canvas name="recorded-speedup" label="The recorded sweep's speedup by number of threads" />
+                <p class="caption recorded-fit">
+                    {move || recorded_points.with(|p| fit_amdahl(p)).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("Recorded: {}", fit_sentence(&f)))}
+                </p>
+            </Show>
+            <Show when=move || here_points.with(|p| !p.is_empty())>
+                <h3>{move || format!("Speedup by threads, on this machine ({} logical cores)", here_cores.get())}</h3>
+                <SpeedupChart points=here_points cores=here_cores canvas=here_canvas name="here-speedup" label="This machine's sweep of the same tasks" />
+                <p class="caption here-fit">
+                    {move || here_points.with(|p| fit_amdahl(p)).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("This machine: {}", fit_sentence(&f)))}
+                </p>
+            </Show>
             <Show when=move || bands.with(|b| !b.is_empty())>
                 <StackedView shown=bands name="recorded" label="The recorded runs, and this machine's, on one time axis" />
             </Show>

@@ -1,19 +1,22 @@
-//! "Share this result": a link that carries the runs on screen as they were
-//! measured — settings, every span, the frame figures and this machine's
-//! facts — compressed by the browser and put in the URL's fragment, which
-//! browsers never send to a server. Over the size budget, each task's slices
+//! "Share this result": a link that carries the runs on screen (a run, a
+//! comparison, or a thread sweep) as they were measured — settings, every
+//! span, the frame figures and this machine's facts — compressed by the
+//! browser and put in the URL's fragment, which browsers never send to a
+//! server. Over the size budget, each task's slices
 //! are merged (and the link says so); over it still, the JSON report is offered.
 
 use super::download;
 use super::store::Store;
 use super::url;
 use crate::engine::export::report_json;
+use crate::engine::plan::{Mode, Settings};
 use crate::engine::result_link::{
-    FRAGMENT_PREFIX, LINK_BUDGET_BYTES, Machine, Recorded, Summarised, base64url_encode, encode,
-    validate,
+    FRAGMENT_PREFIX, Kind, LINK_BUDGET_BYTES, Machine, Recorded, Summarised, base64url_encode,
+    encode, validate,
 };
 use crate::engine::trace::Trace;
 use crate::runtime::compress;
+use crate::runtime::probe::today;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use_clipboard::{UseClipboardReturn, use_clipboard};
@@ -26,26 +29,50 @@ struct Made {
     raw: usize,
     compressed: usize,
     runs: usize,
+    kind: Kind,
     spans: usize,
     summarised: Option<Summarised>,
     /// The link's length with every span, before any merging.
     full_bytes: usize,
 }
 
-/// Today as `YYYY-MM-DD` (UTC), from the browser's clock.
-pub fn today() -> String {
-    let iso: String = js_sys::Date::new_0().to_iso_string().into();
-    iso.chars().take(10).collect()
-}
-
-/// The runs on screen: the comparison when there is one, else the last run.
-fn runs_on_screen(store: Store) -> Vec<Trace> {
+/// What is on screen to share: the thread sweep when the latest run was its
+/// last (the speedup chart is what was made last), else the comparison when
+/// there is one, else the latest run. With the settings of their task set.
+fn on_screen(store: Store) -> Result<(Settings, Kind, Vec<Trace>), String> {
+    let latest = store.trace.get_untracked();
+    let sweep_is_latest = store
+        .sweep
+        .with_untracked(|s| latest.is_some() && s.last() == latest.as_ref());
+    if sweep_is_latest && let Some(settings) = store.sweep_settings.get_untracked() {
+        // The sweep's own settings: the page's may have changed since, and
+        // the speedup chart still shows the sweep.
+        let settings = Settings {
+            mode: Mode::Parallel,
+            ..settings
+        };
+        return Ok((settings, Kind::Sweep, store.sweep.get_untracked()));
+    }
+    let settings = store.settings.get_untracked();
     let compared = store.comparison.with_untracked(|c| c.runs().to_vec());
-    if compared.is_empty() {
-        store.trace.get_untracked().into_iter().collect()
+    let runs: Vec<Trace> = if compared.is_empty() {
+        latest.into_iter().collect()
     } else {
         compared
+    };
+    if runs.is_empty() {
+        return Err("Run an experiment first: there is no result to share yet.".into());
     }
+    let compared_elsewhere = store
+        .comparison
+        .with_untracked(|c| !c.is_empty() && !c.is_of(&settings));
+    if compared_elsewhere || runs.iter().any(|t| t.tasks != settings.tasks) {
+        return Err(
+            "The settings changed since these runs: run the experiment again, then share it."
+                .into(),
+        );
+    }
+    Ok((settings, Kind::Modes, runs))
 }
 
 /// The link for `rec`: `page?settings#r=<base64url of the compressed record>`.
@@ -63,29 +90,18 @@ async fn link_for(rec: &Recorded) -> Result<Made, String> {
         raw: raw.len(),
         compressed: packed.len(),
         runs: rec.runs.len(),
+        kind: rec.kind,
         spans: rec.span_count(),
         summarised: rec.summarised,
     })
 }
 
 async fn make(store: Store) -> Result<Made, String> {
-    let runs = runs_on_screen(store);
-    if runs.is_empty() {
-        return Err("Run an experiment first: there is no result to share yet.".into());
-    }
-    let settings = store.settings.get_untracked();
-    let compared_elsewhere = store
-        .comparison
-        .with_untracked(|c| !c.is_empty() && !c.is_of(&settings));
-    if compared_elsewhere || runs.iter().any(|t| t.tasks != settings.tasks) {
-        return Err(
-            "The settings changed since these runs: run the experiment again, then share it."
-                .into(),
-        );
-    }
+    let (settings, kind, runs) = on_screen(store)?;
     let rec = Recorded {
         settings,
         machine: Machine::of(&store.env.get_untracked(), &today()),
+        kind,
         runs,
         summarised: None,
     };
@@ -129,11 +145,13 @@ pub fn ShareResult() -> impl IntoView {
         });
     };
     let save_report = move |_| {
-        let runs = runs_on_screen(store);
+        let Ok((settings, _, runs)) = on_screen(store) else {
+            return;
+        };
         let refs: Vec<&Trace> = runs.iter().collect();
         let mut env = store.env.get_untracked();
         env.date = today();
-        let json = report_json(&store.settings.get_untracked(), &env, &refs);
+        let json = report_json(&settings, &env, &refs);
         let _ = download::text("conpar-report.json", "application/json", &json);
     };
     view! {
@@ -162,6 +180,8 @@ pub fn ShareResult() -> impl IntoView {
                                 data-raw-bytes=m.raw
                                 data-compressed-bytes=m.compressed
                                 data-spans=m.spans
+                                data-runs=m.runs
+                                data-kind=if m.kind == Kind::Sweep { "sweep" } else { "modes" }
                                 data-summarised=m.summarised.is_some().to_string()
                             >
                                 <input class="share-link" type="text" readonly aria-label="Result link" prop:value=m.link.clone() />
@@ -174,8 +194,9 @@ pub fn ShareResult() -> impl IntoView {
                                 </button>
                                 <p class="caption">
                                     {format!(
-                                        "A link of {:.1} KB: {} run{}, {} spans.",
+                                        "A link of {:.1} KB: {}{} run{}, {} spans.",
                                         m.link.len() as f64 / 1024.0,
+                                        if m.kind == Kind::Sweep { "a thread sweep of " } else { "" },
                                         m.runs,
                                         if m.runs == 1 { "" } else { "s" },
                                         m.spans,

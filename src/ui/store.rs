@@ -48,6 +48,8 @@ pub struct Store {
     pub comparison: RwSignal<Comparison>,
     /// The runs of the latest thread sweep, 1..n threads.
     pub sweep: RwSignal<Vec<Trace>>,
+    /// The settings the latest sweep ran (its task set), for its result link.
+    pub sweep_settings: RwSignal<Option<Settings>>,
     pub lesson: RwSignal<Option<LessonResult>>,
     /// Bumped about ten times a second while a run goes on: the live timeline redraws.
     pub tick: RwSignal<u64>,
@@ -65,6 +67,7 @@ impl Store {
             trace: RwSignal::new(None),
             comparison: RwSignal::new(Comparison::default()),
             sweep: RwSignal::new(Vec::new()),
+            sweep_settings: RwSignal::new(None),
             lesson: RwSignal::new(None),
             tick: RwSignal::new(0),
         }

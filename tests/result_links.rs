@@ -7,12 +7,13 @@
 
 use conpar::engine::environment::Environment;
 use conpar::engine::export::report_json;
-use conpar::engine::plan::{MAX_LANES, Mode, Settings, Workload};
+use conpar::engine::plan::{Assignment, Field, MAX_LANES, Mode, Settings, Sizes, Waits, Workload};
 use conpar::engine::result_link::{
     Kind, LINK_BUDGET_BYTES, MAX_DECOMPRESSED_BYTES, MAX_RUNS, MAX_SPANS_PER_RUN, MAX_TIME_MS,
     MAX_TOTAL_SPANS, Machine, Recorded, VERSION, base64url_decode, base64url_encode, decode,
     encode, from_report_json, validate,
 };
+use conpar::engine::share::to_query;
 use conpar::engine::trace::{FrameStats, Lane, Outcome, Span, SpanKind, Trace};
 use proptest::prelude::*;
 
@@ -175,6 +176,53 @@ fn every_field_round_trips_exactly() {
     rec.settings.fail_task = Some(8);
     let back = decode(&encode(&rec)).expect("decodes");
     assert_eq!(back, rec);
+}
+
+/// Every setting travels with the runs, the scenario's included: each number
+/// at its largest (the longest query a record carries), each choice of task
+/// sizes, assignment and waits. A setting travels as a settings link writes
+/// it (the skew only with skewed sizes, where it means something), so the
+/// settings read back describe the same experiment: the same link query.
+#[test]
+fn every_setting_travels_with_the_runs() {
+    for &sizes in Sizes::ALL {
+        for &assignment in Assignment::ALL {
+            for &waits in Waits::ALL {
+                let mut settings = Settings {
+                    sizes,
+                    assignment,
+                    waits,
+                    fail_task: Some(3),
+                    ..Settings::default()
+                };
+                for field in Field::ALL {
+                    field.set(&mut settings, field.bounds().max);
+                }
+                // The runs below have 8 tasks; the settings must say so.
+                Field::Tasks.set(&mut settings, 8);
+                let (settings, _) = settings.clamped();
+                let mut rec = comparison(8, 2);
+                rec.settings = settings;
+                let query = to_query(&rec.settings);
+                let back = decode(&encode(&rec)).expect("decodes");
+                assert_eq!(to_query(&back.settings), query);
+                assert_eq!(back.settings.sizes, sizes);
+                assert_eq!(back.settings.assignment, assignment);
+                assert_eq!(back.settings.waits, waits);
+                assert_eq!(
+                    Recorded {
+                        settings: rec.settings.clone(),
+                        ..back
+                    },
+                    rec
+                );
+                let refs: Vec<&Trace> = rec.runs.iter().collect();
+                let json = report_json(&rec.settings, &Environment::default(), &refs);
+                let from_json = from_report_json(&json).expect("reads");
+                assert_eq!(to_query(&from_json.settings), query);
+            }
+        }
+    }
 }
 
 #[test]

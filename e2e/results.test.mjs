@@ -1,6 +1,8 @@
 // Results that travel: every mode's timeline on one axis; a result link that
-// carries the measured runs into a fresh browser; "Run it here"; a JSON
-// report opened again; and 30 hostile fragments, each refused (or shown as
+// carries the measured runs into a fresh browser; "Run it here" (the modes
+// recorded, and only those); a thread sweep that travels with its speedup
+// chart; a JSON report opened again, from the file picker and dropped on the
+// page (and a dropped file that is no report); and 31 hostile fragments, each refused (or shown as
 // plain text) with no console error, no script run, and a page that still works.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +10,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { ROOT, ARTIFACTS, browser, closeSite, drawnPixels, open, openSite, ready, rows, runAndWait } from './lib.mjs';
+
+// Link sizes, as measured by the tests below: printed together at the end.
+const SIZES = [];
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -83,7 +88,7 @@ test('Compare all modes draws one timeline per mode on one time axis', async () 
   assert.equal(+d.spans, Object.values(spans).reduce((a, x) => a + x, 0), 'the stack draws every span');
   const link = await share(b.page);
   assert.ok(!link.error, link.error);
-  console.log(`typical comparison (4 modes x 64 tasks): ${link.spans} spans, record ${link.raw} B, deflate-raw ${link.compressed} B, link ${link.bytes} B${link.summarised ? ` (summarised; ${link.full} B with every span)` : ''}`);
+  SIZES.push(`typical comparison (4 modes x 64 tasks): ${link.spans} spans, record ${link.raw} B, deflate-raw ${link.compressed} B, link ${link.bytes} B${link.summarised ? ` (summarised; ${link.full} B with every span)` : ''}`);
   assert.ok(link.bytes <= 8192, `a typical comparison fits 8 KB: ${link.bytes} B`);
   assert.equal(link.summarised, false, 'a typical comparison travels whole');
   assert.ok(link.link.includes('#r='), link.link.slice(0, 200));
@@ -152,6 +157,150 @@ test('an exported JSON report opens with the same figures and spans', async () =
   }
 });
 
+/**
+ * Drops a file on the "Open a report" box the way a browser does: a `drop`
+ * event whose DataTransfer holds a File built in the page. `bytes` of
+ * zeros when `text` is null (a file too large to be a report).
+ */
+async function drop(page, name, text, bytes = 0) {
+  await page.evaluate(([name, text, bytes]) => {
+    const file = new File([text ?? new Uint8Array(bytes)], name, { type: name.endsWith('.json') ? 'application/json' : 'text/plain' });
+    const dt = new DataTransfer();
+    dt.items.add(file);
+    const target = document.querySelector('.open-report');
+    target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+  }, [name, text, bytes]);
+}
+
+test('a report dropped on the page opens with the same figures; a dropped file that is no report gets a clear notice', async () => {
+  assert.ok(sent, 'the first test exported a report');
+  const other = await browser();
+  try {
+    await open(other.page, site.url);
+    let n = await seq(other.page);
+    await drop(other.page, 'dropped-report.json', readFileSync(sent.file, 'utf8'));
+    await readOne(other.page, n);
+    const notice = await other.page.$eval('.received-state', (e) => e.textContent);
+    assert.equal(notice, '', `no refusal: ${notice}`);
+    assertSame(await recordedRows(other.page), sent.rows, sent.spans, 'dropped');
+    assert.match(await other.page.textContent('.recorded-label'), /Opened from the report file dropped-report\.json/);
+    const stack = await other.page.$eval('canvas[data-name=recorded]', (c) => ({ ...c.dataset }));
+    assert.equal(+stack.spans, Object.values(sent.spans).reduce((a, x) => a + x, 0), 'the stack draws every dropped span');
+
+    // Files that are no report: each refused with a sentence, the report shown before kept.
+    for (const [name, text, bytes, expect] of [
+      ['notes.txt', 'hello, this is not JSON', 0, /not a conpar report: it is not valid JSON\./],
+      ['other.json', '{"app": "something else", "runs": []}', 0, /JSON, but not a conpar report\./],
+      ['huge.json', null, (32 << 20) + 1, /larger than 32 MB, more than any conpar report; it was not read\./],
+    ]) {
+      n = await seq(other.page);
+      await drop(other.page, name, text, bytes);
+      await readOne(other.page, n);
+      const refused = await other.page.$eval('.received-notice', (e) => e.textContent);
+      assert.match(refused, expect, `${name}: ${refused}`);
+      assert.match(await other.page.textContent('.recorded-label'), /dropped-report\.json/, `${name}: the result shown before stays`);
+    }
+    assert.deepEqual(other.errors, [], 'no console error');
+  } finally {
+    await other.close();
+  }
+});
+
+test('Run it here re-runs the modes recorded, and only those', async () => {
+  // Two modes, run one after the other: the comparison holds just these two.
+  const query = 'mode=sequential&workload=cpu&kernel=primes&tasks=8&work_ms=20&threads=2&slice_ms=2';
+  await open(b.page, site.url, query);
+  await runAndWait(b.page, 'Run');
+  await b.page.getByLabel('Mode', { exact: true }).selectOption('parallel');
+  await runAndWait(b.page, 'Run');
+  const mine = await rows(b.page);
+  assert.deepEqual(Object.keys(mine).sort(), ['parallel', 'sequential'], JSON.stringify(mine));
+  const link = await share(b.page);
+  assert.ok(!link.error, link.error);
+  SIZES.push(`2 modes x 8 tasks: ${link.spans} spans, record ${link.raw} B, link ${link.bytes} B`);
+  const other = await browser();
+  try {
+    await other.page.goto(link.link);
+    await other.page.waitForFunction(() => document.querySelector('.received-state')?.dataset.shown === 'true', null, { timeout: 15000 });
+    await ready(other.page);
+    await runAndWait(other.page, 'Run it here');
+    await other.page.waitForFunction(() => [...document.querySelectorAll('table.machines tbody tr')].every((tr) => +tr.dataset.localMakespan > 0), null, { timeout: 20000 });
+    const here = await rows(other.page);
+    assert.deepEqual(Object.keys(here).sort(), ['parallel', 'sequential'], `only the recorded modes ran here: ${JSON.stringify(Object.keys(here))}`);
+    const shown = await recordedRows(other.page);
+    assert.deepEqual(Object.keys(shown).sort(), ['parallel', 'sequential']);
+    const stack = await other.page.$eval('canvas[data-name=recorded]', (c) => ({ ...c.dataset }));
+    assert.equal(+stack.bands, 4, 'each recorded mode, then here');
+    assert.match(await other.page.textContent('.difference'), /^Parallel \(threads\) against Sequential: your \d+ logical cores?: [\d.]+×/);
+    assert.deepEqual(other.errors, [], 'no console error');
+  } finally {
+    await other.close();
+  }
+});
+
+// A sweep: 16 tasks of 20 ms on 1, 2, … threads of the pool.
+const SWEEP = 'mode=parallel&workload=cpu&kernel=primes&tasks=16&work_ms=20&threads=2&slice_ms=2';
+
+/** The speedup chart named `name`: its points (threads → speedup) and fitted serial fraction. */
+const speedupChart = (page, name) => page.$eval(`canvas[data-name=${name}]`, (c) => ({
+  points: Object.fromEntries((c.dataset.points || '').split(';').filter(Boolean).map((p) => p.split(':').map(Number))),
+  serial: c.dataset.serialFraction === '' ? null : +c.dataset.serialFraction,
+}));
+
+test('a thread sweep travels: the link opens its speedup chart and Amdahl fit, labelled as recorded; Run it here sweeps this machine', async () => {
+  await open(b.page, site.url, SWEEP);
+  await runAndWait(b.page, 'Sweep threads', 120000);
+  const theirs = await speedupChart(b.page, 'speedup');
+  const threads = Object.keys(theirs.points).map(Number);
+  assert.ok(threads.length >= 1 && threads[0] === 1, `the sweep starts at 1 thread: ${JSON.stringify(theirs)}`);
+  const link = await share(b.page);
+  assert.ok(!link.error, link.error);
+  const made = await b.page.$eval('.share-made', (e) => ({ ...e.dataset }));
+  assert.equal(made.kind, 'sweep', 'the sweep is what is on screen, so the sweep travels');
+  assert.equal(+made.runs, threads.length, 'one run per thread count');
+  SIZES.push(`thread sweep on ${threads.length} thread counts x 16 tasks: ${link.spans} spans, record ${link.raw} B, deflate-raw ${link.compressed} B, link ${link.bytes} B`);
+  assert.ok(link.bytes <= 8192, `${link.bytes}`);
+
+  const other = await browser();
+  try {
+    await other.page.goto(link.link);
+    await other.page.waitForFunction(() => document.querySelector('.received-state')?.dataset.shown === 'true', null, { timeout: 15000 });
+    assert.equal(await other.page.$eval('.recorded-result', (e) => e.dataset.kind), 'sweep');
+    assert.match(await other.page.textContent('.recorded-label'), /^Recorded, not measured here: measured on \d+ logical cores?, Chromium \d+, \d{4}-\d\d-\d\d/);
+    const recorded = await speedupChart(other.page, 'recorded-speedup');
+    assert.deepEqual(Object.keys(recorded.points), Object.keys(theirs.points), 'the same thread counts');
+    for (const p of threads) {
+      // Run lengths travel in whole microseconds: a speedup of runs over 100 ms moves by under 1e-4.
+      assert.ok(Math.abs(recorded.points[p] - theirs.points[p]) < 1e-4, `${p} threads: ${recorded.points[p]} vs ${theirs.points[p]}`);
+    }
+    if (theirs.serial === null) assert.equal(recorded.serial, null);
+    else assert.ok(Math.abs(recorded.serial - theirs.serial) < 1e-3, `the same Amdahl fit: ${recorded.serial} vs ${theirs.serial}`);
+    assert.ok((await drawnPixels(other.page, 'canvas[data-name=recorded-speedup]')) > 2000, 'the recorded chart is drawn');
+    assert.match(await other.page.textContent('.recorded-fit'), theirs.serial === null ? /Too few points/ : /^Recorded: Fitted serial fraction [\d.]+ %/);
+    const table = await other.page.$$eval('table.machines.sweep tbody tr', (trs) => trs.map((tr) => ({ ...tr.dataset })));
+    assert.deepEqual(table.map((r) => +r.threads), threads);
+    // Nothing ran on its own.
+    await ready(other.page);
+    assert.equal(await other.page.$$eval('canvas[data-name=here-speedup]', (c) => c.length), 0, 'nothing runs without a click');
+
+    await runAndWait(other.page, 'Run it here', 120000);
+    await other.page.waitForSelector('canvas[data-name=here-speedup]', { timeout: 20000 });
+    const here = await speedupChart(other.page, 'here-speedup');
+    assert.ok(here.points[1] === 1, `this machine's sweep starts at 1 thread, speedup 1: ${JSON.stringify(here)}`);
+    const both = await other.page.$$eval('table.machines.sweep tbody tr', (trs) => trs.map((tr) => ({ ...tr.dataset })));
+    for (const r of both) assert.ok(+r.localMakespan > 0 || !(r.threads in here.points), `both columns: ${JSON.stringify(r)}`);
+    const sentence = await other.page.textContent('.difference');
+    assert.match(sentence, /^Speedup against 1 thread: your \d+ logical cores?: [\d.]+× on \d+ threads?; the recorded \d+ logical cores?: [\d.]+× on \d+ threads?\./, sentence);
+    const stack = await other.page.$eval('canvas[data-name=recorded]', (c) => ({ ...c.dataset }));
+    assert.equal(+stack.bands, threads.length + Object.keys(here.points).filter((p) => p in theirs.points).length, 'each recorded thread count, then here');
+    await (await other.page.$('#recorded')).screenshot({ path: join(ARTIFACTS, 'shared-sweep.png') });
+    assert.deepEqual(other.errors, [], 'no console error');
+  } finally {
+    await other.close();
+  }
+});
+
 // A mid-sized one: 256 tasks, each sliced 10 times in the concurrent mode (2,560 spans).
 const MEDIUM = 'mode=parallel&workload=cpu&kernel=primes&tasks=256&work_ms=10&threads=2&slice_ms=1';
 
@@ -161,10 +310,10 @@ test('bigger runs are summarised for the link, or the JSON report is offered', a
     await runAndWait(b.page, 'Compare all modes', 120000);
     const link = await share(b.page);
     if (link.error) {
-      console.log(`${what}: ${link.error}`);
+      SIZES.push(`${what}: ${link.error}`);
       assert.match(link.error, /too large for a link: \d+ KB with every span, \d+ KB with each task's slices merged/);
     } else {
-      console.log(`${what}: ${link.spans} spans in the link, record ${link.raw} B, link ${link.bytes} B (${link.full} B with every span), summarised ${link.summarised}`);
+      SIZES.push(`${what}: ${link.spans} spans in the link, record ${link.raw} B, link ${link.bytes} B (${link.full} B with every span), summarised ${link.summarised}`);
       assert.ok(link.bytes <= 8192, `${link.bytes}`);
       assert.ok(link.summarised || link.full <= 8192, JSON.stringify({ ...link, link: undefined }));
       if (link.summarised) assert.match(await b.page.textContent('.share-made'), /slices on a lane were merged into one bar \(\d+ spans became \d+\)/);
@@ -209,9 +358,11 @@ function run(o = {}) {
 
 /** A whole record, with overrides. */
 function record(o = {}) {
-  const r = { version: 1, settings: SETTINGS, cores: 16, pool: 15, iso: 1, browser: 'Chromium 156', date: '2026-11-26', summary: [0], runs: [run()], runCount: undefined, tail: [], ...o };
+  const r = { version: 1, settings: SETTINGS, cores: 16, pool: 15, iso: 1, browser: 'Chromium 156', date: '2026-11-26', kind: 0, summary: [0], runs: [run()], runCount: undefined, tail: [], ...o };
   return Buffer.from([
     ...Buffer.from('CPR'), r.version, ...str(r.settings), ...varint(r.cores), ...varint(r.pool), ...varint(r.iso), ...str(r.browser), ...str(r.date),
+    // Version 2 says what the runs are (0 modes, 1 a thread sweep); version 1 does not.
+    ...(r.version >= 2 ? varint(r.kind) : []),
     ...r.summary, ...varint(r.runCount ?? r.runs.length), ...r.runs.flat(), ...r.tail,
   ]);
 }
@@ -229,7 +380,8 @@ const HOSTILE = [
   ['base64 of plain text', `r=${b64(Buffer.from('hello, world'))}`, 'refused'],
   ['deflate of plain text', `r=${packed(Buffer.from('hello, world'))}`, 'refused'],
   ['uncompressed record', `r=${b64(record())}`, 'refused'],
-  ['other version', `r=${packed(record({ version: 2 }))}`, 'refused'],
+  ['other version', `r=${packed(record({ version: 3 }))}`, 'refused'],
+  ['a sweep that is not parallel runs', `r=${packed(record({ version: 2, kind: 1, runs: [run({ mode: 0, lanes: 1 }), run({ mode: 0, lanes: 2 })] }))}`, 'refused'],
   ['truncated record', `r=${packed(record().subarray(0, 40))}`, 'refused'],
   ['truncated link', `r=${packed(record()).slice(0, 30)}`, 'refused'],
   ['trailing bytes', `r=${packed(record({ tail: [1, 2, 3] }))}`, 'refused'],
@@ -253,8 +405,8 @@ const HOSTILE = [
   ['failure message with markup', `r=${packed(record({ runs: [run({ outcome: [2, 1, ...str('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">')], finished: 1 })] }))}`, 'shown'],
 ];
 
-test('30 hostile fragments: a clear notice each, no console error, no script run, the page still works', async () => {
-  assert.equal(HOSTILE.length, 30);
+test('31 hostile fragments: a clear notice each, no console error, no script run, the page still works', async () => {
+  assert.equal(HOSTILE.length, 31);
   const other = await browser();
   const { page, errors } = other;
   try {
@@ -294,4 +446,10 @@ test('30 hostile fragments: a clear notice each, no console error, no script run
   } finally {
     await other.close();
   }
+});
+
+test('link sizes measured', () => {
+  // Printed for the closing note; each figure was asserted where it was measured.
+  assert.ok(SIZES.length >= 4, SIZES.join('\n'));
+  console.log(`link sizes:\n  ${SIZES.join('\n  ')}`);
 });

@@ -11,7 +11,8 @@ use crate::engine::calibrate::Rate;
 use crate::engine::exec::{Clock, Run, execute, into_trace};
 use crate::engine::kernels::Kernel;
 use crate::engine::plan::{Mode, Settings};
-use crate::engine::trace::{Outcome, Span, Trace, frame_stats};
+use crate::engine::span_log::LogReader;
+use crate::engine::trace::{Outcome, Trace, frame_stats};
 use futures::future::{Either, select};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -29,15 +30,21 @@ const SETTLE_MS: f64 = 2_000.0;
 
 /// The run in progress.
 struct Active {
+    /// Tells this run from the one before, for the live view's copy.
+    id: u64,
     run: Arc<Run>,
     started: f64,
     stopped_at: Cell<Option<f64>>,
 }
 
-/// What the live timeline draws while a run goes on.
-pub struct LiveView {
-    /// Times relative to the run's start.
-    pub spans: Vec<Span>,
+/// The live view's copy of the run in progress, kept from frame to frame:
+/// each read copies only what changed since the last ([`Lab::read_live`]).
+#[derive(Debug, Default)]
+pub struct LiveCopy {
+    /// The run the copy is of (0: none yet).
+    pub run: u64,
+    /// Its spans; times relative to the run's start.
+    pub log: LogReader,
     pub elapsed_ms: f64,
 }
 
@@ -47,6 +54,7 @@ pub struct Lab {
     active: RefCell<Option<Active>>,
     recording: Cell<bool>,
     frames: RefCell<Vec<f64>>,
+    runs: Cell<u64>,
 }
 
 thread_local! {
@@ -56,6 +64,7 @@ thread_local! {
         active: RefCell::default(),
         recording: Cell::new(false),
         frames: RefCell::default(),
+        runs: Cell::new(0),
     });
 }
 
@@ -138,7 +147,9 @@ impl Lab {
         } else {
             Run::unrecorded(kernel, tasks, slice_units)
         });
+        self.runs.set(self.runs.get() + 1);
         *self.active.borrow_mut() = Some(Active {
+            id: self.runs.get(),
             run: Arc::clone(&run),
             started: BrowserClock.now(),
             stopped_at: Cell::new(None),
@@ -249,19 +260,21 @@ impl Lab {
         }
     }
 
-    /// The spans so far of the run in progress.
-    pub fn live(&self) -> Option<LiveView> {
+    /// Brings `copy` up to date with the run in progress (starting afresh
+    /// when it is of another run): only the spans added or grown since its
+    /// last read are copied, and the open waits. False when no run goes on.
+    pub fn read_live(&self, copy: &mut LiveCopy) -> bool {
         let active = self.active.borrow();
-        let active = active.as_ref()?;
-        let now = BrowserClock.now();
-        let mut spans = active.run.log.snapshot(now);
-        for s in &mut spans {
-            s.start -= active.started;
-            s.end -= active.started;
+        let Some(active) = active.as_ref() else {
+            return false;
+        };
+        if copy.run != active.id {
+            copy.run = active.id;
+            copy.log = LogReader::new(active.started);
         }
-        Some(LiveView {
-            spans,
-            elapsed_ms: now - active.started,
-        })
+        let now = BrowserClock.now();
+        active.run.log.read_into(&mut copy.log, now);
+        copy.elapsed_ms = now - active.started;
+        true
     }
 }

@@ -9,6 +9,7 @@ pub mod casualty;
 pub mod clock;
 pub mod compress;
 pub mod event_loop;
+pub mod frame_loop;
 pub mod lab;
 pub mod pool;
 pub mod probe;

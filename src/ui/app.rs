@@ -14,16 +14,13 @@ use super::speedup_view::SpeedupView;
 use super::store::Store;
 use super::timeline_view::TimelineView;
 use super::url;
+use crate::runtime::frame_loop;
 use crate::runtime::lab::lab;
 use crate::runtime::probe;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use_event_listener::use_event_listener;
-use leptos_use_raf_fn::use_raf_fn;
-
-/// How often the live timeline redraws during a run (≥ 10 times a second).
-const LIVE_REDRAW_MS: f64 = 80.0;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -42,18 +39,13 @@ pub fn App() -> impl IntoView {
         store.notices.set(notices);
     });
 
-    // Every animation frame: record it for the run's frame statistics and
-    // for the replay's frame gaps, and tick the live timeline now and then
-    // while a run goes on.
-    let last_tick = StoredValue::new(0.0);
-    let _ = use_raf_fn(move |frame| {
+    // Every animation frame, first in the page's one frame loop: record it
+    // for the run's frame statistics and for the replay's frame gaps. (The
+    // ball, the live timeline and the replay subscribe after.)
+    frame_loop::subscribe_while_mounted(move |timestamp| {
         let lab = lab();
-        lab.on_frame(frame.timestamp);
+        lab.on_frame(timestamp);
         replay_view::note_frame(lab.is_running());
-        if lab.is_running() && frame.timestamp - last_tick.get_value() >= LIVE_REDRAW_MS {
-            last_tick.set_value(frame.timestamp);
-            store.tick.update(|t| *t += 1);
-        }
     });
 
     spawn_local(async move {

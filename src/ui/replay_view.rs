@@ -14,9 +14,9 @@ use crate::engine::plan::Mode;
 use crate::engine::replay::{FrameLog, Paint, Playback, Replay, SPEEDS, bounds_of};
 use crate::engine::trace::{Lane, Trace};
 use crate::runtime::clock::{BrowserClock, local_now};
+use crate::runtime::frame_loop;
 use leptos::ev;
 use leptos::prelude::*;
-use leptos_use_raf_fn::{UseRafFnOptions, use_raf_fn_with_options};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 
@@ -166,53 +166,35 @@ pub fn ReplayView() -> impl IntoView {
     let with_replay =
         move |f: &dyn Fn(&Replay) -> Option<f64>| with_replay_of(replay, state.shown, f).flatten();
 
-    let raf = use_raf_fn_with_options(
-        move |frame| {
-            let p = playback.get_value();
-            if !p.is_playing() {
-                return;
-            }
-            let at = p.position(frame.timestamp);
-            state.cursor.set(at);
-            if p.finished(frame.timestamp) {
-                playback.update_value(|p| p.pause(frame.timestamp));
-                phase.set(Phase::Ended);
-            }
-        },
-        UseRafFnOptions::default().immediate(false),
-    );
-    let (pause_raf, resume_raf) = (raf.pause.clone(), raf.resume.clone());
-
-    // The frame loop runs only while playing (it ends itself at the end of the run).
-    Effect::new({
-        let pause_raf = pause_raf.clone();
-        move |_| {
-            if phase.get() != Phase::Playing {
-                pause_raf();
-            }
+    // On the page's frame loop: while playing, the cursor follows the clock
+    // (the replay ends itself at the end of the run); otherwise nothing.
+    frame_loop::subscribe_while_mounted(move |timestamp| {
+        let p = playback.get_value();
+        if !p.is_playing() {
+            return;
+        }
+        let at = p.position(timestamp);
+        state.cursor.set(at);
+        if p.finished(timestamp) {
+            playback.update_value(|p| p.pause(timestamp));
+            phase.set(Phase::Ended);
         }
     });
 
     // Another run to replay (a new run, another choice): start over, paused.
-    Effect::new({
-        let pause_raf = pause_raf.clone();
-        move |_| {
-            state.shown.track();
-            pause_raf();
-            replay.set_value(None);
-            let playback_now = Playback::new(bounds.get_untracked(), slowdown.get_untracked());
-            state.cursor.set(playback_now.position(0.0));
-            playback.set_value(playback_now);
-            if phase.get_untracked() != Phase::Off {
-                phase.set(Phase::Paused);
-            }
+    Effect::new(move |_| {
+        state.shown.track();
+        replay.set_value(None);
+        let playback_now = Playback::new(bounds.get_untracked(), slowdown.get_untracked());
+        state.cursor.set(playback_now.position(0.0));
+        playback.set_value(playback_now);
+        if phase.get_untracked() != Phase::Off {
+            phase.set(Phase::Paused);
         }
     });
 
     let pause = {
-        let pause_raf = pause_raf.clone();
         move || {
-            pause_raf();
             playback.update_value(|p| p.pause(local_now()));
             state.cursor.set(playback.get_value().position(local_now()));
             if phase.get_untracked() == Phase::Playing {
@@ -221,7 +203,6 @@ pub fn ReplayView() -> impl IntoView {
         }
     };
     let play = {
-        let resume_raf = resume_raf.clone();
         move || {
             if busy.get_untracked() || !has_run.get_untracked() {
                 return;
@@ -230,12 +211,10 @@ pub fn ReplayView() -> impl IntoView {
             state.active.set(true);
             playback.update_value(|p| p.play(local_now()));
             phase.set(Phase::Playing);
-            resume_raf();
         }
     };
     // Moves the cursor to `t` and stays paused there.
     let seek = {
-        let pause = pause.clone();
         move |t: f64| {
             if !has_run.get_untracked() {
                 return;
@@ -248,7 +227,6 @@ pub fn ReplayView() -> impl IntoView {
         }
     };
     let step = {
-        let seek = seek.clone();
         move |forward: bool| {
             let at = state.cursor.get_untracked();
             let target = with_replay(&|r| {
@@ -275,7 +253,6 @@ pub fn ReplayView() -> impl IntoView {
         }
     };
     let toggle = {
-        let (play, pause) = (play.clone(), pause.clone());
         move || {
             if phase.get_untracked() == Phase::Playing {
                 pause();
@@ -287,10 +264,8 @@ pub fn ReplayView() -> impl IntoView {
 
     // A new run stops the replay: the timeline shows the run live instead.
     Effect::new({
-        let pause_raf = pause_raf.clone();
         move |_| {
             if busy.get() {
-                pause_raf();
                 playback.update_value(|p| p.pause(local_now()));
                 if phase.get_untracked() != Phase::Off {
                     announcement.set("The replay stopped: a new run started.".into());
@@ -376,7 +351,6 @@ pub fn ReplayView() -> impl IntoView {
     });
 
     let on_key = {
-        let (toggle, step, seek) = (toggle.clone(), step.clone(), seek.clone());
         move |ev: ev::KeyboardEvent| {
             let tag = ev
                 .target()
@@ -539,7 +513,6 @@ pub fn ReplayView() -> impl IntoView {
                     class="small"
                     disabled=move || !can_use()
                     on:click={
-                        let step = step.clone();
                         move |_| step(false)
                     }
                 >
@@ -550,7 +523,6 @@ pub fn ReplayView() -> impl IntoView {
                     disabled=move || !can_use()
                     aria-pressed=move || (phase.get() == Phase::Playing).to_string()
                     on:click={
-                        let toggle = toggle.clone();
                         move |_| toggle()
                     }
                 >
@@ -560,7 +532,6 @@ pub fn ReplayView() -> impl IntoView {
                     class="small"
                     disabled=move || !can_use()
                     on:click={
-                        let step = step.clone();
                         move |_| step(true)
                     }
                 >
@@ -577,7 +548,6 @@ pub fn ReplayView() -> impl IntoView {
                     disabled=move || !can_use()
                     prop:value=move || state.cursor.get().to_string()
                     on:input={
-                        let seek = seek.clone();
                         move |ev| {
                             if let Ok(t) = event_target_value(&ev).parse::<f64>() {
                                 seek(t);
@@ -590,7 +560,6 @@ pub fn ReplayView() -> impl IntoView {
                     class="small"
                     disabled=move || phase.get() == Phase::Off
                     on:click={
-                        let pause = pause.clone();
                         move |_| {
                             pause();
                             phase.set(Phase::Off);

@@ -1,38 +1,122 @@
-//! A ball moved by requestAnimationFrame on the main thread: it glides while
+//! A ball moved by the page's frame loop on the main thread: it glides while
 //! the main thread is free and freezes while it computes. (A CSS animation
 //! would run on the compositor and keep moving, hiding the freeze.) Beside
 //! it, the frame gaps measured during the last run.
+//!
+//! The ball is drawn on a canvas of its own: a frame changes the canvas's
+//! pixels and nothing else, so it costs no style recalculation and no
+//! layout (a moved element costs a style recalculation a frame, even by
+//! `transform`). The canvas's size is read only every [`SIZE_CHECK_MS`].
 
 use super::store::Store;
 use crate::charts::format_ms;
-use leptos::html::Div;
+use crate::runtime::frame_loop;
+use leptos::html::Canvas;
 use leptos::prelude::*;
-use leptos_use_raf_fn::use_raf_fn;
+use leptos_use_preferences::use_preferred_dark;
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// One sweep of the ball across its track.
 const PERIOD_MS: f64 = 1600.0;
 
+/// How often the canvas checks its size (the track follows the panel's width).
+const SIZE_CHECK_MS: f64 = 500.0;
+
+/// The page's `--accent` (public/style.css), light and dark: the ball's colour.
+const ACCENT_LIGHT: &str = "#0072b2";
+const ACCENT_DARK: &str = "#56b4e9";
+
+/// The canvas as last sized, and its drawing context.
+struct Ball {
+    canvas: HtmlCanvasElement,
+    context: CanvasRenderingContext2d,
+    /// Device pixels.
+    width: f64,
+    height: f64,
+    colour: String,
+    checked_at: f64,
+}
+
+impl Ball {
+    fn new(canvas: HtmlCanvasElement) -> Option<Ball> {
+        let context = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()?
+            .dyn_into::<CanvasRenderingContext2d>()
+            .ok()?;
+        Some(Ball {
+            canvas,
+            context,
+            width: 0.0,
+            height: 0.0,
+            colour: String::new(),
+            checked_at: f64::NEG_INFINITY,
+        })
+    }
+
+    /// Sizes the canvas to its box in device pixels, and takes the ball's
+    /// colour for a light or a dark page.
+    fn fit(&mut self, now: f64, dark: bool) {
+        self.checked_at = now;
+        let ratio = web_sys::window()
+            .map_or(1.0, |w| w.device_pixel_ratio())
+            .max(1.0);
+        let (w, h) = (
+            (f64::from(self.canvas.client_width()) * ratio).round(),
+            (f64::from(self.canvas.client_height()) * ratio).round(),
+        );
+        if w != self.width || h != self.height {
+            self.canvas.set_width(w as u32);
+            self.canvas.set_height(h as u32);
+            self.width = w;
+            self.height = h;
+        }
+        self.colour = if dark { ACCENT_DARK } else { ACCENT_LIGHT }.to_string();
+    }
+
+    fn draw(&self, along: f64) {
+        let (w, h) = (self.width, self.height);
+        if w <= 0.0 || h <= 0.0 {
+            return;
+        }
+        let r = h * 0.43;
+        let x = r + h * 0.07 + along * (w - 2.0 * (r + h * 0.07));
+        let c = &self.context;
+        c.clear_rect(0.0, 0.0, w, h);
+        c.set_fill_style_str(&self.colour);
+        c.begin_path();
+        let _ = c.arc(x, h / 2.0, r, 0.0, std::f64::consts::TAU);
+        c.fill();
+    }
+}
+
 #[component]
 pub fn Responsiveness() -> impl IntoView {
     let store = expect_context::<Store>();
-    let ball = NodeRef::<Div>::new();
-    let _ = use_raf_fn(move |frame| {
-        let Some(lane) = ball.get_untracked() else {
+    let ball_canvas = NodeRef::<Canvas>::new();
+    let ball = RefCell::new(None::<Ball>);
+    let dark = use_preferred_dark();
+    frame_loop::subscribe_while_mounted(move |timestamp| {
+        let mut ball = ball.borrow_mut();
+        if ball.is_none() {
+            *ball = ball_canvas.get_untracked().and_then(Ball::new);
+        }
+        let Some(ball) = ball.as_mut() else {
             return;
         };
-        let phase = (frame.timestamp % PERIOD_MS) / PERIOD_MS;
+        if timestamp - ball.checked_at >= SIZE_CHECK_MS {
+            ball.fit(timestamp, dark.get_untracked());
+        }
+        let phase = (timestamp % PERIOD_MS) / PERIOD_MS;
         let along = if phase < 0.5 {
             phase * 2.0
         } else {
             2.0 - phase * 2.0
         };
-        // Only the lane's transform changes: no layout, and one property
-        // instead of re-parsing the whole style attribute every frame, so
-        // the ball takes as little as it can of the main thread it watches.
-        // The lane is as wide as the ball's travel (style.css), so a
-        // percentage of its own width is a place on the track.
-        let _ = web_sys::HtmlElement::style(&lane)
-            .set_property("transform", &format!("translateX({:.2}%)", along * 100.0));
+        ball.draw(along);
     });
     let frames = Memo::new(move |_| store.trace.with(|t| t.as_ref().map(|t| (t.mode, t.frames))));
 
@@ -40,9 +124,7 @@ pub fn Responsiveness() -> impl IntoView {
         <section class="card responsiveness" aria-labelledby="resp-title">
             <h2 id="resp-title">"Is the page responsive?"</h2>
             <div class="track" aria-hidden="true">
-                <div class="ball-lane" node_ref=ball>
-                    <div class="ball"></div>
-                </div>
+                <canvas class="ball" node_ref=ball_canvas></canvas>
             </div>
             <p class="caption">
                 {move || match frames.get() {

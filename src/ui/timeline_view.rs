@@ -1,23 +1,53 @@
-//! The live timeline: a lane per thread, a bar per span, redrawn while the
+//! The live timeline: a lane per thread, a bar per span, drawn while the
 //! run goes on; pointing at a bar tells what it was. During a replay it shows
 //! the replayed run, and the replay's cursor on a layer of its own above it:
 //! moving the cursor redraws that layer only.
+//!
+//! While a run goes on, the page's frame loop refreshes it every
+//! [`LIVE_REDRAW_MS`]: the lab copies only the spans that changed since the
+//! last refresh, and only those are drawn on the canvas as it is
+//! ([`LiveTimeline`]); the whole chart is drawn again when its time axis
+//! doubles or the canvas changes size. The finished run is drawn whole.
 
 use super::download;
 use super::replay_view::ReplayState;
 use super::store::Store;
 use crate::charts::cursor::CursorData;
-use crate::charts::timeline::{TimelineData, TimelineGeometry, draw_timeline, hit_test};
+use crate::charts::timeline::{
+    LiveTimeline, TimelineData, TimelineGeometry, draw_timeline, hit_test,
+};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::trace::{Outcome, Span, Trace};
 use crate::runtime::canvas::draw_hidpi;
-use crate::runtime::lab::lab;
+use crate::runtime::frame_loop;
+use crate::runtime::lab::{LiveCopy, lab};
 use crate::runtime::replay_bench::{clear_layer, draw_cursor_layer};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_preferences::use_preferred_dark;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 const HEIGHT_PER_ROW: u32 = 54;
+
+/// How often the live timeline takes in the run's new spans (≥ 10 times a second).
+const LIVE_REDRAW_MS: f64 = 80.0;
+
+/// The run in progress as the live timeline has it.
+struct Live {
+    copy: LiveCopy,
+    view: LiveTimeline,
+    geometry: Option<TimelineGeometry>,
+    /// The frame of the last refresh.
+    refreshed_at: f64,
+    /// The canvas's CSS width and colours at the last draw: if either
+    /// changes, the next draw is whole.
+    width: u32,
+    dark: bool,
+}
 
 #[component]
 pub fn TimelineView() -> impl IntoView {
@@ -42,8 +72,73 @@ pub fn TimelineView() -> impl IntoView {
     let hovered = RwSignal::new(None::<(Span, f64, f64)>);
     let rows = Memo::new(move |_| 1 + store.env.with(|e| e.pool_threads as usize));
 
+    let live = StoredValue::new_local(Live {
+        copy: LiveCopy::default(),
+        view: LiveTimeline::new(1),
+        geometry: None,
+        refreshed_at: f64::NEG_INFINITY,
+        width: 0,
+        dark: false,
+    });
+    // How many spans the canvas shows (for tests and curious readers).
+    let span_count = RwSignal::new(0usize);
+
+    // During a run: every LIVE_REDRAW_MS, what changed since the last refresh.
+    frame_loop::subscribe_while_mounted(move |frame| {
+        let lab = lab();
+        if !lab.is_running() {
+            return;
+        }
+        let Some(canvas) = canvas.get_untracked() else {
+            return;
+        };
+        let due = live.with_value(|l| frame - l.refreshed_at >= LIVE_REDRAW_MS);
+        if !due {
+            return;
+        }
+        let rows = rows.get_untracked();
+        let dark = dark.get_untracked();
+        let theme = Theme::for_dark(dark);
+        let count = live.try_update_value(|l| {
+            l.refreshed_at = frame;
+            let run = l.copy.run;
+            if !lab.read_live(&mut l.copy) {
+                return None;
+            }
+            if run != l.copy.run {
+                l.view = LiveTimeline::new(rows);
+            }
+            l.view.update(&l.copy.log, l.copy.elapsed_ms);
+            let width = canvas_width(&canvas);
+            if width != l.width || dark != l.dark || l.geometry.is_none() {
+                l.view.redraw_all();
+            }
+            let height = rows as u32 * HEIGHT_PER_ROW + 40;
+            let Live { copy, view, .. } = l;
+            let drawn = if view.redraws_all() {
+                draw_hidpi(&canvas, height, |a| view.draw(a, &copy.log, &theme))
+            } else {
+                draw_over(&canvas, |a| view.draw(a, &copy.log, &theme))
+            };
+            if let Ok(g) = drawn {
+                l.geometry = Some(g);
+                l.width = width;
+                l.dark = dark;
+                // The cursor layer's effect follows `placed`: only a change.
+                if placed.get_untracked() != Some((g, height)) {
+                    placed.set(Some((g, height)));
+                }
+            }
+            Some(l.copy.log.spans.len() + l.copy.log.open.len())
+        });
+        if let Some(n) = count.flatten()
+            && span_count.get_untracked() != n
+        {
+            span_count.set(n);
+        }
+    });
+
     Effect::new(move |_| {
-        store.tick.track();
         let shown = |t: &Option<Trace>| t.as_ref().map(|t| (t.spans.clone(), t.duration_ms));
         let trace = if replaying.get() {
             replay.shown.with(shown)
@@ -53,11 +148,16 @@ pub fn TimelineView() -> impl IntoView {
         let theme = Theme::for_dark(dark.get());
         let rows = rows.get();
         let Some(canvas) = canvas.get() else { return };
-        let (spans, x_max) = match (lab().live(), trace) {
-            (Some(live), _) => (live.spans, live.elapsed_ms),
-            (None, Some(shown)) => shown,
-            (None, None) => {
+        if lab().is_running() {
+            // The frame loop draws the run in progress: whole, next time.
+            live.update_value(|l| l.view.redraw_all());
+            return;
+        }
+        let (spans, x_max) = match trace {
+            Some(shown) => shown,
+            None => {
                 placed.set(None);
+                span_count.set(0);
                 let _ = draw_hidpi(&canvas, rows as u32 * HEIGHT_PER_ROW + 40, |a| {
                     draw_placeholder(
                         a,
@@ -82,6 +182,7 @@ pub fn TimelineView() -> impl IntoView {
         });
         let geometry = geometry.ok();
         placed.set(geometry.map(|g| (g, height)));
+        span_count.set(spans.len());
         drawn.set_value((spans, geometry));
     });
 
@@ -104,7 +205,14 @@ pub fn TimelineView() -> impl IntoView {
     });
 
     let on_move = move |x: f64, y: f64| {
-        let hit = drawn.with_value(|(spans, g)| g.as_ref().and_then(|g| hit_test(g, spans, x, y)));
+        let hit = if lab().is_running() {
+            live.with_value(|l| {
+                let g = l.geometry.as_ref()?;
+                hit_test(g, &l.copy.log.spans, x, y).or_else(|| hit_test(g, &l.copy.log.open, x, y))
+            })
+        } else {
+            drawn.with_value(|(spans, g)| g.as_ref().and_then(|g| hit_test(g, spans, x, y)))
+        };
         hovered.set(hit.map(|s| (s, x, y)));
     };
 
@@ -134,7 +242,7 @@ pub fn TimelineView() -> impl IntoView {
                     node_ref=canvas
                     role="img"
                     aria-label=move || with_shown(&summary)
-                    data-spans=move || { store.tick.track(); drawn.with_value(|(s, _)| s.len()) }
+                    data-spans=move || span_count.get()
                     on:pointermove=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
                     on:pointerdown=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
                     on:pointerleave=move |_| hovered.set(None)
@@ -198,4 +306,47 @@ fn worker_warning(trace: Option<&Trace>) -> Option<String> {
             t.lanes
         )
     })
+}
+
+/// The CSS width `draw_hidpi` gives the canvas: its parent's.
+fn canvas_width(canvas: &HtmlCanvasElement) -> u32 {
+    canvas
+        .parent_element()
+        .map(|p| p.client_width())
+        .filter(|w| *w > 0)
+        .unwrap_or(640) as u32
+}
+
+/// Draws on `canvas` as it is, over what is there: no resize, no style
+/// write (either would clear it or cost a style recalculation). The canvas
+/// was last sized by `draw_hidpi`, whose CSS-pixel coordinates this keeps.
+fn draw_over<R>(
+    canvas: &HtmlCanvasElement,
+    draw: impl FnOnce(
+        &DrawingArea<CanvasBackend, Shift>,
+    )
+        -> Result<R, DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>,
+) -> Result<R, String> {
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let (width, height) = (
+        (f64::from(canvas.width()) / ratio).round() as u32,
+        (f64::from(canvas.height()) / ratio).round() as u32,
+    );
+    let context = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        .ok_or("this browser gave no 2D canvas context")?;
+    context
+        .set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0)
+        .map_err(|_| "the canvas refused its transform")?;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or("the canvas could not be drawn on")?;
+    let area = backend.into_drawing_area().shrink((0, 0), (width, height));
+    let out = draw(&area).map_err(|e| format!("drawing failed: {e}"))?;
+    area.present().map_err(|e| format!("drawing failed: {e}"))?;
+    Ok(out)
 }

@@ -10,6 +10,7 @@
 //! and checked by `engine::result_link`, and shown as text nodes only.
 
 use super::actions;
+use super::download;
 use super::open_report::OpenReport;
 use super::share_result::ShareResult;
 use super::speedup_view::{SpeedupChart, fit_sentence};
@@ -188,6 +189,13 @@ fn sweep_difference(
     ))
 }
 
+/// Saves the chart on `canvas` as a PNG file.
+fn png(name: &str, canvas: NodeRef<Canvas>) {
+    if let Some(c) = canvas.get() {
+        let _ = download::png(name, &c);
+    }
+}
+
 /// A band's name for `t`: its mode, or in a sweep its threads.
 fn run_name(kind: Kind, t: &Trace) -> String {
     match kind {
@@ -205,9 +213,12 @@ fn same_run(kind: Kind, a: &Trace, b: &Trace) -> bool {
 }
 
 /// The comparison table: a row per mode, a column pair per machine.
-fn modes_table(rec: &Recorded, here_runs: &[Trace], mine: &Machine) -> impl IntoView {
-    let rec_rows = rows_of(&rec.settings, &rec.runs);
-    let here_rows = rows_of(&rec.settings, here_runs);
+fn modes_table(
+    rec: &Recorded,
+    rec_rows: &[Row],
+    here_rows: &[Row],
+    mine: &Machine,
+) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="machines">
@@ -452,23 +463,25 @@ pub fn RecordedView() -> impl IntoView {
                 let can_run = move || store.ready.get() && store.busy.with(Option::is_none);
                 here.with(|here_runs| received.result.with(|r| {
                     let (rec, source) = r.as_ref()?;
-                    let sentence = match rec.kind {
-                        Kind::Modes => difference(
-                            &rows_of(&rec.settings, &rec.runs),
-                            &rows_of(&rec.settings, here_runs),
-                            &rec.machine,
-                            &mine,
+                    // The rows of each machine's runs, for the sentence and the table.
+                    let (sentence, table) = match rec.kind {
+                        Kind::Modes => {
+                            let rec_rows = rows_of(&rec.settings, &rec.runs);
+                            let here_rows = rows_of(&rec.settings, here_runs);
+                            (
+                                difference(&rec_rows, &here_rows, &rec.machine, &mine),
+                                modes_table(rec, &rec_rows, &here_rows, &mine).into_any(),
+                            )
+                        }
+                        Kind::Sweep => (
+                            recorded_points.with(|a| here_points.with(|b| sweep_difference(a, b, &rec.machine, &mine))),
+                            sweep_table(rec, here_runs, &mine).into_any(),
                         ),
-                        Kind::Sweep => recorded_points.with(|a| here_points.with(|b| sweep_difference(a, b, &rec.machine, &mine))),
                     };
                     let isolation = if rec.machine.cross_origin_isolated { "cross-origin isolated" } else { "not cross-origin isolated" };
                     let what = match rec.kind {
                         Kind::Modes => "Runs the same experiment on this machine (the modes recorded) and shows both side by side. Nothing runs until you press it.",
                         Kind::Sweep => "Sweeps the threads of this machine's pool on the same tasks and shows both speedup curves. Nothing runs until you press it.",
-                    };
-                    let table = match rec.kind {
-                        Kind::Modes => modes_table(rec, here_runs, &mine).into_any(),
-                        Kind::Sweep => sweep_table(rec, here_runs, &mine).into_any(),
                     };
                     Some(view! {
                         <div class="recorded-result" data-kind=if rec.kind == Kind::Sweep { "sweep" } else { "modes" }>
@@ -505,6 +518,7 @@ pub fn RecordedView() -> impl IntoView {
             <Show when=move || kind.get() == Some(Kind::Sweep)>
                 <h3>{move || format!("Speedup by threads, recorded on {} logical cores", recorded_cores.get())}</h3>
                 <SpeedupChart points=recorded_points cores=recorded_cores canvas=recorded_canvas name="recorded-speedup" label="The recorded sweep's speedup by number of threads" />
+                <button class="small" on:click=move |_| png("conpar-recorded-speedup.png", recorded_canvas)>"PNG"</button>
                 <p class="caption recorded-fit">
                     {move || recorded_points.with(|p| fit_amdahl(p)).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("Recorded: {}", fit_sentence(&f)))}
                 </p>
@@ -512,6 +526,7 @@ pub fn RecordedView() -> impl IntoView {
             <Show when=move || here_points.with(|p| !p.is_empty())>
                 <h3>{move || format!("Speedup by threads, on this machine ({} logical cores)", here_cores.get())}</h3>
                 <SpeedupChart points=here_points cores=here_cores canvas=here_canvas name="here-speedup" label="This machine's sweep of the same tasks" />
+                <button class="small" on:click=move |_| png("conpar-here-speedup.png", here_canvas)>"PNG"</button>
                 <p class="caption here-fit">
                     {move || here_points.with(|p| fit_amdahl(p)).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("This machine: {}", fit_sentence(&f)))}
                 </p>

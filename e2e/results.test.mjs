@@ -78,6 +78,19 @@ test('Compare all modes draws one timeline per mode on one time axis', async () 
   assert.equal(axes.length, 4);
   assert.equal(new Set(axes).size, 1, `every band's plot spans the same pixels: ${d.axes}`);
   assert.ok((await drawnPixels(b.page, canvas)) > 5000, 'the bands are drawn');
+  // The stack is drawn again only when its bands or its size change: a
+  // window made shorter (same width) draws nothing; narrower, it draws once.
+  const draws = async () => +(await b.page.$eval(canvas, (c) => c.dataset.draws));
+  const before = await draws();
+  await b.page.setViewportSize({ width: 1280, height: 700 });
+  await b.page.waitForTimeout(300);
+  assert.equal(await draws(), before, 'same width, same bands: not drawn again');
+  await b.page.setViewportSize({ width: 1000, height: 700 });
+  await b.page.waitForFunction(([sel, n]) => +document.querySelector(sel).dataset.draws > n, [canvas, before], { timeout: 5000 });
+  const narrower = await b.page.$eval(canvas, (c) => c.dataset.axes.split(';'));
+  assert.notDeepEqual(narrower, axes, 'drawn again to the new width');
+  assert.ok((await drawnPixels(b.page, canvas)) > 5000, 'the bands are drawn at the new width');
+  await b.page.setViewportSize({ width: 1280, height: 900 });
 
   // The spans per mode, from the report the page exports.
   const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.getByRole('button', { name: 'Report (JSON)', exact: true }).click()]);

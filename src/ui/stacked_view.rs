@@ -111,6 +111,8 @@ pub fn StackedView(
     let geometries = StoredValue::new(Vec::<TimelineGeometry>::new());
     let last = StoredValue::new(None::<Drawn>);
     let axes = RwSignal::new(String::new());
+    // Drawings made, for the tests: a resize that keeps the width draws nothing.
+    let draws = RwSignal::new(0u32);
     let hovered = RwSignal::new(None::<(usize, Span, f64, f64)>);
     let x_max = Memo::new(move |_| {
         shown.with(|s| {
@@ -156,6 +158,7 @@ pub fn StackedView(
             );
             last.set_value(Some(drawn));
             geometries.set_value(g);
+            draws.update(|n| *n += 1);
         });
     });
 
@@ -179,6 +182,7 @@ pub fn StackedView(
                 data-bands=move || shown.with(Vec::len)
                 data-x-max=move || x_max.get()
                 data-axes=move || axes.get()
+                data-draws=move || draws.get()
                 data-spans=move || shown.with(|s| s.iter().map(|b| b.trace.spans.len()).sum::<usize>())
                 on:pointermove=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
                 on:pointerdown=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))

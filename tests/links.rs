@@ -4,7 +4,9 @@
 //! must be reported.
 
 use conpar::engine::kernels::Kernel;
-use conpar::engine::plan::{Field, MAX_LANES, Mode, Settings, Workload};
+use conpar::engine::plan::{
+    Assignment, Field, MAX_LANES, MAX_SERIAL_PCT, Mode, Settings, Sizes, Waits, Workload,
+};
 use conpar::engine::share::{MAX_NOTICES, parse_query, to_query};
 use proptest::prelude::*;
 
@@ -190,12 +192,32 @@ proptest! {
         slice_ms in 1u32..=100,
         seed in any::<u32>(),
         fail in proptest::option::of(0.0f64..=1.0),
+        sizes in proptest::sample::select(Sizes::ALL.to_vec()),
+        skew_every in 2u32..=1_000,
+        skew_factor in 1u32..=100,
+        assignment in proptest::sample::select(Assignment::ALL.to_vec()),
+        serial_pct in 0u32..=MAX_SERIAL_PCT,
+        waits in proptest::sample::select(Waits::ALL.to_vec()),
+        handle_us in 0u32..=100_000,
+        pool in 0u32..=MAX_LANES,
     ) {
+        let plain = Settings::default();
+        let skewed = sizes == Sizes::Skewed;
         let s = Settings {
             mode, workload, kernel, tasks, work_ms, latency_ms,
             jitter_ms: (jitter * f64::from(latency_ms)) as u32,
             lanes, slice_ms, seed,
             fail_task: fail.map(|f| 1 + (f * f64::from(tasks - 1)) as u32),
+            sizes,
+            // Links carry the skew only for skewed sizes, where it matters.
+            skew_every: if skewed { skew_every } else { plain.skew_every },
+            skew_factor: if skewed { skew_factor } else { plain.skew_factor },
+            assignment,
+            // A reduce needs computation (an I/O task with no handling has none).
+            serial_pct: if workload == Workload::Io && handle_us == 0 { 0 } else { serial_pct },
+            waits,
+            handle_us,
+            pool,
         };
         let q = to_query(&s);
         prop_assert_eq!(parse_query(&q), (s, vec![]));

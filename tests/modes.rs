@@ -48,11 +48,14 @@ fn settings(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Se
 
 fn new_run(s: &Settings) -> Arc<Run> {
     let r = rate();
-    Arc::new(Run::new(
-        s.kernel,
-        s.task_specs(r),
-        r.units_for(f64::from(s.slice_ms)),
-    ))
+    Arc::new(
+        Run::new(
+            s.kernel,
+            s.task_specs(r),
+            r.units_for(f64::from(s.slice_ms)),
+        )
+        .with_assignment(s.assignment),
+    )
 }
 
 fn run(mode: Mode, s: &Settings) -> Trace {

@@ -9,9 +9,9 @@
 //! `cargo test` and the benchmark.
 
 use super::kernels::Kernel;
-use super::lanes::{LaneWork, publish_all, spawn_lanes};
+use super::lanes::{LaneWork, publish_all, spawn_lanes, spawn_reduce};
 use super::main_thread::{AfterWait, run_event_loop, run_sequential};
-use super::plan::{Mode, TaskSpec};
+use super::plan::{Assignment, Mode, Stage, TaskSpec};
 use super::sync::{CancelFlag, TaskQueue, spin_lock};
 use super::trace::{Lane, Outcome, Span, SpanKind, Trace};
 use std::hint::black_box;
@@ -33,7 +33,10 @@ pub enum TaskEnd {
 #[derive(Debug)]
 pub struct Run {
     pub kernel: Kernel,
+    /// The map tasks, then the serial reduce if there is one.
     pub tasks: Vec<TaskSpec>,
+    /// How the Parallel mode's lanes get their tasks.
+    pub assignment: Assignment,
     /// Units per slice: how much a lane computes between two looks at Stop,
     /// and the concurrent mode between two yields.
     pub slice_units: u64,
@@ -67,6 +70,7 @@ impl Run {
         Run {
             kernel,
             tasks,
+            assignment: Assignment::Dynamic,
             slice_units: slice_units.max(1),
             queue: TaskQueue::new(n),
             cancel: CancelFlag::new(),
@@ -77,6 +81,34 @@ impl Run {
             failure: Mutex::new(None),
             checksum: AtomicU64::new(0),
         }
+    }
+
+    /// The same run, its Parallel lanes getting their tasks by `assignment`.
+    pub fn with_assignment(self, assignment: Assignment) -> Run {
+        Run { assignment, ..self }
+    }
+
+    /// The tasks that may run side by side (all but the reduce).
+    pub fn map_tasks(&self) -> &[TaskSpec] {
+        let map = self.map_count() as usize;
+        &self.tasks[..map]
+    }
+
+    pub fn map_count(&self) -> u32 {
+        let reduce = usize::from(self.reduce().is_some());
+        (self.tasks.len() - reduce) as u32
+    }
+
+    /// The serial reduce, run alone once every map task has ended.
+    pub fn reduce(&self) -> Option<&TaskSpec> {
+        self.tasks.last().filter(|t| t.stage == Stage::Reduce)
+    }
+
+    /// Whether every map task ran to its end: the reduce may start.
+    pub fn map_done(&self) -> bool {
+        self.map_tasks()
+            .iter()
+            .all(|t| self.completed[t.id as usize].load(Ordering::Acquire))
     }
 
     /// Tasks that ran to their end.
@@ -202,16 +234,29 @@ pub async fn execute<E: EventLoop, C: Clock + Clone + Send + 'static>(
             let exits = spawn_lanes(&run, lane_clock, lanes, LaneWork::Whole);
             publish_all(&run);
             futures::future::join_all(exits).await;
+            reduce_on_a_lane(&run, lane_clock).await;
         }
         Mode::Both => {
             let exits = spawn_lanes(&run, lane_clock, lanes, LaneWork::ComputeOnly);
             run_event_loop(&run, ev, AfterWait::HandToLanes).await;
             futures::future::join_all(exits).await;
+            reduce_on_a_lane(&run, lane_clock).await;
         }
     }
     let ended = ev.now();
     let threads = if mode.uses_pool() { lanes } else { 1 };
     into_trace(&run, mode, threads, started, ended)
+}
+
+/// The parallel modes' serial stage: once the map's lanes have exited (all
+/// map tasks done, not stopped, none failed), the reduce on one lane.
+async fn reduce_on_a_lane<C: Clock + Clone + Send + 'static>(run: &Arc<Run>, clock: &C) {
+    if run.cancel.is_cancelled() || !run.map_done() {
+        return;
+    }
+    if let Some(done) = spawn_reduce(run, clock) {
+        let _ = done.await;
+    }
 }
 
 /// The trace of a run that has ended.

@@ -2,12 +2,13 @@
 //! compute them on worker threads, where blocking is allowed.
 
 use super::exec::{Run, Slice, TaskEnd, fault_message};
-use super::plan::TaskSpec;
+use super::plan::{Assignment, TaskSpec};
 use super::platform::Clock;
 use super::trace::Lane;
 use futures::channel::oneshot;
 use std::cell::Cell;
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// What a lane does with a task it claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,16 +30,124 @@ pub fn current_task() -> Option<u32> {
     CURRENT_TASK.with(Cell::get)
 }
 
-/// One lane of the pool: claims tasks until the queue is closed and drained,
-/// or Stop. Runs on a worker thread, where blocking is allowed.
-pub fn run_lane(run: &Run, clock: &impl Clock, lane: Lane, work: LaneWork) {
-    while let Some(id) = run.queue.claim(&run.cancel) {
-        let task = &run.tasks[id as usize];
-        CURRENT_TASK.with(|c| c.set(Some(id)));
-        let end = execute_on_lane(run, clock, lane, task, work);
-        CURRENT_TASK.with(|c| c.set(None));
-        run.end_task(id, &end);
+/// How a run's lanes get their tasks: shared by the lanes of one run.
+#[derive(Debug)]
+pub enum Assigner {
+    /// Claim from the run's queue (dynamic; and every Concurrent + parallel run).
+    Queue,
+    /// Lane i runs the i-th contiguous block of the `map` tasks.
+    Blocks { map: u32, lanes: u32 },
+    /// Each lane's own block, from whose front it takes and from whose back
+    /// idle lanes steal. A lane's range is locked for a few instructions at
+    /// a time, by lanes only (workers, where blocking is allowed).
+    Stealing(Vec<Mutex<Range<u32>>>),
+}
+
+impl Assigner {
+    /// The assigner of `assignment` for `lanes` lanes over `map` map tasks.
+    pub fn new(assignment: Assignment, map: u32, lanes: u32) -> Assigner {
+        let lanes = lanes.max(1);
+        match assignment {
+            Assignment::Dynamic => Assigner::Queue,
+            Assignment::Static => Assigner::Blocks { map, lanes },
+            Assignment::Stealing => Assigner::Stealing(
+                (0..lanes)
+                    .map(|i| Mutex::new(block(map, lanes, i)))
+                    .collect(),
+            ),
+        }
     }
+
+    /// The next task for lane `ordinal` (0-based among the run's lanes);
+    /// `position` is how many tasks this lane has taken so far.
+    fn next(&self, run: &Run, ordinal: u32, position: u32) -> Option<u32> {
+        match self {
+            Assigner::Queue => run.queue.claim(&run.cancel),
+            Assigner::Blocks { map, lanes } => {
+                let range = block(*map, *lanes, ordinal);
+                let id = range.start + position;
+                (id < range.end && !run.cancel.is_cancelled()).then_some(id)
+            }
+            Assigner::Stealing(ranges) => {
+                if run.cancel.is_cancelled() {
+                    return None;
+                }
+                let own = ranges.get(ordinal as usize)?;
+                if let Some(id) = lock(own).next() {
+                    return Some(id);
+                }
+                // Out of work: steal the back half of the largest block left.
+                loop {
+                    let victim = ranges
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, _)| i != ordinal as usize)
+                        .max_by_key(|(_, r)| lock(r).len())?;
+                    let stolen = {
+                        let mut theirs = lock(victim.1);
+                        if theirs.is_empty() {
+                            None
+                        } else {
+                            let mid = theirs.start + theirs.len() as u32 / 2;
+                            let stolen = mid..theirs.end;
+                            theirs.end = mid;
+                            Some(stolen)
+                        }
+                    };
+                    match stolen {
+                        Some(mut range) => {
+                            let id = range.next();
+                            *lock(own) = range;
+                            return id;
+                        }
+                        // Every other block is empty (the largest was): done.
+                        None if ranges.iter().all(|r| lock(r).is_empty()) => return None,
+                        None => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Lane `i`'s block of `map` tasks split in `lanes` contiguous blocks, their
+/// sizes differing by at most one.
+pub fn block(map: u32, lanes: u32, i: u32) -> Range<u32> {
+    let (map, lanes, i) = (u64::from(map), u64::from(lanes.max(1)), u64::from(i));
+    (i * map / lanes) as u32..((i + 1) * map / lanes) as u32
+}
+
+/// One lane of the pool: takes tasks (from the queue, its block, or by
+/// stealing) until none are left, or Stop. Runs on a worker thread, where
+/// blocking is allowed.
+pub fn run_lane(
+    run: &Run,
+    clock: &impl Clock,
+    lane: Lane,
+    work: LaneWork,
+    assigner: &Assigner,
+    ordinal: u32,
+) {
+    let mut position = 0;
+    while let Some(id) = assigner.next(run, ordinal, position) {
+        position += 1;
+        run_task_on_lane(run, clock, lane, id, work);
+    }
+}
+
+/// Runs task `id` on the calling lane and records how it ended.
+fn run_task_on_lane(run: &Run, clock: &impl Clock, lane: Lane, id: u32, work: LaneWork) {
+    let Some(task) = run.tasks.get(id as usize) else {
+        return;
+    };
+    CURRENT_TASK.with(|c| c.set(Some(id)));
+    let end = execute_on_lane(run, clock, lane, task, work);
+    CURRENT_TASK.with(|c| c.set(None));
+    run.end_task(id, &end);
 }
 
 fn execute_on_lane(
@@ -75,10 +184,10 @@ fn execute_on_lane(
     TaskEnd::Completed
 }
 
-/// Parallel mode, the main thread's part: publishes every task, then closes
-/// the queue. The lanes do the rest.
+/// Parallel mode, the main thread's part: publishes every map task, then
+/// closes the queue. The lanes do the rest.
 pub fn publish_all(run: &Run) {
-    for task in &run.tasks {
+    for task in run.map_tasks() {
         run.queue.publish(task.id);
     }
     run.queue.close();
@@ -94,21 +203,51 @@ pub fn spawn_lanes<C: Clock + Clone + Send + 'static>(
     lanes: u32,
     work: LaneWork,
 ) -> Vec<oneshot::Receiver<()>> {
+    // Tasks handed over as their waits end can only be claimed as they come.
+    let assignment = match work {
+        LaneWork::Whole => run.assignment,
+        LaneWork::ComputeOnly => Assignment::Dynamic,
+    };
+    let assigner = Arc::new(Assigner::new(assignment, run.map_count(), lanes));
     (0..lanes)
-        .map(|_| {
-            let (tx, rx) = oneshot::channel();
-            let (run, clock) = (Arc::clone(run), clock.clone());
-            rayon::spawn(move || {
-                let index = rayon::current_thread_index().unwrap_or(0);
-                run_lane(
-                    &run,
-                    &clock,
-                    Lane::Worker(u16::try_from(index).unwrap_or(u16::MAX)),
-                    work,
-                );
-                let _ = tx.send(());
-            });
-            rx
+        .map(|ordinal| {
+            let assigner = Arc::clone(&assigner);
+            on_a_worker(run, clock, move |run, clock, lane| {
+                run_lane(run, clock, lane, work, &assigner, ordinal);
+            })
         })
         .collect()
+}
+
+/// Runs the serial reduce (if the run has one) on one lane of the pool; the
+/// receiver resolves when it has ended.
+pub fn spawn_reduce<C: Clock + Clone + Send + 'static>(
+    run: &Arc<Run>,
+    clock: &C,
+) -> Option<oneshot::Receiver<()>> {
+    let id = run.reduce()?.id;
+    Some(on_a_worker(run, clock, move |run, clock, lane| {
+        run_task_on_lane(run, clock, lane, id, LaneWork::Whole);
+    }))
+}
+
+/// Runs `job` as a rayon job (in the browser, on a Web Worker), as the lane
+/// of the rayon thread it lands on.
+fn on_a_worker<C: Clock + Clone + Send + 'static>(
+    run: &Arc<Run>,
+    clock: &C,
+    job: impl FnOnce(&Run, &C, Lane) + Send + 'static,
+) -> oneshot::Receiver<()> {
+    let (tx, rx) = oneshot::channel();
+    let (run, clock) = (Arc::clone(run), clock.clone());
+    rayon::spawn(move || {
+        let index = rayon::current_thread_index().unwrap_or(0);
+        job(
+            &run,
+            &clock,
+            Lane::Worker(u16::try_from(index).unwrap_or(u16::MAX)),
+        );
+        let _ = tx.send(());
+    });
+    rx
 }

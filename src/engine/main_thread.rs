@@ -11,6 +11,7 @@
 //! can hold 100,000 waits at once and the page stays responsive.
 
 use super::exec::{Run, Slice, TaskEnd, fault_message};
+use super::plan::Stage;
 use super::platform::EventLoop;
 use super::trace::Lane;
 use std::collections::VecDeque;
@@ -21,6 +22,9 @@ pub async fn run_sequential(run: &Run, ev: &impl EventLoop) {
     for task in &run.tasks {
         if run.cancel.is_cancelled() {
             break;
+        }
+        if task.stage == Stage::Reduce && !run.map_done() {
+            break; // a map task failed: nothing complete to reduce
         }
         let mut end = TaskEnd::Completed;
         if task.wait_ms > 0.0 {
@@ -64,7 +68,7 @@ pub async fn run_event_loop(run: &Run, ev: &impl EventLoop, after: AfterWait) {
     let mut waits: Vec<(f64, u32)> = Vec::with_capacity(run.tasks.len());
     // Tasks computing on this thread, with the units done so far.
     let mut ready: VecDeque<(u32, u64)> = VecDeque::new();
-    for task in &run.tasks {
+    for task in run.map_tasks() {
         if task.wait_ms > 0.0 {
             let start = ev.now();
             run.log.open(task.id, Lane::Main, start);
@@ -75,6 +79,7 @@ pub async fn run_event_loop(run: &Run, ev: &impl EventLoop, after: AfterWait) {
     }
     waits.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut next_wait = 0;
+    let mut reduce_here = after == AfterWait::ComputeHere;
     loop {
         if run.cancel.is_cancelled() {
             break;
@@ -113,6 +118,12 @@ pub async fn run_event_loop(run: &Run, ev: &impl EventLoop, after: AfterWait) {
             }
         } else if let Some(&(deadline, _)) = waits.get(next_wait) {
             ev.sleep_until(deadline, &run.cancel).await;
+        } else if let Some(reduce) = run.reduce().filter(|_| reduce_here && run.map_done()) {
+            // Concurrent: every map task has ended; the reduce is the
+            // last task this thread computes. (The parallel modes run it
+            // on a lane once their lanes have exited.)
+            reduce_here = false;
+            ready.push_back((reduce.id, 0));
         } else {
             break;
         }

@@ -5,6 +5,7 @@
 
 pub mod calibrate;
 pub mod environment;
+pub mod estimate;
 pub mod exec;
 pub mod export;
 pub mod format;
@@ -12,6 +13,7 @@ pub mod kernels;
 pub mod lanes;
 pub mod lessons;
 pub mod main_thread;
+pub mod mode;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
@@ -19,8 +21,12 @@ pub mod plan;
 pub mod platform;
 pub mod replay;
 pub mod result_link;
+pub mod scenario;
 pub mod session;
+pub mod settings;
 pub mod share;
+pub mod slider;
 pub mod span_log;
 pub mod sync;
+pub mod tasks;
 pub mod trace;

@@ -42,6 +42,9 @@ pub struct AmdahlFit {
     pub serial_fraction: f64,
     /// Root-mean-square difference between measured and fitted speedups.
     pub rms_error: f64,
+    /// The parallel part's share of the one-thread time on unboundedly many
+    /// threads: 0 for divisible work, 1/n for n equal tasks.
+    pub floor: f64,
 }
 
 impl AmdahlFit {
@@ -49,23 +52,41 @@ impl AmdahlFit {
         amdahl_speedup(self.serial_fraction, p)
     }
 
-    /// The best speedup any number of threads could give: 1 / f.
+    /// The best speedup any number of threads could give: 1 / f for
+    /// divisible work; with whole tasks, one task per thread at best:
+    /// 1 / (f + (1 − f)·floor). Infinite only for divisible work with f = 0.
     pub fn limit(&self) -> f64 {
-        1.0 / self.serial_fraction
+        1.0 / (self.serial_fraction + (1.0 - self.serial_fraction) * self.floor)
     }
 }
 
 /// Fits the serial fraction to `(threads, speedup)` points by least squares
-/// (see the module docs). Needs a point with more than one thread.
+/// (see the module docs), for perfectly divisible work. Needs a point with
+/// more than one thread.
 pub fn fit_amdahl(points: &[SweepPoint]) -> Option<AmdahlFit> {
+    fit_amdahl_with(points, |p| 1.0 / f64::from(p.max(1)), 0.0)
+}
+
+/// [`fit_amdahl`] for work that comes in whole tasks: `share(p)` is the
+/// share of the one-thread time the parallel part takes on `p` threads at
+/// best (⌈n/p⌉/n for n equal tasks: 12 tasks on 8 threads still take two
+/// rounds), and `floor` its share on unboundedly many threads (1/n). The
+/// model is then `1/S(p) = f + (1 − f)·share(p)`, still linear in `f`, so
+/// rounds of tasks are not taken for serial work and the limit stated is
+/// one the task count allows.
+pub fn fit_amdahl_with(
+    points: &[SweepPoint],
+    share: impl Fn(u32) -> f64,
+    floor: f64,
+) -> Option<AmdahlFit> {
     let (mut sxy, mut sxx) = (0.0, 0.0);
     for pt in points
         .iter()
-        .filter(|pt| pt.threads > 1 && pt.speedup > 0.0)
+        .filter(|pt| pt.threads > 1 && pt.speedup > 0.0 && pt.speedup.is_finite())
     {
-        let inv_p = 1.0 / f64::from(pt.threads);
-        let x = 1.0 - inv_p;
-        let y = 1.0 / pt.speedup - inv_p;
+        let r = share(pt.threads);
+        let x = 1.0 - r;
+        let y = 1.0 / pt.speedup - r;
         sxy += x * y;
         sxx += x * x;
     }
@@ -75,14 +96,16 @@ pub fn fit_amdahl(points: &[SweepPoint]) -> Option<AmdahlFit> {
     // Measured speedups above p (noise, cache effects) would give f < 0; a
     // speedup below 1 everywhere could give f > 1. Neither is a fraction.
     let serial_fraction = (sxy / sxx).clamp(0.0, 1.0);
+    let predicted = |p: u32| 1.0 / (serial_fraction + (1.0 - serial_fraction) * share(p));
     let residuals: Vec<f64> = points
         .iter()
-        .map(|pt| pt.speedup - amdahl_speedup(serial_fraction, f64::from(pt.threads)))
+        .map(|pt| pt.speedup - predicted(pt.threads))
         .collect();
     let rms_error = (residuals.iter().map(|r| r * r).sum::<f64>() / residuals.len() as f64).sqrt();
     Some(AmdahlFit {
         serial_fraction,
         rms_error,
+        floor: floor.clamp(0.0, 1.0),
     })
 }
 
@@ -152,6 +175,34 @@ mod tests {
             speedup: 0.4,
         }];
         assert_eq!(fit_amdahl(&slower).unwrap().serial_fraction, 1.0);
+    }
+
+    /// 12 tasks of 40 ms and no serial part, swept over 1..=16 threads:
+    /// rounds of whole tasks (13–16 threads all take one round, 40 ms; 7–11
+    /// take two). The plain fit reads the rounds as serial work; the fit
+    /// with the task share finds none, and its limit is the 12× the task
+    /// count allows — not more.
+    #[test]
+    fn whole_rounds_of_tasks_are_not_serial_work() {
+        let n = 12.0;
+        let share = |p: u32| (n / f64::from(p)).ceil() / n;
+        let makespans: Vec<(u32, f64)> = (1..=16).map(|p| (p, 480.0 * share(p))).collect();
+        let points = sweep_points(&makespans);
+        let plain = fit_amdahl(&points).unwrap();
+        assert!(plain.serial_fraction > 0.02, "{plain:?}");
+        let fit = fit_amdahl_with(&points, share, 1.0 / n).unwrap();
+        assert!(fit.serial_fraction < 1e-12, "{fit:?}");
+        assert!(fit.rms_error < 1e-12, "{fit:?}");
+        assert!((fit.limit() - 12.0).abs() < 1e-9, "{}", fit.limit());
+        // With a serial part as well, it is found, and the limit respects both.
+        let f = 0.25;
+        let makespans: Vec<(u32, f64)> = (1..=16)
+            .map(|p| (p, 480.0 * (f + (1.0 - f) * share(p))))
+            .collect();
+        let fit = fit_amdahl_with(&sweep_points(&makespans), share, 1.0 / n).unwrap();
+        assert!((fit.serial_fraction - f).abs() < 1e-12, "{fit:?}");
+        assert!((fit.limit() - 1.0 / (0.25 + 0.75 / 12.0)).abs() < 1e-9);
+        assert!(fit.limit() < 1.0 / f);
     }
 
     #[test]

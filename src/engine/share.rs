@@ -8,7 +8,7 @@
 //! renders notices as text, never as HTML.
 
 use super::kernels::Kernel;
-use super::plan::{Field, Mode, Notice, Settings, Workload};
+use super::plan::{Assignment, Field, Mode, Notice, Settings, Sizes, Waits, Workload};
 use std::collections::BTreeSet;
 
 /// At most this many notices are listed; the rest are counted in one more.
@@ -73,6 +73,36 @@ fn apply(s: &mut Settings, key: &str, value: &str) -> Result<(), String> {
                 )
             })?;
         }
+        "sizes" => {
+            s.sizes = Sizes::from_name(&name).ok_or_else(|| {
+                unknown_of(
+                    "sizes",
+                    value,
+                    Sizes::ALL.iter().map(|v| v.name()),
+                    s.sizes.name(),
+                )
+            })?;
+        }
+        "assign" => {
+            s.assignment = Assignment::from_name(&name).ok_or_else(|| {
+                unknown_of(
+                    "assignment",
+                    value,
+                    Assignment::ALL.iter().map(|v| v.name()),
+                    s.assignment.name(),
+                )
+            })?;
+        }
+        "waits" => {
+            s.waits = Waits::from_name(&name).ok_or_else(|| {
+                unknown_of(
+                    "waits",
+                    value,
+                    Waits::ALL.iter().map(|v| v.name()),
+                    s.waits.name(),
+                )
+            })?;
+        }
         _ => {
             let Some(field) = Field::ALL.into_iter().find(|f| f.key() == key) else {
                 return Err("not a setting conpar knows; ignored".into());
@@ -91,10 +121,19 @@ fn apply(s: &mut Settings, key: &str, value: &str) -> Result<(), String> {
 }
 
 fn unknown<const N: usize>(what: &str, value: &str, allowed: [&str; N], kept: &str) -> String {
+    unknown_of(what, value, allowed.into_iter(), kept)
+}
+
+fn unknown_of<'a>(
+    what: &str,
+    value: &str,
+    allowed: impl Iterator<Item = &'a str>,
+    kept: &str,
+) -> String {
     format!(
         "unknown {what} “{}” (one of {}); kept {kept}",
         quote(value),
-        allowed.join(", ")
+        allowed.collect::<Vec<_>>().join(", ")
     )
 }
 
@@ -210,11 +249,27 @@ pub fn to_query(s: &Settings) -> String {
         format!("workload={}", s.workload.name()),
         format!("kernel={}", s.kernel.name()),
     ];
+    // The scenario knobs only when they differ from the defaults: the links
+    // of plain experiments stay as short as they were.
+    let plain = Settings::default();
+    if s.sizes != plain.sizes {
+        parts.push(format!("sizes={}", s.sizes.name()));
+    }
+    if s.assignment != plain.assignment {
+        parts.push(format!("assign={}", s.assignment.name()));
+    }
+    if s.waits != plain.waits {
+        parts.push(format!("waits={}", s.waits.name()));
+    }
     for field in Field::ALL {
-        if field == Field::FailTask && s.fail_task.is_none() {
-            continue; // fault injection stays out of ordinary links
+        let value = field.get(s);
+        let skew = matches!(field, Field::SkewEvery | Field::SkewFactor);
+        let shown = field.always_in_links()
+            || (skew && s.sizes == Sizes::Skewed)
+            || (!skew && value != field.get(&plain));
+        if shown {
+            parts.push(format!("{}={value}", field.key()));
         }
-        parts.push(format!("{}={}", field.key(), field.get(s)));
     }
     parts.join("&")
 }
@@ -245,15 +300,44 @@ mod tests {
             slice_ms: 7,
             seed: 99,
             fail_task: Some(5),
+            sizes: Sizes::Skewed,
+            skew_every: 4,
+            skew_factor: 6,
+            assignment: Assignment::Static,
+            serial_pct: 20,
+            waits: Waits::Exponential,
+            handle_us: 0,
+            pool: 8,
         };
         let q = to_query(&s);
         assert_eq!(
             q,
-            "mode=both&workload=mixed&kernel=mandelbrot&tasks=123&work_ms=45&latency_ms=300&jitter_ms=30&threads=3&slice_ms=7&seed=99&fail_task=5"
+            "mode=both&workload=mixed&kernel=mandelbrot&sizes=skewed&assign=static&waits=exponential&tasks=123&work_ms=45&latency_ms=300&jitter_ms=30&threads=3&slice_ms=7&seed=99&fail_task=5&skew_every=4&skew_factor=6&serial_pct=20&pool=8"
         );
         assert_eq!(parse_query(&format!("?{q}")), (s, vec![]));
         assert_eq!(parse_query(""), (Settings::default(), vec![]));
         assert!(!to_query(&Settings::default()).contains("fail_task"));
+        // Every scenario value round-trips, each on its own.
+        for &sizes in Sizes::ALL {
+            for &assignment in Assignment::ALL {
+                for &waits in Waits::ALL {
+                    let s = Settings {
+                        workload: Workload::Io,
+                        sizes,
+                        assignment,
+                        waits,
+                        handle_us: 250,
+                        ..Settings::default()
+                    };
+                    assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
+                }
+            }
+        }
+        // Plain links are what they were before the scenario knobs.
+        assert_eq!(
+            to_query(&Settings::default()),
+            "mode=parallel&workload=cpu&kernel=primes&tasks=8&work_ms=50&latency_ms=200&jitter_ms=0&threads=2&slice_ms=5&seed=1"
+        );
     }
 
     #[test]
@@ -287,6 +371,23 @@ mod tests {
         check("&&&=&==&", &["", ""], |s| *s == d);
         check("%zz=1", &["%zz"], |s| *s == d);
         check("tasks=%E2%80%AE8", &["tasks"], |s| s.tasks == d.tasks);
+        // The scenario knobs, hostile values included.
+        check(
+            "sizes=Skewed&skew_every=0&skew_factor=1e9",
+            &["skew_every", "skew_factor"],
+            |s| s.sizes == Sizes::Skewed && s.skew_every == 2 && s.skew_factor == 100,
+        );
+        check("assign=guided", &["assign"], |s| {
+            s.assignment == d.assignment
+        });
+        check("waits=%3Cimg%3E", &["waits"], |s| s.waits == d.waits);
+        check("serial_pct=100", &["serial_pct"], |s| s.serial_pct == 90);
+        check("workload=io&serial_pct=30", &["serial_pct"], |s| {
+            s.serial_pct == 0
+        });
+        check("pool=-3", &["pool"], |s| s.pool == 0);
+        check("pool=1000", &["pool"], |s| s.pool == 64);
+        check("handle_us=NaN", &["handle_us"], |s| s.handle_us == 0);
     }
 
     #[test]

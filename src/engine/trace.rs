@@ -304,6 +304,7 @@ impl Trace {
                 LaneUse {
                     lane,
                     busy_ms,
+                    idle_ms: (self.duration_ms - busy_ms).max(0.0),
                     utilisation: if self.duration_ms > 0.0 {
                         busy_ms / self.duration_ms
                     } else {
@@ -356,6 +357,9 @@ pub struct LaneUse {
     /// Time the lane's thread was busy: computing, or (on a worker) holding
     /// the thread in a blocking wait.
     pub busy_ms: f64,
+    /// The rest of the run: time the lane had nothing to do (while another
+    /// lane finished its share, or the serial reduce ran elsewhere).
+    pub idle_ms: f64,
     /// `busy_ms` over the run's makespan.
     pub utilisation: f64,
 }

@@ -478,10 +478,10 @@ pub struct LiveTimeline {
     waits: Vec<usize>,
     /// The track of each span of the copy, by index (runs: 0).
     track_of: Vec<u8>,
-    /// The open waits at the last update, in task order: task, start, row, track.
-    open: Vec<(u32, f64, usize, u8)>,
-    /// Open waits first seen since the last draw: drawn from their start.
-    new_open: Vec<(u32, f64)>,
+    /// The open waits at the last update, in task order: task, start, row,
+    /// track, and whether it was first seen since the last draw (it is then
+    /// drawn from its start, the others from where they were drawn to).
+    open: Vec<(u32, f64, usize, u8, bool)>,
     /// Spans of the copy to draw at the next refresh.
     pending: Vec<usize>,
     full: bool,
@@ -652,8 +652,7 @@ impl LiveTimeline {
                     }
                     self.count_wait(row);
                     let t = self.take_track(row, s.start, s.task);
-                    after.push((s.task, s.start, row, t));
-                    self.new_open.push((s.task, s.start));
+                    after.push((s.task, s.start, row, t, true));
                 }
             }
         }
@@ -663,7 +662,7 @@ impl LiveTimeline {
         self.open = after;
     }
 
-    fn leave(&mut self, (_, _, row, track): (u32, f64, usize, u8)) {
+    fn leave(&mut self, (_, _, row, track, _): (u32, f64, usize, u8, bool)) {
         let now = self.now;
         if let Some(t) = self.track_mut(row, track) {
             t.open = t.open.saturating_sub(1);
@@ -713,8 +712,8 @@ impl LiveTimeline {
         // Open waits: one bar per track from where it was last drawn (or
         // from the start of a wait first seen) to now.
         let mut open_bars: Vec<Bar> = Vec::new();
-        for (task, start, row, track) in &self.open {
-            let seen_before = !full && !self.new_open.contains(&(*task, *start));
+        for (_, start, row, track, fresh) in &self.open {
+            let seen_before = !full && !*fresh;
             let from = if seen_before {
                 self.drawn_to.max(*start)
             } else {
@@ -763,7 +762,9 @@ impl LiveTimeline {
                 }),
         )?;
         self.pending.clear();
-        self.new_open.clear();
+        for o in &mut self.open {
+            o.4 = false;
+        }
         self.full = false;
         self.drawn_to = self.now;
         Ok(geometry)
@@ -1257,6 +1258,45 @@ mod tests {
         live.update(&copy, 32.0);
         assert_eq!(live.open.iter().find(|o| o.0 == 2).map(|o| o.3), Some(1));
         assert!(!live.redraws_all(), "no new track: no full redraw");
+    }
+
+    /// 100,000 waits start between two refreshes, then half of them end:
+    /// each refresh draws a bar per track, not per wait.
+    #[test]
+    fn a_hundred_thousand_live_waits_draw_a_bar_per_track() {
+        use crate::engine::span_log::SpanLog;
+        let n = 100_000u32;
+        let log = SpanLog::new(n as usize);
+        let mut copy = LogReader::new(0.0);
+        let mut live = LiveTimeline::new(2);
+        // Twelve waits first: the row has all its tracks before the burst.
+        for t in 0..12 {
+            log.open(t, Lane::Main, 0.5);
+        }
+        log.read_into(&mut copy, 1.0);
+        live.update(&copy, 1.0);
+        live_svg(&mut live, &copy);
+        for t in 12..n {
+            log.open(t, Lane::Main, 2.0 + f64::from(t) * 0.000_1);
+        }
+        log.read_into(&mut copy, 30.0);
+        live.update(&copy, 30.0);
+        assert!(!live.redraws_all(), "no new track, no whole redraw");
+        let burst = live_svg(&mut live, &copy);
+        assert!(rects(&burst) <= MAX_TRACKS, "{} rectangles", rects(&burst));
+        for t in (0..n).step_by(2) {
+            log.close(t, 100.0);
+        }
+        log.read_into(&mut copy, 110.0);
+        live.update(&copy, 110.0);
+        assert!(!live.redraws_all());
+        let refresh = live_svg(&mut live, &copy);
+        assert!(
+            rects(&refresh) <= 2 * MAX_TRACKS,
+            "{} rectangles for 50,000 ended and 50,000 open waits",
+            rects(&refresh)
+        );
+        assert_eq!(copy.spans.len() + copy.open.len(), n as usize);
     }
 
     #[test]

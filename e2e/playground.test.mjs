@@ -153,7 +153,57 @@ test('the timeline draws while a run goes on', async () => {
   assert.ok(early >= 40, `all 40 waits drawn in flight: ${early}`);
   assert.ok(earlyPixels > 5000, `the waits are drawn: ${earlyPixels} pixels`);
   assert.notEqual(laterSignature, earlySignature, 'the timeline was redrawn as the run went on');
+  // Pointing at a wait in flight names it (the live view's copy of the spans).
+  const canvas = page.locator(TIMELINE);
+  const box = await canvas.boundingBox();
+  let tip = null;
+  for (let x = box.width * 0.15; x < box.width * 0.4 && !tip; x += box.width / 40) {
+    for (const y of [0.18, 0.22, 0.26]) {
+      await canvas.hover({ position: { x, y: y * box.height } });
+      if (await page.locator('.tooltip').count()) {
+        tip = await page.locator('.tooltip').textContent();
+        break;
+      }
+    }
+  }
+  assert.ok(await page.locator('.status progress').count(), 'still running while pointing');
+  assert.match(tip ?? '', /Task \d+.*wait.*main thread/i, `a wait in flight named: ${tip}`);
   await page.waitForFunction(() => !document.querySelector('.status progress'), null, { timeout: 10000 });
+});
+
+test('the ball moves on its own canvas with no write to the page per frame', async () => {
+  const { page } = b;
+  await open(page, site.url);
+  // Three looks at the ball, 200 ms apart (a sweep takes 1.6 s, so it cannot
+  // be in one place at all three), and every change to the card meanwhile:
+  // drawn on a canvas, a frame writes no style or attribute (a moved element
+  // cost a style recalculation every frame).
+  const r = await page.evaluate(
+    () =>
+      new Promise((done) => {
+        const card = document.querySelector('.responsiveness');
+        const c = card.querySelector('canvas.ball');
+        const ctx = c.getContext('2d', { desynchronized: true });
+        const x = () => {
+          const d = ctx.getImageData(0, 0, c.width, c.height).data;
+          for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) return (i / 4) % c.width;
+          return -1;
+        };
+        let writes = 0;
+        const watch = new MutationObserver((m) => (writes += m.length));
+        watch.observe(card, { attributes: true, childList: true, characterData: true, subtree: true });
+        const xs = [x()];
+        setTimeout(() => xs.push(x()), 200);
+        setTimeout(() => {
+          xs.push(x());
+          watch.disconnect();
+          done({ xs, writes, width: c.width });
+        }, 400);
+      }),
+  );
+  assert.ok(r.xs.every((x) => x >= 0), `the ball is drawn: ${JSON.stringify(r)}`);
+  assert.ok(new Set(r.xs).size >= 2, `the ball moves: ${JSON.stringify(r)}`);
+  assert.equal(r.writes, 0, `no write to the card while the ball moves: ${JSON.stringify(r)}`);
 });
 
 test('pointing at a bar names its task, lane and times', async () => {

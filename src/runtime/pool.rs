@@ -1,9 +1,12 @@
 //! The rayon thread pool on Web Workers, through wasm-bindgen-rayon.
 //!
-//! It starts once, with as many threads as the browser reports cores
-//! (`navigator.hardwareConcurrency`), and cannot be resized or rebuilt
-//! afterwards (RReverser/wasm-bindgen-rayon#20, #29); the parallel modes
-//! choose how many of its threads to use per run instead. A thread that
+//! It starts once, with as many threads as the link's `pool` setting asks
+//! for (by default one per logical core, `navigator.hardwareConcurrency`;
+//! at most four per core, see `Settings::pool_size` and `probe::start`),
+//! and cannot be resized or rebuilt afterwards
+//! (RReverser/wasm-bindgen-rayon#20, #29): a new pool size takes a reload
+//! of the page. The parallel modes choose how many of its threads to use
+//! per run instead. A thread that
 //! panics dies for good: see [`super::casualty`].
 
 use super::clock::local_now;

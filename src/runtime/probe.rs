@@ -5,6 +5,9 @@ use super::lab::lab;
 use super::pool;
 use super::yielding::YieldMethod;
 use crate::engine::environment::{Environment, observed_resolution};
+use crate::engine::plan::Notice;
+use crate::engine::share::parse_query;
+use std::cell::RefCell;
 
 /// Facts available at once, before anything is started.
 pub fn quick() -> Environment {
@@ -43,9 +46,35 @@ fn mark(step: &str) {
     }
 }
 
-/// Starts the pool with `threads` threads and measures the yields; fills
-/// those facts into `env`.
-pub async fn start(mut env: Environment, threads: u32) -> Environment {
+thread_local! {
+    /// What became of the link's `pool` setting at start-up, when it asked
+    /// for more threads than this machine allows: taken once by the page.
+    static POOL_NOTICE: RefCell<Option<Notice>> = const { RefCell::new(None) };
+}
+
+/// The notice about the pool size asked for, if the page started fewer
+/// threads than the link asked for; `None` after the first call.
+pub fn take_pool_notice() -> Option<Notice> {
+    POOL_NOTICE.with(|n| n.borrow_mut().take())
+}
+
+/// The pool this page starts on a machine of `cores` logical cores: the
+/// `pool` setting of the page's link (0 or absent: one per core), within
+/// `Settings::pool_size`'s bounds. Read from the address bar here because
+/// the pool starts once, before anything else, and only a reload changes it.
+pub fn pool_to_start(cores: u32) -> (u32, Option<Notice>) {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    parse_query(&search).0.pool_size(cores)
+}
+
+/// Starts the pool for a machine of `cores` logical cores (as many threads
+/// as the link's `pool` setting asks for, see [`pool_to_start`]) and
+/// measures the yields; fills those facts into `env`.
+pub async fn start(mut env: Environment, cores: u32) -> Environment {
+    let (threads, notice) = pool_to_start(cores);
+    POOL_NOTICE.with(|n| *n.borrow_mut() = notice);
     mark("pool-start");
     let started = pool::start(threads).await;
     mark("pool-ready");

@@ -1,6 +1,7 @@
 //! The experiment's settings and the buttons that run it.
 
 use super::actions;
+use super::scenario_controls::{PoolSetting, ScenarioControls};
 use super::slider::Slider;
 use super::store::{Message, Store};
 use super::url;
@@ -11,7 +12,7 @@ use leptos_use_clipboard::{UseClipboardReturn, use_clipboard};
 
 /// A choice the person made in a list: a new history entry, and the notices
 /// about this setting (an unknown name in the link) are out of date.
-fn choose(store: Store, key: &'static str, change: impl FnOnce(&mut Settings)) {
+pub(super) fn choose(store: Store, key: &'static str, change: impl FnOnce(&mut Settings)) {
     url::user_change();
     store.settings.update(change);
     store.renotice(key, Vec::new());
@@ -121,11 +122,13 @@ pub fn Controls() -> impl IntoView {
             <Slider field=Field::JitterMs disabled=Signal::derive(move || !workload.get().waits()) />
             <Slider field=Field::Lanes max=pool disabled=Signal::derive(move || !parallel.get()) />
             <Slider field=Field::SliceMs disabled=Signal::derive(move || !workload.get().computes()) />
-            <details class="advanced">
+            <ScenarioControls />
+            <details class="advanced" open=settings.with_untracked(|s| s.pool != 0)>
                 <summary>"Advanced"</summary>
                 <Slider field=Field::Seed max=Signal::derive(|| 1000) />
                 <Slider field=Field::FailTask max=Signal::derive(move || settings.with(|s| s.tasks)) />
                 <p class="note">"A failing task stops with an error when it starts computing; the others run on."</p>
+                <PoolSetting />
             </details>
             <div class="buttons">
                 <button class="primary" on:click=move |_| actions::run(store) disabled=move || !can_run.get()>

@@ -42,6 +42,23 @@ pub fn EnvironmentPanel() -> impl IntoView {
                         })
                     }}
                 </dd>
+                <dt>"Pool threads per core"</dt>
+                <dd data-fact="oversubscription">
+                    {move || {
+                        env.with(|e| {
+                            let (pool, cores) = (casualty::pool_size(), e.hardware_concurrency.max(1));
+                            if e.pool_threads == 0 {
+                                "–".to_string()
+                            } else if pool > cores {
+                                format!("{pool} threads on {cores} logical cores: more threads than cores (oversubscribed)")
+                            } else if pool == cores {
+                                format!("{pool} threads on {cores} logical cores: one per core")
+                            } else {
+                                format!("{pool} threads on {cores} logical cores: fewer threads than cores")
+                            }
+                        })
+                    }}
+                </dd>
                 <dt>"Pool start-up"</dt>
                 <dd data-fact="pool-start">{move || env.with(|e| e.pool_start_ms.map_or("–".into(), format_ms))}</dd>
                 <dt>"Timer resolution seen"</dt>

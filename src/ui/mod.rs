@@ -17,6 +17,7 @@ mod open_report;
 mod recorded_view;
 mod replay_view;
 mod responsiveness;
+mod scenario_controls;
 mod share_result;
 mod slider;
 mod speedup_view;

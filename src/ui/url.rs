@@ -80,3 +80,14 @@ pub fn link(settings: &Settings) -> String {
         to_query(settings)
     )
 }
+
+/// Reloads the page with `settings` in its address: the only way to start a
+/// pool of another size (the pool is fixed once started). The current entry
+/// is replaced first, so that the reloaded page opens with every setting.
+pub fn reload_with(settings: &Settings) {
+    write(settings);
+    if let Some(window) = web_sys::window() {
+        // Nothing more to do if the browser refuses; the button stays.
+        let _ = window.location().reload();
+    }
+}

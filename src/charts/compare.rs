@@ -15,7 +15,22 @@ pub struct CompareBar {
     pub short_label: String,
     pub makespan_ms: f64,
     pub cpu_ms: f64,
+    /// For the parallel modes: each pool thread's idle time during the run
+    /// (`None` for the main-thread modes). The chart draws their sum (the
+    /// table has them one by one): unequal work in fixed blocks shows as a
+    /// tall bar.
+    pub idle_ms: Option<Vec<f64>>,
 }
+
+impl CompareBar {
+    /// The pool threads' idle time, summed.
+    pub fn total_idle_ms(&self) -> Option<f64> {
+        self.idle_ms.as_ref().map(|lanes| lanes.iter().sum())
+    }
+}
+
+/// The summed idle time's colour.
+pub const IDLE: RGBColor = RGBColor(153, 153, 153);
 
 /// Wall time's colour, and CPU time's.
 pub const WALL: RGBColor = RGBColor(0, 114, 178);
@@ -30,7 +45,11 @@ pub fn draw_compare<DB: DrawingBackend>(
     let n = bars.len().max(1);
     let top = bars
         .iter()
-        .map(|b| b.makespan_ms.max(b.cpu_ms))
+        .map(|b| {
+            b.makespan_ms
+                .max(b.cpu_ms)
+                .max(b.total_idle_ms().unwrap_or(0.0))
+        })
         .fold(0.0, f64::max)
         .max(1.0)
         * 1.18;
@@ -61,14 +80,38 @@ pub fn draw_compare<DB: DrawingBackend>(
     // A value over each bar where it fits (about 6 px a character at 11 px);
     // on a narrow chart, one value per mode, the wall time, in its colour,
     // above the taller bar (the table beside has every figure).
-    let bar_px = group_px * 0.34;
+    // A third bar per group when any run has idle time to show.
+    let with_idle = bars.iter().any(|b| b.idle_ms.is_some());
+    let (offsets, width): (&[f64], f64) = if with_idle {
+        (&[0.1, 0.37, 0.64], 0.26)
+    } else {
+        (&[0.14, 0.5], 0.34)
+    };
+    let bar_px = group_px * width;
     let values_fit = bars.iter().all(|b| {
-        format_ms(b.makespan_ms.max(b.cpu_ms)).chars().count() as f64 * 6.0 < bar_px + 6.0
+        format_ms(
+            b.makespan_ms
+                .max(b.cpu_ms)
+                .max(b.total_idle_ms().unwrap_or(0.0)),
+        )
+        .chars()
+        .count() as f64
+            * 6.0
+            < bar_px + 6.0
     });
     for (i, bar) in bars.iter().enumerate() {
         let x = i as f64;
-        for (offset, value, colour) in [(0.14, bar.makespan_ms, WALL), (0.5, bar.cpu_ms, CPU)] {
-            let (x0, x1) = (x + offset, x + offset + 0.34);
+        let values = [
+            Some((bar.makespan_ms, WALL)),
+            Some((bar.cpu_ms, CPU)),
+            bar.total_idle_ms().map(|idle| (idle, IDLE)),
+        ];
+        for (&offset, (value, colour)) in offsets
+            .iter()
+            .zip(values)
+            .filter_map(|(o, v)| v.map(|v| (o, v)))
+        {
+            let (x0, x1) = (x + offset, x + offset + width);
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(x0, 0.0), (x1, value)],
                 colour.filled(),
@@ -107,10 +150,16 @@ pub fn draw_compare<DB: DrawingBackend>(
 
     // Legend, top left.
     let (left, _) = chart.backend_coord(&(0.0, top));
-    for (k, (name, colour)) in [("wall time", WALL), ("CPU time", CPU)]
-        .into_iter()
-        .enumerate()
-    {
+    let legend: &[(&str, RGBColor)] = if with_idle {
+        &[
+            ("wall time", WALL),
+            ("CPU time", CPU),
+            ("threads idle", IDLE),
+        ]
+    } else {
+        &[("wall time", WALL), ("CPU time", CPU)]
+    };
+    for (k, &(name, colour)) in legend.iter().enumerate() {
         let x = left + 8 + 110 * k as i32;
         area.draw(&Rectangle::new([(x, 8), (x + 12, 20)], colour.filled()))?;
         area.draw(&Text::new(
@@ -135,12 +184,14 @@ mod tests {
                 short_label: "Seq.".into(),
                 makespan_ms: 800.0,
                 cpu_ms: 790.0,
+                idle_ms: None,
             },
             CompareBar {
                 label: "Parallel (threads)".into(),
                 short_label: "Threads".into(),
                 makespan_ms: 410.0,
                 cpu_ms: 805.0,
+                idle_ms: None,
             },
         ];
         let out = svg(700, 300, |a| draw_compare(a, &bars, &Theme::LIGHT).unwrap());
@@ -176,12 +227,14 @@ mod tests {
                 short_label: "a".into(),
                 makespan_ms: 100.0,
                 cpu_ms: 100.0,
+                idle_ms: None,
             },
             CompareBar {
                 label: "b".into(),
                 short_label: "b".into(),
                 makespan_ms: 400.0,
                 cpu_ms: 100.0,
+                idle_ms: None,
             },
         ];
         let out = svg(600, 300, |a| draw_compare(a, &bars, &Theme::LIGHT).unwrap());
@@ -194,5 +247,47 @@ mod tests {
         assert_eq!(heights.len(), 3, "{heights:?}");
         let ratio = heights[1] / heights[0];
         assert!((ratio - 4.0).abs() < 0.1, "{heights:?}");
+    }
+
+    /// Static blocks of skewed tasks against dynamic claiming: the idle
+    /// bars, in their colour and labelled, in proportion to the idle time;
+    /// a run without idle time (sequential) has none.
+    #[test]
+    fn idle_time_of_the_parallel_runs_is_a_third_bar() {
+        let bar = |label: &str, makespan_ms, cpu_ms, idle_ms| CompareBar {
+            label: label.into(),
+            short_label: label.into(),
+            makespan_ms,
+            cpu_ms,
+            idle_ms,
+        };
+        let bars = vec![
+            bar("Sequential", 900.0, 890.0, None),
+            bar("static", 600.0, 890.0, Some(vec![0.0, 400.0])),
+            bar("dynamic", 460.0, 890.0, Some(vec![40.0, 60.0])),
+        ];
+        let out = svg(900, 300, |a| draw_compare(a, &bars, &Theme::LIGHT).unwrap());
+        assert!(has_text(&out, "threads idle"), "legend: {out}");
+        for value in ["400 ms", "100 ms"] {
+            assert!(has_text(&out, value), "{value} missing: {out}");
+        }
+        let heights: Vec<f64> = out
+            .lines()
+            .filter(|l| l.contains("<rect") && l.contains(&format!("fill=\"{}\"", hex(IDLE))))
+            .filter_map(|l| l.split("height=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect();
+        // Two runs' bars, then the legend's swatch (12 px).
+        assert_eq!(heights.len(), 3, "{heights:?}");
+        let ratio = heights[0] / heights[1];
+        assert!((ratio - 4.0).abs() < 0.25, "{heights:?}");
+        // Without idle times, no third bar and no legend entry.
+        let plain: Vec<CompareBar> = bars
+            .into_iter()
+            .map(|b| CompareBar { idle_ms: None, ..b })
+            .collect();
+        let out = svg(900, 300, |a| {
+            draw_compare(a, &plain, &Theme::LIGHT).unwrap()
+        });
+        assert!(!has_text(&out, "threads idle") && !out.contains(&hex(IDLE)));
     }
 }

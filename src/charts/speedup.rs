@@ -12,6 +12,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub const MEASURED: RGBColor = RGBColor(0, 114, 178);
 pub const IDEAL: RGBColor = RGBColor(140, 140, 140);
 pub const AMDAHL: RGBColor = RGBColor(213, 94, 0);
+/// The core-count marker's: apart from the axes and grid, legible on both
+/// themes.
+pub const CORES: RGBColor = RGBColor(136, 102, 204);
 
 /// What the chart shows.
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +24,22 @@ pub struct SpeedupData<'a> {
     /// Logical cores the browser reports: drawn as a marker, since threads
     /// beyond it cannot add speed.
     pub cores: u32,
+}
+
+/// Whether the chart marks the core count: when the sweep went beyond it,
+/// so that the threads past it (more lanes, no more cores) are set apart.
+pub fn marks_cores(data: &SpeedupData<'_>) -> bool {
+    let p_max = data.points.iter().map(|p| p.threads).max().unwrap_or(0);
+    data.cores >= 1 && data.cores < p_max
+}
+
+/// "1 core", "2 cores": the marker's label.
+pub fn cores_label(cores: u32) -> String {
+    if cores == 1 {
+        "1 core".into()
+    } else {
+        format!("{cores} cores")
+    }
 }
 
 pub fn draw_speedup<DB: DrawingBackend>(
@@ -103,19 +122,24 @@ pub fn draw_speedup<DB: DrawingBackend>(
             theme.font(11.0).pos(Pos::new(HPos::Left, VPos::Bottom)),
         ))?;
     }
-    if data.cores >= 1 && data.cores < p_max {
+    if marks_cores(data) {
         let c = f64::from(data.cores);
         chart.draw_series(DashedLineSeries::new(
             [(c, 0.0), (c, s_max)],
             3,
             3,
-            theme.muted.stroke_width(1),
+            CORES.stroke_width(2),
         ))?;
-        let (px, _) = chart.backend_coord(&(c, s_max));
+        // At the foot of the line, right of it: the legend is at the top
+        // left, and beyond the cores the points stay low (the plateau).
+        let (px, py) = chart.backend_coord(&(c, 0.0));
         area.draw(&Text::new(
-            format!("{} cores", data.cores),
-            (px + 4, 40),
-            theme.muted_font(11.0).pos(Pos::new(HPos::Left, VPos::Top)),
+            cores_label(data.cores),
+            (px + 4, py - 6),
+            theme
+                .font(11.0)
+                .color(&CORES)
+                .pos(Pos::new(HPos::Left, VPos::Bottom)),
         ))?;
     }
     chart
@@ -173,6 +197,69 @@ mod tests {
             out.contains(&format!("stroke=\"{}\"", hex(AMDAHL))),
             "the curve is drawn"
         );
+    }
+
+    /// The x (in pixels) of every vertical polyline in the marker's colour:
+    /// the core marker's dashes.
+    fn marker_xs(out: &str) -> Vec<f64> {
+        let colour = format!("stroke=\"{}\"", hex(CORES));
+        out.lines()
+            .filter(|l| l.contains("<polyline") && l.contains(&colour))
+            .filter_map(|l| {
+                let pts = l.split("points=\"").nth(1)?.split('"').next()?;
+                let xs: Vec<f64> = pts
+                    .split_whitespace()
+                    .filter_map(|p| p.split(',').next()?.parse().ok())
+                    .collect();
+                // Vertical: every point at the same x.
+                (xs.len() >= 2 && xs.iter().all(|x| (x - xs[0]).abs() < 0.5)).then(|| xs[0])
+            })
+            .collect()
+    }
+
+    /// A pool of 4 on 2 cores: the sweep's points 1..4, and a dashed line
+    /// labelled "2 cores" at the x of the 2-thread point.
+    #[test]
+    fn the_core_count_is_marked_where_the_sweep_goes_beyond_it() {
+        let points = sweep_points(&[(1, 400.0), (2, 205.0), (3, 204.0), (4, 203.0)]);
+        let data = SpeedupData {
+            points: &points,
+            fit: fit_amdahl(&points),
+            cores: 2,
+        };
+        assert!(marks_cores(&data));
+        let out = svg(640, 360, |a| draw_speedup(a, &data, &Theme::LIGHT).unwrap());
+        assert!(has_text(&out, "2 cores"), "{out}");
+        let xs = marker_xs(&out);
+        assert!(!xs.is_empty(), "a vertical dashed line: {out}");
+        // Where 2 threads' point is drawn (its circle's centre).
+        let circle_x = |threads: usize| -> f64 {
+            out.lines()
+                .filter(|l| l.contains("<circle"))
+                .nth(threads - 1)
+                .and_then(|l| l.split("cx=\"").nth(1)?.split('"').next()?.parse().ok())
+                .unwrap()
+        };
+        let (at2, at3) = (circle_x(2), circle_x(3));
+        assert!(at2 < at3);
+        for x in &xs {
+            assert!((x - at2).abs() < 1.0, "marker at {x}, 2 threads at {at2}");
+        }
+
+        // One core: singular. A sweep that stays within the cores: no marker.
+        let one = svg(640, 360, |a| {
+            draw_speedup(a, &SpeedupData { cores: 1, ..data }, &Theme::LIGHT).unwrap()
+        });
+        assert!(has_text(&one, "1 core") && !has_text(&one, "1 cores"));
+        for cores in [4, 16] {
+            let within = SpeedupData { cores, ..data };
+            assert!(!marks_cores(&within));
+            let out = svg(640, 360, |a| {
+                draw_speedup(a, &within, &Theme::LIGHT).unwrap()
+            });
+            assert!(!has_text(&out, &format!("{cores} cores")));
+            assert!(marker_xs(&out).is_empty(), "{cores} cores: no marker");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::store::Store;
 use crate::charts::compare::{CompareBar, draw_compare};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::session::Row;
-use crate::engine::trace::Outcome;
+use crate::engine::trace::{Lane, LaneUse, Outcome, Stats};
 use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -23,22 +23,26 @@ pub fn CompareView() -> impl IntoView {
         let theme = Theme::for_dark(dark.get());
         let rows = rows.get();
         let Some(canvas) = canvas.get() else { return };
-        let _ = if rows.is_empty() {
-            draw_hidpi(&canvas, 280, |a| {
-                draw_placeholder(a, &theme, "Compare all modes to see them side by side.")
-            })
-        } else {
-            let bars: Vec<CompareBar> = rows
-                .iter()
-                .map(|r| CompareBar {
-                    label: r.trace.mode.label().into(),
-                    short_label: r.trace.mode.short_label().into(),
-                    makespan_ms: r.stats.makespan_ms,
-                    cpu_ms: r.stats.cpu_ms,
+        let _ =
+            if rows.is_empty() {
+                draw_hidpi(&canvas, 280, |a| {
+                    draw_placeholder(a, &theme, "Compare all modes to see them side by side.")
                 })
-                .collect();
-            draw_hidpi(&canvas, 280, |a| draw_compare(a, &bars, &theme))
-        };
+            } else {
+                let bars: Vec<CompareBar> =
+                    rows.iter()
+                        .map(|r| CompareBar {
+                            label: r.trace.mode.label().into(),
+                            short_label: r.trace.mode.short_label().into(),
+                            makespan_ms: r.stats.makespan_ms,
+                            cpu_ms: r.stats.cpu_ms,
+                            idle_ms: r.trace.mode.uses_pool().then(|| {
+                                worker_lanes(&r.stats).iter().map(|l| l.idle_ms).collect()
+                            }),
+                        })
+                        .collect();
+                draw_hidpi(&canvas, 280, |a| draw_compare(a, &bars, &theme))
+            };
     });
 
     view! {
@@ -72,16 +76,30 @@ pub fn CompareView() -> impl IntoView {
                             <th scope="col" title="Most tasks in flight at once">"Peak overlap"</th>
                             <th scope="col" title="Time the main thread spent computing">"Main thread blocked"</th>
                             <th scope="col" title="Longest time between two painted frames">"Longest frame gap"</th>
+                            <th scope="col" title="For the parallel modes: how long each pool thread had nothing to do during the run">
+                                "Idle per thread"
+                            </th>
                         </tr>
                     </thead>
                     <tbody>{move || rows.with(|rows| rows.iter().map(row_view).collect_view())}</tbody>
                 </table>
             </div>
             <p class="caption">
-                "Every figure is measured in this browser. Speedup and efficiency are against the sequential run of the same task set; the checksum shows each mode computed the same result."
+                "Every figure is measured in this browser. Speedup and efficiency are against the sequential run of the same task set; the checksum shows each mode computed the same result. Idle time per thread shows load balance: a thread that finished its share early waits for the others."
             </p>
         </section>
     }
+}
+
+/// The pool threads' use in a run, in lane order (the main thread's is not
+/// idle time in this sense: it paints meanwhile).
+fn worker_lanes(stats: &Stats) -> Vec<LaneUse> {
+    stats
+        .lanes
+        .iter()
+        .copied()
+        .filter(|l| matches!(l.lane, Lane::Worker(_)))
+        .collect()
 }
 
 fn row_view(r: &Row) -> impl IntoView + use<> {
@@ -100,6 +118,12 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
         .iter()
         .map(|l| format!("{}", l.row()))
         .collect();
+    let idle = if t.mode.uses_pool() {
+        worker_lanes(&r.stats)
+    } else {
+        Vec::new()
+    };
+    let idle_data: Vec<String> = idle.iter().map(|l| l.idle_ms.to_string()).collect();
     view! {
         <tr
             data-mode=t.mode.name()
@@ -116,6 +140,7 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
             data-cancel-latency=t.cancel_latency_ms.unwrap_or(-1.0)
             data-checksum=format!("{:x}", t.checksum)
             data-slices=t.slices
+            data-idle=idle_data.join(",")
         >
             <th scope="row" title=format!("checksum {:016x}, {} slices", t.checksum, t.slices)>
                 {t.mode.label()}
@@ -132,6 +157,22 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
                 <small>{format!("longest {}", format_ms(r.stats.longest_block_ms))}</small>
             </td>
             <td class="num">{format_ms(t.frames.longest_gap_ms)}</td>
+            <td class="idle">
+                {if idle.is_empty() {
+                    "–".into_any()
+                } else {
+                    idle.iter()
+                        .map(|l| {
+                            view! {
+                                <span class="idle-lane" title=format!("{}: busy {}", l.lane, format_ms(l.busy_ms))>
+                                    {format!("{} {}", l.lane, format_ms(l.idle_ms))}
+                                </span>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }}
+            </td>
         </tr>
     }
 }

@@ -2,9 +2,12 @@
 
 use super::download;
 use super::store::Store;
-use crate::charts::speedup::{SpeedupData, draw_speedup};
+use crate::charts::speedup::{SpeedupData, cores_label, draw_speedup, marks_cores};
 use crate::charts::{Theme, draw_placeholder, format_ms};
-use crate::engine::model::{AmdahlFit, SweepPoint, fit_amdahl, karp_flatt, sweep_points};
+use crate::engine::model::{
+    AmdahlFit, SweepPoint, fit_amdahl, fit_amdahl_with, karp_flatt, sweep_points,
+};
+use crate::engine::plan::Settings;
 use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -25,9 +28,14 @@ pub fn SpeedupChart(
     name: &'static str,
     /// What the chart shows, for screen readers.
     label: &'static str,
+    /// The settings the sweep ran, when known: its Amdahl fit then counts
+    /// whole rounds of its tasks (see [`fit_for`]).
+    #[prop(into, optional)]
+    settings: Option<Signal<Option<Settings>>>,
 ) -> impl IntoView {
     let dark = use_preferred_dark();
-    let fit = Memo::new(move |_| points.with(|p| fit_amdahl(p)));
+    let settings = settings.unwrap_or_else(|| Signal::derive(|| None));
+    let fit = Memo::new(move |_| settings.with(|s| points.with(|p| fit_for(p, s.as_ref()))));
     Effect::new(move |_| {
         let theme = Theme::for_dark(dark.get());
         let cores = cores.get();
@@ -61,8 +69,31 @@ pub fn SpeedupChart(
                 data-name=name
                 data-points=move || points.with(|p| p.iter().map(|p| format!("{}:{}", p.threads, p.speedup)).collect::<Vec<_>>().join(";"))
                 data-serial-fraction=move || fit.get().map_or(String::new(), |f| f.serial_fraction.to_string())
+                data-cores=move || cores.get()
+                data-cores-marked=move || {
+                    points.with(|p| {
+                        let data = SpeedupData { points: p, fit: None, cores: cores.get() };
+                        if marks_cores(&data) { cores_label(data.cores) } else { String::new() }
+                    })
+                }
             ></canvas>
         </div>
+    }
+}
+
+/// Amdahl's law fitted to a sweep's points. With the settings it ran, the
+/// parallel part's share on p threads is that of its whole tasks (⌈n/p⌉
+/// rounds, skewed blocks...), not 1/p, and the limit is one its task count
+/// allows; without them (an old record), perfectly divisible work.
+pub fn fit_for(points: &[SweepPoint], settings: Option<&Settings>) -> Option<AmdahlFit> {
+    match settings {
+        Some(s) => fit_amdahl_with(
+            points,
+            |p| s.parallel_share(p),
+            // As many threads as tasks: one round, the most any count gives.
+            s.parallel_share(s.tasks.max(1)),
+        ),
+        None => fit_amdahl(points),
     }
 }
 
@@ -80,6 +111,15 @@ pub fn fit_sentence(fit: &AmdahlFit) -> String {
     )
 }
 
+/// "1 logical core", "2 logical cores".
+fn cores_phrase(cores: u32) -> String {
+    if cores == 1 {
+        "1 logical core".into()
+    } else {
+        format!("{cores} logical cores")
+    }
+}
+
 #[component]
 pub fn SpeedupView() -> impl IntoView {
     let store = expect_context::<Store>();
@@ -94,8 +134,18 @@ pub fn SpeedupView() -> impl IntoView {
             )
         })
     });
-    let fit = Memo::new(move |_| points.with(|p| fit_amdahl(p)));
+    let fit = Memo::new(move |_| {
+        store
+            .sweep_settings
+            .with(|s| points.with(|p| fit_for(p, s.as_ref())))
+    });
     let cores = Signal::derive(move || store.env.with(|e| e.hardware_concurrency));
+    // The serial reduce the sweep was set up with, in percent (none: 0).
+    let configured = Memo::new(move |_| {
+        store
+            .sweep_settings
+            .with(|s| s.as_ref().map_or(0, |s| s.serial_pct))
+    });
 
     view! {
         <section class="card speedup" aria-labelledby="speedup-title">
@@ -112,13 +162,36 @@ pub fn SpeedupView() -> impl IntoView {
                     "PNG"
                 </button>
             </div>
-            <SpeedupChart points=points cores=cores canvas=canvas name="speedup" label="Measured speedup by number of threads" />
+            <SpeedupChart
+                points=points
+                cores=cores
+                canvas=canvas
+                name="speedup"
+                label="Measured speedup by number of threads"
+                settings=store.sweep_settings
+            />
+            {move || {
+                let pct = configured.get();
+                let fitted = fit.get()?;
+                (pct > 0)
+                    .then(|| {
+                        view! {
+                            <p class="serial-share" data-configured=pct data-fitted=fitted.serial_fraction>
+                                {format!(
+                                    "Serial share: configured {pct} %, fitted {:.0} %.",
+                                    fitted.serial_fraction * 100.0
+                                )}
+                            </p>
+                        }
+                    })
+            }}
             <p class="caption">
                 {move || match fit.get() {
                     Some(f) => format!(
-                        "{} The browser reports {} logical cores.",
+                        "{} The browser reports {}; the pool has {} threads.",
                         fit_sentence(&f),
-                        cores.get()
+                        cores_phrase(cores.get()),
+                        store.env.with(|e| e.pool_threads)
                     ),
                     None => "The sweep runs the parallel mode on 1, 2, … threads of the pool, after a warm-up run.".into(),
                 }}

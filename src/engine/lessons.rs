@@ -1,15 +1,19 @@
-//! The "Learn" panel's lessons: the ideas, each with the experiment that
-//! shows it and a sentence that states the *measured* result back.
+//! The "Learn" panel's lessons and presets: the ideas, each with the
+//! experiment that shows it. The sentence that states the measured result
+//! back is in [`verdicts`].
 //!
-//! The texts are conpar's own. Each lesson's [`Lesson::conclude`] reads only
-//! the traces its experiment produced, so the sentence is as true as the
-//! measurement.
+//! The texts are conpar's own. Every task and thread count derives from the
+//! machine (the pool's size and the cores), so that each lesson's point
+//! shows on 1, 2, 4, 16 or 64 threads alike: tasks come in multiples of the
+//! pool, the parallel lessons use every thread, and runs stay short on a
+//! big pool (the work per task shrinks as the task count grows; the native
+//! tests check every pool size against the engine's own estimates).
 
-use super::format::format_ms;
+mod verdicts;
+
 use super::kernels::Kernel;
-use super::model::{fit_amdahl, sweep_points};
 use super::plan::{Mode, Settings, Workload};
-use super::trace::Trace;
+use super::scenario::{Assignment, Sizes, Waits};
 
 /// What pressing "Try it" does.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +22,27 @@ pub enum Experiment {
     Modes(Vec<Mode>),
     /// Runs the parallel mode for 1, 2, … pool-size threads.
     Sweep,
+    /// Runs the parallel mode once per way of handing tasks to the lanes,
+    /// every other setting the same.
+    Assignments(Vec<Assignment>),
+}
+
+/// Where the lessons run: what their task and thread counts derive from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Machine {
+    /// Threads in the page's pool (at least 1).
+    pub pool: u32,
+    /// Logical cores the browser reports (at least 1).
+    pub cores: u32,
+}
+
+impl Machine {
+    pub fn new(pool: u32, cores: u32) -> Machine {
+        Machine {
+            pool: pool.max(1),
+            cores: cores.max(1),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,9 +53,15 @@ pub struct Lesson {
     pub body: &'static [&'static str],
     pub settings: Settings,
     pub experiment: Experiment,
+    /// The machine the settings were made for (the verdicts need its cores).
+    pub machine: Machine,
 }
 
-fn base(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Settings {
+/// How long one sweep may take, estimated: a sweep on a big pool is many
+/// runs, so its tasks shrink to stay within it.
+const SWEEP_BUDGET_MS: f64 = 2_500.0;
+
+fn base(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32, lanes: u32) -> Settings {
     Settings {
         workload,
         kernel: Kernel::Primes,
@@ -38,70 +69,115 @@ fn base(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Settin
         work_ms,
         latency_ms,
         jitter_ms: 0,
-        lanes: 2,
+        lanes,
         slice_ms: 5,
         ..Settings::default()
     }
 }
 
-/// All lessons, in reading order. `threads` is the pool size (lanes used).
-pub fn lessons(threads: u32) -> Vec<Lesson> {
-    let t = threads.max(1);
+/// `per` tasks per thread of a pool of `pool`, at least `per` × 2 tasks: on
+/// one thread, the lesson still has something to run one after another.
+fn per_thread(pool: u32, per: u32) -> u32 {
+    per * pool.max(2)
+}
+
+/// The settings with the largest work per task (at most `max_work_ms`) whose
+/// sweep over 1..=`pool` threads stays within [`SWEEP_BUDGET_MS`]; 1 ms per
+/// task when even that does not fit (the tests bound what that leaves).
+fn sized_for_sweep(s: Settings, pool: u32, max_work_ms: u32) -> Settings {
+    let with = |work_ms: u32| Settings {
+        work_ms,
+        ..s.clone()
+    };
+    let (mut lo, mut hi) = (1, max_work_ms.max(1));
+    // The largest work that fits: the sweep's estimate grows with the work.
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if with(mid).sweep_estimate_ms(pool) <= SWEEP_BUDGET_MS {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    with(lo)
+}
+
+/// The ideas, in reading order, sized for `m`.
+pub fn lessons(m: Machine) -> Vec<Lesson> {
+    let p = m.pool;
+    let lesson = |id: &'static str,
+                  title: &'static str,
+                  body: &'static [&'static str],
+                  settings: Settings,
+                  experiment: Experiment| Lesson {
+        id,
+        title,
+        body,
+        settings,
+        experiment,
+        machine: m,
+    };
+    // The mixed lesson: four waits per thread, so that parallelism alone,
+    // which holds a thread for each wait, needs four rounds of waits; the
+    // computation in all stays under a second on one thread.
+    let both_tasks = per_thread(p, 4);
     vec![
-        Lesson {
-            id: "concurrency",
-            title: "Concurrency: one thread juggling many waits",
-            body: &[
+        lesson(
+            "concurrency",
+            "Concurrency: one thread juggling many waits",
+            &[
                 "Concurrency is about structure: several tasks are under way during the same stretch of time, \
                  even if only one of them is touched at any instant. A single cook with four pans on the stove \
                  is concurrent — she turns to whichever pan needs her.",
                 "When tasks mostly wait (for a network reply, a disk, a timer), one thread can start all of them \
                  and pick each up again when its answer arrives. The waits overlap; no second core is needed.",
             ],
-            settings: base(Workload::Io, 8, 50, 200),
-            experiment: Experiment::Modes(vec![Mode::Sequential, Mode::Concurrent]),
-        },
-        Lesson {
-            id: "time-slicing",
-            title: "Time-slicing is not speed",
-            body: &[
+            base(Workload::Io, 8, 50, 200, p),
+            Experiment::Modes(vec![Mode::Sequential, Mode::Concurrent]),
+        ),
+        lesson(
+            "time-slicing",
+            "Time-slicing is not speed",
+            &[
                 "Cut computations into slices and take turns, and they all make progress together: that is how \
                  one core gives the feeling of doing many things. But the core still does every slice itself.",
                 "So interleaving CPU-bound tasks on one thread finishes no sooner than running them one after \
                  the other — it only changes the order (and adds a little switching cost).",
             ],
-            settings: base(Workload::Cpu, 4, 100, 200),
-            experiment: Experiment::Modes(vec![Mode::Sequential, Mode::Concurrent]),
-        },
-        Lesson {
-            id: "parallelism",
-            title: "Parallelism: more cooks, more cores",
-            body: &[
+            base(Workload::Cpu, 4, 100, 200, p),
+            Experiment::Modes(vec![Mode::Sequential, Mode::Concurrent]),
+        ),
+        lesson(
+            "parallelism",
+            "Parallelism: more cooks, more cores",
+            &[
                 "Parallelism is about execution: several computations literally run at the same instant, each on \
                  its own core. Four cooks in four kitchens finish four dishes in the time of one.",
-                "It needs hardware — more cores — and it pays off for work that computes rather than waits.",
+                "It needs hardware — more cores — and it pays off for work that computes rather than waits. \
+                 The experiment uses every thread of the pool, with the same number of tasks on each.",
             ],
-            settings: base(Workload::Cpu, 8, 50, 200),
-            experiment: Experiment::Modes(vec![Mode::Sequential, Mode::Parallel]),
-        },
-        Lesson {
-            id: "blocked-threads",
-            title: "Threads that wait are threads wasted",
-            body: &[
+            {
+                let tasks = per_thread(p, 4);
+                base(Workload::Cpu, tasks, (1_600 / tasks).clamp(5, 50), 200, p)
+            },
+            Experiment::Modes(vec![Mode::Sequential, Mode::Parallel]),
+        ),
+        lesson(
+            "blocked-threads",
+            "Threads that wait are threads wasted",
+            &[
                 "Give a thread a blocking wait and it is held for the whole wait, doing nothing. With N threads, \
                  only N waits proceed at once; the rest queue.",
-                "That is why servers with many slow clients moved from a thread per connection to an event loop.",
+                "That is why servers with many slow clients moved from a thread per connection to an event loop. \
+                 Here there are four waits for every thread of the pool.",
             ],
-            settings: Settings {
-                lanes: t.min(2),
-                ..base(Workload::Io, 8, 50, 200)
-            },
-            experiment: Experiment::Modes(vec![Mode::Parallel, Mode::Concurrent]),
-        },
-        Lesson {
-            id: "nodejs",
-            title: "Is Node.js concurrent or parallel?",
-            body: &[
+            base(Workload::Io, per_thread(p, 4), 50, 200, p),
+            Experiment::Modes(vec![Mode::Parallel, Mode::Concurrent]),
+        ),
+        lesson(
+            "nodejs",
+            "Is Node.js concurrent or parallel?",
+            &[
                 "Concurrent. Your JavaScript runs on one thread, an event loop, which juggles thousands of \
                  outstanding I/O operations at once. It is not parallel by default: one long computation \
                  blocks the loop and everything waits behind it (worker threads exist, but you opt in).",
@@ -109,233 +185,177 @@ pub fn lessons(threads: u32) -> Vec<Lesson> {
                  timeline: it keeps moving while thousands of waits are in flight, and freezes while a long \
                  computation runs on the main thread.",
             ],
-            settings: base(Workload::Cpu, 2, 300, 200),
-            experiment: Experiment::Modes(vec![Mode::Sequential, Mode::Parallel]),
-        },
-        Lesson {
-            id: "both",
-            title: "Can concurrency and parallelism co-exist?",
-            body: &[
+            base(Workload::Cpu, 2, 300, 200, p.min(2)),
+            Experiment::Modes(vec![Mode::Sequential, Mode::Parallel]),
+        ),
+        lesson(
+            "both",
+            "Can concurrency and parallelism co-exist?",
+            &[
                 "Yes, and real servers do both: many requests are in flight concurrently (most of their time is \
                  spent waiting), and the computing part of each goes to a pool of threads on every core.",
-                "Here each task waits, then computes. The event loop overlaps the waits; the pool runs the \
-                 computations side by side.",
+                "Here each task waits, then computes, and there are four tasks for every thread. The event loop \
+                 overlaps all the waits; the pool runs the computations side by side. Threads alone hold one \
+                 wait each, so they wait in rounds; one thread alone computes everything itself.",
             ],
-            settings: Settings {
-                lanes: t,
-                ..base(Workload::Mixed, 8, 40, 150)
-            },
-            experiment: Experiment::Modes(vec![Mode::Concurrent, Mode::Parallel, Mode::Both]),
-        },
-        Lesson {
-            id: "amdahl",
-            title: "Amdahl's law: the part that will not split",
-            body: &[
+            base(
+                Workload::Mixed,
+                both_tasks,
+                (800 / both_tasks).clamp(2, 40),
+                150,
+                p,
+            ),
+            Experiment::Modes(vec![Mode::Concurrent, Mode::Parallel, Mode::Both]),
+        ),
+        lesson(
+            "amdahl",
+            "Amdahl's law: the part that will not split",
+            &[
                 "If a fraction f of a job must run serially, no number of threads can make it more than 1/f \
                  times faster. Doubling cores helps less and less.",
-                "The sweep runs the same job on 1, 2, … threads and fits f to what it measured. On a real \
-                 machine f also absorbs overheads: starting tasks, waiting for the slowest lane.",
+                "The sweep runs the same job on 1, 2, … threads and fits f to what it measured, counting whole \
+                 rounds of tasks (a task is never split between threads). On a real machine f also absorbs \
+                 overheads: starting tasks, waiting for the slowest lane.",
             ],
-            settings: Settings {
-                lanes: t,
-                ..base(Workload::Cpu, 12, 40, 200)
-            },
-            experiment: Experiment::Sweep,
-        },
+            sized_for_sweep(base(Workload::Cpu, per_thread(p, 4), 0, 200, p), p, 100),
+            Experiment::Sweep,
+        ),
     ]
 }
 
-impl Lesson {
-    /// The sentence that states the measured result, from the traces the
-    /// experiment produced (in the order it ran them). `None` when the traces
-    /// do not fit the experiment (a stopped or failed run).
-    pub fn conclude(&self, traces: &[Trace]) -> Option<String> {
-        if traces
-            .iter()
-            .any(|t| t.outcome != super::trace::Outcome::Completed)
-        {
-            return None;
-        }
-        let find = |mode: Mode| traces.iter().find(|t| t.mode == mode).map(|t| t.stats());
-        let s = &self.settings;
-        Some(match self.id {
-            "concurrency" => {
-                let (seq, conc) = (find(Mode::Sequential)?, find(Mode::Concurrent)?);
-                format!(
-                    "{} waits of {} ms took {} one after another, and {} when one thread overlapped them: concurrency.",
-                    s.tasks,
-                    s.latency_ms,
-                    format_ms(seq.makespan_ms),
-                    format_ms(conc.makespan_ms)
+/// The examples of the ideas in real systems, each a scenario sized for `m`.
+pub fn presets(m: Machine) -> Vec<Lesson> {
+    let p = m.pool;
+    let preset = |id: &'static str,
+                  title: &'static str,
+                  body: &'static [&'static str],
+                  settings: Settings,
+                  experiment: Experiment| Lesson {
+        id,
+        title,
+        body,
+        settings,
+        experiment,
+        machine: m,
+    };
+    // Many requests, and more computing in all (about a second) than the
+    // longest of their random waits (50 ms on average; about 350 ms for the
+    // longest of 1,024), so that spreading it over the pool shows.
+    let server_tasks = per_thread(p, 16);
+    vec![
+        preset(
+            "event-loop",
+            "The Node.js event loop",
+            &[
+                "2,000 requests arrive at once; each waits about 100 ms for its database or network reply, \
+                 then a handler runs for a tenth of a millisecond. One thread, one event loop, no pool.",
+            ],
+            Settings {
+                jitter_ms: 50,
+                handle_us: 100,
+                ..base(Workload::Io, 2_000, 1, 100, p)
+            },
+            Experiment::Modes(vec![Mode::Concurrent]),
+        ),
+        preset(
+            "chat-server",
+            "A chat server's 10,000 connections",
+            &[
+                "10,000 connections, each idle for a random time (300 ms on average, a few much longer) before \
+                 its message comes in and is handled in a few microseconds. An event loop holds them all on one \
+                 thread. A thread per connection would need 10,000 threads: the page refuses that run and shows \
+                 its estimate instead.",
+            ],
+            Settings {
+                waits: Waits::Exponential,
+                handle_us: 10,
+                ..base(Workload::Io, 10_000, 1, 300, p)
+            },
+            Experiment::Modes(vec![Mode::Concurrent]),
+        ),
+        preset(
+            "video",
+            "Video encoding on every core",
+            &[
+                "Frames are encoded in parallel, four per thread, but they are not equal: the first, a key \
+                 frame, costs eight times the others. Handing each thread a fixed block of frames leaves the \
+                 others idle while one encodes the key frame's block; claiming frames one at a time from a \
+                 queue, or stealing them from a busier thread, keeps every thread busy.",
+            ],
+            {
+                let tasks = per_thread(p, 4);
+                Settings {
+                    sizes: Sizes::Skewed,
+                    skew_every: tasks,
+                    skew_factor: 8,
+                    ..base(Workload::Cpu, tasks, 40, 200, p)
+                }
+            },
+            Experiment::Assignments(vec![
+                Assignment::Static,
+                Assignment::Dynamic,
+                Assignment::Stealing,
+            ]),
+        ),
+        preset(
+            "mapreduce",
+            "MapReduce: a parallel map, a serial reduce",
+            &[
+                "The map splits a big job into chunks that run side by side; the reduce combines their results \
+                 on one thread, after all of them. Here the reduce is a quarter of the work. The sweep runs the \
+                 job on 1, 2, … threads, and Amdahl's law fitted to the times should find that quarter again.",
+            ],
+            sized_for_sweep(
+                Settings {
+                    serial_pct: 25,
+                    ..base(Workload::Cpu, per_thread(p, 2), 0, 200, p)
+                },
+                p,
+                100,
+            ),
+            Experiment::Sweep,
+        ),
+        preset(
+            "server",
+            "A multi-core server answering async requests",
+            &[
+                "Requests wait for their replies (50 ms on average, at random), then each computes a response. \
+                 The event loop keeps every request in flight at once, and the computing is spread over every \
+                 thread of the pool: concurrency and parallelism together, against one thread doing both jobs.",
+            ],
+            Settings {
+                waits: Waits::Exponential,
+                ..base(
+                    Workload::Mixed,
+                    server_tasks,
+                    (1_200 / server_tasks).clamp(1, 40),
+                    50,
+                    p,
                 )
-            }
-            "time-slicing" => {
-                let (seq, conc) = (find(Mode::Sequential)?, find(Mode::Concurrent)?);
-                format!(
-                    "Interleaved in slices on one thread, {} computations of {} ms took {}; one after another, {} ({:.2}×). Taking turns is not speed.",
-                    s.tasks,
-                    s.work_ms,
-                    format_ms(conc.makespan_ms),
-                    format_ms(seq.makespan_ms),
-                    seq.makespan_ms / conc.makespan_ms
-                )
-            }
-            "parallelism" => {
-                let (seq, par) = (find(Mode::Sequential)?, find(Mode::Parallel)?);
-                let threads = traces.iter().find(|t| t.mode == Mode::Parallel)?.lanes;
-                format!(
-                    "On {threads} threads the same work took {} instead of {}: {:.2}× faster — parallelism.",
-                    format_ms(par.makespan_ms),
-                    format_ms(seq.makespan_ms),
-                    seq.makespan_ms / par.makespan_ms
-                )
-            }
-            "blocked-threads" => {
-                let (par, conc) = (find(Mode::Parallel)?, find(Mode::Concurrent)?);
-                format!(
-                    "{} threads blocked in their waits needed {} for {} waits of {} ms; one thread overlapping them needed {}.",
-                    s.lanes,
-                    format_ms(par.makespan_ms),
-                    s.tasks,
-                    s.latency_ms,
-                    format_ms(conc.makespan_ms)
-                )
-            }
-            "nodejs" => {
-                let seq = traces.iter().find(|t| t.mode == Mode::Sequential)?;
-                let par = traces.iter().find(|t| t.mode == Mode::Parallel)?;
-                format!(
-                    "Computing on the main thread froze the page for up to {} (longest gap between frames); on worker threads the longest gap was {}.",
-                    format_ms(seq.frames.longest_gap_ms),
-                    format_ms(par.frames.longest_gap_ms)
-                )
-            }
-            "both" => {
-                let (conc, par, both) = (
-                    find(Mode::Concurrent)?,
-                    find(Mode::Parallel)?,
-                    find(Mode::Both)?,
-                );
-                format!(
-                    "Waiting concurrently and computing in parallel took {}; concurrency alone {}, parallelism alone {}.",
-                    format_ms(both.makespan_ms),
-                    format_ms(conc.makespan_ms),
-                    format_ms(par.makespan_ms)
-                )
-            }
-            "amdahl" => {
-                let makespans: Vec<(u32, f64)> =
-                    traces.iter().map(|t| (t.lanes, t.duration_ms)).collect();
-                let fit = fit_amdahl(&sweep_points(&makespans))?;
-                let best = makespans.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
-                format!(
-                    "The fitted serial fraction is {:.1} %: at most {} faster with any number of threads. The best run took {}.",
-                    fit.serial_fraction * 100.0,
-                    if fit.serial_fraction > 0.0 {
-                        format!("{:.0}×", fit.limit())
-                    } else {
-                        "unboundedly".into()
-                    },
-                    format_ms(best)
-                )
-            }
-            _ => return None,
-        })
-    }
+            },
+            Experiment::Modes(vec![Mode::Concurrent, Mode::Both]),
+        ),
+        preset(
+            "oversubscription",
+            "More threads than cores",
+            &[
+                "A pool may have more threads than the machine has cores, but the extra threads only take turns \
+                 on the same cores. The sweep runs the same job on 1, 2, … threads up to the pool's size: beyond \
+                 the core count the time should stop falling. The pool is fixed when the page loads; the pool \
+                 setting (in the link, e.g. ?pool=8) starts it with more threads than cores.",
+            ],
+            sized_for_sweep(base(Workload::Cpu, per_thread(p, 4), 0, 200, p), p, 100),
+            Experiment::Sweep,
+        ),
+    ]
 }
+
+/// What running on GPU clusters would take, in one line: it cannot run in
+/// a page, and a fake run would teach nothing.
+pub const GPU_TRAINING: &str = "Training a model on a cluster of GPUs is parallelism at a larger scale: \
+    each device holds a copy of the model and computes on its own slice of every batch (data \
+    parallelism), then the devices add up their gradients over a fast network before the next step. \
+    A page has neither the devices nor the network, so there is nothing honest to run here.";
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::trace::{Lane, Span, SpanKind};
-
-    fn trace(mode: Mode, lanes: u32, duration: f64) -> Trace {
-        let spans = vec![Span {
-            task: 0,
-            lane: Lane::Main,
-            kind: SpanKind::Run,
-            start: 0.0,
-            end: duration,
-        }];
-        Trace::new(mode, lanes, 1, 0.0, duration, spans)
-    }
-
-    #[test]
-    fn every_lesson_concludes_from_its_own_experiment() {
-        for lesson in lessons(2) {
-            let traces: Vec<Trace> = match &lesson.experiment {
-                Experiment::Modes(modes) => modes
-                    .iter()
-                    .map(|&m| trace(m, lesson.settings.lanes, 100.0))
-                    .collect(),
-                Experiment::Sweep => vec![
-                    trace(Mode::Parallel, 1, 400.0),
-                    trace(Mode::Parallel, 2, 220.0),
-                ],
-            };
-            let sentence = lesson.conclude(&traces);
-            assert!(
-                sentence.as_ref().is_some_and(|s| s.len() > 20),
-                "{}: {sentence:?}",
-                lesson.id
-            );
-            assert!(
-                sentence.unwrap().chars().any(|c| c.is_ascii_digit()),
-                "{} states a number",
-                lesson.id
-            );
-        }
-    }
-
-    #[test]
-    fn sentences_carry_the_measured_numbers() {
-        let l = &lessons(2)[0];
-        let s = l
-            .conclude(&[
-                trace(Mode::Sequential, 1, 1612.0),
-                trace(Mode::Concurrent, 1, 204.0),
-            ])
-            .unwrap();
-        assert_eq!(
-            s,
-            "8 waits of 200 ms took 1.61 s one after another, and 204 ms when one thread overlapped them: concurrency."
-        );
-        let amdahl = lessons(2).into_iter().find(|l| l.id == "amdahl").unwrap();
-        let s = amdahl
-            .conclude(&[
-                trace(Mode::Parallel, 1, 400.0),
-                trace(Mode::Parallel, 2, 220.0),
-            ])
-            .unwrap();
-        // 400/220 = 1.82× on 2 threads: f = 2/S - 1 = 0.1.
-        assert!(
-            s.starts_with("The fitted serial fraction is 10.0 %: at most 10× faster"),
-            "{s}"
-        );
-    }
-
-    #[test]
-    fn a_stopped_run_concludes_nothing() {
-        let l = &lessons(2)[0];
-        let mut stopped = trace(Mode::Concurrent, 1, 50.0);
-        stopped.outcome = crate::engine::trace::Outcome::Cancelled;
-        assert_eq!(
-            l.conclude(&[trace(Mode::Sequential, 1, 1600.0), stopped]),
-            None
-        );
-    }
-
-    #[test]
-    fn lesson_settings_are_valid_and_quick() {
-        for lesson in lessons(4) {
-            let (checked, notices) = lesson.settings.clone().clamped();
-            assert!(notices.is_empty(), "{}: {notices:?}", lesson.id);
-            let estimate = match &lesson.experiment {
-                Experiment::Modes(m) => checked.check_estimate(m),
-                Experiment::Sweep => checked.check_sweep_estimate(4),
-            }
-            .unwrap();
-            assert!(estimate < 5_000.0, "{} takes {estimate} ms", lesson.id);
-        }
-    }
-}
+mod tests;

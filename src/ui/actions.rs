@@ -6,7 +6,7 @@
 use super::store::{Busy, LessonResult, Message, Store};
 use super::url;
 use crate::engine::lessons::{Experiment, Lesson};
-use crate::engine::plan::{Mode, Settings};
+use crate::engine::plan::{Assignment, Mode, Settings};
 use crate::engine::trace::{Outcome, Trace};
 use crate::runtime::casualty;
 use crate::runtime::lab::lab;
@@ -247,6 +247,31 @@ pub fn stop() {
     lab().stop();
 }
 
+/// Sets lesson `id`'s result on its card, the other cards' results kept.
+fn set_lesson_result(store: Store, id: &'static str, sentence: Option<String>) {
+    store.lessons.update(|all| {
+        all.retain(|r| r.id != id);
+        all.push(LessonResult { id, sentence });
+    });
+}
+
+/// Runs the parallel mode once per way of handing out tasks, the settings
+/// otherwise the same (each run is a task set of its own in the comparison).
+async fn run_assignments(store: Store, ways: Vec<Assignment>, label: &str) -> Option<Vec<Trace>> {
+    let mut traces = Vec::new();
+    for assignment in ways {
+        store.settings.update(|s| s.assignment = assignment);
+        let label = format!("{label}: {}", assignment.label());
+        let mut run = run_modes(store, vec![Mode::Parallel], &label).await?;
+        let completed = run.iter().all(|t| t.outcome == Outcome::Completed);
+        traces.append(&mut run);
+        if !completed {
+            break;
+        }
+    }
+    Some(traces)
+}
+
 /// A lesson's "Try it": loads its settings, runs its experiment, and states
 /// the measured result.
 pub fn try_lesson(store: Store, lesson: Lesson) {
@@ -254,15 +279,18 @@ pub fn try_lesson(store: Store, lesson: Lesson) {
         return;
     }
     let env = store.env.get_untracked();
-    let (settings, _) = lesson.settings.clone().fit_to_pool(env.pool_threads);
+    // The pool setting stays as it is: changing it takes a reload.
+    let pool = store.settings.get_untracked().pool;
+    let (settings, _) = Settings {
+        pool,
+        ..lesson.settings.clone()
+    }
+    .fit_to_pool(env.pool_threads);
     store.settings.set(settings.clone());
     // Loading a lesson is the person's choice: Back returns to what was there.
     url::user_change();
     url::write(&settings);
-    store.lesson.set(Some(LessonResult {
-        id: lesson.id,
-        sentence: None,
-    }));
+    set_lesson_result(store, lesson.id, None);
     spawn_local(async move {
         let traces = match &lesson.experiment {
             Experiment::Modes(modes) => {
@@ -270,13 +298,13 @@ pub fn try_lesson(store: Store, lesson: Lesson) {
                 run_modes(store, modes.clone(), lesson.title).await
             }
             Experiment::Sweep => sweep_threads(store, lesson.title).await,
+            Experiment::Assignments(ways) => {
+                run_assignments(store, ways.clone(), lesson.title).await
+            }
         };
         let sentence = traces.and_then(|t| lesson.conclude(&t)).unwrap_or_else(|| {
             "The experiment did not complete, so there is no result to state.".into()
         });
-        store.lesson.set(Some(LessonResult {
-            id: lesson.id,
-            sentence: Some(sentence),
-        }));
+        set_lesson_result(store, lesson.id, Some(sentence));
     });
 }

@@ -3,13 +3,17 @@
 
 use super::actions;
 use super::store::Store;
-use crate::engine::lessons::lessons;
+use crate::engine::lessons::{GPU_TRAINING, Lesson, Machine, lessons, presets};
 use leptos::prelude::*;
 
 #[component]
 pub fn Learn() -> impl IntoView {
     let store = expect_context::<Store>();
-    let threads = Memo::new(move |_| store.env.with(|e| e.pool_threads.max(1)));
+    let machine = Memo::new(move |_| {
+        store
+            .env
+            .with(|e| Machine::new(e.pool_threads, e.hardware_concurrency))
+    });
     let idle = Signal::derive(move || store.ready.get() && store.busy.with(Option::is_none));
     view! {
         <section class="card learn" aria-labelledby="learn-title">
@@ -80,36 +84,61 @@ pub fn Learn() -> impl IntoView {
             </div>
             <ol class="lessons">
                 {move || {
-                    lessons(threads.get())
+                    lessons(machine.get())
                         .into_iter()
-                        .map(|lesson| {
-                            let id = lesson.id;
-                            let result = move || store.lesson.get().filter(|r| r.id == id);
-                            let l = lesson.clone();
-                            view! {
-                                <li class="lesson" id=format!("lesson-{id}")>
-                                    <h3>{lesson.title}</h3>
-                                    {lesson.body.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
-                                    <button
-                                        class="primary"
-                                        disabled=move || !idle.get()
-                                        on:click=move |_| actions::try_lesson(store, l.clone())
-                                    >
-                                        "Try it"
-                                    </button>
-                                    {move || {
-                                        result()
-                                            .map(|r| match r.sentence {
-                                                None => view! { <p class="result running" role="status">"Running…"</p> }.into_any(),
-                                                Some(s) => view! { <p class="result" role="status">{s}</p> }.into_any(),
-                                            })
-                                    }}
-                                </li>
-                            }
-                        })
+                        .map(|lesson| card(store, lesson, "lesson", idle))
                         .collect_view()
                 }}
             </ol>
+            <h3 id="presets-title" class="presets-title">"The examples, running"</h3>
+            <p class="presets-intro">
+                "Each example below is a system the two ideas are usually explained with, made small enough to run in "
+                "this page: Try it runs it on this machine and says what it measured."
+            </p>
+            <ol class="presets" aria-labelledby="presets-title">
+                {move || {
+                    presets(machine.get())
+                        .into_iter()
+                        .map(|preset| card(store, preset, "preset", idle))
+                        .collect_view()
+                }}
+                <li class="preset gpu" id="preset-gpu">
+                    <h3>"Training models on GPU clusters"</h3>
+                    <p>{GPU_TRAINING}</p>
+                </li>
+            </ol>
         </section>
+    }
+}
+
+/// A lesson's or a preset's card: its text, Try it, and its latest measured
+/// sentence, which stays while other cards run theirs.
+fn card(store: Store, lesson: Lesson, class: &'static str, idle: Signal<bool>) -> impl IntoView {
+    let id = lesson.id;
+    let result = move || {
+        store
+            .lessons
+            .with(|all| all.iter().find(|r| r.id == id).map(|r| r.sentence.clone()))
+    };
+    let l = lesson.clone();
+    view! {
+        <li class=class id=format!("{class}-{id}") data-id=id>
+            <h3>{lesson.title}</h3>
+            {lesson.body.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
+            <button
+                class="primary"
+                disabled=move || !idle.get()
+                on:click=move |_| actions::try_lesson(store, l.clone())
+            >
+                "Try it"
+            </button>
+            {move || {
+                result()
+                    .map(|sentence| match sentence {
+                        None => view! { <p class="result running" role="status">"Running…"</p> }.into_any(),
+                        Some(s) => view! { <p class="result" role="status">{s}</p> }.into_any(),
+                    })
+            }}
+        </li>
     }
 }

@@ -50,7 +50,8 @@ pub struct Store {
     pub sweep: RwSignal<Vec<Trace>>,
     /// The settings the latest sweep ran (its task set), for its result link.
     pub sweep_settings: RwSignal<Option<Settings>>,
-    pub lesson: RwSignal<Option<LessonResult>>,
+    /// Each lesson's latest result, kept on its card while others run.
+    pub lessons: RwSignal<Vec<LessonResult>>,
     /// Bumped about ten times a second while a run goes on: the live timeline redraws.
     pub tick: RwSignal<u64>,
 }
@@ -68,7 +69,7 @@ impl Store {
             comparison: RwSignal::new(Comparison::default()),
             sweep: RwSignal::new(Vec::new()),
             sweep_settings: RwSignal::new(None),
-            lesson: RwSignal::new(None),
+            lessons: RwSignal::new(Vec::new()),
             tick: RwSignal::new(0),
         }
     }

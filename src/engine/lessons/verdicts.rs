@@ -1,0 +1,456 @@
+//! The sentence each lesson and preset states after its experiment: what
+//! was measured, read only from the traces the experiment produced (and,
+//! labelled as such, the engine's estimate of a run that is refused).
+//!
+//! Numbers are rounded before they are compared in words, so that no
+//! sentence says "at most 1×" beside a measured 1.3×.
+
+use super::{Experiment, Lesson};
+use crate::engine::format::format_ms;
+use crate::engine::model::{AmdahlFit, fit_amdahl_with, sweep_points};
+use crate::engine::plan::{Mode, Settings};
+use crate::engine::settings::MAX_LANES;
+use crate::engine::trace::{Lane, Outcome, SpanKind, Stats, Trace};
+
+/// A speedup as sentences show it: one decimal below 10, whole above.
+pub(super) fn times(x: f64) -> String {
+    if x < 9.95 {
+        format!("{x:.1}×")
+    } else {
+        format!("{x:.0}×")
+    }
+}
+
+/// A long estimate in the unit a reader thinks in.
+fn about(ms: f64) -> String {
+    if ms >= 120_000.0 {
+        format!("{:.0} minutes", ms / 60_000.0)
+    } else {
+        format_ms(ms)
+    }
+}
+
+/// The value [`times`] shows, as a number, so that comparisons in words
+/// compare what the reader sees.
+fn shown(x: f64) -> f64 {
+    if x < 9.95 {
+        (x * 10.0).round() / 10.0
+    } else {
+        x.round()
+    }
+}
+
+/// The share of the threads' time spent idle: each lane's time with nothing
+/// to do, lanes that ran nothing counting as idle throughout.
+fn idle_share(trace: &Trace, stats: &Stats) -> f64 {
+    let span = stats.makespan_ms * f64::from(trace.lanes.max(1));
+    if span <= 0.0 {
+        return 0.0;
+    }
+    let workers: Vec<_> = stats
+        .lanes
+        .iter()
+        .filter(|l| matches!(l.lane, Lane::Worker(_)))
+        .collect();
+    let unused = trace.lanes.saturating_sub(workers.len() as u32);
+    let idle: f64 =
+        workers.iter().map(|l| l.idle_ms).sum::<f64>() + f64::from(unused) * stats.makespan_ms;
+    (idle / span).clamp(0.0, 1.0)
+}
+
+/// The longest and the mean of the waits a trace recorded.
+fn waits(trace: &Trace) -> Option<(f64, f64)> {
+    let durations: Vec<f64> = trace
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Wait)
+        .map(|s| s.duration())
+        .collect();
+    if durations.is_empty() {
+        return None;
+    }
+    let longest = durations.iter().copied().fold(0.0, f64::max);
+    Some((
+        longest,
+        durations.iter().sum::<f64>() / durations.len() as f64,
+    ))
+}
+
+/// 10000 → "10,000".
+fn grouped(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn threads(n: u32) -> String {
+    if n == 1 {
+        "1 thread".into()
+    } else {
+        format!("{n} threads")
+    }
+}
+
+/// A sweep's measurements: (threads, makespan, speedup) per run, and the
+/// Amdahl fit that counts whole rounds of tasks (`None` with fewer than two
+/// thread counts).
+struct Sweep {
+    points: Vec<(u32, f64, f64)>,
+    fit: Option<AmdahlFit>,
+}
+
+impl Sweep {
+    fn of(settings: &Settings, traces: &[Trace]) -> Option<Sweep> {
+        let makespans: Vec<(u32, f64)> = traces.iter().map(|t| (t.lanes, t.duration_ms)).collect();
+        let points = sweep_points(&makespans);
+        if points.is_empty() || !points.iter().any(|p| p.threads == 1) {
+            return None;
+        }
+        // The parallel part on unboundedly many threads: one round, its
+        // heaviest task (1/n of it for n equal tasks).
+        let floor = settings.parallel_share(settings.tasks.max(1));
+        let fit = fit_amdahl_with(&points, |q| settings.parallel_share(q), floor);
+        Some(Sweep {
+            points: points
+                .iter()
+                .map(|p| (p.threads, p.makespan_ms, p.speedup))
+                .collect(),
+            fit,
+        })
+    }
+
+    /// The fastest run among those whose thread count satisfies `which`.
+    fn best(&self, which: impl Fn(u32) -> bool) -> Option<(u32, f64, f64)> {
+        self.points
+            .iter()
+            .copied()
+            .filter(|p| which(p.0))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    fn one_thread_ms(&self) -> f64 {
+        self.points
+            .iter()
+            .find(|p| p.0 == 1)
+            .map_or(f64::NAN, |p| p.1)
+    }
+}
+
+impl Lesson {
+    /// The sentence that states the measured result, from the traces the
+    /// experiment produced (in the order it ran them). `None` when the traces
+    /// do not fit the experiment (a stopped or failed run).
+    pub fn conclude(&self, traces: &[Trace]) -> Option<String> {
+        if traces.is_empty() || traces.iter().any(|t| t.outcome != Outcome::Completed) {
+            return None;
+        }
+        let trace_of = |mode: Mode| traces.iter().find(|t| t.mode == mode);
+        let find = |mode: Mode| trace_of(mode).map(Trace::stats);
+        let s = &self.settings;
+        Some(match self.id {
+            "concurrency" => {
+                let (seq, conc) = (find(Mode::Sequential)?, find(Mode::Concurrent)?);
+                format!(
+                    "{} waits of {} ms took {} one after another, and {} when one thread overlapped them: concurrency.",
+                    s.tasks,
+                    s.latency_ms,
+                    format_ms(seq.makespan_ms),
+                    format_ms(conc.makespan_ms)
+                )
+            }
+            "time-slicing" => {
+                let (seq, conc) = (find(Mode::Sequential)?, find(Mode::Concurrent)?);
+                format!(
+                    "Interleaved in slices on one thread, {} computations of {} ms took {}; one after another, {} ({:.2}×). Taking turns is not speed.",
+                    s.tasks,
+                    s.work_ms,
+                    format_ms(conc.makespan_ms),
+                    format_ms(seq.makespan_ms),
+                    seq.makespan_ms / conc.makespan_ms
+                )
+            }
+            "parallelism" => {
+                let (seq, par) = (find(Mode::Sequential)?, find(Mode::Parallel)?);
+                let lanes = trace_of(Mode::Parallel)?.lanes;
+                let speedup = seq.makespan_ms / par.makespan_ms;
+                let mut sentence = format!(
+                    "On {} the same {} computations took {} instead of {}: {} as fast.",
+                    threads(lanes),
+                    s.tasks,
+                    format_ms(par.makespan_ms),
+                    format_ms(seq.makespan_ms),
+                    times(speedup)
+                );
+                if lanes == 1 {
+                    sentence.push_str(
+                        " With a single thread nothing runs side by side, so no gain is expected: parallelism needs a second core.",
+                    );
+                } else {
+                    sentence.push_str(" That is parallelism.");
+                }
+                sentence
+            }
+            "blocked-threads" => {
+                let (par, conc) = (find(Mode::Parallel)?, find(Mode::Concurrent)?);
+                format!(
+                    "{} blocked in their waits needed {} for {} waits of {} ms; one thread overlapping them needed {}.",
+                    threads(trace_of(Mode::Parallel)?.lanes),
+                    format_ms(par.makespan_ms),
+                    s.tasks,
+                    s.latency_ms,
+                    format_ms(conc.makespan_ms)
+                )
+            }
+            "nodejs" => {
+                let seq = trace_of(Mode::Sequential)?;
+                let par = trace_of(Mode::Parallel)?;
+                format!(
+                    "Computing on the main thread froze the page for up to {} (longest gap between frames); on worker threads the longest gap was {}.",
+                    format_ms(seq.frames.longest_gap_ms),
+                    format_ms(par.frames.longest_gap_ms)
+                )
+            }
+            "both" => {
+                let (conc, par, both) = (
+                    find(Mode::Concurrent)?,
+                    find(Mode::Parallel)?,
+                    find(Mode::Both)?,
+                );
+                format!(
+                    "Waiting concurrently and computing in parallel took {}; concurrency alone {}; parallelism alone {} ({} for {} waits, one wait per thread at a time).",
+                    format_ms(both.makespan_ms),
+                    format_ms(conc.makespan_ms),
+                    format_ms(par.makespan_ms),
+                    threads(trace_of(Mode::Parallel)?.lanes),
+                    s.tasks
+                )
+            }
+            "amdahl" => self.amdahl(traces)?,
+            "event-loop" => {
+                let t = trace_of(Mode::Concurrent)?;
+                let st = t.stats();
+                format!(
+                    "One thread had up to {} of the {} requests in flight at once and answered them all in {}; their handlers computed {} in all on that same thread, and the longest gap between the page's frames was {}.",
+                    grouped(st.peak_overlap),
+                    grouped(s.tasks),
+                    format_ms(st.makespan_ms),
+                    format_ms(st.cpu_ms),
+                    format_ms(t.frames.longest_gap_ms)
+                )
+            }
+            "chat-server" => self.chat_server(trace_of(Mode::Concurrent)?)?,
+            "video" => self.video(traces)?,
+            "mapreduce" => self.mapreduce(traces)?,
+            "server" => {
+                let (conc, both) = (find(Mode::Concurrent)?, find(Mode::Both)?);
+                let lanes = trace_of(Mode::Both)?.lanes;
+                let mut sentence = format!(
+                    "{} requests took {} on one thread, and {} with the waits on the event loop and the computing on {}: {} as fast.",
+                    grouped(s.tasks),
+                    format_ms(conc.makespan_ms),
+                    format_ms(both.makespan_ms),
+                    threads(lanes),
+                    times(conc.makespan_ms / both.makespan_ms)
+                );
+                if lanes == 1 {
+                    sentence.push_str(" With one thread in the pool, both compute on a single thread: no gain is expected.");
+                }
+                sentence
+            }
+            "oversubscription" => self.oversubscription(traces)?,
+            _ => return None,
+        })
+    }
+
+    fn amdahl(&self, traces: &[Trace]) -> Option<String> {
+        let sweep = Sweep::of(&self.settings, traces)?;
+        let Some(fit) = sweep.fit else {
+            return Some(format!(
+                "The job took {} on 1 thread; with one thread in the pool there is no second point to fit a curve to. A machine with more cores shows the curve.",
+                format_ms(sweep.one_thread_ms())
+            ));
+        };
+        let (q, ms, best) = sweep.best(|_| true)?;
+        let limit = fit.limit();
+        let tasks = self.settings.tasks;
+        // Which bound the limit mostly comes from: the serial part, or the
+        // task count (at best one task per thread).
+        let by_tasks = (1.0 - fit.serial_fraction) * fit.floor >= fit.serial_fraction;
+        let why = if by_tasks {
+            format!(", as its {tasks} tasks allow one per thread at best")
+        } else {
+            String::new()
+        };
+        let measured = format!(
+            "The best run took {} on {}, {} as fast as on one.",
+            format_ms(ms),
+            threads(q),
+            times(best)
+        );
+        Some(if shown(limit) >= shown(best) {
+            format!(
+                "The fitted serial fraction is {:.1} %: with any number of threads this job would be at most {} as fast{why}. {measured}",
+                fit.serial_fraction * 100.0,
+                times(limit)
+            )
+        } else {
+            format!(
+                "The fitted serial fraction is {:.1} %, which puts the limit near {}; the best run beat that fitted curve ({} on {}, {} as fast as on one): single runs scatter around it.",
+                fit.serial_fraction * 100.0,
+                times(limit),
+                format_ms(ms),
+                threads(q),
+                times(best)
+            )
+        })
+    }
+
+    fn mapreduce(&self, traces: &[Trace]) -> Option<String> {
+        let sweep = Sweep::of(&self.settings, traces)?;
+        let set = self.settings.serial_pct;
+        let Some(fit) = sweep.fit else {
+            return Some(format!(
+                "The reduce is set to {set} % of the work; the job took {} on 1 thread, and with one thread in the pool there is no sweep to fit it from.",
+                format_ms(sweep.one_thread_ms())
+            ));
+        };
+        let (q, ms, best) = sweep.best(|_| true)?;
+        Some(format!(
+            "The reduce was set to {set} % of the work; Amdahl's law fitted to the sweep over 1–{} threads finds {:.1} % serial. The best run took {} on {}, {} as fast as on one.",
+            self.machine.pool,
+            fit.serial_fraction * 100.0,
+            format_ms(ms),
+            threads(q),
+            times(best)
+        ))
+    }
+
+    fn chat_server(&self, trace: &Trace) -> Option<String> {
+        let stats = trace.stats();
+        let (longest, mean) = waits(trace)?;
+        let s = &self.settings;
+        let mut sentence = format!(
+            "{} connections waited {} on average and {} at the longest; one thread answered them all in {}, {} the longest wait. The longest gap between the page's frames was {}.",
+            grouped(s.tasks),
+            format_ms(mean),
+            format_ms(longest),
+            format_ms(stats.makespan_ms),
+            times(stats.makespan_ms / longest),
+            format_ms(trace.frames.longest_gap_ms)
+        );
+        let per_thread = Settings {
+            lanes: self.machine.pool,
+            ..s.clone()
+        };
+        let estimate = about(per_thread.estimate_ms(Mode::Parallel));
+        sentence.push_str(&match per_thread.check_estimate(&[Mode::Parallel]) {
+            Err(_) => format!(
+                " A thread per connection would need {} threads; on this pool's {} the waits would take turns, about {} by the estimate, so that run is refused.",
+                grouped(s.tasks),
+                self.machine.pool,
+                estimate
+            ),
+            Ok(_) => format!(
+                " A thread per connection would need {} threads; on this pool's {} the estimate is {}.",
+                grouped(s.tasks),
+                self.machine.pool,
+                estimate
+            ),
+        });
+        Some(sentence)
+    }
+
+    fn video(&self, traces: &[Trace]) -> Option<String> {
+        let Experiment::Assignments(ways) = &self.experiment else {
+            return None;
+        };
+        if traces.len() != ways.len() {
+            return None;
+        }
+        let parts: Vec<(crate::engine::scenario::Assignment, f64, f64)> = ways
+            .iter()
+            .zip(traces)
+            .map(|(&a, t)| {
+                let st = t.stats();
+                (a, st.makespan_ms, idle_share(t, &st))
+            })
+            .collect();
+        let listed: Vec<String> = parts
+            .iter()
+            .map(|(a, ms, idle)| {
+                format!(
+                    "{} {} (threads idle {:.0} % of the time)",
+                    a.label(),
+                    format_ms(*ms),
+                    idle * 100.0
+                )
+            })
+            .collect();
+        let lanes = traces.first()?.lanes;
+        let mut sentence = format!("On {}: {}.", threads(lanes), listed.join("; "));
+        use crate::engine::scenario::Assignment;
+        let of = |a: Assignment| parts.iter().find(|p| p.0 == a).map(|p| p.1);
+        if let (Some(fixed), Some(queue)) = (of(Assignment::Static), of(Assignment::Dynamic)) {
+            let ratio = fixed / queue;
+            sentence.push_str(&if lanes == 1 {
+                " With one thread there is one block and one queue: no difference is expected.".to_string()
+            } else if ratio >= 1.05 {
+                format!(
+                    " Fixed blocks took {ratio:.2}× as long as the queue: the thread with the key frame's block finished last while the others sat idle."
+                )
+            } else {
+                format!(" Here fixed blocks were not slower ({ratio:.2}× the queue's time).")
+            });
+        }
+        Some(sentence)
+    }
+
+    fn oversubscription(&self, traces: &[Trace]) -> Option<String> {
+        let sweep = Sweep::of(&self.settings, traces)?;
+        let cores = self.machine.cores;
+        let (q, ms, best) = sweep.best(|q| q <= cores)?;
+        let within = format!(
+            "Up to this machine's {} cores, the best run took {} on {} ({} as fast as on one).",
+            cores,
+            format_ms(ms),
+            threads(q),
+            times(best)
+        );
+        let Some((q2, ms2, best2)) = sweep.best(|q| q > cores) else {
+            let suggest = (cores * 4).min(MAX_LANES);
+            return Some(if suggest > cores {
+                format!(
+                    "{within} The pool has no threads beyond the cores, so there is no plateau to see: open the page with ?pool={suggest} to start {suggest} threads on {cores} cores."
+                )
+            } else {
+                format!(
+                    "{within} The pool cannot have more threads than {MAX_LANES}, so none go beyond this machine's cores."
+                )
+            });
+        };
+        let verdict = if shown(best2) <= shown(best) * 1.1 {
+            "more threads than cores added lanes, not speed"
+        } else {
+            "faster still: the browser may report fewer cores than the machine runs threads on"
+        };
+        let beyond = sweep.points.iter().map(|p| p.0).filter(|&q| q > cores);
+        let (from, to) = (beyond.clone().min()?, beyond.max()?);
+        let range = if from == to {
+            threads(from)
+        } else {
+            format!("{from}–{to} threads")
+        };
+        Some(format!(
+            "{within} With {range}, more than the cores, the best took {} on {} ({} as fast): {verdict}.",
+            format_ms(ms2),
+            threads(q2),
+            times(best2)
+        ))
+    }
+}

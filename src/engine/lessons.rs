@@ -308,7 +308,10 @@ pub fn presets(m: Machine) -> Vec<Lesson> {
             sized_for_sweep(
                 Settings {
                     serial_pct: 25,
-                    ..base(Workload::Cpu, per_thread(p, 2), 0, 200, p)
+                    // Two chunks per thread (at least 8): each point of the
+                    // sweep pays the whole reduce, so a big pool's sweep
+                    // stays short only with few chunks.
+                    ..base(Workload::Cpu, per_thread(p, 2).max(8), 0, 200, p)
                 },
                 p,
                 100,

@@ -321,10 +321,16 @@ impl Lesson {
             ));
         };
         let (q, ms, best) = sweep.best(|_| true)?;
+        let found = fit.serial_fraction * 100.0;
+        // What the fit cannot tell apart: a run's overheads look serial.
+        let gap = if found >= f64::from(set) + 2.0 {
+            " The fit counts every overhead of the parallel runs as serial work too, so it finds more than was set."
+        } else {
+            ""
+        };
         Some(format!(
-            "The reduce was set to {set} % of the work; Amdahl's law fitted to the sweep over 1–{} threads finds {:.1} % serial. The best run took {} on {}, {} as fast as on one.",
+            "The reduce was set to {set} % of the work; Amdahl's law fitted to the sweep over 1–{} threads finds {found:.1} % serial. The best run took {} on {}, {} as fast as on one.{gap}",
             self.machine.pool,
-            fit.serial_fraction * 100.0,
             format_ms(ms),
             threads(q),
             times(best)

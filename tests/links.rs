@@ -8,6 +8,7 @@ use conpar::engine::plan::{
     Assignment, Field, MAX_LANES, MAX_SERIAL_PCT, Mode, Settings, Sizes, Waits, Workload,
 };
 use conpar::engine::share::{MAX_NOTICES, parse_query, to_query};
+use conpar::engine::shared_counter::Strategy as CounterStrategy;
 use proptest::prelude::*;
 
 const CASES: u32 = 10_000;
@@ -200,11 +201,17 @@ proptest! {
         waits in proptest::sample::select(Waits::ALL.to_vec()),
         handle_us in 0u32..=100_000,
         pool in 0u32..=MAX_LANES,
+        strategy in proptest::sample::select(CounterStrategy::ALL.to_vec()),
+        updates in 1u32..=10_000_000,
+        lock_pct in 0u32..=100,
     ) {
         let plain = Settings::default();
         let skewed = sizes == Sizes::Skewed;
         let s = Settings {
-            mode, workload, kernel, tasks, work_ms, latency_ms,
+            // The shared counter runs on the pool only (other modes are
+            // changed, with a notice).
+            mode: if workload == Workload::Counter { Mode::Parallel } else { mode },
+            workload, kernel, tasks, work_ms, latency_ms,
             jitter_ms: (jitter * f64::from(latency_ms)) as u32,
             lanes, slice_ms, seed,
             fail_task: fail.map(|f| 1 + (f * f64::from(tasks - 1)) as u32),
@@ -213,11 +220,19 @@ proptest! {
             skew_every: if skewed { skew_every } else { plain.skew_every },
             skew_factor: if skewed { skew_factor } else { plain.skew_factor },
             assignment,
-            // A reduce needs computation (an I/O task with no handling has none).
-            serial_pct: if workload == Workload::Io && handle_us == 0 { 0 } else { serial_pct },
+            // A reduce needs computation (an I/O task with no handling has
+            // none; counter updates are not computation to reduce).
+            serial_pct: match workload {
+                Workload::Io if handle_us == 0 => 0,
+                Workload::Counter => 0,
+                _ => serial_pct,
+            },
             waits,
             handle_us,
             pool,
+            strategy,
+            updates,
+            lock_pct,
         };
         let q = to_query(&s);
         prop_assert_eq!(parse_query(&q), (s, vec![]));

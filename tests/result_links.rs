@@ -198,10 +198,11 @@ fn every_setting_travels_with_the_runs() {
                 for field in Field::ALL {
                     field.set(&mut settings, field.bounds().max);
                 }
-                // The runs below have 8 tasks; the settings must say so.
+                // 8 tasks, and the serial reduce (at its largest share) after them.
                 Field::Tasks.set(&mut settings, 8);
                 let (settings, _) = settings.clamped();
-                let mut rec = comparison(8, 2);
+                assert_eq!(settings.task_count(), 9);
+                let mut rec = comparison(settings.task_count(), 2);
                 rec.settings = settings;
                 let query = to_query(&rec.settings);
                 let back = decode(&encode(&rec)).expect("decodes");

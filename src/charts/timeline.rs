@@ -158,6 +158,7 @@ pub fn draw_timeline<DB: DrawingBackend>(
         let style = match b.kind {
             SpanKind::Run => colour.filled(),
             SpanKind::Wait => colour.mix(WAIT_ALPHA).filled(),
+            SpanKind::Lock => LOCK_COLOUR.filled(),
         };
         Rectangle::new([(b.start, y0), (b.end.max(b.start + px), y1)], style)
     }))?;
@@ -186,6 +187,10 @@ pub fn draw_timeline<DB: DrawingBackend>(
 /// Opacity of a wait's fill: pale against the solid runs, still visible.
 const WAIT_ALPHA: f64 = 0.4;
 
+/// Waiting for a lock: one colour for every task, a dark red that no task
+/// colour is, because what it says is "held up", not which task.
+pub const LOCK_COLOUR: RGBColor = RGBColor(120, 20, 30);
+
 /// One rectangle to draw: a span, or neighbouring spans merged below a pixel.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Bar {
@@ -203,7 +208,8 @@ impl Bar {
     /// The bar's vertical extent in chart units (rows counted from the bottom).
     fn y_range(&self, rows: usize) -> (f64, f64) {
         let (band_top, band_bottom) = match self.kind {
-            SpanKind::Run => RUN_BAND,
+            // A lane waiting for a lock holds its thread, as one computing does.
+            SpanKind::Run | SpanKind::Lock => RUN_BAND,
             SpanKind::Wait => WAIT_BAND,
         };
         let h = (band_bottom - band_top) / self.tracks as f64;
@@ -422,10 +428,12 @@ fn bars(spans: &[Span], rows: usize, ms_per_px: f64, banded: &[bool]) -> Vec<Bar
             assigned.push(track);
         }
         let tracks = needed.clamp(1, MAX_TRACKS);
-        let mut last: Vec<Option<usize>> = vec![None; tracks + 1]; // index tracks = runs
+        // Index `tracks` = runs, `tracks + 1` = lock waits.
+        let mut last: Vec<Option<usize>> = vec![None; tracks + 2];
         for (s, track) in row_spans.iter().zip(assigned) {
             let (slot, track, n) = match s.kind {
                 SpanKind::Run => (tracks, 0, 1),
+                SpanKind::Lock => (tracks + 1, 0, 1),
                 SpanKind::Wait => (track % tracks, track % tracks, tracks),
             };
             if let Some(i) = last[slot] {
@@ -741,6 +749,7 @@ impl LiveTimeline {
             let style = match b.kind {
                 SpanKind::Run => task_colour(b.task).filled(),
                 SpanKind::Wait => pale(b.task),
+                SpanKind::Lock => LOCK_COLOUR.filled(),
             };
             Rectangle::new([(b.start, y0), (b.end.max(b.start + px), y1)], style)
         }))?;
@@ -789,8 +798,8 @@ fn pale(colour: RGBColor, background: RGBColor) -> RGBColor {
 /// is bounded by the canvas, not by the spans.
 fn merge_live(mut bars: Vec<Bar>, ms_per_px: f64) -> Vec<Bar> {
     bars.sort_by(|a, b| {
-        (a.row, a.kind == SpanKind::Wait, a.track)
-            .cmp(&(b.row, b.kind == SpanKind::Wait, b.track))
+        (a.row, a.kind as u8, a.track)
+            .cmp(&(b.row, b.kind as u8, b.track))
             .then(a.start.total_cmp(&b.start))
     });
     let mut out: Vec<Bar> = Vec::with_capacity(bars.len().min(4_096));

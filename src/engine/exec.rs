@@ -8,10 +8,13 @@
 //! [`Clock`] and [`EventLoop`] traits, so the same code runs natively in
 //! `cargo test` and the benchmark.
 
+use super::calibrate::Rate;
 use super::kernels::Kernel;
 use super::lanes::{LaneWork, publish_all, spawn_lanes, spawn_reduce};
 use super::main_thread::{AfterWait, run_event_loop, run_sequential};
 use super::plan::{Assignment, Mode, Stage, TaskSpec};
+use super::plan::{Settings, Workload};
+use super::shared_counter::{SharedCounter, Tally};
 use super::sync::{CancelFlag, TaskQueue, spin_lock};
 use super::trace::{Lane, Outcome, Span, SpanKind, Trace};
 use std::hint::black_box;
@@ -37,6 +40,17 @@ pub struct Run {
     pub tasks: Vec<TaskSpec>,
     /// How the Parallel mode's lanes get their tasks.
     pub assignment: Assignment,
+    /// The shared-counter workload's counter: its tasks' units are updates
+    /// of it instead of kernel calls.
+    pub counter: Option<SharedCounter>,
+    /// Per mille of each task's computation done, on the pool's lanes,
+    /// holding `critical` (0: none).
+    pub lock_permille: u32,
+    /// The one lock every lane's critical section takes. Only lanes (on
+    /// workers, where sleeping is allowed) ever take it.
+    pub critical: Mutex<()>,
+    /// Units computed so far (for the counter: updates made).
+    units_done: AtomicU64,
     /// Units per slice: how much a lane computes between two looks at Stop,
     /// and the concurrent mode between two yields.
     pub slice_units: u64,
@@ -71,6 +85,10 @@ impl Run {
             kernel,
             tasks,
             assignment: Assignment::Dynamic,
+            counter: None,
+            lock_permille: 0,
+            critical: Mutex::new(()),
+            units_done: AtomicU64::new(0),
             slice_units: slice_units.max(1),
             queue: TaskQueue::new(n),
             cancel: CancelFlag::new(),
@@ -80,6 +98,32 @@ impl Run {
             slices: AtomicU32::new(0),
             failure: Mutex::new(None),
             checksum: AtomicU64::new(0),
+        }
+    }
+
+    /// The run of `settings`' task set, `rate` being the kernel's on this
+    /// machine; `record == false` (the benchmark) records no spans.
+    pub fn of_settings(settings: &Settings, rate: Rate, record: bool) -> Run {
+        let tasks = settings.task_specs(rate);
+        let slice_units = if settings.workload == Workload::Counter {
+            COUNTER_SLICE
+        } else {
+            rate.units_for(f64::from(settings.slice_ms))
+        };
+        let run = if record {
+            Run::new(settings.kernel, tasks, slice_units)
+        } else {
+            Run::unrecorded(settings.kernel, tasks, slice_units)
+        };
+        Run {
+            counter: (settings.workload == Workload::Counter)
+                .then(|| SharedCounter::new(settings.strategy)),
+            lock_permille: if settings.workload.computes() {
+                settings.lock_pct.min(100) * 10
+            } else {
+                0
+            },
+            ..run.with_assignment(settings.assignment)
         }
     }
 
@@ -187,10 +231,34 @@ impl Run {
         done: u64,
         slice: Slice,
     ) -> u64 {
-        let n = self.slice_units.min(task.units - done);
+        self.compute_slice_until(clock, lane, task, done, task.units, slice)
+    }
+
+    /// [`Self::compute_slice`], ending at unit `until` at the latest.
+    pub(super) fn compute_slice_until(
+        &self,
+        clock: &impl Clock,
+        lane: Lane,
+        task: &TaskSpec,
+        done: u64,
+        until: u64,
+        slice: Slice,
+    ) -> u64 {
+        let n = self
+            .slice_units
+            .min(until.min(task.units).saturating_sub(done));
+        if n == 0 {
+            return 0;
+        }
         self.slices.fetch_add(1, Ordering::Relaxed);
         let start = clock.now();
-        self.add_checksum(black_box(self.kernel.run(task.first_unit + done, n)));
+        match &self.counter {
+            Some(counter) => {
+                counter.add(lane, n);
+            }
+            None => self.add_checksum(black_box(self.kernel.run(task.first_unit + done, n))),
+        }
+        self.units_done.fetch_add(n, Ordering::Relaxed);
         self.log.record(
             Span::new(task.id, lane, SpanKind::Run, start, clock.now()),
             slice == Slice::BackToBack && done > 0,
@@ -198,6 +266,10 @@ impl Run {
         n
     }
 }
+
+/// Counter updates per slice: between two looks at Stop, about 0.1–1 ms
+/// of updates whatever the strategy.
+pub const COUNTER_SLICE: u64 = 20_000;
 
 /// How a slice follows the one before it on its thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,6 +338,11 @@ pub fn into_trace(run: &Run, mode: Mode, threads: u32, started: f64, ended: f64)
     trace.finished = run.finished();
     trace.checksum = run.checksum();
     trace.slices = run.slices();
+    trace.counter = run.counter.as_ref().map(|c| Tally {
+        strategy: c.strategy,
+        expected: run.units_done.load(Ordering::Acquire),
+        actual: c.total(),
+    });
     trace.outcome = match run.failure() {
         Some((task, message)) => Outcome::Failed { task, message },
         None if run.cancel.is_cancelled() => Outcome::Cancelled,

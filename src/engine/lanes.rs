@@ -4,7 +4,7 @@
 use super::exec::{Run, Slice, TaskEnd, fault_message};
 use super::plan::{Assignment, TaskSpec};
 use super::platform::Clock;
-use super::trace::Lane;
+use super::trace::{Lane, Span, SpanKind};
 use futures::channel::oneshot;
 use std::cell::Cell;
 use std::ops::Range;
@@ -175,6 +175,25 @@ fn execute_on_lane(
         return TaskEnd::Failed(fault_message(task));
     }
     let mut done = 0;
+    // The critical section: the task's first share of computation, done
+    // holding the one lock every lane shares. Waiting for it is a span of
+    // its own kind; a lane that waits is not computing.
+    let locked = task.units * u64::from(run.lock_permille.min(1000)) / 1000;
+    if locked > 0 {
+        let asked = clock.now();
+        let guard = run.critical.lock().unwrap_or_else(PoisonError::into_inner);
+        run.log.record(
+            Span::new(task.id, lane, SpanKind::Lock, asked, clock.now()),
+            false,
+        );
+        while done < locked {
+            if run.cancel.is_cancelled() {
+                return TaskEnd::Cancelled;
+            }
+            done += run.compute_slice_until(clock, lane, task, done, locked, Slice::BackToBack);
+        }
+        drop(guard);
+    }
     while done < task.units {
         if run.cancel.is_cancelled() {
             return TaskEnd::Cancelled;

@@ -3,6 +3,9 @@
 //! clock and the event loop come in as parameters ([`platform::Clock`],
 //! [`platform::EventLoop`]), so all of it is tested natively with `cargo test`.
 
+#[macro_use]
+mod named;
+
 pub mod calibrate;
 pub mod environment;
 pub mod estimate;
@@ -25,6 +28,7 @@ pub mod scenario;
 pub mod session;
 pub mod settings;
 pub mod share;
+pub mod shared_counter;
 pub mod slider;
 pub mod span_log;
 pub mod sync;

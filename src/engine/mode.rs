@@ -79,16 +79,25 @@ pub enum Workload {
     Io,
     /// Waits, then computes.
     Mixed,
+    /// Adds to one counter shared by every thread (a strategy decides how):
+    /// races, contention and false sharing, on the pool's lanes.
+    Counter,
 }
 
 impl Workload {
-    pub const ALL: [Workload; 3] = [Workload::Cpu, Workload::Io, Workload::Mixed];
+    pub const ALL: [Workload; 4] = [
+        Workload::Cpu,
+        Workload::Io,
+        Workload::Mixed,
+        Workload::Counter,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Workload::Cpu => "cpu",
             Workload::Io => "io",
             Workload::Mixed => "mixed",
+            Workload::Counter => "counter",
         }
     }
 
@@ -97,6 +106,7 @@ impl Workload {
             Workload::Cpu => "CPU-bound",
             Workload::Io => "I/O-bound",
             Workload::Mixed => "Mixed (wait, then compute)",
+            Workload::Counter => "Shared counter (threads update one count)",
         }
     }
 

@@ -109,6 +109,29 @@ pub fn fit_amdahl_with(
     })
 }
 
+/// The share of each task's work done under one lock that all threads
+/// share, read from a sweep of `tasks` equal tasks. Once the lock is the
+/// bottleneck (the share above 1/p), the tasks' locked parts run one after
+/// another and only the last task's unlocked rest is left over:
+/// `T(p)/T(1) = s + (1 − s)/tasks`, Amdahl's law with the tasks as the
+/// threads. So the best measured speedup gives `s` back, and no number of
+/// threads can do better than `1/(s + (1 − s)/tasks)`. `None` while the
+/// best speedup is still about the thread count (the lock not yet the
+/// limit: then `s` is only known to be below 1/p).
+pub fn lock_share(points: &[SweepPoint], tasks: u32) -> Option<f64> {
+    let best = points
+        .iter()
+        .filter(|pt| pt.threads > 1 && pt.speedup.is_finite() && pt.speedup > 0.0)
+        .max_by(|a, b| a.speedup.total_cmp(&b.speedup))?;
+    // A speedup within 15 % of the thread count says the threads, not the
+    // lock, were the limit.
+    if best.speedup > 0.85 * f64::from(best.threads) {
+        return None;
+    }
+    let floor = 1.0 / f64::from(tasks.max(2));
+    Some(((1.0 / best.speedup - floor) / (1.0 - floor)).clamp(0.0, 1.0))
+}
+
 /// Sweep points from measured makespans, speedups against the 1-thread one.
 pub fn sweep_points(makespans: &[(u32, f64)]) -> Vec<SweepPoint> {
     let base = makespans
@@ -203,6 +226,20 @@ mod tests {
         assert!((fit.serial_fraction - f).abs() < 1e-12, "{fit:?}");
         assert!((fit.limit() - 1.0 / (0.25 + 0.75 / 12.0)).abs() < 1e-9);
         assert!(fit.limit() < 1.0 / f);
+    }
+
+    #[test]
+    fn a_lock_share_is_read_once_the_lock_is_the_limit() {
+        // 16 tasks, 60 % of each under the lock: T(p)/T(1) = max(1/p, s + (1 − s)/16).
+        let s = 0.6;
+        let makespans: Vec<(u32, f64)> = (1..=4)
+            .map(|p| (p, 1000.0 * (1.0 / f64::from(p)).max(s + (1.0 - s) / 16.0)))
+            .collect();
+        let found = lock_share(&sweep_points(&makespans), 16).unwrap();
+        assert!((found - s).abs() < 1e-9, "{found}");
+        // A share of 10 % on 2 threads: the threads are the limit, not the lock.
+        let unbound = sweep_points(&[(1, 1000.0), (2, 520.0)]);
+        assert_eq!(lock_share(&unbound, 16), None);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct LaneState {
     /// Tasks waiting on the lane, sorted. On a worker the wait holds the
     /// thread; on the main thread it is an asynchronous timer.
     pub waiting: Vec<u32>,
+    /// Tasks waiting for the lock another lane holds (the thread is held).
+    pub locked: Vec<u32>,
 }
 
 /// How many task numbers a sentence lists before it counts the rest.
@@ -68,6 +70,12 @@ impl LaneState {
         }
         if !self.waiting.is_empty() {
             parts.push(format!("waiting for {}", tasks_phrase(&self.waiting)));
+        }
+        if !self.locked.is_empty() {
+            parts.push(format!(
+                "waiting for the lock ({})",
+                tasks_phrase(&self.locked)
+            ));
         }
         if parts.is_empty() {
             "idle".into()
@@ -299,6 +307,7 @@ impl LaneIndex {
             lane: self.lane,
             computing: Vec::new(),
             waiting: Vec::new(),
+            locked: Vec::new(),
         };
         for s in self.spans[lower.min(upper)..upper]
             .iter()
@@ -307,12 +316,15 @@ impl LaneIndex {
             match s.kind {
                 SpanKind::Run => state.computing.push(s.task),
                 SpanKind::Wait => state.waiting.push(s.task),
+                SpanKind::Lock => state.locked.push(s.task),
             }
         }
         state.computing.sort_unstable();
         state.computing.dedup();
         state.waiting.sort_unstable();
         state.waiting.dedup();
+        state.locked.sort_unstable();
+        state.locked.dedup();
         state
     }
 }
@@ -684,6 +696,7 @@ mod tests {
             lane: M,
             computing: vec![],
             waiting: vec![2, 3, 4],
+            locked: vec![],
         };
         assert_eq!(three.describe(), "waiting for tasks 3, 4 and 5");
     }

@@ -18,12 +18,15 @@
 //!   outcome (0 completed, 1 cancelled, 2 failed + task + str message),
 //!   frames, longest gap µs, long gaps, dropped, cancel latency (0 none, else µs + 1),
 //!   checksum (8 bytes little-endian), slices,
+//!   counter (0 none, or 1 + strategy + updates expected + final count),
 //!   span count n, then four columns of n values each:
-//!   task (zigzag delta), lane row × 2 + kind, start (zigzag delta µs), duration µs
+//!   task (zigzag delta), lane row × 4 + kind (0 run, 1 wait, 2 lock),
+//!   start (zigzag delta µs), duration µs
 //! ```
 //!
-//! Version 1 is the same without `kind` (its runs are always modes); it is
-//! still read, so links made before sweeps could travel keep opening.
+//! Version 1 is the same without `kind` (its runs are always modes), without
+//! `counter`, and with lane row × 2 + kind (run or wait); it is still read,
+//! so links made before sweeps could travel keep opening.
 //!
 //! Times travel in whole microseconds (the browser's clock gives no finer
 //! ones). Columns rather than records, because each column's values look
@@ -33,6 +36,7 @@
 use super::environment::Environment;
 use super::plan::{Field, MAX_LANES, Mode, Settings};
 use super::share::{parse_query, to_query};
+use super::shared_counter::{Strategy, Tally};
 use super::trace::{FrameStats, Lane, Outcome, Span, SpanKind, Trace};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -246,8 +250,15 @@ fn kind_code(kind: SpanKind) -> u8 {
     match kind {
         SpanKind::Run => 0,
         SpanKind::Wait => 1,
+        SpanKind::Lock => 2,
     }
 }
+
+/// The most counter updates a run can make: every task at the most updates.
+const MAX_UPDATES: u64 = 100_000 * 10_000_000;
+
+/// Span kinds per lane row in a lane column: 4 (two bits) since version 2.
+const KINDS_PER_ROW: u64 = 4;
 
 fn mode_code(mode: Mode) -> u8 {
     match mode {
@@ -301,9 +312,15 @@ impl Writer {
 
 /// The binary record of `rec` (uncompressed).
 pub fn encode(rec: &Recorded) -> Vec<u8> {
+    encode_version(rec, VERSION)
+}
+
+/// The record in format `version` (older formats: for the tests that
+/// check they are still read; they cannot say what newer ones can).
+fn encode_version(rec: &Recorded, version: u8) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(64 + rec.span_count() * 8));
     w.0.extend_from_slice(MAGIC);
-    w.0.push(VERSION);
+    w.0.push(version);
     w.s(&to_query(&rec.settings));
     let m = &rec.machine;
     w.u(u64::from(m.logical_cores));
@@ -311,10 +328,12 @@ pub fn encode(rec: &Recorded) -> Vec<u8> {
     w.u(u64::from(m.cross_origin_isolated));
     w.s(&truncate(&m.browser, MAX_BROWSER_CHARS));
     w.s(if valid_date(&m.date) { &m.date } else { "" });
-    w.u(match rec.kind {
-        Kind::Modes => 0,
-        Kind::Sweep => 1,
-    });
+    if version >= 2 {
+        w.u(match rec.kind {
+            Kind::Modes => 0,
+            Kind::Sweep => 1,
+        });
+    }
     match rec.summarised {
         None => w.u(0),
         Some(s) => {
@@ -350,6 +369,19 @@ pub fn encode(rec: &Recorded) -> Vec<u8> {
         }
         w.0.extend_from_slice(&t.checksum.to_le_bytes());
         w.u(u64::from(t.slices));
+        match &t.counter {
+            _ if version < 2 => {}
+            None => w.u(0),
+            Some(c) => {
+                let code = Strategy::ALL
+                    .iter()
+                    .position(|&s| s == c.strategy)
+                    .unwrap_or(0);
+                w.u(1 + code as u64);
+                w.u(c.expected);
+                w.u(c.actual);
+            }
+        }
         w.u(t.spans.len() as u64);
         let mut prev = 0i64;
         for s in &t.spans {
@@ -357,7 +389,8 @@ pub fn encode(rec: &Recorded) -> Vec<u8> {
             prev = i64::from(s.task);
         }
         for s in &t.spans {
-            w.u((s.lane.row() as u64) * 2 + u64::from(kind_code(s.kind)));
+            let per_row = if version < 2 { 2 } else { KINDS_PER_ROW };
+            w.u((s.lane.row() as u64) * per_row + u64::from(kind_code(s.kind)));
         }
         let mut prev = 0i64;
         for s in &t.spans {
@@ -479,7 +512,7 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
     let mut runs = Vec::with_capacity(n_runs);
     let mut total = 0usize;
     for _ in 0..n_runs {
-        let run = read_run(&mut r, &mut total)?;
+        let run = read_run(&mut r, &mut total, version)?;
         runs.push(run);
     }
     if r.at != bytes.len() {
@@ -496,7 +529,7 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
     Ok(rec)
 }
 
-fn read_run(r: &mut Reader<'_>, total: &mut usize) -> Result<Trace, LinkError> {
+fn read_run(r: &mut Reader<'_>, total: &mut usize, version: u8) -> Result<Trace, LinkError> {
     let mode = match r.u()? {
         0 => Mode::Sequential,
         1 => Mode::Concurrent,
@@ -505,7 +538,8 @@ fn read_run(r: &mut Reader<'_>, total: &mut usize) -> Result<Trace, LinkError> {
         _ => return refuse("The result in this link names a mode conpar does not have."),
     };
     let lanes = r.bounded(u64::from(MAX_LANES), "a run's threads")? as u32;
-    let tasks = r.bounded(u64::from(Field::Tasks.bounds().max), "a run's tasks")? as u32;
+    // The tasks, and the serial reduce if there is one.
+    let tasks = r.bounded(u64::from(Field::Tasks.bounds().max) + 1, "a run's tasks")? as u32;
     let finished = r.bounded(u64::from(tasks), "the tasks finished")? as u32;
     let duration_ms = from_us(r.bounded(MAX_TIME_US, "a run's length in µs")?);
     let origin_ms = from_us(r.bounded(MAX_ORIGIN_US, "a run's clock origin")?);
@@ -533,6 +567,18 @@ fn read_run(r: &mut Reader<'_>, total: &mut usize) -> Result<Trace, LinkError> {
         *b = r.byte()?;
     }
     let slices = r.bounded(u64::from(u32::MAX), "the slices")? as u32;
+    let counter = match if version == 1 {
+        0
+    } else {
+        r.bounded(Strategy::ALL.len() as u64, "the counter")?
+    } {
+        0 => None,
+        code => Some(Tally {
+            strategy: Strategy::ALL[code as usize - 1],
+            expected: r.bounded(MAX_UPDATES, "the counter's updates")?,
+            actual: r.bounded(u64::MAX, "the counter's count")?,
+        }),
+    };
     let n = r.bounded(MAX_SPANS_PER_RUN as u64, "a run's spans")? as usize;
     *total += n;
     if *total > MAX_TOTAL_SPANS {
@@ -556,13 +602,19 @@ fn read_run(r: &mut Reader<'_>, total: &mut usize) -> Result<Trace, LinkError> {
     }
     let mut lane_col = Vec::with_capacity(n);
     for _ in 0..n {
-        let code = r.bounded(u64::from(MAX_LANES) * 2 + 1, "a span's lane")?;
-        let kind = if code & 1 == 0 {
-            SpanKind::Run
-        } else {
-            SpanKind::Wait
+        let per_row = if version == 1 { 2 } else { KINDS_PER_ROW };
+        let code = r.bounded((u64::from(MAX_LANES) + 1) * per_row - 1, "a span's lane")?;
+        let kind = match code % per_row {
+            0 => SpanKind::Run,
+            1 => SpanKind::Wait,
+            2 => SpanKind::Lock,
+            _ => {
+                return refuse(
+                    "The result in this link has a span of a kind conpar does not have.",
+                );
+            }
         };
-        lane_col.push((Lane::from_row((code / 2) as usize), kind));
+        lane_col.push((Lane::from_row((code / per_row) as usize), kind));
     }
     let mut starts = Vec::with_capacity(n);
     let mut prev = 0i64;
@@ -599,6 +651,7 @@ fn read_run(r: &mut Reader<'_>, total: &mut usize) -> Result<Trace, LinkError> {
         cancel_latency_ms,
         checksum: u64::from_le_bytes(checksum),
         slices,
+        counter,
     })
 }
 
@@ -677,7 +730,7 @@ fn check_run(t: &Trace, settings: &Settings) -> Result<(), LinkError> {
     if t.lanes == 0 || t.lanes > MAX_LANES {
         return bad(&format!("{} threads (1 to {MAX_LANES} allowed)", t.lanes));
     }
-    if t.tasks != settings.tasks {
+    if t.tasks != settings.task_count() {
         return bad("a different number of tasks from its settings");
     }
     if t.finished > t.tasks {
@@ -1109,7 +1162,8 @@ fn run_of_json(j: &Json) -> Result<Trace, LinkError> {
         let kind = match s.get("kind") {
             Some(Json::Str(k)) if k == "run" => SpanKind::Run,
             Some(Json::Str(k)) if k == "wait" => SpanKind::Wait,
-            _ => return refuse("A span in this report is neither a run nor a wait."),
+            Some(Json::Str(k)) if k == "lock" => SpanKind::Lock,
+            _ => return refuse("A span in this report is neither a run, a wait nor a lock wait."),
         };
         spans.push(Span {
             task: task - 1,
@@ -1154,6 +1208,7 @@ fn run_of_json(j: &Json) -> Result<Trace, LinkError> {
         },
         checksum,
         slices: optional_count("slices")?,
+        counter: None,
     })
 }
 
@@ -1239,24 +1294,7 @@ mod tests {
     /// A version-1 record: this version's, without the kind.
     fn as_version_1(rec: &Recorded) -> Vec<u8> {
         assert_eq!(rec.kind, Kind::Modes, "version 1 has runs of modes only");
-        let bytes = encode(rec);
-        // The kind is the byte after the date (Modes is written as one 0 byte).
-        let date = rec.machine.date.len();
-        let mut r = Reader {
-            bytes: &bytes,
-            at: 4,
-        };
-        r.s(MAX_SETTINGS_BYTES, "").unwrap();
-        for _ in 0..3 {
-            r.u().unwrap();
-        }
-        r.s(MAX_BROWSER_CHARS * 4, "").unwrap();
-        let at_kind = r.at + 1 + date;
-        assert_eq!(bytes[at_kind], 0);
-        let mut v1 = bytes.clone();
-        v1.remove(at_kind);
-        v1[3] = 1;
-        v1
+        encode_version(rec, 1)
     }
 
     #[test]

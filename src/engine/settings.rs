@@ -4,6 +4,7 @@
 use super::kernels::Kernel;
 use super::mode::{Mode, Workload};
 use super::scenario::{Assignment, Sizes, Waits};
+use super::shared_counter::Strategy;
 use std::fmt;
 
 /// Everything that defines an experiment; what a share link carries.
@@ -47,6 +48,13 @@ pub struct Settings {
     /// Threads the page's pool starts with; 0 for one per logical core. The
     /// pool is fixed once started: a change takes a reload.
     pub pool: u32,
+    /// The shared-counter workload: how the lanes update the counter…
+    pub strategy: Strategy,
+    /// …and how many times each task adds 1.
+    pub updates: u32,
+    /// CPU-bound and mixed tasks on the pool: the share (percent) of each
+    /// task's computation done while holding one lock all lanes share.
+    pub lock_pct: u32,
 }
 
 impl Default for Settings {
@@ -71,6 +79,9 @@ impl Default for Settings {
             waits: Waits::Fixed,
             handle_us: 0,
             pool: 0,
+            strategy: Strategy::Racy,
+            updates: 100_000,
+            lock_pct: 0,
         }
     }
 }
@@ -98,10 +109,12 @@ pub enum Field {
     SerialPct,
     HandleUs,
     Pool,
+    Updates,
+    LockPct,
 }
 
 impl Field {
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 15] = [
         Field::Tasks,
         Field::WorkMs,
         Field::LatencyMs,
@@ -115,6 +128,8 @@ impl Field {
         Field::SerialPct,
         Field::HandleUs,
         Field::Pool,
+        Field::Updates,
+        Field::LockPct,
     ];
 
     /// The key in a share link.
@@ -133,6 +148,8 @@ impl Field {
             Field::SerialPct => "serial_pct",
             Field::HandleUs => "handle_us",
             Field::Pool => "pool",
+            Field::Updates => "updates",
+            Field::LockPct => "lock_pct",
         }
     }
 
@@ -152,6 +169,8 @@ impl Field {
             Field::SerialPct => "Serial reduce (% of the work)",
             Field::HandleUs => "Handling after each wait (µs)",
             Field::Pool => "Pool threads (0 = one per core)",
+            Field::Updates => "Counter updates per task",
+            Field::LockPct => "Work under one shared lock (%)",
         }
     }
 
@@ -172,6 +191,8 @@ impl Field {
             Field::SerialPct => (0, MAX_SERIAL_PCT),
             Field::HandleUs => (0, 100_000),
             Field::Pool => (0, MAX_LANES),
+            Field::Updates => (1, 10_000_000),
+            Field::LockPct => (0, 100),
         };
         Bounds { min, max }
     }
@@ -191,6 +212,8 @@ impl Field {
             Field::SerialPct => s.serial_pct,
             Field::HandleUs => s.handle_us,
             Field::Pool => s.pool,
+            Field::Updates => s.updates,
+            Field::LockPct => s.lock_pct,
         }
     }
 
@@ -210,6 +233,8 @@ impl Field {
             Field::SerialPct => s.serial_pct = value,
             Field::HandleUs => s.handle_us = value,
             Field::Pool => s.pool = value,
+            Field::Updates => s.updates = value,
+            Field::LockPct => s.lock_pct = value,
         }
     }
 
@@ -276,6 +301,19 @@ impl Settings {
     /// failing task within the task count) and says what it changed.
     pub fn clamped(mut self) -> (Settings, Vec<Notice>) {
         let mut notices = Vec::new();
+        if self.workload == Workload::Counter && self.mode != Mode::Parallel {
+            // Racing for a counter needs threads; and a contended mutex
+            // sleeps, which the main thread may not.
+            notices.push(Notice::new(
+                "mode",
+                format!(
+                    "the shared counter runs on the pool's threads only, so {} instead of {}",
+                    Mode::Parallel.label(),
+                    self.mode.label()
+                ),
+            ));
+            self.mode = Mode::Parallel;
+        }
         for field in Field::ALL {
             let value = field.get(&self);
             let mut b = field.bounds();
@@ -303,6 +341,17 @@ impl Settings {
             }
         }
         (self, notices)
+    }
+
+    /// Whether a serial reduce follows the map: then a run has one more
+    /// task than the tasks setting, the reduce, last.
+    pub fn has_reduce(&self) -> bool {
+        self.serial_pct > 0 && self.computes()
+    }
+
+    /// The tasks a run of these settings has, the reduce included.
+    pub fn task_count(&self) -> u32 {
+        self.tasks + u32::from(self.has_reduce())
     }
 
     /// Whether the tasks compute at all (a reduce stage needs something to reduce).

@@ -9,6 +9,7 @@
 
 use super::kernels::Kernel;
 use super::plan::{Assignment, Field, Mode, Notice, Settings, Sizes, Waits, Workload};
+use super::shared_counter::Strategy;
 use std::collections::BTreeSet;
 
 /// At most this many notices are listed; the rest are counted in one more.
@@ -90,6 +91,16 @@ fn apply(s: &mut Settings, key: &str, value: &str) -> Result<(), String> {
                     value,
                     Assignment::ALL.iter().map(|v| v.name()),
                     s.assignment.name(),
+                )
+            })?;
+        }
+        "strategy" => {
+            s.strategy = Strategy::from_name(&name).ok_or_else(|| {
+                unknown_of(
+                    "strategy",
+                    value,
+                    Strategy::ALL.iter().map(|v| v.name()),
+                    s.strategy.name(),
                 )
             })?;
         }
@@ -261,6 +272,9 @@ pub fn to_query(s: &Settings) -> String {
     if s.waits != plain.waits {
         parts.push(format!("waits={}", s.waits.name()));
     }
+    if s.workload == Workload::Counter || s.strategy != plain.strategy {
+        parts.push(format!("strategy={}", s.strategy.name()));
+    }
     for field in Field::ALL {
         let value = field.get(s);
         let skew = matches!(field, Field::SkewEvery | Field::SkewFactor);
@@ -308,11 +322,14 @@ mod tests {
             waits: Waits::Exponential,
             handle_us: 0,
             pool: 8,
+            strategy: Strategy::Mutex,
+            updates: 5_000,
+            lock_pct: 30,
         };
         let q = to_query(&s);
         assert_eq!(
             q,
-            "mode=both&workload=mixed&kernel=mandelbrot&sizes=skewed&assign=static&waits=exponential&tasks=123&work_ms=45&latency_ms=300&jitter_ms=30&threads=3&slice_ms=7&seed=99&fail_task=5&skew_every=4&skew_factor=6&serial_pct=20&pool=8"
+            "mode=both&workload=mixed&kernel=mandelbrot&sizes=skewed&assign=static&waits=exponential&strategy=mutex&tasks=123&work_ms=45&latency_ms=300&jitter_ms=30&threads=3&slice_ms=7&seed=99&fail_task=5&skew_every=4&skew_factor=6&serial_pct=20&pool=8&updates=5000&lock_pct=30"
         );
         assert_eq!(parse_query(&format!("?{q}")), (s, vec![]));
         assert_eq!(parse_query(""), (Settings::default(), vec![]));

@@ -6,6 +6,7 @@
 //! stores times in milliseconds since the run started.
 
 use super::plan::Mode;
+use super::shared_counter::Tally;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -57,6 +58,9 @@ pub enum SpanKind {
     /// Waiting for a timer standing in for I/O. On the main thread the wait is
     /// asynchronous (others run meanwhile); on a worker it holds the thread.
     Wait,
+    /// Waiting for a lock another lane holds: the thread is held, and
+    /// computes nothing.
+    Lock,
 }
 
 impl SpanKind {
@@ -64,6 +68,7 @@ impl SpanKind {
         match self {
             SpanKind::Run => "run",
             SpanKind::Wait => "wait",
+            SpanKind::Lock => "lock",
         }
     }
 }
@@ -217,6 +222,8 @@ pub struct Trace {
     /// Kernel calls the run made: every mode computes the same slices of the
     /// same units, so this too is equal across modes for one task set.
     pub slices: u32,
+    /// The shared-counter workload: updates made and the count they left.
+    pub counter: Option<Tally>,
 }
 
 impl Trace {
@@ -248,6 +255,7 @@ impl Trace {
             cancel_latency_ms: None,
             checksum: 0,
             slices: 0,
+            counter: None,
         }
     }
 
@@ -274,6 +282,7 @@ impl Trace {
     pub fn stats(&self) -> Stats {
         let mut cpu_ms = 0.0;
         let mut wait_ms = 0.0;
+        let mut lock_ms = 0.0;
         let mut main_blocked_ms = 0.0;
         let mut longest_block_ms: f64 = 0.0;
         for s in &self.spans {
@@ -289,6 +298,7 @@ impl Trace {
                     wait_ms += s.duration();
                     // A worker holds its thread while it waits; the main thread does not.
                 }
+                SpanKind::Lock => lock_ms += s.duration(),
             }
         }
         let lanes = self
@@ -317,6 +327,7 @@ impl Trace {
             makespan_ms: self.duration_ms,
             cpu_ms,
             wait_ms,
+            lock_ms,
             peak_overlap: self.peak_overlap(),
             tasks_finished: self.finished,
             lanes,
@@ -373,6 +384,8 @@ pub struct Stats {
     pub cpu_ms: f64,
     /// Sum of all waits.
     pub wait_ms: f64,
+    /// Sum of the lanes' waits for a lock another lane held.
+    pub lock_ms: f64,
     /// Most tasks in flight at once.
     pub peak_overlap: u32,
     /// Tasks that ran to their end.

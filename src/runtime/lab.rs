@@ -140,13 +140,7 @@ impl Lab {
             lanes
         };
         let rate = self.rate(settings.kernel);
-        let (kernel, tasks) = (settings.kernel, settings.task_specs(rate));
-        let slice_units = rate.units_for(f64::from(settings.slice_ms));
-        let run = Arc::new(if record {
-            Run::new(kernel, tasks, slice_units)
-        } else {
-            Run::unrecorded(kernel, tasks, slice_units)
-        });
+        let run = Arc::new(Run::of_settings(settings, rate, record));
         self.runs.set(self.runs.get() + 1);
         *self.active.borrow_mut() = Some(Active {
             id: self.runs.get(),

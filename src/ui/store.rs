@@ -52,8 +52,6 @@ pub struct Store {
     pub sweep_settings: RwSignal<Option<Settings>>,
     /// Each lesson's latest result, kept on its card while others run.
     pub lessons: RwSignal<Vec<LessonResult>>,
-    /// Bumped about ten times a second while a run goes on: the live timeline redraws.
-    pub tick: RwSignal<u64>,
 }
 
 impl Store {
@@ -70,7 +68,6 @@ impl Store {
             sweep: RwSignal::new(Vec::new()),
             sweep_settings: RwSignal::new(None),
             lessons: RwSignal::new(Vec::new()),
-            tick: RwSignal::new(0),
         }
     }
 

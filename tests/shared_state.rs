@@ -117,8 +117,11 @@ fn racy_on_one_thread_loses_nothing() {
 /// two cores that happens thousands of times per millisecond. It could only
 /// lose nothing if the two lanes never ran at the same instant for the
 /// whole run (about 5 ms), i.e. another program held one core throughout,
-/// three times in a row. Measured (2 cores, 2026-11-26, 10 tries, some
-/// beside a compiling cargo): 380,000–560,000 lost of 1,000,000 every try.
+/// three times in a row. Measured (2 cores, 2026-11-26, 7 runs of this
+/// test): 194,000–441,000 lost of 1,000,000 in the first try that had both
+/// lanes counting; 2 of the 7 runs had a first try (or two) in which one lane
+/// claimed every task before the other started — those lose nothing, which
+/// is why it is 3 tries.
 #[test]
 fn racy_on_two_threads_loses_updates() {
     let _turn = one_at_a_time();
@@ -142,8 +145,9 @@ fn racy_on_two_threads_loses_updates() {
 /// False sharing: each lane writes its own counter on every update, the
 /// counters side by side in one cache line or 128 bytes apart. Padded must
 /// not be slower than adjacent (ns of lane time per update, best of 3).
-/// Measured (2 cores, 2026-11-26, 5 runs): adjacent 2.8–4.9 ns, padded
-/// 0.6–0.9 ns per update: a factor 3.9–6.0. The margin (padded ≤ 1.25 ×
+/// Measured (2 cores, 2026-11-26, 7 runs, debug build as `cargo test`
+/// makes it): adjacent 1.94–2.27 ns, padded 0.31–0.40 ns per update: a
+/// factor 5.6–6.4. The margin (padded ≤ 1.25 ×
 /// adjacent) covers a machine where the two lanes never run at once (no
 /// line to bounce: then both cost the same, ± noise).
 #[test]
@@ -172,7 +176,8 @@ fn padded_counters_are_not_slower_than_adjacent_ones() {
 /// threads are), and cannot be read from 2 threads at all. Best of 3 wall-
 /// clock runs per point: with the lock the limit, about one lane computes
 /// at a time, so another program on the machine slows both points alike.
-/// Measured (2 cores, 2026-11-26, 6 runs): see the message printed.
+/// Measured (2 cores, 2026-11-26, 6 runs of 10 ms tasks): read 0.598–0.618
+/// for 0.6 and 0.800–0.838 for 0.8.
 #[test]
 fn a_lock_held_for_part_of_each_task_caps_the_speedup_at_its_share() {
     let _turn = one_at_a_time();

@@ -365,8 +365,30 @@ fn oversubscription_states_the_plateau_or_how_to_see_it() {
     assert_eq!(
         s,
         "Up to this machine's 2 cores, the best run took 522 ms on 2 threads (1.9× as fast as on one). \
-         With 3–8 threads, more than the cores, the best took 523 ms on 3 threads (1.9× as fast): more threads than cores added lanes, not speed."
+         With 3–8 threads, more than the cores, the best took 523 ms on 3 threads (1.9× as fast): 1.0× the speed for 1.5× the threads. \
+         Beyond the cores, more threads add lanes, not speed."
     );
+    // This page's second run on ?pool=8: 551 ms on 2 threads, 501 ms on 6.
+    let s = l
+        .conclude(&[
+            trace(Mode::Parallel, 1, 1050.0, vec![]),
+            trace(Mode::Parallel, 2, 551.0, vec![]),
+            trace(Mode::Parallel, 6, 501.0, vec![]),
+        ])
+        .unwrap();
+    assert!(
+        s.ends_with("(2.1× as fast): 1.1× the speed for 3.0× the threads. Beyond the cores, more threads add lanes, not speed."),
+        "{s}"
+    );
+    // Well beyond the cores' count: the cores reported are too few.
+    let s = l
+        .conclude(&[
+            trace(Mode::Parallel, 1, 1000.0, vec![]),
+            trace(Mode::Parallel, 2, 500.0, vec![]),
+            trace(Mode::Parallel, 4, 250.0, vec![]),
+        ])
+        .unwrap();
+    assert!(s.ends_with("(4.0× as fast), more than 2 cores can give: the browser may report fewer cores than the machine has."), "{s}");
     // The pool equals the cores: nothing beyond them to measure.
     let l = find(Machine::new(2, 2), "oversubscription");
     let s = l

@@ -440,11 +440,6 @@ impl Lesson {
                 )
             });
         };
-        let verdict = if shown(best2) <= shown(best) * 1.1 {
-            "more threads than cores added lanes, not speed"
-        } else {
-            "faster still: the browser may report fewer cores than the machine runs threads on"
-        };
         let beyond = sweep.points.iter().map(|p| p.0).filter(|&q| q > cores);
         let (from, to) = (beyond.clone().min()?, beyond.max()?);
         let range = if from == to {
@@ -452,11 +447,24 @@ impl Lesson {
         } else {
             format!("{from}–{to} threads")
         };
-        Some(format!(
-            "{within} With {range}, more than the cores, the best took {} on {} ({} as fast): {verdict}.",
+        let head = format!(
+            "{within} With {range}, more than the cores, the best took {} on {} ({} as fast)",
             format_ms(ms2),
             threads(q2),
             times(best2)
-        ))
+        );
+        // No thread count can beat the cores' own count, bar noise (15 %):
+        // a speedup beyond it means the browser reported fewer cores.
+        Some(if best2 <= f64::from(cores) * 1.15 {
+            format!(
+                "{head}: {} the speed for {} the threads. Beyond the cores, more threads add lanes, not speed.",
+                times(best2 / best),
+                times(f64::from(q2) / f64::from(q))
+            )
+        } else {
+            format!(
+                "{head}, more than {cores} cores can give: the browser may report fewer cores than the machine has."
+            )
+        })
     }
 }

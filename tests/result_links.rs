@@ -203,6 +203,9 @@ fn every_setting_travels_with_the_runs() {
                 let (settings, _) = settings.clamped();
                 assert_eq!(settings.task_count(), 9);
                 let mut rec = comparison(settings.task_count(), 2);
+                for run in &mut rec.runs {
+                    run.reduce = true; // its last task is the reduce, as its settings say
+                }
                 rec.settings = settings;
                 let query = to_query(&rec.settings);
                 let back = decode(&encode(&rec)).expect("decodes");

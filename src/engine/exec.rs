@@ -338,6 +338,7 @@ pub fn into_trace(run: &Run, mode: Mode, threads: u32, started: f64, ended: f64)
     trace.finished = run.finished();
     trace.checksum = run.checksum();
     trace.slices = run.slices();
+    trace.reduce = run.reduce().is_some();
     trace.counter = run.counter.as_ref().map(|c| Tally {
         strategy: c.strategy,
         expected: run.units_done.load(Ordering::Acquire),

@@ -189,8 +189,8 @@ pub fn chrome_trace(traces: &[&Trace]) -> String {
         }
         for s in &t.spans {
             events.push(format!(
-                "{{\"name\": \"task {}\", \"cat\": \"{}\", \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"pid\": {pid}, \"tid\": {}}}",
-                s.task + 1,
+                "{{\"name\": {}, \"cat\": \"{}\", \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"pid\": {pid}, \"tid\": {}}}",
+                json_string(&t.task_name(s.task).to_lowercase()),
                 s.kind.name(),
                 json_number(s.start * 1000.0),
                 json_number(s.duration() * 1000.0),

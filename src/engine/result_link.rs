@@ -512,7 +512,10 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
     let mut runs = Vec::with_capacity(n_runs);
     let mut total = 0usize;
     for _ in 0..n_runs {
-        let run = read_run(&mut r, &mut total, version)?;
+        let mut run = read_run(&mut r, &mut total, version)?;
+        // The settings say whether the last task is a reduce (and
+        // `validate` checks that the runs have its task count).
+        run.reduce = settings.has_reduce();
         runs.push(run);
     }
     if r.at != bytes.len() {
@@ -652,6 +655,7 @@ fn read_run(r: &mut Reader<'_>, total: &mut usize, version: u8) -> Result<Trace,
         checksum: u64::from_le_bytes(checksum),
         slices,
         counter,
+        reduce: false, // from the settings, by the caller
     })
 }
 
@@ -1067,10 +1071,13 @@ pub fn from_report_json(text: &str) -> Result<Recorded, LinkError> {
     if runs_json.len() > MAX_RUNS {
         return refuse(format!("This report has more than {MAX_RUNS} runs."));
     }
-    let runs = runs_json
+    let mut runs = runs_json
         .iter()
         .map(run_of_json)
         .collect::<Result<Vec<_>, _>>()?;
+    for run in &mut runs {
+        run.reduce = settings.has_reduce();
+    }
     let rec = Recorded {
         settings,
         machine,
@@ -1209,6 +1216,7 @@ fn run_of_json(j: &Json) -> Result<Trace, LinkError> {
         checksum,
         slices: optional_count("slices")?,
         counter: None,
+        reduce: false, // from the settings, by the caller
     })
 }
 

@@ -224,6 +224,8 @@ pub struct Trace {
     pub slices: u32,
     /// The shared-counter workload: updates made and the count they left.
     pub counter: Option<Tally>,
+    /// Whether the last task is a serial reduce after the others (MapReduce).
+    pub reduce: bool,
 }
 
 impl Trace {
@@ -256,6 +258,17 @@ impl Trace {
             checksum: 0,
             slices: 0,
             counter: None,
+            reduce: false,
+        }
+    }
+
+    /// How the page names task `task` (0-based): "Task 7", or "Reduce" for
+    /// the serial stage after the others.
+    pub fn task_name(&self, task: u32) -> String {
+        if self.reduce && task + 1 == self.tasks {
+            "Reduce (serial)".into()
+        } else {
+            format!("Task {}", task + 1)
         }
     }
 

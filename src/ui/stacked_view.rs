@@ -193,9 +193,12 @@ pub fn StackedView(
                     .get()
                     .map(|(band, s, x, y)| {
                         let title = shown.with(|b| b.get(band).map(|b| b.title.clone()).unwrap_or_default());
+                        let trace_task_name = shown.with(|b| {
+                            b.get(band).map_or_else(|| format!("Task {}", s.task + 1), |b| b.trace.task_name(s.task))
+                        });
                         view! {
                             <div class="tooltip" style=format!("left:{}px;top:{}px", x + 12.0, y + 12.0)>
-                                <strong>{format!("Task {}", s.task + 1)}</strong>
+                                <strong>{trace_task_name}</strong>
                                 <span>{title}</span>
                                 <span>{format!("{} on the {}", s.kind.name(), s.lane)}</span>
                                 <span>{format!("from {} for {}", format_ms(s.start), format_ms(s.duration()))}</span>

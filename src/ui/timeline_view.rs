@@ -254,7 +254,9 @@ pub fn TimelineView() -> impl IntoView {
                         .map(|(s, x, y)| {
                             view! {
                                 <div class="tooltip" style=format!("left:{}px;top:{}px", x + 12.0, y + 12.0)>
-                                    <strong>{format!("Task {}", s.task + 1)}</strong>
+                                    <strong>{with_shown(&|t: Option<&Trace>| {
+                                        t.map_or_else(|| format!("Task {}", s.task + 1), |t| t.task_name(s.task))
+                                    })}</strong>
                                     <span>{format!("{} on the {}", s.kind.name(), s.lane)}</span>
                                     <span>{format!("from {} for {}", format_ms(s.start), format_ms(s.duration()))}</span>
                                 </div>

@@ -17,7 +17,9 @@
 //!   128 bytes apart (two 64-byte lines: adjacent-line prefetchers fetch
 //!   lines in pairs).
 
-use super::trace::Lane;
+use super::model::{SweepPoint, lock_share};
+use super::plan::Settings;
+use super::trace::{Lane, SpanKind, Trace};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -161,6 +163,143 @@ impl Tally {
     }
 }
 
+/// Nanoseconds of lane time per update in a shared-counter run: the time
+/// its lanes spent computing (every `Run` span) over the updates made. It
+/// stays flat as threads are added when nothing is shared, and grows when
+/// each update has to fetch the counter's cache line from another core.
+/// `None` for a run that is not the counter's or made no update.
+pub fn ns_per_update(trace: &Trace) -> Option<f64> {
+    let tally = trace.counter?;
+    if tally.expected == 0 {
+        return None;
+    }
+    let lane_ms: f64 = trace
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Run)
+        .map(|s| s.duration())
+        .sum();
+    Some(lane_ms * 1e6 / tally.expected as f64)
+}
+
+/// One shared-counter run, as the page's tables and the lessons read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CounterRow {
+    pub threads: u32,
+    pub tally: Tally,
+    /// See [`ns_per_update`].
+    pub ns_per_update: f64,
+    /// Wall time of the run.
+    pub makespan_ms: f64,
+}
+
+impl CounterRow {
+    /// The row of a shared-counter run; `None` for any other run.
+    pub fn of(trace: &Trace) -> Option<CounterRow> {
+        Some(CounterRow {
+            threads: trace.lanes,
+            tally: trace.counter?,
+            ns_per_update: ns_per_update(trace)?,
+            makespan_ms: trace.duration_ms,
+        })
+    }
+
+    /// The rows of `traces` that are counter runs, in their order.
+    pub fn all(traces: &[Trace]) -> Vec<CounterRow> {
+        traces.iter().filter_map(CounterRow::of).collect()
+    }
+}
+
+/// The row of `strategy` on `threads` threads among `rows` (the last one,
+/// if the experiment ran it twice).
+pub fn row_of(rows: &[CounterRow], strategy: Strategy, threads: u32) -> Option<CounterRow> {
+    rows.iter()
+        .rev()
+        .find(|r| r.tally.strategy == strategy && r.threads == threads)
+        .copied()
+}
+
+/// Updates lost as a percentage of those made.
+pub fn lost_pct(tally: &Tally) -> f64 {
+    if tally.expected == 0 {
+        0.0
+    } else {
+        tally.lost() as f64 * 100.0 / tally.expected as f64
+    }
+}
+
+/// How much slower per update per-lane counters side by side in one cache
+/// line were than the same counters padded apart, on the most threads both
+/// ran on: the false-sharing factor, with that thread count.
+pub fn false_sharing(rows: &[CounterRow]) -> Option<(u32, f64)> {
+    let threads = rows
+        .iter()
+        .filter(|r| r.tally.strategy == Strategy::Adjacent)
+        .map(|r| r.threads)
+        .filter(|&t| row_of(rows, Strategy::Padded, t).is_some())
+        .max()?;
+    let adjacent = row_of(rows, Strategy::Adjacent, threads)?.ns_per_update;
+    let padded = row_of(rows, Strategy::Padded, threads)?.ns_per_update;
+    (padded > 0.0).then(|| (threads, adjacent / padded))
+}
+
+/// The runs of a strategy × threads experiment, in the order they run:
+/// every thread count of one strategy, then the next strategy. The
+/// strategy only matters to the shared-counter workload; other workloads
+/// run each thread count once.
+pub fn grid(settings: &Settings, strategies: &[Strategy], threads: &[u32]) -> Vec<(Settings, u32)> {
+    let counter = settings.workload == super::plan::Workload::Counter;
+    let strategies: Vec<Strategy> = if counter && !strategies.is_empty() {
+        strategies.to_vec()
+    } else {
+        vec![settings.strategy]
+    };
+    strategies
+        .iter()
+        .flat_map(|&strategy| {
+            threads.iter().map(move |&p| {
+                (
+                    Settings {
+                        strategy,
+                        lanes: p.max(1),
+                        ..settings.clone()
+                    },
+                    p.max(1),
+                )
+            })
+        })
+        .collect()
+}
+
+/// What a sweep says about the critical section set in its settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LockReading {
+    /// The share read back from the best speedup (see [`lock_share`]).
+    Read { configured: f64, read: f64 },
+    /// The best speedup was close to its thread count: on `threads`
+    /// threads the threads, not the lock, were the limit, so the share is
+    /// only known to be below about 1/`threads`.
+    Unreadable { configured: f64, threads: u32 },
+}
+
+/// The lock share set in `settings` against what the sweep's `points`
+/// give back; `None` when no lock was set or the sweep has no point beyond
+/// one thread.
+pub fn lock_reading(settings: &Settings, points: &[SweepPoint]) -> Option<LockReading> {
+    if settings.lock_pct == 0 || !settings.workload.computes() {
+        return None;
+    }
+    let configured = f64::from(settings.lock_pct.min(100)) / 100.0;
+    let threads = points.iter().map(|p| p.threads).max().filter(|&t| t > 1)?;
+    Some(match lock_share(points, settings.tasks) {
+        Some(read) => LockReading::Read { configured, read },
+        None => LockReading::Unreadable {
+            configured,
+            threads,
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +337,120 @@ mod tests {
             actual: 7,
         };
         assert_eq!(t.lost(), 3);
+    }
+
+    fn counter_trace(strategy: Strategy, lanes: u32, run_ms: &[f64], expected: u64) -> Trace {
+        use crate::engine::plan::Mode;
+        use crate::engine::trace::Span;
+        let spans = run_ms
+            .iter()
+            .zip(0u16..)
+            .map(|(&ms, lane)| Span::new(0, Lane::Worker(lane), SpanKind::Run, 0.0, ms))
+            .collect();
+        let mut t = Trace::new(Mode::Parallel, lanes, 1, 0.0, 10.0, spans);
+        t.counter = Some(Tally {
+            strategy,
+            expected,
+            actual: expected.saturating_sub(5),
+        });
+        t
+    }
+
+    #[test]
+    fn time_per_update_is_lane_time_over_updates() {
+        // Two lanes computing 3 ms and 1 ms for 1,000,000 updates: 4 ns each.
+        let t = counter_trace(Strategy::Atomic, 2, &[3.0, 1.0], 1_000_000);
+        let ns = ns_per_update(&t).unwrap();
+        assert!((ns - 4.0).abs() < 1e-9, "{ns}");
+        let row = CounterRow::of(&t).unwrap();
+        assert_eq!((row.threads, row.tally.lost()), (2, 5));
+        // Not a counter run, or no update: nothing to divide.
+        let mut other = t.clone();
+        other.counter = None;
+        assert_eq!(ns_per_update(&other), None);
+        assert_eq!(
+            ns_per_update(&counter_trace(Strategy::Racy, 1, &[1.0], 0)),
+            None
+        );
+    }
+
+    #[test]
+    fn the_false_sharing_factor_compares_the_most_threads_both_ran() {
+        let rows = CounterRow::all(&[
+            counter_trace(Strategy::Adjacent, 1, &[2.0], 1_000_000),
+            counter_trace(Strategy::Adjacent, 2, &[6.0, 6.0], 1_000_000),
+            counter_trace(Strategy::Padded, 2, &[1.0, 1.0], 1_000_000),
+        ]);
+        assert_eq!(false_sharing(&rows), Some((2, 6.0)));
+        assert_eq!(false_sharing(&rows[..2]), None);
+        assert!((lost_pct(&rows[0].tally) - 0.0005).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_grid_runs_each_strategy_on_each_thread_count() {
+        let counter = Settings {
+            workload: crate::engine::plan::Workload::Counter,
+            ..Settings::default()
+        };
+        let runs = grid(&counter, &[Strategy::Atomic, Strategy::Local], &[1, 4]);
+        let got: Vec<(Strategy, u32, u32)> = runs
+            .iter()
+            .map(|(s, p)| (s.strategy, s.lanes, *p))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Strategy::Atomic, 1, 1),
+                (Strategy::Atomic, 4, 4),
+                (Strategy::Local, 1, 1),
+                (Strategy::Local, 4, 4)
+            ]
+        );
+        // A CPU-bound sweep of a few thread counts: the strategy is moot.
+        let cpu = grid(
+            &Settings::default(),
+            &[Strategy::Atomic, Strategy::Local],
+            &[1, 2],
+        );
+        assert_eq!(cpu.len(), 2);
+    }
+
+    #[test]
+    fn a_lock_share_is_read_or_said_to_be_unreadable() {
+        use crate::engine::model::sweep_points;
+        let s = Settings {
+            lock_pct: 60,
+            tasks: 16,
+            ..Settings::default()
+        };
+        // T(p)/T(1) = max(1/p, s + (1 − s)/16) with s = 0.6.
+        let bound = sweep_points(&[(1, 1000.0), (2, 625.0)]);
+        match lock_reading(&s, &bound) {
+            Some(LockReading::Read { configured, read }) => {
+                assert!((configured - 0.6).abs() < 1e-12);
+                assert!((read - 0.6).abs() < 1e-9, "{read}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // 30 % on 2 threads: below 1/2, the threads are the limit.
+        let free = sweep_points(&[(1, 1000.0), (2, 505.0)]);
+        let s30 = Settings {
+            lock_pct: 30,
+            ..s.clone()
+        };
+        assert_eq!(
+            lock_reading(&s30, &free),
+            Some(LockReading::Unreadable {
+                configured: 0.3,
+                threads: 2
+            })
+        );
+        // No lock set, or one thread only: nothing to say.
+        let none = Settings {
+            lock_pct: 0,
+            ..s.clone()
+        };
+        assert_eq!(lock_reading(&none, &bound), None);
+        assert_eq!(lock_reading(&s, &sweep_points(&[(1, 1000.0)])), None);
     }
 }

@@ -236,7 +236,8 @@ fn sweeps_are_not_dominated_by_rounds_and_their_fits_find_what_is_there() {
             }
             if id == "mapreduce" {
                 assert!(
-                    sentence.contains("set to 25 %") && sentence.contains("finds 25.0 % serial"),
+                    sentence.contains(&format!("set to {} %", s.serial_pct))
+                        && sentence.contains(&format!("finds {}.0 % serial", s.serial_pct)),
                     "{sentence}"
                 );
             }

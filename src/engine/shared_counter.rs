@@ -17,8 +17,8 @@
 //!   128 bytes apart (two 64-byte lines: adjacent-line prefetchers fetch
 //!   lines in pairs).
 
-use super::model::{SweepPoint, lock_share};
-use super::plan::Settings;
+use super::model::{SweepPoint, lock_share, sweep_points};
+use super::plan::{MAX_ESTIMATE_MS, Mode, Settings, Workload};
 use super::trace::{Lane, SpanKind, Trace};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -219,6 +219,31 @@ pub fn row_of(rows: &[CounterRow], strategy: Strategy, threads: u32) -> Option<C
         .copied()
 }
 
+/// The speedups of `strategy`'s runs among `rows` (each thread count's
+/// wall time against its one-thread run): below 1 where more threads were
+/// slower.
+pub fn speedups(rows: &[CounterRow], strategy: Strategy) -> Vec<SweepPoint> {
+    let makespans: Vec<(u32, f64)> = rows
+        .iter()
+        .filter(|r| r.tally.strategy == strategy)
+        .map(|r| (r.threads, r.makespan_ms))
+        .collect();
+    sweep_points(&makespans)
+}
+
+/// 1234567 → "1,234,567": counts of updates as the page writes them.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Updates lost as a percentage of those made.
 pub fn lost_pct(tally: &Tally) -> f64 {
     if tally.expected == 0 {
@@ -248,7 +273,7 @@ pub fn false_sharing(rows: &[CounterRow]) -> Option<(u32, f64)> {
 /// strategy only matters to the shared-counter workload; other workloads
 /// run each thread count once.
 pub fn grid(settings: &Settings, strategies: &[Strategy], threads: &[u32]) -> Vec<(Settings, u32)> {
-    let counter = settings.workload == super::plan::Workload::Counter;
+    let counter = settings.workload == Workload::Counter;
     let strategies: Vec<Strategy> = if counter && !strategies.is_empty() {
         strategies.to_vec()
     } else {
@@ -269,6 +294,38 @@ pub fn grid(settings: &Settings, strategies: &[Strategy], threads: &[u32]) -> Ve
             })
         })
         .collect()
+}
+
+/// What a grid of runs should take, all together: each run by the
+/// engine's estimate, and a run with a critical section at least its
+/// locked share of the work done one lane at a time (the estimate itself
+/// knows nothing of the lock).
+pub fn grid_estimate_ms(runs: &[(Settings, u32)]) -> f64 {
+    runs.iter()
+        .map(|(s, p)| {
+            let free = s.estimate_with_lanes_ms(Mode::Parallel, *p);
+            let locked = if s.workload.computes() {
+                s.estimate_with_lanes_ms(Mode::Parallel, 1) * f64::from(s.lock_pct.min(100)) / 100.0
+            } else {
+                0.0
+            };
+            free.max(locked)
+        })
+        .sum()
+}
+
+/// Refuses a grid of runs estimated beyond [`MAX_ESTIMATE_MS`], saying so.
+pub fn check_grid_estimate(runs: &[(Settings, u32)]) -> Result<f64, String> {
+    let total = grid_estimate_ms(runs);
+    if total > MAX_ESTIMATE_MS {
+        return Err(format!(
+            "These {} runs would take about {:.1} s together (the limit is {:.0} s). Use fewer updates or tasks.",
+            runs.len(),
+            total / 1000.0,
+            MAX_ESTIMATE_MS / 1000.0
+        ));
+    }
+    Ok(total)
 }
 
 /// What a sweep says about the critical section set in its settings.
@@ -384,6 +441,19 @@ mod tests {
         assert_eq!(false_sharing(&rows), Some((2, 6.0)));
         assert_eq!(false_sharing(&rows[..2]), None);
         assert!((lost_pct(&rows[0].tally) - 0.0005).abs() < 1e-12);
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(999), "999");
+    }
+
+    #[test]
+    fn speedups_below_one_are_kept() {
+        let mut slow = counter_trace(Strategy::Mutex, 2, &[9.0, 9.0], 1_000);
+        slow.duration_ms = 25.0;
+        let rows = CounterRow::all(&[counter_trace(Strategy::Mutex, 1, &[9.0], 1_000), slow]);
+        let points = speedups(&rows, Strategy::Mutex);
+        assert_eq!(points.len(), 2);
+        assert!((points[1].speedup - 0.4).abs() < 1e-12, "{points:?}");
+        assert!(speedups(&rows, Strategy::Local).is_empty());
     }
 
     #[test]
@@ -413,6 +483,35 @@ mod tests {
             &[1, 2],
         );
         assert_eq!(cpu.len(), 2);
+    }
+
+    #[test]
+    fn a_grid_estimate_counts_the_lock_and_refuses_beyond_the_limit() {
+        let cpu = Settings {
+            tasks: 8,
+            work_ms: 100,
+            ..Settings::default()
+        };
+        let one = grid_estimate_ms(&grid(&cpu, &[], &[1]));
+        let free = grid_estimate_ms(&grid(&cpu, &[], &[4]));
+        assert!((free * 4.0 - one).abs() < 1e-6, "{free} vs {one}");
+        // Half of each task under the lock: four threads take at least half.
+        let locked = Settings {
+            lock_pct: 50,
+            ..cpu.clone()
+        };
+        let l4 = grid_estimate_ms(&grid(&locked, &[], &[4]));
+        assert!((l4 - one / 2.0).abs() < 1e-6, "{l4} vs {one}");
+        let big = Settings {
+            tasks: 1_000,
+            work_ms: 1_000,
+            ..cpu
+        };
+        let refusal = check_grid_estimate(&grid(&big, &[], &[1, 2])).unwrap_err();
+        assert!(
+            refusal.starts_with("These 2 runs would take about"),
+            "{refusal}"
+        );
     }
 
     #[test]

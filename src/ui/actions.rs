@@ -6,7 +6,8 @@
 use super::store::{Busy, LessonResult, Message, Store};
 use super::url;
 use crate::engine::lessons::{Experiment, Lesson};
-use crate::engine::plan::{Assignment, Mode, Settings};
+use crate::engine::plan::{Assignment, Mode, Settings, Workload};
+use crate::engine::shared_counter::{Strategy, check_grid_estimate, grid};
 use crate::engine::trace::{Outcome, Trace};
 use crate::runtime::casualty;
 use crate::runtime::lab::lab;
@@ -41,11 +42,20 @@ fn prepare(store: Store, plan: Plan) -> Option<(Settings, Vec<Mode>)> {
     } else {
         store.message.set(None);
     }
+    // The shared counter runs on the pool's threads only (Settings::clamped).
+    let counter = settings.workload == Workload::Counter;
     let runnable: Vec<Mode> = modes
         .iter()
         .copied()
+        .filter(|m| !counter || *m == Mode::Parallel)
         .filter(|m| !m.uses_pool() || env.parallel_available())
         .collect();
+    if counter && runnable.len() < modes.len() && env.parallel_available() {
+        store.message.set(Some(Message::Info(
+            "The shared counter runs on the pool's threads only: the other modes were skipped."
+                .into(),
+        )));
+    }
     if runnable.len() < modes.len() {
         let why = env.parallel_unavailable_reason().unwrap_or_default();
         if runnable.is_empty() {
@@ -306,5 +316,112 @@ pub fn try_lesson(store: Store, lesson: Lesson) {
             "The experiment did not complete, so there is no result to state.".into()
         });
         set_lesson_result(store, lesson.id, Some(sentence));
+    });
+}
+
+/// Runs the parallel mode for each strategy × thread count on the current
+/// settings (see [`grid`]), after a short warm-up of each strategy; each
+/// trace lands in `into` as it ends.
+async fn run_grid(
+    store: Store,
+    strategies: &[Strategy],
+    threads: &[u32],
+    label: &str,
+    into: Option<RwSignal<Vec<Trace>>>,
+) -> Option<Vec<Trace>> {
+    let (settings, _) = prepare(store, Plan::Modes(&[Mode::Parallel]))?;
+    let runs = grid(&settings, strategies, threads);
+    if let Err(refusal) = check_grid_estimate(&runs) {
+        store.message.set(Some(Message::Error(refusal)));
+        return None;
+    }
+    let steps = runs.len() as u32;
+    if let Some(into) = into {
+        into.set(Vec::new());
+    }
+    // A worker's first calls run in a slower JIT tier: one short run of
+    // each strategy first, so that the first point is not the slowest.
+    if settings.workload == Workload::Counter {
+        let pool = store.env.get_untracked().pool_threads.max(1);
+        for (warm, lanes) in grid(&settings, strategies, &[pool]) {
+            store.busy.set(Some(Busy {
+                label: format!("{label}: warming up"),
+                step: 0,
+                steps,
+            }));
+            let warm = Settings {
+                tasks: pool * 2,
+                updates: warm.updates.min(20_000),
+                ..warm
+            };
+            let (trace, lost) = run_one(store, &warm, Mode::Parallel, lanes).await;
+            if lost || trace.outcome != Outcome::Completed {
+                report(store, &trace, lost);
+                store.busy.set(None);
+                return None;
+            }
+        }
+    }
+    let mut traces = Vec::new();
+    for (i, (run, lanes)) in runs.into_iter().enumerate() {
+        store.busy.set(Some(Busy {
+            label: format!(
+                "{label}: {}, {lanes} thread{}",
+                run.strategy.label(),
+                if lanes == 1 { "" } else { "s" }
+            ),
+            step: i as u32 + 1,
+            steps,
+        }));
+        let (trace, lost) = run_one(store, &run, Mode::Parallel, lanes).await;
+        store.trace.set(Some(trace.clone()));
+        let completed = trace.outcome == Outcome::Completed;
+        report(store, &trace, lost);
+        traces.push(trace);
+        if let Some(into) = into {
+            into.set(traces.clone());
+        }
+        if !completed {
+            break;
+        }
+    }
+    store.busy.set(None);
+    Some(traces)
+}
+
+/// Contention: racy, atomic, mutex and local, each on 1..pool threads.
+pub fn contention(store: Store) {
+    let pool = store.env.get_untracked().pool_threads.max(1);
+    let threads: Vec<u32> = (1..=pool).collect();
+    spawn_local(async move {
+        run_grid(
+            store,
+            &[
+                Strategy::Racy,
+                Strategy::Atomic,
+                Strategy::Mutex,
+                Strategy::Local,
+            ],
+            &threads,
+            "Contention",
+            Some(store.contention),
+        )
+        .await;
+    });
+}
+
+/// False sharing: per-lane counters side by side, then padded apart, on
+/// every thread of the pool.
+pub fn false_sharing(store: Store) {
+    let pool = store.env.get_untracked().pool_threads.max(1);
+    spawn_local(async move {
+        run_grid(
+            store,
+            &[Strategy::Adjacent, Strategy::Padded],
+            &[pool],
+            "False sharing",
+            Some(store.false_sharing),
+        )
+        .await;
     });
 }

@@ -2,6 +2,7 @@
 
 use super::compare_view::CompareView;
 use super::controls::Controls;
+use super::counter_view::{CounterView, LockShare};
 use super::environment_panel::EnvironmentPanel;
 use super::exports::Exports;
 use super::learn::Learn;
@@ -81,6 +82,8 @@ pub fn App() -> impl IntoView {
                 <ReplayView />
                 <CompareView />
                 <SpeedupView />
+                <LockShare />
+                <CounterView />
                 <Exports />
                 <ModesTimelines />
                 <RecordedView />

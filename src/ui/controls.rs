@@ -1,7 +1,7 @@
 //! The experiment's settings and the buttons that run it.
 
 use super::actions;
-use super::scenario_controls::{PoolSetting, ScenarioControls};
+use super::scenario_controls::{CounterControls, PoolSetting, ScenarioControls};
 use super::slider::Slider;
 use super::store::{Message, Store};
 use super::url;
@@ -16,6 +16,21 @@ pub(super) fn choose(store: Store, key: &'static str, change: impl FnOnce(&mut S
     url::user_change();
     store.settings.update(change);
     store.renotice(key, Vec::new());
+}
+
+/// [`choose`] for a choice other settings depend on (the mode and the
+/// workload: the shared counter runs in the Parallel mode only): the
+/// settings are checked again, and what that changed is said.
+fn choose_checked(store: Store, key: &'static str, change: impl FnOnce(&mut Settings)) {
+    url::user_change();
+    let mut notices = Vec::new();
+    store.settings.update(|s| {
+        change(s);
+        let (next, said) = s.clone().clamped();
+        *s = next;
+        notices = said;
+    });
+    store.renotice(key, notices);
 }
 
 #[component]
@@ -46,7 +61,7 @@ pub fn Controls() -> impl IntoView {
                         prop:value=move || mode.get().name()
                         on:change=move |ev| {
                             if let Some(m) = Mode::from_name(&event_target_value(&ev)) {
-                                choose(store, "mode", |s| s.mode = m);
+                                choose_checked(store, "mode", |s| s.mode = m);
                             }
                         }
                     >
@@ -74,7 +89,7 @@ pub fn Controls() -> impl IntoView {
                         prop:value=move || workload.get().name()
                         on:change=move |ev| {
                             if let Some(w) = Workload::from_name(&event_target_value(&ev)) {
-                                choose(store, "workload", |s| s.workload = w);
+                                choose_checked(store, "workload", |s| s.workload = w);
                             }
                         }
                     >
@@ -110,6 +125,9 @@ pub fn Controls() -> impl IntoView {
                     </select>
                 </label>
             </div>
+            <Show when=move || workload.get() == Workload::Counter>
+                <CounterControls />
+            </Show>
             <Show when=move || !parallel.get() && store.ready.get()>
                 <p class="note">
                     "Parallel modes are off: "

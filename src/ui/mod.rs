@@ -7,6 +7,7 @@ mod actions;
 mod app;
 mod compare_view;
 mod controls;
+mod counter_view;
 mod download;
 mod environment_panel;
 mod exports;

@@ -9,6 +9,7 @@ use super::url;
 use crate::engine::plan::{
     Assignment, Field, MAX_LANES, POOL_PER_CORE, Settings, Sizes, Waits, Workload,
 };
+use crate::engine::shared_counter::Strategy;
 use crate::runtime::{casualty, probe};
 use leptos::prelude::*;
 
@@ -54,6 +55,7 @@ fn scenario_set(s: &Settings) -> bool {
         || s.serial_pct != plain.serial_pct
         || s.waits != plain.waits
         || s.handle_us != plain.handle_us
+        || s.lock_pct != plain.lock_pct
 }
 
 #[component]
@@ -89,6 +91,10 @@ pub fn ScenarioControls() -> impl IntoView {
             </div>
             <Slider field=Field::HandleUs disabled=not_io />
             <p class="note">"I/O-bound tasks: computation after each wait, like a server handling a reply."</p>
+            <Slider field=Field::LockPct disabled=Signal::derive(move || !workload.get().computes()) />
+            <p class="note">
+                "CPU-bound and mixed tasks: this share of each task is computed holding one lock that every thread of the pool shares (the main thread never takes it). A thread waiting for it is drawn in dark red. Sweep threads to read the share back."
+            </p>
         </details>
     }
 }
@@ -156,5 +162,24 @@ pub fn PoolSetting() -> impl IntoView {
                     }
                 })
         }}
+    }
+}
+
+/// The shared counter's settings, shown while it is the workload: how the
+/// threads update the counter, and how many updates each task makes.
+#[component]
+pub fn CounterControls() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let never = Signal::derive(|| false);
+    view! {
+        <div class="counter-controls">
+            <div class="choice-row">
+                {choice_select!(store, "setting-strategy", "Strategy", "strategy", Strategy, strategy, never)}
+            </div>
+            <Slider field=Field::Updates />
+            <p class="note">
+                "Every task adds 1 to the counter this many times, on the pool's threads only: racing for a counter needs threads, and a busy lock makes a thread sleep, which the page's own thread may not."
+            </p>
+        </div>
     }
 }

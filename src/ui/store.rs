@@ -52,6 +52,10 @@ pub struct Store {
     pub sweep_settings: RwSignal<Option<Settings>>,
     /// Each lesson's latest result, kept on its card while others run.
     pub lessons: RwSignal<Vec<LessonResult>>,
+    /// The shared counter's latest contention experiment (each strategy
+    /// on 1..n threads) and false-sharing pair, in the order they ran.
+    pub contention: RwSignal<Vec<Trace>>,
+    pub false_sharing: RwSignal<Vec<Trace>>,
 }
 
 impl Store {
@@ -68,6 +72,8 @@ impl Store {
             sweep: RwSignal::new(Vec::new()),
             sweep_settings: RwSignal::new(None),
             lessons: RwSignal::new(Vec::new()),
+            contention: RwSignal::new(Vec::new()),
+            false_sharing: RwSignal::new(Vec::new()),
         }
     }
 

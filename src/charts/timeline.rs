@@ -858,7 +858,13 @@ pub fn hit_test(geometry: &TimelineGeometry, spans: &[Span], x: f64, y: f64) -> 
     spans
         .iter()
         .filter(|s| {
-            s.lane.row() == row && s.kind == kind && s.start - slack <= t && t <= s.end + slack
+            // A lock wait is drawn in the run band: pointing there finds it too.
+            let band = if s.kind == SpanKind::Lock {
+                SpanKind::Run
+            } else {
+                s.kind
+            };
+            s.lane.row() == row && band == kind && s.start - slack <= t && t <= s.end + slack
         })
         .min_by(|a, b| {
             let distance = |s: &Span| {
@@ -1060,6 +1066,26 @@ mod tests {
             hit_test(&g, &spans, g.left - 5.0, run_y(1.0)),
             None,
             "left of the plot"
+        );
+    }
+
+    #[test]
+    fn pointing_at_a_lock_wait_finds_it_in_the_run_band() {
+        let spans = [
+            span(0, Lane::Worker(0), SpanKind::Lock, 0.0, 40.0),
+            span(0, Lane::Worker(0), SpanKind::Run, 40.0, 100.0),
+        ];
+        let (_, g) = draw(&spans, 2, 100.0);
+        let x_at = |ms: f64| g.left + ms / g.x_max_ms * (g.right - g.left);
+        let row_h = (g.bottom - g.top) / 2.0;
+        let run_y = g.top + row_h * 1.3;
+        assert_eq!(
+            hit_test(&g, &spans, x_at(20.0), run_y).map(|s| s.kind),
+            Some(SpanKind::Lock)
+        );
+        assert_eq!(
+            hit_test(&g, &spans, x_at(70.0), run_y).map(|s| s.kind),
+            Some(SpanKind::Run)
         );
     }
 

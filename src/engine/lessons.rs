@@ -14,6 +14,7 @@ mod verdicts;
 use super::kernels::Kernel;
 use super::plan::{Mode, Settings, Workload};
 use super::scenario::{Assignment, Sizes, Waits};
+use super::shared_counter::{Strategy, grid, grid_estimate_ms};
 
 /// What pressing "Try it" does.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +26,12 @@ pub enum Experiment {
     /// Runs the parallel mode once per way of handing tasks to the lanes,
     /// every other setting the same.
     Assignments(Vec<Assignment>),
+    /// Runs the parallel mode on each of `threads`, for each strategy in
+    /// turn (the shared counter; see [`super::shared_counter::grid`]).
+    Grid {
+        strategies: Vec<Strategy>,
+        threads: Vec<u32>,
+    },
 }
 
 /// Where the lessons run: what their task and thread counts derive from.
@@ -94,6 +101,58 @@ fn sized_for_sweep(s: Settings, pool: u32, max_work_ms: u32) -> Settings {
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
         if with(mid).sweep_estimate_ms(pool) <= SWEEP_BUDGET_MS {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    with(lo)
+}
+
+/// The shared-counter settings: `total` updates in all, spread over two
+/// tasks per thread, on every thread of the pool.
+fn counter(pool: u32, strategy: Strategy, total: u32) -> Settings {
+    let tasks = per_thread(pool, 2);
+    Settings {
+        workload: Workload::Counter,
+        mode: Mode::Parallel,
+        strategy,
+        tasks,
+        updates: (total / tasks).max(1),
+        lanes: pool,
+        ..Settings::default()
+    }
+}
+
+/// One thread, then every thread of the pool (once, on a pool of one).
+fn one_and_all(pool: u32) -> Vec<u32> {
+    if pool > 1 { vec![1, pool] } else { vec![1] }
+}
+
+/// Work under one lock (percent) in the lesson that reads it back: above
+/// 1/2, so that two threads already find the lock the limit.
+pub const LOCK_LESSON_PCT: u32 = 60;
+
+/// The critical-section lesson's settings: the largest work per task (at
+/// most `max_work_ms`) whose sweep, its locked parts taking turns, stays
+/// within [`SWEEP_BUDGET_MS`] (the plain sweep estimate knows nothing of
+/// the lock). One task per thread, at least 8: each point of the sweep
+/// runs the locked parts one after another, so a big pool's sweep stays
+/// short only with few tasks.
+fn sized_for_lock_sweep(pool: u32, max_work_ms: u32) -> Settings {
+    let s = Settings {
+        lock_pct: LOCK_LESSON_PCT,
+        ..base(Workload::Cpu, pool.max(8), 0, 200, pool)
+    };
+    let threads: Vec<u32> = (1..=pool).collect();
+    let with = |work_ms: u32| Settings {
+        work_ms,
+        ..s.clone()
+    };
+    let (mut lo, mut hi) = (1, max_work_ms.max(1));
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if grid_estimate_ms(&grid(&with(mid), &[], &threads)) <= SWEEP_BUDGET_MS {
             lo = mid;
         } else {
             hi = mid - 1;
@@ -218,6 +277,70 @@ pub fn lessons(m: Machine) -> Vec<Lesson> {
                  overheads: starting tasks, waiting for the slowest lane.",
             ],
             sized_for_sweep(base(Workload::Cpu, per_thread(p, 4), 0, 200, p), p, 100),
+            Experiment::Sweep,
+        ),
+        lesson(
+            "race",
+            "A race condition, caught in the act",
+            &[
+                "Adding 1 to a shared counter looks like one step, but it is two: read the value, then write \
+                 the value plus one. If two threads both read 41 before either writes, both write 42, and one \
+                 of the two additions is gone. Nothing crashes; the total is simply wrong.",
+                "Here every task adds 1 many times with exactly that read-then-write, on one thread and then \
+                 on every thread of the pool. The page counts what should have arrived and what did.",
+            ],
+            counter(p, Strategy::Racy, 4_000_000),
+            Experiment::Grid {
+                strategies: vec![Strategy::Racy],
+                threads: one_and_all(p),
+            },
+        ),
+        lesson(
+            "contention",
+            "Why more threads can be slower",
+            &[
+                "A correct shared counter (an atomic add, or a lock around the add) loses nothing, but every \
+                 update needs the one cache line that holds the counter. With several cores updating it, that \
+                 line travels from core to core on every update, and a lock adds threads waiting in turn.",
+                "So the same updates can take longer on more threads. Counting locally on each thread and \
+                 adding the counts once at the end shares almost nothing, and scales. The experiment measures \
+                 each on one thread and on every thread of the pool.",
+            ],
+            counter(p, Strategy::Atomic, 1_000_000),
+            Experiment::Grid {
+                strategies: vec![Strategy::Atomic, Strategy::Mutex, Strategy::Local],
+                threads: one_and_all(p),
+            },
+        ),
+        lesson(
+            "false-sharing",
+            "False sharing",
+            &[
+                "Cores move memory in cache lines of 64 bytes. Give each thread its own counter but put the \
+                 counters next to each other, and they share one line: each write by one core takes the line \
+                 away from the others, although no thread ever reads another's counter.",
+                "The experiment runs the same per-thread counting twice on every thread of the pool: counters \
+                 side by side, then padded 128 bytes apart. Only where they sit in memory differs.",
+            ],
+            counter(p, Strategy::Adjacent, 4_000_000),
+            Experiment::Grid {
+                strategies: vec![Strategy::Adjacent, Strategy::Padded],
+                threads: vec![p],
+            },
+        ),
+        lesson(
+            "lock-amdahl",
+            "Locks are Amdahl's serial fraction",
+            &[
+                "Code that holds a lock shared by all threads runs on one thread at a time: it is serial, \
+                 however many threads wait for it. If a share s of each task holds the lock, Amdahl's law \
+                 applies with s as the serial fraction, and more threads cannot make the job more than about \
+                 1/s times faster.",
+                "Here 60 % of each task's computation holds one lock. The sweep runs the job on 1, 2, … threads \
+                 and reads the share back from the best speedup; in the timeline, threads waiting for the lock \
+                 are dark red.",
+            ],
+            sized_for_lock_sweep(p, 100),
             Experiment::Sweep,
         ),
     ]

@@ -311,6 +311,18 @@ pub fn try_lesson(store: Store, lesson: Lesson) {
             Experiment::Assignments(ways) => {
                 run_assignments(store, ways.clone(), lesson.title).await
             }
+            Experiment::Grid {
+                strategies,
+                threads,
+            } => {
+                // The lesson's runs fill the shared counter's card too.
+                let into = if strategies.contains(&Strategy::Adjacent) {
+                    store.false_sharing
+                } else {
+                    store.contention
+                };
+                run_grid(store, strategies, threads, lesson.title, Some(into)).await
+            }
         };
         let sentence = traces.and_then(|t| lesson.conclude(&t)).unwrap_or_else(|| {
             "The experiment did not complete, so there is no result to state.".into()

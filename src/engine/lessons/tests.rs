@@ -6,6 +6,7 @@ use super::verdicts::times;
 use super::*;
 use crate::engine::model::{fit_amdahl_with, sweep_points};
 use crate::engine::plan::MAX_ESTIMATE_MS;
+use crate::engine::shared_counter::{Tally, check_grid_estimate};
 use crate::engine::trace::{Lane, Outcome, Span, SpanKind, Trace};
 
 const POOLS: [u32; 5] = [1, 2, 4, 16, 64];
@@ -48,6 +49,10 @@ fn estimate(l: &Lesson) -> Result<f64, String> {
                 .check_estimate(&[Mode::Parallel])
             })
             .sum(),
+        Experiment::Grid {
+            strategies,
+            threads,
+        } => check_grid_estimate(&grid(s, strategies, threads)),
     }
 }
 
@@ -476,6 +481,13 @@ fn every_lesson_concludes_from_its_own_experiment_with_a_number() {
                     .iter()
                     .map(|_| trace(Mode::Parallel, m.pool, 100.0, vec![]))
                     .collect(),
+                Experiment::Grid {
+                    strategies,
+                    threads,
+                } => grid(&l.settings, strategies, threads)
+                    .iter()
+                    .map(|(s, p)| counter_trace(s.strategy, *p, 1_000_000, 1_000, 20.0))
+                    .collect(),
             };
             let sentence = l.conclude(&traces);
             assert!(
@@ -522,4 +534,144 @@ fn ids_are_unique_and_the_gpu_line_names_data_parallelism() {
     let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
     assert_eq!(unique.len(), ids.len(), "{ids:?}");
     assert!(GPU_TRAINING.contains("data parallelism"));
+}
+
+/// A shared-counter run on `lanes` threads: `expected` updates, `lost` of
+/// them lost, each lane computing `lane_ms`.
+fn counter_trace(strategy: Strategy, lanes: u32, expected: u64, lost: u64, lane_ms: f64) -> Trace {
+    let spans = (0..lanes)
+        .map(|l| Span::new(0, Lane::Worker(l as u16), SpanKind::Run, 0.0, lane_ms))
+        .collect();
+    let mut t = trace(Mode::Parallel, lanes, lane_ms, spans);
+    t.counter = Some(Tally {
+        strategy,
+        expected,
+        actual: expected - lost,
+    });
+    t
+}
+
+#[test]
+fn the_shared_state_lessons_run_on_the_pools_threads_only() {
+    for m in machines() {
+        let p = m.pool;
+        for id in ["race", "contention", "false-sharing"] {
+            let l = find(m, id);
+            assert_eq!(l.settings.workload, Workload::Counter, "{id}");
+            assert_eq!(l.settings.mode, Mode::Parallel, "{id}");
+            assert_eq!(l.settings.tasks % p, 0, "{id} on {m:?}");
+            let Experiment::Grid { threads, .. } = &l.experiment else {
+                panic!("{id}: {:?}", l.experiment);
+            };
+            assert_eq!(threads.iter().max(), Some(&p), "{id} on {m:?}");
+            assert!(threads.iter().all(|&q| (1..=p).contains(&q)), "{id}");
+        }
+        // One thread, then all of them: on a pool of one, once.
+        let Experiment::Grid { threads, .. } = find(m, "race").experiment else {
+            unreachable!()
+        };
+        assert_eq!(threads, if p == 1 { vec![1] } else { vec![1, p] });
+        // The lock lesson: a share above 1/2 (two threads already find the
+        // lock the limit), and a sweep within budget with the lock counted.
+        let lock = find(m, "lock-amdahl");
+        assert!(lock.settings.lock_pct * 2 > 100);
+        assert_eq!(lock.settings.lanes, p);
+        assert_eq!(lock.settings.tasks % p, 0, "{m:?}");
+        let all: Vec<u32> = (1..=p).collect();
+        let ms = check_grid_estimate(&grid(&lock.settings, &[], &all)).unwrap();
+        assert!(ms <= 3_500.0, "lock sweep on {m:?}: {ms:.0} ms");
+    }
+}
+
+#[test]
+fn the_race_lesson_states_what_was_lost_or_that_one_thread_cannot_race() {
+    let l = find(Machine::new(2, 2), "race");
+    let s = l
+        .conclude(&[
+            counter_trace(Strategy::Racy, 1, 4_000_000, 0, 9.0),
+            counter_trace(Strategy::Racy, 2, 4_000_000, 1_234_567, 6.0),
+        ])
+        .unwrap();
+    assert_eq!(
+        s,
+        "On 1 thread the racy counter lost 0 of 4,000,000 updates. On 2 threads it lost 1,234,567 of 4,000,000 \
+         (30.9 %): the counter ended at 2,765,433. Each lost update is a write of a stale value, read by one thread \
+         while another was adding."
+    );
+    let l = find(Machine::new(1, 1), "race");
+    let s = l
+        .conclude(&[counter_trace(Strategy::Racy, 1, 4_000_000, 0, 9.0)])
+        .unwrap();
+    assert!(
+        s.contains("lost 0") && s.contains("one thread cannot race"),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_contention_lesson_compares_one_thread_with_all() {
+    let l = find(Machine::new(2, 2), "contention");
+    // Atomic: 5 → 40 ns; mutex 20 → 150 ns; local 1 → 1 ns (1,000,000 updates).
+    let run = |s, lanes, ns: f64, wall: f64| {
+        let mut t = counter_trace(s, lanes, 1_000_000, 0, ns / f64::from(lanes));
+        t.duration_ms = wall;
+        t
+    };
+    let s = l
+        .conclude(&[
+            run(Strategy::Atomic, 1, 5.0, 5.0),
+            run(Strategy::Atomic, 2, 40.0, 20.0),
+            run(Strategy::Mutex, 1, 20.0, 20.0),
+            run(Strategy::Mutex, 2, 150.0, 75.0),
+            run(Strategy::Local, 1, 1.0, 1.0),
+            run(Strategy::Local, 2, 1.0, 0.5),
+        ])
+        .unwrap();
+    assert_eq!(
+        s,
+        "Time per update, 1 → 2 threads: atomic 5.0 → 40.0 ns, mutex 20.0 → 150.0 ns, local 1.0 → 1.0 ns. \
+         Wall time on 2 threads against 1: atomic 0.2×, mutex 0.3×, local 2.0× as fast. The atomic \
+         and mutex counters were slower on more threads: every update had to fetch the counter's cache line from \
+         another core."
+    );
+}
+
+#[test]
+fn the_false_sharing_and_lock_lessons_state_their_numbers() {
+    let l = find(Machine::new(2, 2), "false-sharing");
+    let s = l
+        .conclude(&[
+            counter_trace(Strategy::Adjacent, 2, 4_000_000, 0, 48.0),
+            counter_trace(Strategy::Padded, 2, 4_000_000, 0, 8.0),
+        ])
+        .unwrap();
+    assert!(
+        s.contains("took 24.0 ns per update and counters padded apart 4.0 ns: side by side was 6.0× as slow"),
+        "{s}"
+    );
+
+    // 60 % under the lock: T(p)/T(1) = max(1/p, s + (1 − s)/n).
+    let l = find(Machine::new(2, 2), "lock-amdahl");
+    let n = f64::from(l.settings.tasks);
+    let two = 1000.0 * (0.5f64).max(0.6 + 0.4 / n);
+    let s = l
+        .conclude(&[
+            trace(Mode::Parallel, 1, 1000.0, vec![]),
+            trace(Mode::Parallel, 2, two, vec![]),
+        ])
+        .unwrap();
+    assert!(
+        s.starts_with(
+            "Configured: 60 % of each task under the lock. Read back from the sweep: 60 %."
+        ),
+        "{s}"
+    );
+    let l = find(Machine::new(1, 1), "lock-amdahl");
+    let s = l
+        .conclude(&[trace(Mode::Parallel, 1, 800.0, vec![])])
+        .unwrap();
+    assert!(
+        s.contains("800 ms") && s.contains("cannot be read back"),
+        "{s}"
+    );
 }

@@ -10,6 +10,10 @@ use crate::engine::format::format_ms;
 use crate::engine::model::{AmdahlFit, fit_amdahl_with, sweep_points};
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::settings::MAX_LANES;
+use crate::engine::shared_counter::{
+    CounterRow, LockReading, Strategy, false_sharing, grouped as count, lock_reading, lost_pct,
+    row_of,
+};
 use crate::engine::trace::{Lane, Outcome, SpanKind, Stats, Trace};
 
 /// A speedup as sentences show it: one decimal below 10, whole above.
@@ -264,6 +268,10 @@ impl Lesson {
                 sentence
             }
             "oversubscription" => self.oversubscription(traces)?,
+            "race" => self.race(traces)?,
+            "contention" => self.contention(traces)?,
+            "false-sharing" => self.false_sharing(traces)?,
+            "lock-amdahl" => self.lock_amdahl(traces)?,
             _ => return None,
         })
     }
@@ -465,6 +473,170 @@ impl Lesson {
             format!(
                 "{head}, more than {cores} cores can give: the browser may report fewer cores than the machine has."
             )
+        })
+    }
+
+    fn race(&self, traces: &[Trace]) -> Option<String> {
+        let rows = CounterRow::all(traces);
+        let one = row_of(&rows, Strategy::Racy, 1)?;
+        let p = self.machine.pool;
+        let made = |r: &CounterRow| count(r.tally.expected);
+        if p == 1 {
+            return Some(format!(
+                "On 1 thread the racy counter made {} updates and lost {}: one thread cannot race with itself, \
+                 because nothing runs between its read and its write. With a pool of one thread there is no second \
+                 thread to race; a machine with two or more cores shows it.",
+                made(&one),
+                count(one.tally.lost())
+            ));
+        }
+        let all = row_of(&rows, Strategy::Racy, p)?;
+        let head = format!(
+            "On 1 thread the racy counter lost {} of {} updates.",
+            count(one.tally.lost()),
+            made(&one)
+        );
+        Some(if all.tally.lost() > 0 {
+            format!(
+                "{head} On {} it lost {} of {} ({:.1} %): the counter ended at {}. Each lost update is a write \
+                 of a stale value, read by one thread while another was adding.",
+                threads(p),
+                count(all.tally.lost()),
+                made(&all),
+                lost_pct(&all.tally),
+                count(all.tally.actual)
+            )
+        } else {
+            format!(
+                "{head} On {} it lost none this time: the threads never read the same value at once. The race is \
+                 still there; run it again.",
+                threads(p)
+            )
+        })
+    }
+
+    fn contention(&self, traces: &[Trace]) -> Option<String> {
+        let rows = CounterRow::all(traces);
+        let p = self.machine.pool;
+        let strategies = [Strategy::Atomic, Strategy::Mutex, Strategy::Local];
+        let name = |s: Strategy| match s {
+            Strategy::Atomic => "atomic",
+            Strategy::Mutex => "mutex",
+            _ => "local",
+        };
+        if p == 1 {
+            let listed: Vec<String> = strategies
+                .iter()
+                .map(|&s| {
+                    Some(format!(
+                        "{} {:.1} ns",
+                        name(s),
+                        row_of(&rows, s, 1)?.ns_per_update
+                    ))
+                })
+                .collect::<Option<_>>()?;
+            return Some(format!(
+                "Time per update on 1 thread: {}. With one thread nothing contends for the counter, so there is \
+                 nothing to slow it down; a machine with two or more cores shows the cost.",
+                listed.join(", ")
+            ));
+        }
+        let mut per_update = Vec::new();
+        let mut speed = Vec::new();
+        let mut slower = Vec::new();
+        for s in strategies {
+            let (a, b) = (row_of(&rows, s, 1)?, row_of(&rows, s, p)?);
+            per_update.push(format!(
+                "{} {:.1} → {:.1} ns",
+                name(s),
+                a.ns_per_update,
+                b.ns_per_update
+            ));
+            let x = a.makespan_ms / b.makespan_ms;
+            speed.push(format!("{} {}", name(s), times(x)));
+            if s != Strategy::Local && shown(x) < 1.0 {
+                slower.push(name(s));
+            }
+        }
+        let end = match slower.as_slice() {
+            [] => " The shared counter did not slow down this time; the cost per update still grew where the line had to travel.".to_string(),
+            [one] => format!(" The {one} counter was slower on more threads: every update had to fetch the counter's cache line from another core."),
+            _ => format!(" The {} counters were slower on more threads: every update had to fetch the counter's cache line from another core.", slower.join(" and ")),
+        };
+        Some(format!(
+            "Time per update, 1 → {}: {}. Wall time on {} against 1: {} as fast.{end}",
+            threads(p),
+            per_update.join(", "),
+            threads(p),
+            speed.join(", ")
+        ))
+    }
+
+    fn false_sharing(&self, traces: &[Trace]) -> Option<String> {
+        let rows = CounterRow::all(traces);
+        let (p, factor) = false_sharing(&rows)?;
+        let adjacent = row_of(&rows, Strategy::Adjacent, p)?;
+        let padded = row_of(&rows, Strategy::Padded, p)?;
+        let head = format!(
+            "On {}, counters side by side took {:.1} ns per update and counters padded apart {:.1} ns",
+            threads(p),
+            adjacent.ns_per_update,
+            padded.ns_per_update
+        );
+        Some(if p == 1 {
+            format!(
+                "{head} ({}): with one thread no other core wants the line, so no difference is expected. A machine \
+                 with two or more cores shows false sharing.",
+                times(factor)
+            )
+        } else {
+            format!(
+                "{head}: side by side was {} as slow, although each thread only ever wrote its own counter.",
+                times(factor)
+            )
+        })
+    }
+
+    fn lock_amdahl(&self, traces: &[Trace]) -> Option<String> {
+        let sweep = Sweep::of(&self.settings, traces)?;
+        let points = sweep_points(
+            &sweep
+                .points
+                .iter()
+                .map(|&(q, ms, _)| (q, ms))
+                .collect::<Vec<_>>(),
+        );
+        let set = self.settings.lock_pct;
+        let Some(reading) = lock_reading(&self.settings, &points) else {
+            return Some(format!(
+                "{set} % of each task ran under the lock; the job took {} on 1 thread. With one thread in the pool \
+                 nothing waits for the lock, so its share cannot be read back: that takes two threads or more.",
+                format_ms(sweep.one_thread_ms())
+            ));
+        };
+        let (q, ms, best) = sweep.best(|_| true)?;
+        Some(match reading {
+            LockReading::Read { read, .. } => {
+                let n = f64::from(self.settings.tasks.max(1));
+                let limit = 1.0 / (read + (1.0 - read) / n);
+                format!(
+                    "Configured: {set} % of each task under the lock. Read back from the sweep: {:.0} %. The best run \
+                     took {} on {}, {} as fast as on one; with that share no number of threads does better than \
+                     about {}.",
+                    read * 100.0,
+                    format_ms(ms),
+                    threads(q),
+                    times(best),
+                    times(limit)
+                )
+            }
+            LockReading::Unreadable { threads: t, .. } => format!(
+                "Configured: {set} % of each task under the lock. On up to {} the best run was {} as fast as on one, \
+                 close to the thread count: the threads, not the lock, were the limit, so the share cannot be read \
+                 back on this many threads.",
+                threads(t),
+                times(best)
+            ),
         })
     }
 }

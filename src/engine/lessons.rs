@@ -306,7 +306,7 @@ pub fn lessons(m: Machine) -> Vec<Lesson> {
                  adding the counts once at the end shares almost nothing, and scales. The experiment measures \
                  each on one thread and on every thread of the pool.",
             ],
-            counter(p, Strategy::Atomic, 1_000_000),
+            counter(p, Strategy::Atomic, 4_000_000),
             Experiment::Grid {
                 strategies: vec![Strategy::Atomic, Strategy::Mutex, Strategy::Local],
                 threads: one_and_all(p),

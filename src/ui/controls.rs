@@ -62,6 +62,12 @@ pub fn Controls() -> impl IntoView {
                         on:change=move |ev| {
                             if let Some(m) = Mode::from_name(&event_target_value(&ev)) {
                                 choose_checked(store, "mode", |s| s.mode = m);
+                                // A mode the check refused leaves the setting as it
+                                // was, so nothing redraws the list: put it back.
+                                let kept = settings.with_untracked(|s| s.mode);
+                                if kept != m {
+                                    event_target::<web_sys::HtmlSelectElement>(&ev).set_value(kept.name());
+                                }
                             }
                         }
                     >

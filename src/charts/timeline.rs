@@ -11,6 +11,7 @@
 //! a few hundred.
 
 use super::{DrawResult, TASK_COLOURS, Theme, clear, format_tick, task_colour};
+use crate::engine::format::thousands;
 use crate::engine::span_log::LogReader;
 use crate::engine::trace::{Lane, Span, SpanKind};
 use plotters::coord::Shift;
@@ -355,35 +356,34 @@ fn draw_band<DB: DrawingBackend>(
         let h = full * f64::from(*most) / peak;
         Rectangle::new([(*from, bottom), (*to, bottom + h)], colour)
     }))?;
+    // The caption sits at the right end of the wait band, on a backing of
+    // the page's colour: above the band it covered the row's computing bars
+    // (a chat server computes all along), and waits thin out towards the
+    // end of most runs, where the band is low.
     let (_, y) = chart.backend_coord(&(0.0, row_top - WAIT_BAND.0));
+    let text = format!(
+        "{} waits: height = waits in flight (at most {})",
+        thousands(band.waits as u64),
+        thousands(band.peak)
+    );
+    let right = geometry.right as i32 - 4;
+    let width = (text.chars().count() as f64 * CAPTION_CHAR_PX) as i32;
+    area.draw(&Rectangle::new(
+        [(right - width - 4, y), (right + 2, y + 14)],
+        theme.background.mix(0.85).filled(),
+    ))?;
     area.draw(&Text::new(
-        format!(
-            "{} waits: the band's height is how many were in flight (at most {})",
-            group_thousands(band.waits),
-            group_thousands(band.peak as usize)
-        ),
-        (geometry.left as i32 + 4, y - 2),
-        theme
-            .muted_font(11.0)
-            .pos(Pos::new(HPos::Left, VPos::Bottom)),
+        text,
+        (right, y + 1),
+        theme.muted_font(11.0).pos(Pos::new(HPos::Right, VPos::Top)),
     ))
 }
 
+/// About how wide a character of the 11 px caption is, for its backing.
+const CAPTION_CHAR_PX: f64 = 6.0;
+
 /// Opacity of a band's fill.
 const BAND_ALPHA: f64 = 0.55;
-
-/// 100000 → "100,000".
-fn group_thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
 
 /// Turns spans into bars: waits get tracks (greedy interval partitioning),
 /// and neighbours narrower than `ms_per_px` merge. Waits of rows marked in
@@ -1120,11 +1120,8 @@ mod tests {
         let band = &bands[0];
         assert_eq!(band.waits, 100_000);
         assert!(
-            svg.contains("100,000 waits: the band")
-                && svg.contains(&format!(
-                    "(at most {})",
-                    group_thousands(band.peak as usize)
-                )),
+            svg.contains("100,000 waits: height = waits in flight")
+                && svg.contains(&format!("(at most {})", thousands(band.peak))),
             "the band says what it shows"
         );
         let densest = band
@@ -1179,15 +1176,6 @@ mod tests {
         let (bars, bands) = bars_and_bands(&waits, 1, 0.5, 700);
         assert!(bands.is_empty());
         assert!(bars.iter().any(|b| b.kind == SpanKind::Wait));
-    }
-
-    #[test]
-    fn thousands_group_with_commas() {
-        assert_eq!(group_thousands(0), "0");
-        assert_eq!(group_thousands(999), "999");
-        assert_eq!(group_thousands(1_000), "1,000");
-        assert_eq!(group_thousands(100_000), "100,000");
-        assert_eq!(group_thousands(1_234_567), "1,234,567");
     }
 
     fn live_svg(live: &mut LiveTimeline, log: &LogReader) -> String {

@@ -4,6 +4,7 @@
 //! runs them, so skewed sizes, static blocks, random waits and the serial
 //! reduce all count.
 
+use super::format::thousands;
 use super::mode::{Mode, Workload};
 use super::scenario::Assignment;
 use super::settings::Settings;
@@ -101,18 +102,6 @@ fn within_limit(total: f64) -> Result<f64, String> {
         ));
     }
     Ok(total)
-}
-
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A time that orders totally, for the schedulers' heaps.
@@ -383,12 +372,5 @@ mod tests {
         assert!(long.check_estimate(&[Mode::Parallel]).is_ok());
         let err = long.check_sweep_estimate(16).unwrap_err();
         assert!(err.contains("about"), "{err}");
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(7), "7");
-        assert_eq!(thousands(10_000), "10,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -31,9 +31,29 @@ pub fn format_tick(ms: f64) -> String {
     }
 }
 
+/// A count with its thousands grouped: 10000 → "10,000".
+pub fn thousands(n: impl Into<u64>) -> String {
+    let digits = n.into().to_string();
+    let mut out = String::with_capacity(digits.len() * 4 / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(7u32), "7");
+        assert_eq!(thousands(10_000u32), "10,000");
+        assert_eq!(thousands(1_234_567u64), "1,234,567");
+    }
 
     #[test]
     fn ticks_are_short() {

@@ -231,19 +231,6 @@ pub fn speedups(rows: &[CounterRow], strategy: Strategy) -> Vec<SweepPoint> {
     sweep_points(&makespans)
 }
 
-/// 1234567 → "1,234,567": counts of updates as the page writes them.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Updates lost as a percentage of those made.
 pub fn lost_pct(tally: &Tally) -> f64 {
     if tally.expected == 0 {
@@ -441,8 +428,6 @@ mod tests {
         assert_eq!(false_sharing(&rows), Some((2, 6.0)));
         assert_eq!(false_sharing(&rows[..2]), None);
         assert!((lost_pct(&rows[0].tally) - 0.0005).abs() < 1e-12);
-        assert_eq!(grouped(1_234_567), "1,234,567");
-        assert_eq!(grouped(999), "999");
     }
 
     #[test]

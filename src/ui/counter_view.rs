@@ -8,11 +8,11 @@ use super::actions;
 use super::speedup_view::SpeedupChart;
 use super::store::Store;
 use crate::charts::format_ms;
+use crate::engine::format::thousands;
 use crate::engine::model::sweep_points;
 use crate::engine::plan::Workload;
 use crate::engine::shared_counter::{
-    CounterRow, LockReading, Strategy, false_sharing, grouped, lock_reading, lost_pct, row_of,
-    speedups,
+    CounterRow, LockReading, Strategy, false_sharing, lock_reading, lost_pct, row_of, speedups,
 };
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -134,15 +134,15 @@ fn tally_view(row: CounterRow) -> impl IntoView {
             </div>
             <div>
                 <dt>"Expected total"</dt>
-                <dd class="num">{grouped(t.expected)}</dd>
+                <dd class="num">{thousands(t.expected)}</dd>
             </div>
             <div>
                 <dt>"Actual total"</dt>
-                <dd class="num">{grouped(t.actual)}</dd>
+                <dd class="num">{thousands(t.actual)}</dd>
             </div>
             <div class:lost=any_lost>
                 <dt>"Updates lost"</dt>
-                <dd class="num">{format!("{} ({:.1} %)", grouped(t.lost()), lost_pct(&t))}</dd>
+                <dd class="num">{format!("{} ({:.1} %)", thousands(t.lost()), lost_pct(&t))}</dd>
             </div>
             <div>
                 <dt title="The threads' computing time over the updates made">"Time per update"</dt>
@@ -187,7 +187,7 @@ fn contention_table(rows: &[CounterRow]) -> impl IntoView + use<> {
                         >
                             {format!("{:.1} ns", r.ns_per_update)}
                             <br />
-                            <small>{format!("{} lost", grouped(r.tally.lost()))}</small>
+                            <small>{format!("{} lost", thousands(r.tally.lost()))}</small>
                         </td>
                     }
                     .into_any(),

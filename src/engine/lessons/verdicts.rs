@@ -6,13 +6,12 @@
 //! sentence says "at most 1×" beside a measured 1.3×.
 
 use super::{Experiment, Lesson};
-use crate::engine::format::format_ms;
+use crate::engine::format::{format_ms, thousands};
 use crate::engine::model::{AmdahlFit, fit_amdahl_with, sweep_points};
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::settings::MAX_LANES;
 use crate::engine::shared_counter::{
-    CounterRow, LockReading, Strategy, false_sharing, grouped as count, lock_reading, lost_pct,
-    row_of,
+    CounterRow, LockReading, Strategy, false_sharing, lock_reading, lost_pct, row_of,
 };
 use crate::engine::trace::{Lane, Outcome, SpanKind, Stats, Trace};
 
@@ -78,19 +77,6 @@ fn waits(trace: &Trace) -> Option<(f64, f64)> {
         longest,
         durations.iter().sum::<f64>() / durations.len() as f64,
     ))
-}
-
-/// 10000 → "10,000".
-fn grouped(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn threads(n: u32) -> String {
@@ -241,8 +227,8 @@ impl Lesson {
                 let st = t.stats();
                 format!(
                     "One thread had up to {} of the {} requests in flight at once and answered them all in {}; their handlers computed {} in all on that same thread, and the longest gap between the page's frames was {}.",
-                    grouped(st.peak_overlap),
-                    grouped(s.tasks),
+                    thousands(st.peak_overlap),
+                    thousands(s.tasks),
                     format_ms(st.makespan_ms),
                     format_ms(st.cpu_ms),
                     format_ms(t.frames.longest_gap_ms)
@@ -256,7 +242,7 @@ impl Lesson {
                 let lanes = trace_of(Mode::Both)?.lanes;
                 let mut sentence = format!(
                     "{} requests took {} on one thread, and {} with the waits on the event loop and the computing on {}: {} as fast.",
-                    grouped(s.tasks),
+                    thousands(s.tasks),
                     format_ms(conc.makespan_ms),
                     format_ms(both.makespan_ms),
                     threads(lanes),
@@ -351,7 +337,7 @@ impl Lesson {
         let s = &self.settings;
         let mut sentence = format!(
             "{} connections waited {} on average and {} at the longest; one thread answered them all in {}, {} the longest wait. The longest gap between the page's frames was {}.",
-            grouped(s.tasks),
+            thousands(s.tasks),
             format_ms(mean),
             format_ms(longest),
             format_ms(stats.makespan_ms),
@@ -366,13 +352,13 @@ impl Lesson {
         sentence.push_str(&match per_thread.check_estimate(&[Mode::Parallel]) {
             Err(_) => format!(
                 " A thread per connection would need {} threads; on this pool's {} the waits would take turns, about {} by the estimate, so that run is refused.",
-                grouped(s.tasks),
+                thousands(s.tasks),
                 self.machine.pool,
                 estimate
             ),
             Ok(_) => format!(
                 " A thread per connection would need {} threads; on this pool's {} the estimate is {}.",
-                grouped(s.tasks),
+                thousands(s.tasks),
                 self.machine.pool,
                 estimate
             ),
@@ -480,20 +466,20 @@ impl Lesson {
         let rows = CounterRow::all(traces);
         let one = row_of(&rows, Strategy::Racy, 1)?;
         let p = self.machine.pool;
-        let made = |r: &CounterRow| count(r.tally.expected);
+        let made = |r: &CounterRow| thousands(r.tally.expected);
         if p == 1 {
             return Some(format!(
                 "On 1 thread the racy counter made {} updates and lost {}: one thread cannot race with itself, \
                  because nothing runs between its read and its write. With a pool of one thread there is no second \
                  thread to race; a machine with two or more cores shows it.",
                 made(&one),
-                count(one.tally.lost())
+                thousands(one.tally.lost())
             ));
         }
         let all = row_of(&rows, Strategy::Racy, p)?;
         let head = format!(
             "On 1 thread the racy counter lost {} of {} updates.",
-            count(one.tally.lost()),
+            thousands(one.tally.lost()),
             made(&one)
         );
         Some(if all.tally.lost() > 0 {
@@ -501,10 +487,10 @@ impl Lesson {
                 "{head} On {} it lost {} of {} ({:.1} %): the counter ended at {}. Each lost update is a write \
                  of a stale value, read by one thread while another was adding.",
                 threads(p),
-                count(all.tally.lost()),
+                thousands(all.tally.lost()),
                 made(&all),
                 lost_pct(&all.tally),
-                count(all.tally.actual)
+                thousands(all.tally.actual)
             )
         } else {
             format!(

@@ -413,10 +413,14 @@ pub fn ReplayView() -> impl IntoView {
         received.result.with(|r| {
             if let Some((rec, _)) = r {
                 for (i, t) in rec.runs.iter().enumerate() {
-                    out.push((
-                        Source::Recorded(i),
-                        format!("Recorded elsewhere: {}", t.mode.label()),
-                    ));
+                    // A received sweep's runs are all Parallel: their thread
+                    // counts tell them apart.
+                    let what = if t.mode.uses_pool() {
+                        format!("{}, {} thread{}", t.mode.label(), t.lanes, if t.lanes == 1 { "" } else { "s" })
+                    } else {
+                        t.mode.label().to_string()
+                    };
+                    out.push((Source::Recorded(i), format!("Recorded elsewhere: {what}")));
                 }
             }
         });

@@ -39,7 +39,7 @@ struct Made {
 /// What is on screen to share: the thread sweep when the latest run was its
 /// last (the speedup chart is what was made last), else the comparison when
 /// there is one, else the latest run. With the settings of their task set.
-fn on_screen(store: Store) -> Result<(Settings, Kind, Vec<Trace>), String> {
+pub(super) fn on_screen(store: Store) -> Result<(Settings, Kind, Vec<Trace>), String> {
     let latest = store.trace.get_untracked();
     let sweep_is_latest = store
         .sweep
@@ -66,7 +66,7 @@ fn on_screen(store: Store) -> Result<(Settings, Kind, Vec<Trace>), String> {
     let compared_elsewhere = store
         .comparison
         .with_untracked(|c| !c.is_empty() && !c.is_of(&settings));
-    if compared_elsewhere || runs.iter().any(|t| t.tasks != settings.tasks) {
+    if compared_elsewhere || runs.iter().any(|t| t.tasks != settings.task_count()) {
         return Err(
             "The settings changed since these runs: run the experiment again, then share it."
                 .into(),

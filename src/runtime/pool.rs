@@ -9,8 +9,10 @@
 //! per run instead. A thread that
 //! panics dies for good: see [`super::casualty`].
 
-use super::clock::local_now;
+use super::clock::{BrowserClock, local_now};
 use super::yielding::after_ms;
+use crate::engine::exec::Clock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
@@ -106,3 +108,111 @@ pub fn describe(e: &JsValue) -> String {
 }
 
 use wasm_bindgen::JsCast;
+
+// ---- Start-up steps, for the benchmark --------------------------------------
+//
+// What each worker's start costs, on the page's clock. wasm-bindgen runs the
+// module's start function on the page only, and wasm-bindgen-rayon starts
+// the workers without a hook of ours, so each worker reports its steps in the
+// first job it runs (a broadcast sent as soon as the pool is up): its
+// clock's origin (the worker exists), the end of its import of the JS glue
+// (its resource timing) and the job itself. They go through shared memory
+// and the page turns them into `performance.mark`s. Times are `timeOrigin +
+// now()` (comparable across threads, see `clock.rs`), as f64 bits; 0 = not
+// (yet) seen.
+
+/// The largest pool (`Settings::pool_size`).
+const MAX_WORKERS: usize = 64;
+/// Per rayon thread index: created, glue imported, first job run.
+static WORKER_STEPS: [[AtomicU64; 3]; MAX_WORKERS] =
+    [const { [const { AtomicU64::new(0) }; 3] }; MAX_WORKERS];
+const STEP_NAMES: [&str; 3] = ["created", "glue", "first-job"];
+
+fn store(slot: &AtomicU64, t: f64) {
+    slot.store(t.to_bits(), Ordering::Release);
+}
+
+fn load(slot: &AtomicU64) -> Option<f64> {
+    let bits = slot.load(Ordering::Acquire);
+    (bits != 0).then(|| f64::from_bits(bits))
+}
+
+/// A number field of a JS object, if it is one.
+fn number(v: &JsValue, name: &str) -> Option<f64> {
+    js_sys::Reflect::get(v, &name.into())
+        .ok()
+        .and_then(|n| n.as_f64())
+}
+
+/// In a worker: its clock's origin and when its import of the JS glue
+/// ended (its last `.js` resource: its own script is a blob: URL, and the
+/// module comes compiled, by message), both on the aligned clock.
+fn worker_origin_and_glue() -> (Option<f64>, Option<f64>) {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok();
+    let origin = performance.as_ref().and_then(|p| number(p, "timeOrigin"));
+    let glue_end = performance.as_ref().and_then(|p| {
+        let get = js_sys::Reflect::get(p, &"getEntriesByType".into()).ok()?;
+        let entries = get
+            .dyn_ref::<js_sys::Function>()?
+            .call1(p, &"resource".into())
+            .ok()?;
+        js_sys::Array::from(&entries)
+            .iter()
+            .filter(|e| {
+                js_sys::Reflect::get(e, &"name".into())
+                    .ok()
+                    .and_then(|n| n.as_string())
+                    .is_some_and(|n| n.ends_with(".js") && !n.starts_with("blob:"))
+            })
+            .filter_map(|e| number(&e, "responseEnd"))
+            .reduce(f64::max)
+    });
+    (origin, origin.zip(glue_end).map(|(o, g)| o + g))
+}
+
+/// Sends every pool thread a job that notes its start-up steps (see above).
+pub fn note_first_jobs() {
+    rayon::spawn_broadcast(|ctx| {
+        let now = BrowserClock.now();
+        let Some(steps) = WORKER_STEPS.get(ctx.index()) else {
+            return;
+        };
+        let (origin, glue) = worker_origin_and_glue();
+        for (slot, t) in steps.iter().zip([origin, glue, Some(now)]) {
+            if let Some(t) = t {
+                store(slot, t);
+            }
+        }
+    });
+}
+
+/// Marks `at` (ms since the epoch, aligned across threads) on the page's
+/// performance timeline as `conpar:<name>`.
+fn mark_at(name: &str, at: f64) {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let start = at - performance.time_origin();
+    if js_sys::Reflect::set(&options, &"startTime".into(), &start.into()).is_err() {
+        return;
+    }
+    let Ok(mark) = js_sys::Reflect::get(&performance, &"mark".into()) else {
+        return;
+    };
+    if let Some(mark) = mark.dyn_ref::<js_sys::Function>() {
+        let _ = mark.call2(&performance, &format!("conpar:{name}").into(), &options);
+    }
+}
+
+/// The steps reported so far as marks `conpar:worker-<i>-<step>` (i = rayon's
+/// thread index + 1; step: created, glue, first-job), on the page's clock.
+pub fn mark_worker_steps() {
+    for (i, steps) in WORKER_STEPS.iter().enumerate() {
+        for (slot, name) in steps.iter().zip(STEP_NAMES) {
+            if let Some(t) = load(slot) {
+                mark_at(&format!("worker-{}-{name}", i + 1), t);
+            }
+        }
+    }
+}

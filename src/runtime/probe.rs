@@ -7,7 +7,10 @@ use super::yielding::YieldMethod;
 use crate::engine::environment::{Environment, observed_resolution};
 use crate::engine::plan::Notice;
 use crate::engine::share::parse_query;
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
 use std::cell::RefCell;
+use wasm_bindgen_futures::JsFuture;
 
 /// Facts available at once, before anything is started.
 pub fn quick() -> Environment {
@@ -15,7 +18,7 @@ pub fn quick() -> Environment {
     Environment {
         cross_origin_isolated: pool::cross_origin_isolated(),
         shared_array_buffer: pool::shared_array_buffer(),
-        hardware_concurrency: navigator.as_ref().map_or(1.0, |n| n.hardware_concurrency()) as u32,
+        hardware_concurrency: cores(),
         timer_resolution_ms: observed_resolution(local_now, 2_000),
         user_agent: navigator
             .and_then(|n| n.user_agent().ok())
@@ -26,6 +29,11 @@ pub fn quick() -> Environment {
         date: today(),
         ..Environment::default()
     }
+}
+
+/// `navigator.hardwareConcurrency` (1 where the browser does not say).
+pub fn cores() -> u32 {
+    web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency()) as u32
 }
 
 /// Today as `YYYY-MM-DD` (UTC), from the browser's clock: the one place the
@@ -40,13 +48,17 @@ pub fn today() -> String {
 /// Marks a step of start-up on the page's performance timeline
 /// (`conpar:<step>`), so that the benchmark can say what each step costs.
 /// A browser without marks loses only that measurement.
-fn mark(step: &str) {
+pub fn mark(step: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         let _ = performance.mark(&format!("conpar:{step}"));
     }
 }
 
+/// The pool's start, once per page: the threads started and how it went.
+type PoolStart = Shared<LocalBoxFuture<'static, (u32, Result<f64, String>)>>;
+
 thread_local! {
+    static POOL: RefCell<Option<PoolStart>> = const { RefCell::new(None) };
     /// What became of the link's `pool` setting at start-up, when it asked
     /// for more threads than this machine allows: taken once by the page.
     static POOL_NOTICE: RefCell<Option<Notice>> = const { RefCell::new(None) };
@@ -70,14 +82,54 @@ pub fn pool_to_start(cores: u32) -> (u32, Option<Notice>) {
 }
 
 /// Starts the pool for a machine of `cores` logical cores (as many threads
-/// as the link's `pool` setting asks for, see [`pool_to_start`]) and
-/// measures the yields; fills those facts into `env`.
+/// as the link's `pool` setting asks for, see [`pool_to_start`]), the first
+/// call only; every call gets the same start to wait on.
+pub fn start_pool(cores: u32) -> PoolStart {
+    POOL.with(|p| {
+        p.borrow_mut()
+            .get_or_insert_with(|| {
+                let (threads, notice) = pool_to_start(cores);
+                POOL_NOTICE.with(|n| *n.borrow_mut() = notice);
+                mark("pool-start");
+                async move {
+                    let started = pool::start(threads).await;
+                    mark("pool-ready");
+                    if started.is_ok() {
+                        pool::note_first_jobs();
+                    }
+                    (threads, started)
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    })
+}
+
+/// The longest the page waits for the pool before it builds the app.
+const MOUNT_WAIT_MS: i32 = 300;
+
+/// Starts the pool, then calls `mount` once the pool has started (or after
+/// [`MOUNT_WAIT_MS`]). On 2 cores, building the page (the app, its effects,
+/// its first frame: about 150 ms of the main thread) and starting the
+/// workers slow each other down: the pool's start needs the main thread
+/// before each worker exists (wasm-bindgen-rayon fetches its helper and
+/// creates the worker from the page), and each worker's import of the JS
+/// glue took 160 ms instead of 40 while the page was being built. Measured
+/// (bench/notes.md): pool first, 91 ms; page first, 215 ms; the page ready
+/// for runs at the same time either way. Until it is built the page shows
+/// index.html's loading note.
+pub async fn start_pool_then(mount: impl FnOnce()) {
+    let started = start_pool(cores());
+    let timeout = JsFuture::from(super::yielding::after_ms(MOUNT_WAIT_MS));
+    let _ = futures::future::select(started, timeout).await;
+    mount();
+}
+
+/// Starts the pool (see [`start_pool`]) and measures the yields; fills those
+/// facts into `env`.
 pub async fn start(mut env: Environment, cores: u32) -> Environment {
-    let (threads, notice) = pool_to_start(cores);
-    POOL_NOTICE.with(|n| *n.borrow_mut() = notice);
-    mark("pool-start");
-    let started = pool::start(threads).await;
-    mark("pool-ready");
+    let (threads, started) = start_pool(cores).await;
     match started {
         Ok(ms) => {
             env.pool_threads = threads;
@@ -87,6 +139,9 @@ pub async fn start(mut env: Environment, cores: u32) -> Environment {
     }
     let (method, cost) = YieldMethod::cheapest().await;
     mark("yields-measured");
+    // The first jobs have run by now (a broadcast takes well under the
+    // yields' 10–20 ms); a thread not seen yet simply has no marks.
+    pool::mark_worker_steps();
     lab().set_yield_method(method);
     env.yield_method = method.name();
     env.yield_cost_ms = Some(cost);

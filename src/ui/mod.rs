@@ -29,8 +29,9 @@ mod url;
 
 use wasm_bindgen::JsCast;
 
-/// Mounts the app. Does nothing in a worker: wasm-bindgen runs the start
-/// function in every thread that instantiates the module.
+/// Mounts the app. Called from `main`, which wasm-bindgen runs on the page
+/// only (the pool's workers report no start-up marks of their own: see
+/// bench/notes.md); the window check is a guard, should that ever change.
 pub fn start() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;

@@ -1,9 +1,9 @@
 //! Saving results: spans as CSV, a JSON report, a Chrome trace.
 
 use super::download;
+use super::share_result::on_screen;
 use super::store::{Message, Store};
 use crate::engine::export::{chrome_trace, report_json, spans_csv};
-use super::share_result::on_screen;
 use crate::engine::plan::Settings;
 use crate::engine::trace::Trace;
 use leptos::prelude::*;

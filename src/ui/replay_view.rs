@@ -416,7 +416,12 @@ pub fn ReplayView() -> impl IntoView {
                     // A received sweep's runs are all Parallel: their thread
                     // counts tell them apart.
                     let what = if t.mode.uses_pool() {
-                        format!("{}, {} thread{}", t.mode.label(), t.lanes, if t.lanes == 1 { "" } else { "s" })
+                        format!(
+                            "{}, {} thread{}",
+                            t.mode.label(),
+                            t.lanes,
+                            if t.lanes == 1 { "" } else { "s" }
+                        )
                     } else {
                         t.mode.label().to_string()
                     };

@@ -71,6 +71,16 @@ impl SpanKind {
             SpanKind::Lock => "lock",
         }
     }
+
+    /// What the span's thread was doing, as the page's legends and
+    /// pointers name it.
+    pub fn doing(self) -> &'static str {
+        match self {
+            SpanKind::Run => "computing",
+            SpanKind::Wait => "waiting",
+            SpanKind::Lock => "waiting for the lock",
+        }
+    }
 }
 
 /// One stretch of one task on one lane, in milliseconds.

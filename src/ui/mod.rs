@@ -50,7 +50,13 @@ pub fn start() {
 /// hook logs it and writes it into the page, as text, so the page is never
 /// left blank or silently frozen.
 fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
+    // The pool starts before the page is built (probe::start_pool_then),
+    // and its casualty hook (runtime/casualty.rs) is set by then: keep it,
+    // in front of this one, or a panic on a pool thread would go unseen and
+    // its run wait for ever.
+    let before = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        before(info);
         console_error_panic_hook::hook(info);
         // Workers have no document; their panics are logged only.
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {

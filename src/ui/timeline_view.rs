@@ -17,7 +17,7 @@ use crate::charts::timeline::{
     LiveTimeline, TimelineData, TimelineGeometry, draw_timeline, hit_test,
 };
 use crate::charts::{Theme, draw_placeholder, format_ms};
-use crate::engine::trace::{Outcome, Span, SpanKind, Trace};
+use crate::engine::trace::{Outcome, Span, Trace};
 use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::frame_loop;
 use crate::runtime::lab::{LiveCopy, lab};
@@ -259,7 +259,7 @@ pub fn TimelineView() -> impl IntoView {
                                     <strong>{with_shown(&|t: Option<&Trace>| {
                                         t.map_or_else(|| format!("Task {}", s.task + 1), |t| t.task_name(s.task))
                                     })}</strong>
-                                    <span>{format!("{} on the {}", doing(s.kind), s.lane)}</span>
+                                    <span>{format!("{} on the {}", s.kind.doing(), s.lane)}</span>
                                     <span>{format!("from {} for {}", format_ms(s.start), format_ms(s.duration()))}</span>
                                 </div>
                             }
@@ -269,15 +269,6 @@ pub fn TimelineView() -> impl IntoView {
             <p class="caption">{move || with_shown(&summary)}</p>
             {move || store.trace.with(|t| worker_warning(t.as_ref())).map(|w| view! { <p class="message warning" role="alert">{w}</p> })}
         </section>
-    }
-}
-
-/// What a span's thread was doing, as the legend names it.
-fn doing(kind: SpanKind) -> &'static str {
-    match kind {
-        SpanKind::Run => "computing",
-        SpanKind::Wait => "waiting",
-        SpanKind::Lock => "waiting for the lock",
     }
 }
 

@@ -18,7 +18,7 @@
 //!   lines in pairs).
 
 use super::model::{SweepPoint, lock_share, sweep_points};
-use super::plan::{MAX_ESTIMATE_MS, Mode, Settings, Workload};
+use super::plan::{Field, MAX_ESTIMATE_MS, Mode, Settings, Workload};
 use super::trace::{Lane, SpanKind, Trace};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -38,6 +38,23 @@ named_choice! {
         Adjacent => ("adjacent", "Per-lane counters, side by side"),
         /// A counter per lane, written every update, 128 bytes apart.
         Padded => ("padded", "Per-lane counters, padded apart"),
+    }
+}
+
+impl Strategy {
+    /// About what one update costs, in ns of lane time, a little above the
+    /// slowest measured here (Chromium, 2 cores, 2026-11-26, the lessons'
+    /// runs on 1 and 2 threads: atomic 9–38, mutex 13–30, local 1.8–3.1,
+    /// side by side 36–38, padded 10–12; racy about as atomic on one
+    /// thread). For time estimates, and to give each strategy of an
+    /// experiment runs of about the same length.
+    pub fn nominal_ns(self) -> f64 {
+        match self {
+            Strategy::Racy => 10.0,
+            Strategy::Atomic | Strategy::Mutex | Strategy::Adjacent => 40.0,
+            Strategy::Local => 4.0,
+            Strategy::Padded => 12.0,
+        }
     }
 }
 
@@ -258,7 +275,10 @@ pub fn false_sharing(rows: &[CounterRow]) -> Option<(u32, f64)> {
 /// The runs of a strategy × threads experiment, in the order they run:
 /// every thread count of one strategy, then the next strategy. The
 /// strategy only matters to the shared-counter workload; other workloads
-/// run each thread count once.
+/// run each thread count once. Each strategy makes as many updates as take
+/// about as long as the settings' updates in the settings' strategy (by
+/// [`Strategy::nominal_ns`]): local counting at 2 ns an update made runs of
+/// a few milliseconds, start-up included, too short to show it scale.
 pub fn grid(settings: &Settings, strategies: &[Strategy], threads: &[u32]) -> Vec<(Settings, u32)> {
     let counter = settings.workload == Workload::Counter;
     let strategies: Vec<Strategy> = if counter && !strategies.is_empty() {
@@ -269,10 +289,19 @@ pub fn grid(settings: &Settings, strategies: &[Strategy], threads: &[u32]) -> Ve
     strategies
         .iter()
         .flat_map(|&strategy| {
+            let updates = if counter {
+                let scaled = f64::from(settings.updates) * settings.strategy.nominal_ns()
+                    / strategy.nominal_ns();
+                let most = Field::Updates.bounds().max;
+                (scaled.round() as u32).clamp(1, most)
+            } else {
+                settings.updates
+            };
             threads.iter().map(move |&p| {
                 (
                     Settings {
                         strategy,
+                        updates,
                         lanes: p.max(1),
                         ..settings.clone()
                     },
@@ -460,6 +489,27 @@ mod tests {
                 (Strategy::Local, 1, 1),
                 (Strategy::Local, 4, 4)
             ]
+        );
+        // Each strategy's runs last about as long: local counting, ten times
+        // cheaper an update than atomic, makes ten times the updates.
+        let atomic = Settings {
+            strategy: Strategy::Atomic,
+            updates: 100_000,
+            ..counter.clone()
+        };
+        let updates: Vec<u32> = grid(&atomic, &[Strategy::Atomic, Strategy::Local], &[1])
+            .iter()
+            .map(|(s, _)| s.updates)
+            .collect();
+        assert_eq!(updates, [100_000, 1_000_000]);
+        // Within the bounds of the setting.
+        let many = Settings {
+            updates: 5_000_000,
+            ..atomic
+        };
+        assert_eq!(
+            grid(&many, &[Strategy::Local], &[1])[0].0.updates,
+            10_000_000
         );
         // A CPU-bound sweep of a few thread counts: the strategy is moot.
         let cpu = grid(

@@ -52,13 +52,6 @@ const PARETO_CAP: f64 = 60.0;
 /// The shortest random wait, so that every wait is a span of its own.
 const MIN_WAIT_MS: f64 = 0.001;
 
-/// One shared-counter update, for the time estimate only: a little above
-/// the slowest measured here (a mutex on 2 threads in Chromium, 26 ns of
-/// lane time per update; atomic 10–25 ns, local 2 ns; 2026-11-26,
-/// e2e/shared_state). Many contending threads may cost more; the estimate
-/// only decides what is refused as too long.
-const NOMINAL_NS_PER_UPDATE: f64 = 30.0;
-
 /// Independent random streams drawn from the same seed.
 const JITTER_STREAM: u64 = 0;
 const SIZE_STREAM: u64 = 1;
@@ -150,7 +143,7 @@ impl Settings {
             // Handling a reply is the same short job for every connection.
             Workload::Io => f64::from(self.handle_us) / 1000.0,
             // For the estimate only: the run takes what the strategy costs.
-            Workload::Counter => f64::from(self.updates) * NOMINAL_NS_PER_UPDATE / 1e6,
+            Workload::Counter => f64::from(self.updates) * self.strategy.nominal_ns() / 1e6,
         }
     }
 

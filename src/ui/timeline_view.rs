@@ -86,7 +86,9 @@ pub fn TimelineView() -> impl IntoView {
     // During a run: every LIVE_REDRAW_MS, what changed since the last refresh.
     frame_loop::subscribe_while_mounted(move |frame| {
         let lab = lab();
-        if !lab.is_running() {
+        // Only the runs a person started: the page's own warm-up run at
+        // start-up left its bars under "No run yet".
+        if !lab.is_running() || store.busy.with_untracked(Option::is_none) {
             return;
         }
         let Some(canvas) = canvas.get_untracked() else {

@@ -407,7 +407,9 @@ fn bars(spans: &[Span], rows: usize, ms_per_px: f64, banded: &[bool]) -> Vec<Bar
         let mut assigned = Vec::with_capacity(row_spans.len());
         let mut needed = 0;
         for s in &row_spans {
-            let track = if s.kind == SpanKind::Run {
+            // Only waits take wait tracks: computing and waiting for a lock
+            // are drawn in the run band.
+            let track = if s.kind != SpanKind::Wait {
                 0
             } else {
                 match free.peek() {

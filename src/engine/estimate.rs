@@ -24,7 +24,32 @@ impl Settings {
 
     /// [`Self::estimate_ms`] with `lanes` threads for the parallel modes.
     pub fn estimate_with_lanes_ms(&self, mode: Mode, lanes: u32) -> f64 {
-        schedule_ms(&self.task_costs(), mode, lanes, self.assignment)
+        self.scheduled_ms(&self.task_costs(), mode, lanes)
+    }
+
+    /// `costs` as `mode` runs them, the critical section included: on the
+    /// pool's lanes the locked share of every task's work runs one task at
+    /// a time, so the run takes at least all of it (with `lock_pct` = 100,
+    /// the one-thread time, whatever the threads). The main-thread modes
+    /// take no lock.
+    fn scheduled_ms(&self, costs: &[TaskCost], mode: Mode, lanes: u32) -> f64 {
+        let ms = schedule_ms(costs, mode, lanes, self.assignment);
+        if !mode.uses_pool() || self.lock_pct == 0 {
+            return ms;
+        }
+        let locked: f64 = costs
+            .iter()
+            .filter(|c| c.stage == Stage::Map)
+            .map(|c| c.work_ms)
+            .sum::<f64>()
+            * f64::from(self.lock_pct.min(100))
+            / 100.0;
+        let reduce: f64 = costs
+            .iter()
+            .filter(|c| c.stage == Stage::Reduce)
+            .map(|c| c.work_ms)
+            .sum();
+        ms.max(locked + reduce)
     }
 
     /// Refuses runs in `modes` whose estimate, all together, exceeds
@@ -34,7 +59,7 @@ impl Settings {
         let costs = self.task_costs();
         let total = modes
             .iter()
-            .map(|&m| schedule_ms(&costs, m, self.lanes, self.assignment))
+            .map(|&m| self.scheduled_ms(&costs, m, self.lanes))
             .sum();
         within_limit(total).map_err(|refusal| {
             let blocking = modes.contains(&Mode::Parallel)
@@ -63,7 +88,7 @@ impl Settings {
     pub fn sweep_estimate_ms(&self, threads: u32) -> f64 {
         let costs = self.task_costs();
         (1..=threads.max(1))
-            .map(|p| schedule_ms(&costs, Mode::Parallel, p, self.assignment))
+            .map(|p| self.scheduled_ms(&costs, Mode::Parallel, p))
             .sum()
     }
 
@@ -304,6 +329,30 @@ mod tests {
         ] {
             assert_eq!(s.parallel_share(p), rounds / 12.0, "p = {p}");
         }
+    }
+
+    /// A lock held for all of each task's work: the parallel run takes the
+    /// one-thread time, whatever the threads; half of it: at least half.
+    #[test]
+    fn a_critical_section_runs_one_task_at_a_time() {
+        let s = Settings {
+            workload: Workload::Cpu,
+            tasks: 8,
+            work_ms: 100,
+            lanes: 4,
+            lock_pct: 100,
+            ..settings()
+        };
+        assert_eq!(s.estimate_ms(Mode::Parallel), 800.0);
+        assert_eq!(s.estimate_ms(Mode::Both), 800.0);
+        assert_eq!(s.estimate_ms(Mode::Concurrent), 800.0);
+        assert_eq!(s.sweep_estimate_ms(4), 3_200.0);
+        let half = Settings { lock_pct: 50, ..s };
+        assert_eq!(half.estimate_ms(Mode::Parallel), 400.0);
+        assert_eq!(
+            Settings { lanes: 1, ..half }.estimate_ms(Mode::Parallel),
+            800.0
+        );
     }
 
     #[test]

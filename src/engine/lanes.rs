@@ -8,7 +8,7 @@ use super::trace::{Lane, Span, SpanKind};
 use futures::channel::oneshot;
 use std::cell::Cell;
 use std::ops::Range;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 
 /// What a lane does with a task it claims.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,12 +180,9 @@ fn execute_on_lane(
     // its own kind; a lane that waits is not computing.
     let locked = task.units * u64::from(run.lock_permille.min(1000)) / 1000;
     if locked > 0 {
-        let asked = clock.now();
-        let guard = run.critical.lock().unwrap_or_else(PoisonError::into_inner);
-        run.log.record(
-            Span::new(task.id, lane, SpanKind::Lock, asked, clock.now()),
-            false,
-        );
+        let Some(guard) = take_critical(run, clock, lane, task) else {
+            return TaskEnd::Cancelled;
+        };
         while done < locked {
             if run.cancel.is_cancelled() {
                 return TaskEnd::Cancelled;
@@ -201,6 +198,45 @@ fn execute_on_lane(
         done += run.compute_slice(clock, lane, task, done, Slice::BackToBack);
     }
     TaskEnd::Completed
+}
+
+/// How long a lane waiting for the run's lock sleeps between two tries:
+/// short against the critical sections (milliseconds), long enough not to
+/// spin. A lane whose holder died (a pool thread lost while holding it)
+/// then sees Stop, which the page sets for such a run, instead of sleeping
+/// in the lock for ever.
+const LOCK_RETRY_MS: f64 = 0.05;
+
+/// Takes the run's lock for `task`'s critical section, recording the wait
+/// as a span of its own kind when there was one; `None` on Stop.
+fn take_critical<'a>(
+    run: &'a Run,
+    clock: &impl Clock,
+    lane: Lane,
+    task: &TaskSpec,
+) -> Option<std::sync::MutexGuard<'a, ()>> {
+    let mut asked = None;
+    loop {
+        match run.critical.try_lock() {
+            Ok(guard) => {
+                if let Some(asked) = asked {
+                    run.log.record(
+                        Span::new(task.id, lane, SpanKind::Lock, asked, clock.now()),
+                        false,
+                    );
+                }
+                return Some(guard);
+            }
+            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => {
+                let now = clock.now();
+                asked.get_or_insert(now);
+                if !run.cancel.sleep_until(&|| clock.now(), now + LOCK_RETRY_MS) {
+                    return None;
+                }
+            }
+        }
+    }
 }
 
 /// Parallel mode, the main thread's part: publishes every map task, then

@@ -317,16 +317,9 @@ pub fn grid(settings: &Settings, strategies: &[Strategy], threads: &[u32]) -> Ve
 /// locked share of the work done one lane at a time (the estimate itself
 /// knows nothing of the lock).
 pub fn grid_estimate_ms(runs: &[(Settings, u32)]) -> f64 {
+    // The engine's estimate counts the critical section too.
     runs.iter()
-        .map(|(s, p)| {
-            let free = s.estimate_with_lanes_ms(Mode::Parallel, *p);
-            let locked = if s.workload.computes() {
-                s.estimate_with_lanes_ms(Mode::Parallel, 1) * f64::from(s.lock_pct.min(100)) / 100.0
-            } else {
-                0.0
-            };
-            free.max(locked)
-        })
+        .map(|(s, p)| s.estimate_with_lanes_ms(Mode::Parallel, *p))
         .sum()
 }
 

@@ -267,8 +267,8 @@ impl Run {
     }
 }
 
-/// Counter updates per slice: between two looks at Stop, about 0.1–1 ms
-/// of updates whatever the strategy.
+/// Counter updates per slice, between two looks at Stop: 40 µs of local
+/// counting to about 1 ms of a contended atomic (2–50 ns an update).
 pub const COUNTER_SLICE: u64 = 20_000;
 
 /// How a slice follows the one before it on its thread.

@@ -1,5 +1,6 @@
-//! The pool's side of a run: lanes that claim tasks from the run's queue and
-//! compute them on worker threads, where blocking is allowed.
+//! The pool's side of a run: lanes that get their tasks (from the run's
+//! queue, their fixed block, or by stealing) and compute them on worker
+//! threads, where blocking is allowed; the serial reduce after them.
 
 use super::exec::{Run, Slice, TaskEnd, fault_message};
 use super::plan::{Assignment, TaskSpec};

@@ -12,7 +12,7 @@
 mod verdicts;
 
 use super::kernels::Kernel;
-use super::plan::{Mode, Settings, Workload};
+use super::plan::{MAX_LANES, Mode, Settings, Workload};
 use super::scenario::{Assignment, Sizes, Waits};
 use super::shared_counter::{Strategy, grid, grid_estimate_ms};
 
@@ -45,9 +45,11 @@ pub struct Machine {
 
 impl Machine {
     pub fn new(pool: u32, cores: u32) -> Machine {
+        // A browser reports its cores (any number a page may claim):
+        // bounded, so that sentences' arithmetic on them cannot overflow.
         Machine {
-            pool: pool.max(1),
-            cores: cores.max(1),
+            pool: pool.clamp(1, MAX_LANES),
+            cores: cores.clamp(1, 4_096),
         }
     }
 }
@@ -86,6 +88,13 @@ fn base(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32, lanes: u3
 /// one thread, the lesson still has something to run one after another.
 fn per_thread(pool: u32, per: u32) -> u32 {
     per * pool.max(2)
+}
+
+/// At least `least` tasks, in whole rounds of `pool`: 8 tasks on 3 threads
+/// would leave a thread idle in the last round; 9 do not.
+fn whole_rounds(pool: u32, least: u32) -> u32 {
+    let pool = pool.max(1);
+    least.div_ceil(pool) * pool
 }
 
 /// The settings with the largest work per task (at most `max_work_ms`) whose
@@ -142,7 +151,7 @@ pub const LOCK_LESSON_PCT: u32 = 60;
 fn sized_for_lock_sweep(pool: u32, max_work_ms: u32) -> Settings {
     let s = Settings {
         lock_pct: LOCK_LESSON_PCT,
-        ..base(Workload::Cpu, pool.max(8), 0, 200, pool)
+        ..base(Workload::Cpu, whole_rounds(pool, 8), 0, 200, pool)
     };
     let threads: Vec<u32> = (1..=pool).collect();
     let with = |work_ms: u32| Settings {
@@ -303,12 +312,13 @@ pub fn lessons(m: Machine) -> Vec<Lesson> {
                  update needs the one cache line that holds the counter. With several cores updating it, that \
                  line travels from core to core on every update, and a lock adds threads waiting in turn.",
                 "So the same updates can take longer on more threads. Counting locally on each thread and \
-                 adding the counts once at the end shares almost nothing, and scales. The experiment measures \
-                 each on one thread and on every thread of the pool.",
+                 adding that count to the total only now and then shares almost nothing, and scales. The \
+                 experiment measures each on one thread and on every thread of the pool.",
             ],
-            // 10,000,000 updates: local counting costs about 2 ns an update
-            // here, and with 4,000,000 its runs lasted a few ms, start-up
-            // included, too short to show it scale (1.1x on 2 threads).
+            // 10,000,000 atomic updates; the grid gives each other strategy
+            // as many as take about as long (local counting: ten times as
+            // many, up to the setting's bound). With 4,000,000 for all,
+            // local runs lasted a few ms and read 0.9x on 2 threads.
             counter(p, Strategy::Atomic, 10_000_000),
             Experiment::Grid {
                 strategies: vec![Strategy::Atomic, Strategy::Mutex, Strategy::Local],
@@ -336,9 +346,12 @@ pub fn lessons(m: Machine) -> Vec<Lesson> {
             "Locks are Amdahl's serial fraction",
             &[
                 "Code that holds a lock shared by all threads runs on one thread at a time: it is serial, \
-                 however many threads wait for it. If a share s of each task holds the lock, Amdahl's law \
-                 applies with s as the serial fraction, and more threads cannot make the job more than about \
-                 1/s times faster.",
+                 however many threads wait for it. If a share s of each task holds the lock, the locked parts \
+                 of all tasks run one after another, so, as with Amdahl's serial fraction, no number of threads \
+                 can make the job more than about 1/s times faster.",
+                "Below that cap it goes faster than Amdahl's law would say: while one thread holds the lock, \
+                 the others do their unlocked work. So the sweep does not fit Amdahl's curve here; it reads s \
+                 back from the best speedup, once the lock is the limit.",
                 "Here 60 % of each task's computation holds one lock. The sweep runs the job on 1, 2, … threads \
                  and reads the share back from the best speedup; in the timeline, threads waiting for the lock \
                  are dark red.",
@@ -446,7 +459,13 @@ pub fn presets(m: Machine) -> Vec<Lesson> {
                     // Two chunks per thread (at least 8): each point of the
                     // sweep pays the whole reduce, so a big pool's sweep
                     // stays short only with few chunks.
-                    ..base(Workload::Cpu, per_thread(p, 2).max(8), 0, 200, p)
+                    ..base(
+                        Workload::Cpu,
+                        whole_rounds(p, per_thread(p, 2).max(8)),
+                        0,
+                        200,
+                        p,
+                    )
                 },
                 p,
                 100,

@@ -10,7 +10,8 @@ pub enum Mode {
     Sequential,
     /// Main thread, every task an async future; CPU work cut into slices with yields.
     Concurrent,
-    /// Worker threads of the rayon pool, N lanes pulling tasks from one queue.
+    /// Worker threads of the rayon pool: N lanes, getting their tasks as the
+    /// assignment setting says (a shared queue, fixed blocks, or stealing).
     Parallel,
     /// Waits overlap as futures on the main thread; each task's computation goes to the pool.
     Both,

@@ -27,7 +27,8 @@ pub struct Settings {
     pub slice_ms: u32,
     /// Seeds the jitter, so a shared link reproduces the same waits.
     pub seed: u32,
-    /// Fault injection: the task (numbered from 1) that panics, if any.
+    /// Fault injection: the task (numbered from 1) that fails, if any (it
+    /// reports a failure when it starts computing; it does not panic).
     pub fail_task: Option<u32>,
     /// How much computation each task carries.
     pub sizes: Sizes,

@@ -10,7 +10,8 @@
 //! - **mutex**: a lock around the increment; contended, a lane sleeps. Only
 //!   the pool's lanes ever run it (the main thread may not sleep).
 //! - **local**: each lane counts in a register and adds its count to the
-//!   total once per slice: almost nothing shared, so it scales.
+//!   total once per slice (every 20,000 updates): almost nothing shared, so
+//!   it scales.
 //! - **adjacent / padded**: each lane writes every update to a counter of its
 //!   own in memory; adjacent counters share one cache line (false sharing:
 //!   no data is shared, yet the line bounces between cores), padded ones sit
@@ -33,7 +34,7 @@ named_choice! {
         /// A mutex around the increment.
         Mutex => ("mutex", "Mutex (lock each update)"),
         /// Counted per lane in a register, added once per slice.
-        Local => ("local", "Local (count per lane, add at the end)"),
+        Local => ("local", "Local (count per lane, add to the total now and then)"),
         /// A counter per lane, written every update, all in one cache line.
         Adjacent => ("adjacent", "Per-lane counters, side by side"),
         /// A counter per lane, written every update, 128 bytes apart.
@@ -83,6 +84,10 @@ pub struct SharedCounter {
     pub strategy: Strategy,
     shared: AtomicU64,
     locked: Mutex<u64>,
+    /// The mutex strategy's count, copied out under the lock: what the main
+    /// thread reads at the end, so that it never takes the lock (a lane that
+    /// died holding it would block the page for ever).
+    locked_copy: AtomicU64,
     adjacent: Adjacent,
     padded: Vec<Padded>,
 }
@@ -93,6 +98,7 @@ impl SharedCounter {
             strategy,
             shared: AtomicU64::new(0),
             locked: Mutex::new(0),
+            locked_copy: AtomicU64::new(0),
             adjacent: Adjacent::default(),
             padded: (0..SLOTS).map(|_| Padded::default()).collect(),
         }
@@ -117,7 +123,9 @@ impl SharedCounter {
             }
             Strategy::Mutex => {
                 for _ in 0..n {
-                    *self.locked.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+                    let mut count = self.locked.lock().unwrap_or_else(PoisonError::into_inner);
+                    *count += 1;
+                    self.locked_copy.store(*count, Ordering::Relaxed);
                 }
             }
             Strategy::Local => {
@@ -140,7 +148,7 @@ impl SharedCounter {
     pub fn total(&self) -> u64 {
         match self.strategy {
             Strategy::Racy | Strategy::Atomic => self.shared.load(Ordering::Acquire),
-            Strategy::Mutex => *self.locked.lock().unwrap_or_else(PoisonError::into_inner),
+            Strategy::Mutex => self.locked_copy.load(Ordering::Acquire),
             Strategy::Local | Strategy::Padded => self
                 .padded
                 .iter()

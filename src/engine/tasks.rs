@@ -36,7 +36,7 @@ pub struct TaskSpec {
     /// The kernel units the task computes (0: no computation).
     pub first_unit: u64,
     pub units: u64,
-    /// Fault injection: this task panics when it starts computing.
+    /// Fault injection: this task fails when it starts computing.
     pub fails: bool,
     pub stage: Stage,
 }

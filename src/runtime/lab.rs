@@ -223,6 +223,8 @@ impl Lab {
             let mut trace = Trace::new(mode, lanes, run.tasks.len() as u32, started, ended, spans);
             trace.finished = run.finished();
             trace.checksum = run.checksum();
+            trace.slices = run.slices();
+            trace.reduce = run.reduce().is_some();
             trace
         };
         // The hook names the task its lane held (none: it died between tasks).

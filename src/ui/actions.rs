@@ -44,19 +44,23 @@ fn prepare(store: Store, plan: Plan) -> Option<(Settings, Vec<Mode>)> {
     }
     // The shared counter runs on the pool's threads only (Settings::clamped).
     let counter = settings.workload == Workload::Counter;
-    let runnable: Vec<Mode> = modes
+    let wanted: Vec<Mode> = modes
         .iter()
         .copied()
         .filter(|m| !counter || *m == Mode::Parallel)
-        .filter(|m| !m.uses_pool() || env.parallel_available())
         .collect();
-    if counter && runnable.len() < modes.len() && env.parallel_available() {
+    if counter && wanted.len() < modes.len() {
         store.message.set(Some(Message::Info(
             "The shared counter runs on the pool's threads only: the other modes were skipped."
                 .into(),
         )));
     }
-    if runnable.len() < modes.len() {
+    let runnable: Vec<Mode> = wanted
+        .iter()
+        .copied()
+        .filter(|m| !m.uses_pool() || env.parallel_available())
+        .collect();
+    if runnable.len() < wanted.len() {
         let why = env.parallel_unavailable_reason().unwrap_or_default();
         if runnable.is_empty() {
             store.message.set(Some(Message::Error(format!(

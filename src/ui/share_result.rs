@@ -66,7 +66,19 @@ pub(super) fn on_screen(store: Store) -> Result<(Settings, Kind, Vec<Trace>), St
     let compared_elsewhere = store
         .comparison
         .with_untracked(|c| !c.is_empty() && !c.is_of(&settings));
-    if compared_elsewhere || runs.iter().any(|t| t.tasks != settings.task_count()) {
+    // A counter run of a strategy × threads experiment ran other settings
+    // than the page's (another strategy, as many updates as take as long).
+    let other_counter = |t: &Trace| {
+        t.counter.is_some_and(|c| {
+            c.strategy != settings.strategy
+                || c.expected != u64::from(settings.tasks) * u64::from(settings.updates)
+        })
+    };
+    if compared_elsewhere
+        || runs
+            .iter()
+            .any(|t| t.tasks != settings.task_count() || other_counter(t))
+    {
         return Err(
             "The settings changed since these runs: run the experiment again, then share it."
                 .into(),

@@ -103,7 +103,9 @@ pub fn fit_sentence(fit: &AmdahlFit) -> String {
     format!(
         "Fitted serial fraction {:.1} % (Amdahl: at most {} with unlimited threads).",
         fit.serial_fraction * 100.0,
-        if fit.serial_fraction > 0.0 {
+        // With whole tasks the limit is finite even at f = 0 (one task per
+        // thread); only divisible work with no serial part has none.
+        if fit.limit().is_finite() {
             format!("{:.1}× faster", fit.limit())
         } else {
             "no limit".into()
@@ -134,10 +136,15 @@ pub fn SpeedupView() -> impl IntoView {
             )
         })
     });
+    // A sweep under a lock is not Amdahl's curve (the lock share is read
+    // back below, by LockShare): no fit for it.
     let fit = Memo::new(move |_| {
-        store
-            .sweep_settings
-            .with(|s| points.with(|p| fit_for(p, s.as_ref())))
+        store.sweep_settings.with(|s| {
+            if s.as_ref().is_some_and(|s| s.lock_pct > 0) {
+                return None;
+            }
+            points.with(|p| fit_for(p, s.as_ref()))
+        })
     });
     let cores = Signal::derive(move || store.env.with(|e| e.hardware_concurrency));
     // The serial reduce the sweep was set up with, in percent (none: 0).

@@ -9,7 +9,7 @@ use crate::engine::plan::MAX_ESTIMATE_MS;
 use crate::engine::shared_counter::{Tally, check_grid_estimate};
 use crate::engine::trace::{Lane, Outcome, Span, SpanKind, Trace};
 
-const POOLS: [u32; 5] = [1, 2, 4, 16, 64];
+const POOLS: [u32; 8] = [1, 2, 3, 4, 6, 12, 16, 64];
 
 /// Machines with one thread per core, and with four threads per core (a
 /// pool setting): the lessons must hold on both.

@@ -14,6 +14,7 @@ use conpar::engine::result_link::{
     encode, from_report_json, validate,
 };
 use conpar::engine::share::to_query;
+use conpar::engine::shared_counter::{Strategy as CounterStrategy, Tally};
 use conpar::engine::trace::{FrameStats, Lane, Outcome, Span, SpanKind, Trace};
 use proptest::prelude::*;
 
@@ -145,6 +146,38 @@ fn a_sweep_round_trips_every_field_exactly() {
     assert_eq!(back, rec);
     let summary = rec.summarise();
     assert_eq!(decode(&encode(&summary)), Ok(summary));
+}
+
+/// A shared-counter sweep with a lock: lock-wait spans and each run's
+/// tally travel in a link and in a report, exactly.
+#[test]
+fn lock_waits_and_counter_tallies_travel() {
+    let mut rec = sweep(16, 4);
+    rec.settings = Settings {
+        workload: Workload::Counter,
+        strategy: CounterStrategy::Mutex,
+        updates: 1_000,
+        ..rec.settings.clone()
+    };
+    for (i, run) in rec.runs.iter_mut().enumerate() {
+        let lane = run.spans[0].lane;
+        run.spans
+            .push(Span::new(3, lane, SpanKind::Lock, us(1_000), us(2_500)));
+        run.spans.sort_by(|a, b| a.start.total_cmp(&b.start));
+        run.counter = Some(Tally {
+            strategy: CounterStrategy::Mutex,
+            expected: 16_000,
+            actual: 16_000 - i as u64,
+        });
+    }
+    assert_eq!(decode(&encode(&rec)), Ok(rec.clone()));
+    let env = Environment {
+        date: "2026-11-26".into(),
+        ..Environment::default()
+    };
+    let refs: Vec<&Trace> = rec.runs.iter().collect();
+    let back = from_report_json(&report_json(&rec.settings, &env, &refs)).expect("reads");
+    assert_eq!(back.runs, rec.runs);
 }
 
 #[test]

@@ -146,6 +146,16 @@ fn trace_json(t: &Trace) -> String {
             json_string(message)
         );
     }
+    if let Some(c) = &t.counter {
+        let _ = write!(
+            out,
+            "\"counter\": {{\"strategy\": \"{}\", \"expected\": {}, \"actual\": {}, \"lost\": {}}}, ",
+            c.strategy.name(),
+            c.expected,
+            c.actual,
+            c.lost()
+        );
+    }
     out.push_str("\"spans\": [");
     for (i, sp) in t.spans.iter().enumerate() {
         if i > 0 {

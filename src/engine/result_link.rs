@@ -1101,6 +1101,27 @@ fn count(v: Option<&Json>, max: u32, what: &str) -> Result<u32, LinkError> {
     }
 }
 
+/// A shared-counter run's tally from JSON: a known strategy and two whole
+/// numbers within what a run can count.
+fn tally_of_json(c: &Json) -> Result<Tally, LinkError> {
+    let whole = |key: &str, max: u64| match c.get(key) {
+        Some(Json::Num(x)) if x.fract() == 0.0 && *x >= 0.0 && *x <= max as f64 => Ok(*x as u64),
+        _ => refuse(format!(
+            "This report's counter {key} is missing or not a whole number from 0 to {max}."
+        )),
+    };
+    let strategy = match c.get("strategy") {
+        Some(Json::Str(name)) => Strategy::from_name(name),
+        _ => None,
+    }
+    .ok_or_else(|| LinkError("This report's counter names no strategy conpar has.".into()))?;
+    Ok(Tally {
+        strategy,
+        expected: whole("expected", MAX_UPDATES)?,
+        actual: whole("actual", u64::MAX / 2)?,
+    })
+}
+
 /// A time in ms from JSON: finite, from 0 to an hour, to the microsecond.
 fn time(v: Option<&Json>, what: &str) -> Result<f64, LinkError> {
     match v {
@@ -1215,7 +1236,10 @@ fn run_of_json(j: &Json) -> Result<Trace, LinkError> {
         },
         checksum,
         slices: optional_count("slices")?,
-        counter: None,
+        counter: match j.get("counter") {
+            None | Some(Json::Null) => None,
+            Some(c) => Some(tally_of_json(c)?),
+        },
         reduce: false, // from the settings, by the caller
     })
 }

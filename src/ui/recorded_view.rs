@@ -13,11 +13,11 @@ use super::actions;
 use super::download;
 use super::open_report::OpenReport;
 use super::share_result::ShareResult;
-use super::speedup_view::{SpeedupChart, fit_sentence};
+use super::speedup_view::{SpeedupChart, fit_for, fit_sentence};
 use super::stacked_view::{Shown, StackedView};
 use super::store::Store;
 use crate::charts::format_ms;
-use crate::engine::model::{SweepPoint, fit_amdahl, sweep_points};
+use crate::engine::model::{AmdahlFit, SweepPoint, sweep_points};
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::result_link::{
     Kind, MAX_DECOMPRESSED_BYTES, Machine, Recorded, base64url_decode, decode, fragment_payload,
@@ -157,12 +157,22 @@ fn points_of(runs: &[Trace]) -> Vec<SweepPoint> {
     )
 }
 
+/// The Amdahl fit of a sweep as the page fits its own (speedup_view's
+/// `fit_for`), and none for a sweep under a lock (not Amdahl's curve).
+fn sweep_fit(points: &[SweepPoint], settings: Option<&Settings>) -> Option<AmdahlFit> {
+    if settings.is_some_and(|s| s.lock_pct > 0) {
+        return None;
+    }
+    fit_for(points, settings)
+}
+
 /// "Speedup against 1 thread: your 2 logical cores: 1.9× on 2 threads; the
 /// recorded 16 logical cores: 12.1× on 15 threads. Fitted serial fraction:
 /// yours 4.0 %, the recorded 2.0 %." From each sweep's most threads.
 fn sweep_difference(
     recorded: &[SweepPoint],
     here: &[SweepPoint],
+    settings: &Settings,
     theirs: &Machine,
     mine: &Machine,
 ) -> Option<String> {
@@ -170,7 +180,10 @@ fn sweep_difference(
     let (a, b) = (last(here)?, last(recorded)?);
     let cores = |n: u32| format!("{n} logical core{}", if n == 1 { "" } else { "s" });
     let threads = |n: u32| format!("{n} thread{}", if n == 1 { "" } else { "s" });
-    let fits = match (fit_amdahl(here), fit_amdahl(recorded)) {
+    let fits = match (
+        sweep_fit(here, Some(settings)),
+        sweep_fit(recorded, Some(settings)),
+    ) {
         (Some(x), Some(y)) => format!(
             " Fitted serial fraction: yours {:.1} %, the recorded {:.1} %.",
             x.serial_fraction * 100.0,
@@ -395,6 +408,13 @@ pub fn RecordedView() -> impl IntoView {
             })
         })
     });
+    // The received run's settings: its sweep is fitted as the sender's page
+    // fitted it (whole rounds of tasks counted; none under a lock).
+    let rec_settings = Memo::new(move |_| {
+        received
+            .result
+            .with(|r| r.as_ref().map(|(rec, _)| rec.settings.clone()))
+    });
     let recorded_points = Memo::new(move |_| {
         received.result.with(|r| match r {
             Some((rec, _)) if rec.kind == Kind::Sweep => points_of(&rec.runs),
@@ -474,7 +494,7 @@ pub fn RecordedView() -> impl IntoView {
                             )
                         }
                         Kind::Sweep => (
-                            recorded_points.with(|a| here_points.with(|b| sweep_difference(a, b, &rec.machine, &mine))),
+                            recorded_points.with(|a| here_points.with(|b| sweep_difference(a, b, &rec.settings, &rec.machine, &mine))),
                             sweep_table(rec, here_runs, &mine).into_any(),
                         ),
                     };
@@ -520,7 +540,7 @@ pub fn RecordedView() -> impl IntoView {
                 <SpeedupChart points=recorded_points cores=recorded_cores canvas=recorded_canvas name="recorded-speedup" label="The recorded sweep's speedup by number of threads" />
                 <button class="small" on:click=move |_| png("conpar-recorded-speedup.png", recorded_canvas)>"PNG"</button>
                 <p class="caption recorded-fit">
-                    {move || recorded_points.with(|p| fit_amdahl(p)).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("Recorded: {}", fit_sentence(&f)))}
+                    {move || rec_settings.with(|s| recorded_points.with(|p| sweep_fit(p, s.as_ref()))).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("Recorded: {}", fit_sentence(&f)))}
                 </p>
             </Show>
             <Show when=move || here_points.with(|p| !p.is_empty())>
@@ -528,7 +548,7 @@ pub fn RecordedView() -> impl IntoView {
                 <SpeedupChart points=here_points cores=here_cores canvas=here_canvas name="here-speedup" label="This machine's sweep of the same tasks" />
                 <button class="small" on:click=move |_| png("conpar-here-speedup.png", here_canvas)>"PNG"</button>
                 <p class="caption here-fit">
-                    {move || here_points.with(|p| fit_amdahl(p)).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("This machine: {}", fit_sentence(&f)))}
+                    {move || rec_settings.with(|s| here_points.with(|p| sweep_fit(p, s.as_ref()))).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("This machine: {}", fit_sentence(&f)))}
                 </p>
             </Show>
             <Show when=move || bands.with(|b| !b.is_empty())>

@@ -52,6 +52,53 @@ fn run(s: &Settings, lanes: u32) -> Trace {
     t
 }
 
+/// Milliseconds of CPU time the calling thread has used.
+fn thread_cpu_ms() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
+}
+
+/// Whether two threads of this process can run at the same time right now:
+/// two threads spin for 30 ms of wall time each, and together they must
+/// get at least 1.6 of the 2 × 30 ms of CPU. With another program keeping a
+/// core busy, the kernel gives this process about one core (Linux groups
+/// each program's threads: `sched_autogroup`), its two lanes take turns,
+/// and nothing that needs two threads at once can be seen: a lost update,
+/// a lock's cap. Measured here (2026-11-26, 8 runs of this file each): quiet,
+/// 2.00 in the first look but for one run that read 1.46, 1.33, 1.60 (and
+/// skipped); beside `yes` (one core busy), 1.03–1.53, always skipped.
+fn two_cores_free() -> Result<(), String> {
+    let spin = || {
+        let (wall, cpu) = (std::time::Instant::now(), thread_cpu_ms());
+        while wall.elapsed().as_secs_f64() < 0.03 {
+            std::hint::spin_loop();
+        }
+        thread_cpu_ms() - cpu
+    };
+    // Three looks, the best counting: one look can land on a moment's
+    // hiccup of a quiet machine.
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let other = std::thread::spawn(spin);
+        let mine = spin();
+        let cores = (mine + other.join().unwrap_or(0.0)) / 30.0;
+        seen.push(cores);
+        if cores >= 1.6 {
+            eprintln!("two threads got {seen:.2?} cores between them");
+            return Ok(());
+        }
+    }
+    Err(format!(
+        "skipped: two threads of this test got {seen:.2?} cores between them in 3 looks (another program is using the machine), so two lanes cannot run at once"
+    ))
+}
+
 fn tally(t: &Trace) -> Tally {
     t.counter.expect("a counter run has a tally")
 }
@@ -104,11 +151,15 @@ fn atomic_mutex_and_per_lane_counts_are_always_exact() {
             }
         }
         eprintln!("{strategy:?}: (workers, ms) per run {seen:?}");
-        assert_eq!(
-            seen.last().map(|r| r.0),
-            Some(2),
-            "{strategy:?}: (workers, ms) per run {seen:?}"
-        );
+        if seen.last().map(|r| r.0) != Some(2) {
+            // Exact, but not shown on two threads at once: only a busy
+            // machine excuses that (one lane then took every task).
+            if let Err(skipped) = two_cores_free() {
+                eprintln!("{strategy:?} on two lanes at once {skipped}");
+                continue;
+            }
+            panic!("{strategy:?}: (workers, ms) per run {seen:?}");
+        }
     }
 }
 
@@ -139,6 +190,10 @@ fn racy_on_one_thread_loses_nothing() {
 #[test]
 fn racy_on_two_threads_loses_updates() {
     let _turn = one_at_a_time();
+    if let Err(skipped) = two_cores_free() {
+        eprintln!("{skipped}");
+        return;
+    }
     let s = Settings {
         assignment: Assignment::Static,
         ..counter(Strategy::Racy, 20, 500_000)
@@ -220,6 +275,10 @@ fn padded_counters_are_not_slower_than_adjacent_ones() {
 #[test]
 fn a_lock_held_for_part_of_each_task_caps_the_speedup_at_its_share() {
     let _turn = one_at_a_time();
+    if let Err(skipped) = two_cores_free() {
+        eprintln!("{skipped}");
+        return;
+    }
     for pct in [60u32, 80] {
         let s = Settings {
             workload: Workload::Cpu,

@@ -11,6 +11,9 @@ use conpar::engine::native::{NativeClock, run_native};
 use conpar::engine::plan::{Mode, Settings, Workload};
 use conpar::engine::trace::{Lane, Outcome, SpanKind, Trace};
 use std::sync::{Arc, Mutex, OnceLock};
+
+mod common;
+use common::thread_cpu_ms;
 use std::time::Duration;
 
 /// Timing-sensitive tests take turns: `cargo test` runs tests in parallel.
@@ -283,21 +286,12 @@ fn a_run_with_a_task_missing_is_never_completed() {
     }
 }
 
-/// Milliseconds of CPU time the calling thread has used. Wall time on a busy
-/// 2-core machine measures the other programs too: with the machine
-/// compiling, wall-time calibration was off by -40 % .. +47 %, which says
-/// nothing about the kernels. The page has no CPU clock and calibrates on
-/// wall time (fastest of 5 batches); this test checks the arithmetic.
-fn thread_cpu_ms() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
-}
+// The tests below time tasks on the thread CPU clock (common::thread_cpu_ms):
+// wall time on a busy 2-core machine measures the other programs too: with
+// the machine compiling, wall-time calibration was off by -40 % .. +47 %,
+// which says nothing about the kernels. The page has no CPU clock and
+// calibrates on wall time (fastest of 5 batches); this test checks the
+// arithmetic.
 
 /// "Work per task (ms)" means what it says for every kernel and every task
 /// size, wherever the task lies in the task set: the rate is calibrated as

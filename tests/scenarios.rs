@@ -20,21 +20,12 @@ use conpar::engine::trace::{Lane, Outcome, SpanKind, Trace};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+mod common;
+use common::{thread_cpu_ms, two_cores_free};
+
 fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Milliseconds of CPU time the calling thread has used.
-fn thread_cpu_ms() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
 }
 
 /// The lanes' clock in these tests: each lane's own CPU time.
@@ -167,7 +158,15 @@ fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() {
     let mut blocks: Vec<Vec<u32>> = per_lane(&stat).into_values().map(|l| l.1).collect();
     blocks.sort();
     assert_eq!(blocks, [vec![0, 1, 2, 3], vec![4, 5, 6, 7]], "{lanes}");
-    // Dynamic and stealing: the heavy task ran on a lane with nothing else.
+    // Dynamic and stealing: the heavy task ran on a lane with nothing else
+    // — when the two lanes really ran side by side. Beside another program
+    // the lanes take turns on about one core, and a claiming lane may well
+    // take a light task after the heavy one (measured beside `yes`: the
+    // heavy lane ran tasks 1 and 8, 3 runs of 4).
+    if let Err(skipped) = two_cores_free() {
+        eprintln!("dynamic and stealing against static {skipped}");
+        return;
+    }
     for t in [&dynamic, &stealing] {
         let heavy = per_lane(t).into_values().find(|l| l.1.contains(&0));
         assert_eq!(heavy.map(|l| l.1), Some(vec![0]), "{:?}: {lanes}", t.mode);

@@ -12,6 +12,9 @@ use conpar::engine::shared_counter::{Strategy, Tally};
 use conpar::engine::trace::{Outcome, SpanKind, Trace};
 use std::sync::{Arc, Mutex, OnceLock};
 
+mod common;
+use common::two_cores_free;
+
 fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
@@ -50,53 +53,6 @@ fn run(s: &Settings, lanes: u32) -> Trace {
     );
     assert_eq!(t.outcome, Outcome::Completed, "{s:?}");
     t
-}
-
-/// Milliseconds of CPU time the calling thread has used.
-fn thread_cpu_ms() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
-}
-
-/// Whether two threads of this process can run at the same time right now:
-/// two threads spin for 30 ms of wall time each, and together they must
-/// get at least 1.6 of the 2 × 30 ms of CPU. With another program keeping a
-/// core busy, the kernel gives this process about one core (Linux groups
-/// each program's threads: `sched_autogroup`), its two lanes take turns,
-/// and nothing that needs two threads at once can be seen: a lost update,
-/// a lock's cap. Measured here (2026-11-26, 8 runs of this file each): quiet,
-/// 2.00 in the first look but for one run that read 1.46, 1.33, 1.60 (and
-/// skipped); beside `yes` (one core busy), 1.03–1.53, always skipped.
-fn two_cores_free() -> Result<(), String> {
-    let spin = || {
-        let (wall, cpu) = (std::time::Instant::now(), thread_cpu_ms());
-        while wall.elapsed().as_secs_f64() < 0.03 {
-            std::hint::spin_loop();
-        }
-        thread_cpu_ms() - cpu
-    };
-    // Three looks, the best counting: one look can land on a moment's
-    // hiccup of a quiet machine.
-    let mut seen = Vec::new();
-    for _ in 0..3 {
-        let other = std::thread::spawn(spin);
-        let mine = spin();
-        let cores = (mine + other.join().unwrap_or(0.0)) / 30.0;
-        seen.push(cores);
-        if cores >= 1.6 {
-            eprintln!("two threads got {seen:.2?} cores between them");
-            return Ok(());
-        }
-    }
-    Err(format!(
-        "skipped: two threads of this test got {seen:.2?} cores between them in 3 looks (another program is using the machine), so two lanes cannot run at once"
-    ))
 }
 
 fn tally(t: &Trace) -> Tally {

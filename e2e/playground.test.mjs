@@ -224,7 +224,7 @@ test('pointing at a bar names its task, lane and times', async () => {
     }
   }
   assert.ok(tip, 'a tooltip appeared over the bars');
-  assert.match(tip, /Task \d+.*computing on the worker \d.*from [\d.]+ ?m?s for [\d.]+ ?m?s/);
+  assert.match(tip, /Task \d+.*computing on worker \d.*from [\d.]+ ?m?s for [\d.]+ ?m?s/);
 });
 
 test('screenshots at 1280 and 390 pixels wide', async () => {

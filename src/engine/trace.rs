@@ -41,6 +41,16 @@ impl Lane {
     }
 }
 
+impl Lane {
+    /// Where a span ran, after a verb: "on the main thread", "on worker 2".
+    pub fn on(self) -> String {
+        match self {
+            Lane::Main => "on the main thread".into(),
+            Lane::Worker(_) => format!("on {self}"),
+        }
+    }
+}
+
 impl fmt::Display for Lane {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -450,6 +460,16 @@ impl Stats {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lane_is_named_where_a_span_ran() {
+        assert_eq!(Lane::Main.on(), "on the main thread");
+        assert_eq!(Lane::Worker(1).on(), "on worker 2");
+        assert_eq!(
+            format!("{} {}", SpanKind::Lock.doing(), Lane::Worker(0).on()),
+            "waiting for the lock on worker 1"
+        );
+    }
 
     fn span(task: u32, lane: Lane, kind: SpanKind, start: f64, end: f64) -> Span {
         Span {

@@ -200,7 +200,7 @@ pub fn StackedView(
                             <div class="tooltip" style=format!("left:{}px;top:{}px", x + 12.0, y + 12.0)>
                                 <strong>{trace_task_name}</strong>
                                 <span>{title}</span>
-                                <span>{format!("{} on the {}", s.kind.doing(), s.lane)}</span>
+                                <span>{format!("{} {}", s.kind.doing(), s.lane.on())}</span>
                                 <span>{format!("from {} for {}", format_ms(s.start), format_ms(s.duration()))}</span>
                             </div>
                         }

@@ -261,7 +261,7 @@ pub fn TimelineView() -> impl IntoView {
                                     <strong>{with_shown(&|t: Option<&Trace>| {
                                         t.map_or_else(|| format!("Task {}", s.task + 1), |t| t.task_name(s.task))
                                     })}</strong>
-                                    <span>{format!("{} on the {}", s.kind.doing(), s.lane)}</span>
+                                    <span>{format!("{} {}", s.kind.doing(), s.lane.on())}</span>
                                     <span>{format!("from {} for {}", format_ms(s.start), format_ms(s.duration()))}</span>
                                 </div>
                             }

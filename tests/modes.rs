@@ -4,36 +4,17 @@
 //! are asserted only where waits (sleeps) dominate, so a busy machine cannot
 //! fail them; speedups are the benchmark's business.
 
-use conpar::engine::calibrate::{MIN_BATCH_MS, Rate, measure_rate};
+use conpar::engine::calibrate::{MIN_BATCH_MS, measure_rate};
 use conpar::engine::exec::{Clock, Run};
 use conpar::engine::kernels::Kernel;
 use conpar::engine::native::{NativeClock, run_native};
 use conpar::engine::plan::{Mode, Settings, Workload};
 use conpar::engine::trace::{Lane, Outcome, SpanKind, Trace};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 mod common;
-use common::thread_cpu_ms;
+use common::{one_at_a_time, thread_cpu_ms, wall_rate as rate};
 use std::time::Duration;
-
-/// Timing-sensitive tests take turns: `cargo test` runs tests in parallel.
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn rate() -> Rate {
-    static RATE: OnceLock<Rate> = OnceLock::new();
-    *RATE.get_or_init(|| {
-        measure_rate(
-            |n| {
-                std::hint::black_box(Kernel::Primes.run(0, n));
-            },
-            || NativeClock.now(),
-            MIN_BATCH_MS,
-        )
-    })
-}
 
 fn settings(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Settings {
     Settings {

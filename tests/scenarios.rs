@@ -18,15 +18,10 @@ use conpar::engine::native::{NativeLoop, run_native};
 use conpar::engine::plan::{Assignment, Mode, Settings, Sizes, Stage, Workload};
 use conpar::engine::trace::{Lane, Outcome, SpanKind, Trace};
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 mod common;
-use common::{thread_cpu_ms, two_cores_free};
-
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
+use common::{one_at_a_time, thread_cpu_ms, two_cores_free};
 
 /// The lanes' clock in these tests: each lane's own CPU time.
 #[derive(Debug, Clone, Copy)]

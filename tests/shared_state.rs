@@ -2,36 +2,16 @@
 //! runs: the shared counter's strategies (what they count, what they lose,
 //! what they cost) and a critical section as the limit of a sweep.
 
-use conpar::engine::calibrate::{MIN_BATCH_MS, Rate, measure_rate};
-use conpar::engine::exec::{Clock, Run};
-use conpar::engine::kernels::Kernel;
+use conpar::engine::exec::Run;
 use conpar::engine::model::{lock_share, sweep_points};
-use conpar::engine::native::{NativeClock, run_native};
+use conpar::engine::native::run_native;
 use conpar::engine::plan::{Assignment, Mode, Settings, Workload};
 use conpar::engine::shared_counter::{Strategy, Tally};
 use conpar::engine::trace::{Outcome, SpanKind, Trace};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 mod common;
-use common::two_cores_free;
-
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn rate() -> Rate {
-    static RATE: OnceLock<Rate> = OnceLock::new();
-    *RATE.get_or_init(|| {
-        measure_rate(
-            |n| {
-                std::hint::black_box(Kernel::Primes.run(0, n));
-            },
-            || NativeClock.now(),
-            MIN_BATCH_MS,
-        )
-    })
-}
+use common::{one_at_a_time, two_cores_free, wall_rate as rate};
 
 fn counter(strategy: Strategy, tasks: u32, updates: u32) -> Settings {
     Settings {

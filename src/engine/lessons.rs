@@ -14,7 +14,7 @@ mod verdicts;
 use super::kernels::Kernel;
 use super::plan::{MAX_LANES, Mode, Settings, Workload};
 use super::scenario::{Assignment, Sizes, Waits};
-use super::shared_counter::{Strategy, grid, grid_estimate_ms};
+use super::shared_counter::Strategy;
 
 /// What pressing "Try it" does.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,48 +143,36 @@ fn one_and_all(pool: u32) -> Vec<u32> {
 pub const LOCK_LESSON_PCT: u32 = 60;
 
 /// The critical-section lesson's settings: the largest work per task (at
-/// most `max_work_ms`) whose sweep, its locked parts taking turns, stays
-/// within [`SWEEP_BUDGET_MS`] (the plain sweep estimate knows nothing of
-/// the lock). One task per thread, at least 8: each point of the sweep
-/// runs the locked parts one after another, so a big pool's sweep stays
-/// short only with few tasks.
+/// most `max_work_ms`) whose sweep, its locked parts taking turns (the
+/// estimate counts them), stays within [`SWEEP_BUDGET_MS`]. One task per
+/// thread, at least 8: each point of the sweep runs the locked parts one
+/// after another, so a big pool's sweep stays short only with few tasks.
 fn sized_for_lock_sweep(pool: u32, max_work_ms: u32) -> Settings {
     let s = Settings {
         lock_pct: LOCK_LESSON_PCT,
         ..base(Workload::Cpu, whole_rounds(pool, 8), 0, 200, pool)
     };
-    let threads: Vec<u32> = (1..=pool).collect();
-    let with = |work_ms: u32| Settings {
-        work_ms,
-        ..s.clone()
-    };
-    let (mut lo, mut hi) = (1, max_work_ms.max(1));
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        if grid_estimate_ms(&grid(&with(mid), &[], &threads)) <= SWEEP_BUDGET_MS {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    with(lo)
+    sized_for_sweep(s, pool, max_work_ms)
 }
 
-/// The ideas, in reading order, sized for `m`.
-pub fn lessons(m: Machine) -> Vec<Lesson> {
-    let p = m.pool;
-    let lesson = |id: &'static str,
-                  title: &'static str,
-                  body: &'static [&'static str],
-                  settings: Settings,
-                  experiment: Experiment| Lesson {
+/// Makes the lessons (and presets) of machine `m`.
+fn lesson_on(
+    m: Machine,
+) -> impl Fn(&'static str, &'static str, &'static [&'static str], Settings, Experiment) -> Lesson {
+    move |id, title, body, settings, experiment| Lesson {
         id,
         title,
         body,
         settings,
         experiment,
         machine: m,
-    };
+    }
+}
+
+/// The ideas, in reading order, sized for `m`.
+pub fn lessons(m: Machine) -> Vec<Lesson> {
+    let p = m.pool;
+    let lesson = lesson_on(m);
     // The mixed lesson: four waits per thread, so that parallelism alone,
     // which holds a thread for each wait, needs four rounds of waits; the
     // computation in all stays under a second on one thread.
@@ -365,18 +353,7 @@ pub fn lessons(m: Machine) -> Vec<Lesson> {
 /// The examples of the ideas in real systems, each a scenario sized for `m`.
 pub fn presets(m: Machine) -> Vec<Lesson> {
     let p = m.pool;
-    let preset = |id: &'static str,
-                  title: &'static str,
-                  body: &'static [&'static str],
-                  settings: Settings,
-                  experiment: Experiment| Lesson {
-        id,
-        title,
-        body,
-        settings,
-        experiment,
-        machine: m,
-    };
+    let preset = lesson_on(m);
     // Many requests, and more computing in all (about a second) than the
     // longest of their random waits (50 ms on average; about 350 ms for the
     // longest of 1,024), so that spreading it over the pool shows.

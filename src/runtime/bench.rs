@@ -17,7 +17,6 @@ use crate::charts::timeline::{TimelineData, draw_timeline};
 use crate::engine::export::{json_number, report_json};
 use crate::engine::kernels::Kernel;
 use crate::engine::share::parse_query;
-use crate::engine::trace::{Lane, Span, SpanKind};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -89,24 +88,10 @@ pub fn bench_timeline(spans: u32, rows: u32) -> Result<f64, JsValue> {
     let canvas: web_sys::HtmlCanvasElement = document.create_element("canvas")?.dyn_into()?;
     let rows = rows.max(1);
     let per_row = spans.div_ceil(rows);
-    let synthetic: Vec<Span> = (0..spans)
-        .map(|i| {
-            let (row, k) = (i % rows, f64::from(i / rows));
-            Span {
-                task: i,
-                lane: Lane::from_row(row as usize),
-                kind: if i % 3 == 0 {
-                    SpanKind::Wait
-                } else {
-                    SpanKind::Run
-                },
-                start: k,
-                end: k + 0.8,
-            }
-        })
-        .collect();
+    // The same made-up spans as the replay benchmark's.
+    let trace = super::replay_bench::synthetic_trace(spans, rows);
     let data = TimelineData {
-        spans: &synthetic,
+        spans: &trace.spans,
         rows: rows as usize,
         x_max_ms: f64::from(per_row),
     };

@@ -39,9 +39,9 @@ pub fn clear_layer(canvas: &HtmlCanvasElement) -> Result<(), String> {
     canvas::clear(canvas)
 }
 
-/// A made-up trace of `spans` spans over `rows` lanes, as `bench_timeline`
-/// draws: every third span a wait; 0.8 ms each, one a millisecond per lane.
-fn synthetic_trace(spans: u32, rows: u32) -> Trace {
+/// A made-up trace of `spans` spans over `rows` lanes (this benchmark's and
+/// `bench_timeline`'s): every third span a wait; 0.8 ms each, one a millisecond per lane.
+pub(super) fn synthetic_trace(spans: u32, rows: u32) -> Trace {
     let rows = rows.max(1);
     let list: Vec<Span> = (0..spans)
         .map(|i| {

@@ -235,15 +235,7 @@ fn modes_table(
     view! {
         <div class="table-wrap">
             <table class="machines">
-                <thead>
-                    <tr>
-                        <th scope="col">"Mode"</th>
-                        <th scope="col">{format!("Recorded ({} cores): wall time", rec.machine.logical_cores)}</th>
-                        <th scope="col">"speedup"</th>
-                        <th scope="col">{format!("This machine ({} cores): wall time", mine.logical_cores)}</th>
-                        <th scope="col">"speedup"</th>
-                    </tr>
-                </thead>
+                {machines_head("Mode", rec, mine)}
                 <tbody>
                     {rec_rows.iter().map(|r| {
                         let h = here_rows.iter().find(|h| h.trace.mode == r.trace.mode);
@@ -271,6 +263,22 @@ fn modes_table(
     }
 }
 
+/// The head of a table with a column pair (wall time, speedup) per machine.
+fn machines_head(first: &'static str, rec: &Recorded, mine: &Machine) -> impl IntoView + use<> {
+    let (theirs, ours) = (rec.machine.logical_cores, mine.logical_cores);
+    view! {
+        <thead>
+            <tr>
+                <th scope="col">{first}</th>
+                <th scope="col">{format!("Recorded ({theirs} cores): wall time")}</th>
+                <th scope="col">"speedup"</th>
+                <th scope="col">{format!("This machine ({ours} cores): wall time")}</th>
+                <th scope="col">"speedup"</th>
+            </tr>
+        </thead>
+    }
+}
+
 /// The sweep table: a row per thread count, a column pair per machine.
 fn sweep_table(rec: &Recorded, here_runs: &[Trace], mine: &Machine) -> impl IntoView {
     let rec_points = points_of(&rec.runs);
@@ -289,15 +297,7 @@ fn sweep_table(rec: &Recorded, here_runs: &[Trace], mine: &Machine) -> impl Into
     view! {
         <div class="table-wrap">
             <table class="machines sweep">
-                <thead>
-                    <tr>
-                        <th scope="col">"Threads"</th>
-                        <th scope="col">{format!("Recorded ({} cores): wall time", rec.machine.logical_cores)}</th>
-                        <th scope="col">"speedup"</th>
-                        <th scope="col">{format!("This machine ({} cores): wall time", mine.logical_cores)}</th>
-                        <th scope="col">"speedup"</th>
-                    </tr>
-                </thead>
+                {machines_head("Threads", rec, mine)}
                 <tbody>
                     {threads.into_iter().map(|n| {
                         let at = |runs: &[Trace], points: &[SweepPoint]| {

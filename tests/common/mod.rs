@@ -2,6 +2,33 @@
 //! threads can run at once right now.
 #![allow(dead_code)] // each test file uses what it needs
 
+use conpar::engine::calibrate::{MIN_BATCH_MS, Rate, measure_rate};
+use conpar::engine::exec::Clock;
+use conpar::engine::kernels::Kernel;
+use conpar::engine::native::NativeClock;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+/// Timing-sensitive tests take turns: `cargo test` runs tests in parallel.
+pub fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The primes kernel's rate on the wall clock, as the page measures it,
+/// once per test binary.
+pub fn wall_rate() -> Rate {
+    static RATE: OnceLock<Rate> = OnceLock::new();
+    *RATE.get_or_init(|| {
+        measure_rate(
+            |n| {
+                std::hint::black_box(Kernel::Primes.run(0, n));
+            },
+            || NativeClock.now(),
+            MIN_BATCH_MS,
+        )
+    })
+}
+
 /// Milliseconds of CPU time the calling thread has used.
 pub fn thread_cpu_ms() -> f64 {
     let mut ts = libc::timespec {

@@ -100,6 +100,7 @@ pub fn CounterView() -> impl IntoView {
                         points=points
                         cores=cores
                         canvas=canvas
+                        settings=Signal::derive(move || Some(store.settings.get()))
                         name="counter-speedup"
                         label="Speedup of the charted strategy by number of threads; below 1, more threads were slower"
                     />

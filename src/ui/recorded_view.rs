@@ -17,7 +17,7 @@ use super::speedup_view::{SpeedupChart, fit_for, fit_sentence};
 use super::stacked_view::{Shown, StackedView};
 use super::store::Store;
 use crate::charts::format_ms;
-use crate::engine::model::{AmdahlFit, SweepPoint, sweep_points};
+use crate::engine::model::{SweepPoint, sweep_points};
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::result_link::{
     Kind, MAX_DECOMPRESSED_BYTES, Machine, Recorded, base64url_decode, decode, fragment_payload,
@@ -157,15 +157,6 @@ fn points_of(runs: &[Trace]) -> Vec<SweepPoint> {
     )
 }
 
-/// The Amdahl fit of a sweep as the page fits its own (speedup_view's
-/// `fit_for`), and none for a sweep under a lock (not Amdahl's curve).
-fn sweep_fit(points: &[SweepPoint], settings: Option<&Settings>) -> Option<AmdahlFit> {
-    if settings.is_some_and(|s| s.lock_pct > 0) {
-        return None;
-    }
-    fit_for(points, settings)
-}
-
 /// "Speedup against 1 thread: your 2 logical cores: 1.9× on 2 threads; the
 /// recorded 16 logical cores: 12.1× on 15 threads. Fitted serial fraction:
 /// yours 4.0 %, the recorded 2.0 %." From each sweep's most threads.
@@ -181,8 +172,8 @@ fn sweep_difference(
     let cores = |n: u32| format!("{n} logical core{}", if n == 1 { "" } else { "s" });
     let threads = |n: u32| format!("{n} thread{}", if n == 1 { "" } else { "s" });
     let fits = match (
-        sweep_fit(here, Some(settings)),
-        sweep_fit(recorded, Some(settings)),
+        fit_for(here, Some(settings)),
+        fit_for(recorded, Some(settings)),
     ) {
         (Some(x), Some(y)) => format!(
             " Fitted serial fraction: yours {:.1} %, the recorded {:.1} %.",
@@ -540,7 +531,7 @@ pub fn RecordedView() -> impl IntoView {
                 <SpeedupChart points=recorded_points cores=recorded_cores canvas=recorded_canvas name="recorded-speedup" label="The recorded sweep's speedup by number of threads" />
                 <button class="small" on:click=move |_| png("conpar-recorded-speedup.png", recorded_canvas)>"PNG"</button>
                 <p class="caption recorded-fit">
-                    {move || rec_settings.with(|s| recorded_points.with(|p| sweep_fit(p, s.as_ref()))).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("Recorded: {}", fit_sentence(&f)))}
+                    {move || rec_settings.with(|s| recorded_points.with(|p| fit_for(p, s.as_ref()))).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("Recorded: {}", fit_sentence(&f)))}
                 </p>
             </Show>
             <Show when=move || here_points.with(|p| !p.is_empty())>
@@ -548,7 +539,7 @@ pub fn RecordedView() -> impl IntoView {
                 <SpeedupChart points=here_points cores=here_cores canvas=here_canvas name="here-speedup" label="This machine's sweep of the same tasks" />
                 <button class="small" on:click=move |_| png("conpar-here-speedup.png", here_canvas)>"PNG"</button>
                 <p class="caption here-fit">
-                    {move || rec_settings.with(|s| here_points.with(|p| sweep_fit(p, s.as_ref()))).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("This machine: {}", fit_sentence(&f)))}
+                    {move || rec_settings.with(|s| here_points.with(|p| fit_for(p, s.as_ref()))).map_or("Too few points for Amdahl's law.".to_string(), |f| format!("This machine: {}", fit_sentence(&f)))}
                 </p>
             </Show>
             <Show when=move || bands.with(|b| !b.is_empty())>

@@ -7,7 +7,7 @@ use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::model::{
     AmdahlFit, SweepPoint, fit_amdahl, fit_amdahl_with, karp_flatt, sweep_points,
 };
-use crate::engine::plan::Settings;
+use crate::engine::plan::{Settings, Workload};
 use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -84,8 +84,13 @@ pub fn SpeedupChart(
 /// Amdahl's law fitted to a sweep's points. With the settings it ran, the
 /// parallel part's share on p threads is that of its whole tasks (⌈n/p⌉
 /// rounds, skewed blocks...), not 1/p, and the limit is one its task count
-/// allows; without them (an old record), perfectly divisible work.
+/// allows; without them (an old record), perfectly divisible work. None
+/// where Amdahl's curve is not the story: a sweep under a lock (its share
+/// is read back by `LockShare`) or of the shared counter (speedups below 1).
 pub fn fit_for(points: &[SweepPoint], settings: Option<&Settings>) -> Option<AmdahlFit> {
+    if settings.is_some_and(|s| s.lock_pct > 0 || s.workload == Workload::Counter) {
+        return None;
+    }
     match settings {
         Some(s) => fit_amdahl_with(
             points,
@@ -136,15 +141,10 @@ pub fn SpeedupView() -> impl IntoView {
             )
         })
     });
-    // A sweep under a lock is not Amdahl's curve (the lock share is read
-    // back below, by LockShare): no fit for it.
     let fit = Memo::new(move |_| {
-        store.sweep_settings.with(|s| {
-            if s.as_ref().is_some_and(|s| s.lock_pct > 0) {
-                return None;
-            }
-            points.with(|p| fit_for(p, s.as_ref()))
-        })
+        store
+            .sweep_settings
+            .with(|s| points.with(|p| fit_for(p, s.as_ref())))
     });
     let cores = Signal::derive(move || store.env.with(|e| e.hardware_concurrency));
     // The serial reduce the sweep was set up with, in percent (none: 0).

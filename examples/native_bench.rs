@@ -12,11 +12,11 @@
 //!   of each of `runs` parallel-mode runs of 4 × cores tasks of `work_ms`,
 //!   through the engine's own lanes on rayon's native pool.
 
-use conpar::engine::calibrate::{MIN_BATCH_MS, measure_rate};
 use conpar::engine::exec::{Clock, Run};
-use conpar::engine::kernels::Kernel;
-use conpar::engine::native::{NativeClock, run_native};
+use conpar::engine::exec::{NativeClock, run_native};
 use conpar::engine::plan::{Mode, Settings, Workload};
+use conpar::engine::work::Kernel;
+use conpar::engine::work::{MIN_BATCH_MS, measure_rate};
 use std::hint::black_box;
 use std::sync::Arc;
 

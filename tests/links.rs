@@ -3,12 +3,12 @@
 //! within its bounds, and every value that was changed (clamped or rounded)
 //! must be reported.
 
-use conpar::engine::kernels::Kernel;
+use conpar::engine::plan::Strategy as CounterStrategy;
 use conpar::engine::plan::{
     Assignment, Field, MAX_LANES, MAX_SERIAL_PCT, Mode, Settings, Sizes, Waits, Workload,
 };
-use conpar::engine::share::{MAX_NOTICES, parse_query, to_query};
-use conpar::engine::shared_counter::Strategy as CounterStrategy;
+use conpar::engine::plan::{MAX_NOTICES, parse_query, to_query};
+use conpar::engine::work::Kernel;
 use proptest::prelude::*;
 
 const CASES: u32 = 10_000;
@@ -101,7 +101,8 @@ fn within_bounds(s: &Settings) -> Result<(), String> {
 fn first_number(query: &str, key: &str) -> Option<i64> {
     let value = query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (conpar::engine::share::decode(k) == key).then(|| conpar::engine::share::decode(v))
+        (conpar::engine::plan::percent_decode(k) == key)
+            .then(|| conpar::engine::plan::percent_decode(v))
     })?;
     let value = value.trim();
     value.parse::<i64>().ok().or_else(|| {

@@ -4,12 +4,12 @@
 //! are asserted only where waits (sleeps) dominate, so a busy machine cannot
 //! fail them; speedups are the benchmark's business.
 
-use conpar::engine::calibrate::{MIN_BATCH_MS, measure_rate};
 use conpar::engine::exec::{Clock, Run};
-use conpar::engine::kernels::Kernel;
-use conpar::engine::native::{NativeClock, run_native};
+use conpar::engine::exec::{NativeClock, run_native};
 use conpar::engine::plan::{Mode, Settings, Workload};
-use conpar::engine::trace::{Lane, Outcome, SpanKind, Trace};
+use conpar::engine::record::{Lane, Outcome, SpanKind, Trace};
+use conpar::engine::work::Kernel;
+use conpar::engine::work::{MIN_BATCH_MS, measure_rate};
 use std::sync::Arc;
 
 mod common;

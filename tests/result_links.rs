@@ -6,16 +6,17 @@
 //! must be within the bounds the page draws with.
 
 use conpar::engine::environment::Environment;
-use conpar::engine::export::report_json;
+use conpar::engine::plan::Strategy as CounterStrategy;
+use conpar::engine::plan::to_query;
 use conpar::engine::plan::{Assignment, Field, MAX_LANES, Mode, Settings, Sizes, Waits, Workload};
-use conpar::engine::result_link::{
+use conpar::engine::record::Tally;
+use conpar::engine::record::{FrameStats, Lane, Outcome, Span, SpanKind, Trace};
+use conpar::engine::travel::report_json;
+use conpar::engine::travel::{
     Kind, LINK_BUDGET_BYTES, MAX_DECOMPRESSED_BYTES, MAX_RUNS, MAX_SPANS_PER_RUN, MAX_TIME_MS,
-    MAX_TOTAL_SPANS, Machine, Recorded, VERSION, base64url_decode, base64url_encode, decode,
-    encode, from_report_json, validate,
+    MAX_TOTAL_SPANS, Machine, Recorded, VERSION, decode, encode, from_report_json, validate,
 };
-use conpar::engine::share::to_query;
-use conpar::engine::shared_counter::{Strategy as CounterStrategy, Tally};
-use conpar::engine::trace::{FrameStats, Lane, Outcome, Span, SpanKind, Trace};
+use conpar::engine::travel::{base64url_decode, base64url_encode};
 use proptest::prelude::*;
 
 const CASES: u32 = 10_000;
@@ -595,6 +596,6 @@ fn a_report_of_millions_of_values_is_refused() {
     text.push_str(&"0,".repeat(2_100_000));
     text.push('0');
     text.push(']');
-    let err = conpar::engine::result_link::from_report_json(&text).unwrap_err();
+    let err = conpar::engine::travel::from_report_json(&text).unwrap_err();
     assert!(err.to_string().contains("more values"), "{err}");
 }

@@ -10,13 +10,13 @@
 //! another program takes a core. Wall-clock makespans are the benchmark's
 //! and the browser tests' business.
 
-use conpar::engine::calibrate::{MIN_BATCH_MS, Rate, measure_rate};
+use conpar::engine::analysis::{fit_amdahl_with, sweep_points};
 use conpar::engine::exec::{Clock, Run, execute};
-use conpar::engine::kernels::Kernel;
-use conpar::engine::model::{fit_amdahl_with, sweep_points};
-use conpar::engine::native::{NativeLoop, run_native};
+use conpar::engine::exec::{NativeLoop, run_native};
 use conpar::engine::plan::{Assignment, Mode, Settings, Sizes, Stage, Workload};
-use conpar::engine::trace::{Lane, Outcome, SpanKind, Trace};
+use conpar::engine::record::{Lane, Outcome, SpanKind, Trace};
+use conpar::engine::work::Kernel;
+use conpar::engine::work::{MIN_BATCH_MS, Rate, measure_rate};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 

@@ -2,12 +2,13 @@
 //! runs: the shared counter's strategies (what they count, what they lose,
 //! what they cost) and a critical section as the limit of a sweep.
 
+use conpar::engine::analysis::{lock_share, sweep_points};
 use conpar::engine::exec::Run;
-use conpar::engine::model::{lock_share, sweep_points};
-use conpar::engine::native::run_native;
+use conpar::engine::exec::run_native;
+use conpar::engine::plan::Strategy;
 use conpar::engine::plan::{Assignment, Mode, Settings, Workload};
-use conpar::engine::shared_counter::{Strategy, Tally};
-use conpar::engine::trace::{Outcome, SpanKind, Trace};
+use conpar::engine::record::Tally;
+use conpar::engine::record::{Outcome, SpanKind, Trace};
 use std::sync::Arc;
 
 mod common;

@@ -4,7 +4,7 @@
 //! work or overhead; past the machine's cores, more threads add nothing.
 
 use super::{DrawResult, Theme, clear};
-use crate::engine::model::{AmdahlFit, SweepPoint};
+use crate::engine::analysis::{AmdahlFit, SweepPoint};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -156,7 +156,7 @@ pub fn draw_speedup<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::charts::test_support::{has_text, hex, svg};
-    use crate::engine::model::{fit_amdahl, sweep_points};
+    use crate::engine::analysis::{fit_amdahl, sweep_points};
 
     #[test]
     fn points_ideal_line_and_fitted_curve() {

@@ -9,7 +9,7 @@
 
 use super::timeline::{TimelineData, TimelineGeometry, draw_timeline, hit_test};
 use super::{DrawResult, Theme, clear};
-use crate::engine::trace::{Span, Trace};
+use crate::engine::record::{Span, Trace};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -165,7 +165,7 @@ mod tests {
     use super::*;
     use crate::charts::test_support::{has_text, svg};
     use crate::engine::plan::Mode;
-    use crate::engine::trace::{Lane, SpanKind};
+    use crate::engine::record::{Lane, SpanKind};
 
     fn run(task: u32, lane: Lane, start: f64, end: f64) -> Span {
         Span {

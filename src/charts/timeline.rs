@@ -11,9 +11,9 @@
 //! a few hundred.
 
 use super::{DrawResult, TASK_COLOURS, Theme, clear, format_tick, task_colour};
+use crate::engine::exec::LogReader;
 use crate::engine::format::thousands;
-use crate::engine::span_log::LogReader;
-use crate::engine::trace::{Lane, Span, SpanKind};
+use crate::engine::record::{Lane, Span, SpanKind};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -1192,7 +1192,7 @@ mod tests {
 
     #[test]
     fn a_live_refresh_draws_only_what_changed() {
-        use crate::engine::span_log::SpanLog;
+        use crate::engine::exec::SpanLog;
         let log = SpanLog::new(4);
         let mut copy = LogReader::new(0.0);
         let mut live = LiveTimeline::new(3);
@@ -1249,7 +1249,7 @@ mod tests {
 
     #[test]
     fn live_waits_keep_their_track_and_grow_from_where_they_were_drawn() {
-        use crate::engine::span_log::SpanLog;
+        use crate::engine::exec::SpanLog;
         let log = SpanLog::new(3);
         let mut copy = LogReader::new(0.0);
         let mut live = LiveTimeline::new(1);
@@ -1289,7 +1289,7 @@ mod tests {
     /// each refresh draws a bar per track, not per wait.
     #[test]
     fn a_hundred_thousand_live_waits_draw_a_bar_per_track() {
-        use crate::engine::span_log::SpanLog;
+        use crate::engine::exec::SpanLog;
         let n = 100_000u32;
         let log = SpanLog::new(n as usize);
         let mut copy = LogReader::new(0.0);

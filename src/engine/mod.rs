@@ -1,36 +1,26 @@
-//! The engine: everything about an experiment that can be computed without a
-//! browser. It imports no `leptos`, `web_sys`, `js_sys` or `wasm_bindgen`; the
-//! clock and the event loop come in as parameters ([`platform::Clock`],
-//! [`platform::EventLoop`]), so all of it is tested natively with `cargo test`.
+//! The engine: everything about an experiment that can be computed without
+//! a browser, in rooms by job (ARCHITECTURE.md has the map):
+//!
+//! - [`work`]: the CPU kernels and their measured rates;
+//! - [`plan`]: settings, modes, scenarios, the task list, estimates;
+//! - [`exec`]: a run on real threads, in each of the four modes;
+//! - [`record`]: what a run did (spans, traces) and the figures of one trace;
+//! - [`analysis`]: figures across runs (comparisons, Amdahl, the counter);
+//! - [`travel`]: results in links, reports and files;
+//! - [`lessons`]: the Learn cards and presets, and their measured sentences.
+//!
+//! Architecture invariant: the engine imports no `leptos`, `web_sys`,
+//! `js_sys` or `wasm_bindgen`; the clock and the event loop come in as
+//! parameters ([`exec::Clock`], [`exec::EventLoop`]), so all of it is tested
+//! natively with `cargo test`. Each folder re-exports its public items from
+//! its `mod.rs`: an item has one path, `engine::<folder>::<Item>`.
 
-#[macro_use]
-mod named;
-
-pub mod calibrate;
+pub mod analysis;
 pub mod environment;
-pub mod estimate;
 pub mod exec;
-pub mod export;
 pub mod format;
-pub mod kernels;
-pub mod lanes;
 pub mod lessons;
-pub mod main_thread;
-pub mod mode;
-pub mod model;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod native;
 pub mod plan;
-pub mod platform;
-pub mod replay;
-pub mod result_link;
-pub mod scenario;
-pub mod session;
-pub mod settings;
-pub mod share;
-pub mod shared_counter;
-pub mod slider;
-pub mod span_log;
-pub mod sync;
-pub mod tasks;
-pub mod trace;
+pub mod record;
+pub mod travel;
+pub mod work;

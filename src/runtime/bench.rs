@@ -14,9 +14,9 @@ use super::lab::lab;
 use super::yielding::YieldMethod;
 use crate::charts::Theme;
 use crate::charts::timeline::{TimelineData, draw_timeline};
-use crate::engine::export::{json_number, report_json};
-use crate::engine::kernels::Kernel;
-use crate::engine::share::parse_query;
+use crate::engine::plan::parse_query;
+use crate::engine::travel::{json_number, report_json};
+use crate::engine::work::Kernel;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 

@@ -10,9 +10,9 @@
 //! checksums and slice counts of a comparison are equal).
 
 use super::clock::BrowserClock;
-use crate::engine::calibrate::{MIN_BATCH_MS, Rate, measure_rate};
 use crate::engine::exec::Clock;
-use crate::engine::kernels::Kernel;
+use crate::engine::work::Kernel;
+use crate::engine::work::{MIN_BATCH_MS, Rate, measure_rate};
 use wasm_bindgen::prelude::*;
 
 /// How long a kernel runs in short calls before it is measured.

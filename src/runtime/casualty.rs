@@ -22,8 +22,8 @@
 
 use super::clock::BrowserClock;
 use crate::engine::exec::Clock;
-use crate::engine::sync::spin_lock;
-use crate::engine::trace::Lane;
+use crate::engine::exec::spin_lock;
+use crate::engine::record::Lane;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use wasm_bindgen::prelude::*;
@@ -77,7 +77,7 @@ pub fn install() {
             spin_lock(&DEAD).push(Casualty {
                 thread,
                 message,
-                task: crate::engine::lanes::current_task(),
+                task: crate::engine::exec::current_task(),
                 at,
             });
             COUNT.fetch_add(1, Ordering::Release);

@@ -3,8 +3,8 @@
 use super::clock::BrowserClock;
 use super::timers::Sleep;
 use super::yielding::{YieldMethod, yield_to_page};
+use crate::engine::exec::CancelFlag;
 use crate::engine::exec::{Clock, EventLoop};
-use crate::engine::sync::CancelFlag;
 use std::future::Future;
 
 /// Sleeps through the shared timer heap; yields with the cheapest method

@@ -6,7 +6,7 @@ use super::pool;
 use super::yielding::YieldMethod;
 use crate::engine::environment::{Environment, observed_resolution};
 use crate::engine::plan::Notice;
-use crate::engine::share::parse_query;
+use crate::engine::plan::parse_query;
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use std::cell::RefCell;

@@ -6,8 +6,8 @@
 //! deadline; when it fires, every due wait is woken and the timer re-armed.
 
 use super::clock::BrowserClock;
+use crate::engine::exec::CancelFlag;
 use crate::engine::exec::Clock;
-use crate::engine::sync::CancelFlag;
 use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};

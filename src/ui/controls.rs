@@ -5,8 +5,8 @@ use super::scenario_controls::{CounterControls, PoolSetting, ScenarioControls};
 use super::slider::Slider;
 use super::store::{Message, Store};
 use super::url;
-use crate::engine::kernels::Kernel;
 use crate::engine::plan::{Field, Mode, Settings, Workload};
+use crate::engine::work::Kernel;
 use leptos::prelude::*;
 use leptos_use_clipboard::{UseClipboardReturn, use_clipboard};
 

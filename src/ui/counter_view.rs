@@ -8,12 +8,13 @@ use super::actions;
 use super::speedup_view::SpeedupChart;
 use super::store::Store;
 use crate::charts::format_ms;
-use crate::engine::format::thousands;
-use crate::engine::model::sweep_points;
-use crate::engine::plan::Workload;
-use crate::engine::shared_counter::{
-    CounterRow, LockReading, Strategy, false_sharing, lock_reading, lost_pct, row_of, speedups,
+use crate::engine::analysis::sweep_points;
+use crate::engine::analysis::{
+    CounterRow, LockReading, false_sharing, lock_reading, lost_pct, row_of, speedups,
 };
+use crate::engine::format::thousands;
+use crate::engine::plan::Strategy;
+use crate::engine::plan::Workload;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 

@@ -3,9 +3,9 @@
 use super::download;
 use super::share_result::on_screen;
 use super::store::{Message, Store};
-use crate::engine::export::{chrome_trace, report_json, spans_csv};
 use crate::engine::plan::Settings;
-use crate::engine::trace::Trace;
+use crate::engine::record::Trace;
+use crate::engine::travel::{chrome_trace, report_json, spans_csv};
 use leptos::prelude::*;
 
 #[component]

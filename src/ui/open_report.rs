@@ -4,7 +4,7 @@
 //! `engine::result_link::from_report_json` before anything is drawn.
 
 use super::recorded_view::Received;
-use crate::engine::result_link::{MAX_REPORT_BYTES, from_report_json};
+use crate::engine::travel::{MAX_REPORT_BYTES, from_report_json};
 use js_sys::{Function, Promise, Reflect};
 use leptos::ev;
 use leptos::prelude::*;

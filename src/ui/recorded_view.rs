@@ -17,13 +17,13 @@ use super::speedup_view::{SpeedupChart, fit_for, fit_sentence};
 use super::stacked_view::{Shown, StackedView};
 use super::store::Store;
 use crate::charts::format_ms;
-use crate::engine::model::{SweepPoint, sweep_points};
+use crate::engine::analysis::{Comparison, Row};
+use crate::engine::analysis::{SweepPoint, sweep_points};
 use crate::engine::plan::{Mode, Settings};
-use crate::engine::result_link::{
+use crate::engine::record::Trace;
+use crate::engine::travel::{
     Kind, MAX_DECOMPRESSED_BYTES, Machine, Recorded, base64url_decode, decode, fragment_payload,
 };
-use crate::engine::session::{Comparison, Row};
-use crate::engine::trace::Trace;
 use crate::runtime::compress;
 use crate::runtime::probe::today;
 use leptos::ev;

@@ -6,10 +6,10 @@ use super::controls::choose;
 use super::slider::Slider;
 use super::store::Store;
 use super::url;
+use crate::engine::plan::Strategy;
 use crate::engine::plan::{
     Assignment, Field, MAX_LANES, POOL_PER_CORE, Settings, Sizes, Waits, Workload,
 };
-use crate::engine::shared_counter::Strategy;
 use crate::runtime::{casualty, probe};
 use leptos::prelude::*;
 

@@ -8,13 +8,13 @@
 use super::download;
 use super::store::Store;
 use super::url;
-use crate::engine::export::report_json;
 use crate::engine::plan::{Mode, Settings};
-use crate::engine::result_link::{
+use crate::engine::record::Trace;
+use crate::engine::travel::report_json;
+use crate::engine::travel::{
     FRAGMENT_PREFIX, Kind, LINK_BUDGET_BYTES, Machine, Recorded, Summarised, base64url_encode,
     encode, validate,
 };
-use crate::engine::trace::Trace;
 use crate::runtime::compress;
 use crate::runtime::probe::today;
 use leptos::prelude::*;

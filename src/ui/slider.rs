@@ -2,8 +2,8 @@
 
 use super::store::Store;
 use super::url;
+use crate::engine::plan::read_number;
 use crate::engine::plan::{Field, Notice};
-use crate::engine::share::read_number;
 use leptos::prelude::*;
 
 /// `max` overrides the field's static maximum (threads: the pool's size).

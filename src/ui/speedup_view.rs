@@ -4,7 +4,7 @@ use super::download;
 use super::store::Store;
 use crate::charts::speedup::{SpeedupData, cores_label, draw_speedup, marks_cores};
 use crate::charts::{Theme, draw_placeholder, format_ms};
-use crate::engine::model::{
+use crate::engine::analysis::{
     AmdahlFit, SweepPoint, fit_amdahl, fit_amdahl_with, karp_flatt, sweep_points,
 };
 use crate::engine::plan::{Settings, Workload};

@@ -10,7 +10,7 @@ use crate::charts::stacked::{
 };
 use crate::charts::timeline::TimelineGeometry;
 use crate::charts::{Theme, format_ms};
-use crate::engine::trace::{Span, Trace};
+use crate::engine::record::{Span, Trace};
 use crate::runtime::canvas::{self, fit_hidpi};
 use leptos::ev;
 use leptos::html::Canvas;

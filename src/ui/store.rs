@@ -1,10 +1,10 @@
 //! The page's state: one store of signals, provided once through context.
 //! Components read what they show and write only what they change.
 
+use crate::engine::analysis::Comparison;
 use crate::engine::environment::Environment;
 use crate::engine::plan::{Notice, Settings};
-use crate::engine::session::Comparison;
-use crate::engine::trace::Trace;
+use crate::engine::record::Trace;
 use leptos::prelude::*;
 
 /// What is running, for the progress line.

@@ -17,7 +17,7 @@ use crate::charts::timeline::{
     LiveTimeline, TimelineData, TimelineGeometry, draw_timeline, hit_test,
 };
 use crate::charts::{Theme, draw_placeholder, format_ms};
-use crate::engine::trace::{Outcome, Span, Trace};
+use crate::engine::record::{Outcome, Span, Trace};
 use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::frame_loop;
 use crate::runtime::lab::{LiveCopy, lab};

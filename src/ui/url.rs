@@ -2,7 +2,7 @@
 //! (or history back/forward) restores them.
 
 use crate::engine::plan::{Notice, Settings};
-use crate::engine::share::{parse_query, to_query};
+use crate::engine::plan::{parse_query, to_query};
 use std::cell::Cell;
 use wasm_bindgen::JsValue;
 

@@ -2,10 +2,10 @@
 //! threads can run at once right now.
 #![allow(dead_code)] // each test file uses what it needs
 
-use conpar::engine::calibrate::{MIN_BATCH_MS, Rate, measure_rate};
 use conpar::engine::exec::Clock;
-use conpar::engine::kernels::Kernel;
-use conpar::engine::native::NativeClock;
+use conpar::engine::exec::NativeClock;
+use conpar::engine::work::Kernel;
+use conpar::engine::work::{MIN_BATCH_MS, Rate, measure_rate};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// Timing-sensitive tests take turns: `cargo test` runs tests in parallel.

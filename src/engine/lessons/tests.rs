@@ -4,10 +4,9 @@
 
 use super::verdicts::times;
 use super::*;
-use crate::engine::model::{fit_amdahl_with, sweep_points};
-use crate::engine::plan::MAX_ESTIMATE_MS;
-use crate::engine::shared_counter::{Tally, check_grid_estimate, grid};
-use crate::engine::trace::{Lane, Outcome, Span, SpanKind, Trace};
+use crate::engine::analysis::{fit_amdahl_with, sweep_points};
+use crate::engine::plan::{MAX_ESTIMATE_MS, check_grid_estimate, grid};
+use crate::engine::record::{Lane, Outcome, Span, SpanKind, Tally, Trace};
 
 const POOLS: [u32; 8] = [1, 2, 3, 4, 6, 12, 16, 64];
 

@@ -6,14 +6,13 @@
 //! sentence says "at most 1×" beside a measured 1.3×.
 
 use super::{Experiment, Lesson};
-use crate::engine::format::{format_ms, thousands};
-use crate::engine::model::{AmdahlFit, fit_amdahl_with, sweep_points};
-use crate::engine::plan::{Mode, Settings};
-use crate::engine::settings::MAX_LANES;
-use crate::engine::shared_counter::{
-    CounterRow, LockReading, Strategy, false_sharing, lock_reading, lost_pct, row_of,
+use crate::engine::analysis::{
+    AmdahlFit, CounterRow, LockReading, false_sharing, fit_amdahl_with, lock_reading, lost_pct,
+    row_of, sweep_points,
 };
-use crate::engine::trace::{Lane, Outcome, SpanKind, Stats, Trace};
+use crate::engine::format::{format_ms, thousands};
+use crate::engine::plan::{Assignment, MAX_LANES, Mode, Settings, Strategy};
+use crate::engine::record::{Lane, Outcome, SpanKind, Stats, Trace};
 
 /// A speedup as sentences show it: one decimal below 10, whole above.
 pub(super) fn times(x: f64) -> String {
@@ -373,7 +372,7 @@ impl Lesson {
         if traces.len() != ways.len() {
             return None;
         }
-        let parts: Vec<(crate::engine::scenario::Assignment, f64, f64)> = ways
+        let parts: Vec<(Assignment, f64, f64)> = ways
             .iter()
             .zip(traces)
             .map(|(&a, t)| {
@@ -394,7 +393,6 @@ impl Lesson {
             .collect();
         let lanes = traces.first()?.lanes;
         let mut sentence = format!("On {}: {}.", threads(lanes), listed.join("; "));
-        use crate::engine::scenario::Assignment;
         let of = |a: Assignment| parts.iter().find(|p| p.0 == a).map(|p| p.1);
         if let (Some(fixed), Some(queue)) = (of(Assignment::Static), of(Assignment::Dynamic)) {
             let ratio = fixed / queue;

@@ -1,7 +1,7 @@
 //! Slider scales: where a value sits on a slider and back. Ranges over
 //! orders of magnitude (1 to 100,000 tasks) are logarithmic.
 
-use super::settings::Field;
+use super::Field;
 
 /// Slider positions run from 0 to this.
 pub const SLIDER_STEPS: u32 = 1000;

@@ -8,8 +8,8 @@
 //! spans, one span per lane and the waits in progress, never the whole run,
 //! and the lanes wait on the lock for no longer than that.
 
-use super::sync::spin_lock;
-use super::trace::{Lane, Span, SpanKind, push_merged};
+use super::spin_lock;
+use crate::engine::record::{Lane, Span, SpanKind, push_merged};
 use std::sync::Mutex;
 
 /// Spans recorded so far, with the waits still in progress.

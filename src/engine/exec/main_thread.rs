@@ -10,10 +10,9 @@
 //! end (one sort of all deadlines, O(n log n), when the run starts), so a run
 //! can hold 100,000 waits at once and the page stays responsive.
 
-use super::exec::{Run, Slice, TaskEnd, fault_message};
-use super::plan::Stage;
-use super::platform::EventLoop;
-use super::trace::Lane;
+use super::{EventLoop, Run, Slice, TaskEnd, fault_message};
+use crate::engine::plan::Stage;
+use crate::engine::record::Lane;
 use std::collections::VecDeque;
 
 /// Sequential mode: one task after another, each wait then its computation

@@ -4,11 +4,8 @@
 //! runs them, so skewed sizes, static blocks, random waits and the serial
 //! reduce all count.
 
-use super::format::thousands;
-use super::mode::{Mode, Workload};
-use super::scenario::Assignment;
-use super::settings::Settings;
-use super::tasks::{Stage, TaskCost};
+use super::{Assignment, Mode, Settings, Stage, TaskCost, Workload};
+use crate::engine::format::thousands;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
@@ -226,7 +223,7 @@ fn released_onto(map: &[&TaskCost], lanes: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::scenario::{Sizes, Waits};
+    use crate::engine::plan::{Sizes, Waits};
 
     fn settings() -> Settings {
         Settings::default()

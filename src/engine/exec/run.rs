@@ -1,28 +1,18 @@
-//! A run: the task set, what its threads share, and how it is executed in
-//! each mode and turned into a trace.
+//! A run in progress: the task set and everything its threads share (the
+//! queue, the cancel flag, the span log, the checksum, the shared counter,
+//! the critical section's lock), the computing of one slice, and the trace
+//! a run leaves when it has ended.
 //!
-//! The modes themselves live in [`super::main_thread`] (Sequential, and the
-//! event loop of Concurrent and of Concurrent + parallel) and
-//! [`super::lanes`] (the pool's side). What touches the platform (the clock,
-//! async sleeps and yields on the main thread) comes in through the
-//! [`Clock`] and [`EventLoop`] traits, so the same code runs natively in
-//! `cargo test` and the benchmark.
+//! How each mode drives a run is in [`super::execute`], the main thread's
+//! side in `main_thread.rs`, the pool's in `lanes.rs`.
 
-use super::calibrate::Rate;
-use super::kernels::Kernel;
-use super::lanes::{LaneWork, publish_all, spawn_lanes, spawn_reduce};
-use super::main_thread::{AfterWait, run_event_loop, run_sequential};
-use super::plan::{Assignment, Mode, Stage, TaskSpec};
-use super::plan::{Settings, Workload};
-use super::shared_counter::{SharedCounter, Tally};
-use super::sync::{CancelFlag, TaskQueue, spin_lock};
-use super::trace::{Lane, Outcome, Span, SpanKind, Trace};
+use super::{CancelFlag, Clock, SharedCounter, SpanLog, TaskQueue, spin_lock};
+use crate::engine::plan::{Assignment, Mode, Settings, Stage, TaskSpec, Workload};
+use crate::engine::record::{Lane, Outcome, Span, SpanKind, Tally, Trace};
+use crate::engine::work::{Kernel, Rate};
 use std::hint::black_box;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-
-pub use super::platform::{Clock, EventLoop};
-pub use super::span_log::SpanLog;
 
 /// How one task ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -287,48 +277,6 @@ pub fn fault_message(task: &TaskSpec) -> String {
         "task {} failed: injected fault (the failing-task setting)",
         task.id + 1
     )
-}
-
-/// Runs `run` in `mode` to its end (or Stop) and returns its trace. `ev` is the
-/// calling (main) thread's event loop; `lane_clock` is read by the lanes.
-pub async fn execute<E: EventLoop, C: Clock + Clone + Send + 'static>(
-    mode: Mode,
-    run: Arc<Run>,
-    ev: &E,
-    lane_clock: &C,
-    lanes: u32,
-) -> Trace {
-    let started = ev.now();
-    match mode {
-        Mode::Sequential => run_sequential(&run, ev).await,
-        Mode::Concurrent => run_event_loop(&run, ev, AfterWait::ComputeHere).await,
-        Mode::Parallel => {
-            let exits = spawn_lanes(&run, lane_clock, lanes, LaneWork::Whole);
-            publish_all(&run);
-            futures::future::join_all(exits).await;
-            reduce_on_a_lane(&run, lane_clock).await;
-        }
-        Mode::Both => {
-            let exits = spawn_lanes(&run, lane_clock, lanes, LaneWork::ComputeOnly);
-            run_event_loop(&run, ev, AfterWait::HandToLanes).await;
-            futures::future::join_all(exits).await;
-            reduce_on_a_lane(&run, lane_clock).await;
-        }
-    }
-    let ended = ev.now();
-    let threads = if mode.uses_pool() { lanes } else { 1 };
-    into_trace(&run, mode, threads, started, ended)
-}
-
-/// The parallel modes' serial stage: once the map's lanes have exited (all
-/// map tasks done, not stopped, none failed), the reduce on one lane.
-async fn reduce_on_a_lane<C: Clock + Clone + Send + 'static>(run: &Arc<Run>, clock: &C) {
-    if run.cancel.is_cancelled() || !run.map_done() {
-        return;
-    }
-    if let Some(done) = spawn_reduce(run, clock) {
-        let _ = done.await;
-    }
 }
 
 /// The trace of a run that has ended.

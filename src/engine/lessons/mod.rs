@@ -11,10 +11,10 @@
 
 mod verdicts;
 
-use super::kernels::Kernel;
-use super::plan::{MAX_LANES, Mode, Settings, Workload};
-use super::scenario::{Assignment, Sizes, Waits};
-use super::shared_counter::Strategy;
+use crate::engine::plan::{
+    Assignment, MAX_LANES, Mode, Settings, Sizes, Strategy, Waits, Workload,
+};
+use crate::engine::work::Kernel;
 
 /// What pressing "Try it" does.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,10 +2,9 @@
 //! very code the browser runs is exercised natively: by `cargo test`, and by
 //! the benchmark's native baseline.
 
-use super::exec::{Clock, EventLoop, Run, execute};
-use super::plan::Mode;
-use super::sync::CancelFlag;
-use super::trace::Trace;
+use super::{CancelFlag, Clock, EventLoop, Run, execute};
+use crate::engine::plan::Mode;
+use crate::engine::record::Trace;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};

@@ -3,10 +3,8 @@
 //! stage after them. Everything random is seeded, so a link gives the same
 //! tasks on every machine.
 
-use super::calibrate::Rate;
-use super::mode::Workload;
-use super::scenario::{Sizes, Waits};
-use super::settings::Settings;
+use super::{Settings, Sizes, Waits, Workload};
+use crate::engine::work::Rate;
 
 /// Which stage of the run a task belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -194,7 +192,6 @@ fn jitter_offset(seed: u32, task: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::scenario::Sizes;
 
     fn settings() -> Settings {
         Settings::default()

@@ -3,7 +3,7 @@
 //! The browser's implementations are in `runtime/`; native ones in
 //! [`super::native`] run the same engine in `cargo test` and the benchmark.
 
-use super::sync::CancelFlag;
+use super::CancelFlag;
 use std::future::Future;
 
 /// Milliseconds on a clock that every thread of the run reads alike.

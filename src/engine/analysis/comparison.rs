@@ -1,8 +1,7 @@
 //! Results gathered over several runs: the comparison of modes on one task set.
 
-use super::plan::{Mode, Settings};
-use super::share::to_query;
-use super::trace::{Relative, Stats, Trace};
+use crate::engine::plan::{Mode, Settings, to_query};
+use crate::engine::record::{Relative, Stats, Trace};
 
 /// Runs of the same task set, at most one per mode.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -90,7 +89,7 @@ impl Comparison {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::trace::{Lane, Span, SpanKind};
+    use crate::engine::record::{Lane, Span, SpanKind};
 
     fn trace(mode: Mode, lanes: u32, ms: f64) -> Trace {
         let lane = if mode.uses_pool() {

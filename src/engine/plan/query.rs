@@ -7,9 +7,8 @@
 //! in notices only shortened and stripped of control characters; the page
 //! renders notices as text, never as HTML.
 
-use super::kernels::Kernel;
-use super::plan::{Assignment, Field, Mode, Notice, Settings, Sizes, Waits, Workload};
-use super::shared_counter::Strategy;
+use super::{Assignment, Field, Mode, Notice, Settings, Sizes, Strategy, Waits, Workload};
+use crate::engine::work::Kernel;
 use std::collections::BTreeSet;
 
 /// At most this many notices are listed; the rest are counted in one more.
@@ -26,8 +25,8 @@ pub fn parse_query(query: &str) -> (Settings, Vec<Notice>) {
     let query = query.strip_prefix('?').unwrap_or(query);
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = decode(raw_key);
-        let value = decode(raw_value);
+        let key = percent_decode(raw_key);
+        let value = percent_decode(raw_value);
         if !seen.insert(key.clone()) {
             notices.push(Notice::new(
                 quote(&key),
@@ -201,7 +200,7 @@ fn parse_number(value: &str) -> Option<(i64, bool)> {
 
 /// Percent-decoding, with `+` as a space (the form encoding browsers use).
 /// Malformed escapes are kept as they are; invalid UTF-8 becomes U+FFFD.
-pub fn decode(s: &str) -> String {
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -461,11 +460,11 @@ mod tests {
 
     #[test]
     fn decoding() {
-        assert_eq!(decode("a+b%20c"), "a b c");
-        assert_eq!(decode("%41%4a%4A"), "AJJ");
-        assert_eq!(decode("%"), "%");
-        assert_eq!(decode("%4"), "%4");
-        assert_eq!(decode("%e2%9c%93"), "✓");
-        assert_eq!(decode("%ff"), "\u{fffd}");
+        assert_eq!(percent_decode("a+b%20c"), "a b c");
+        assert_eq!(percent_decode("%41%4a%4A"), "AJJ");
+        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%e2%9c%93"), "✓");
+        assert_eq!(percent_decode("%ff"), "\u{fffd}");
     }
 }

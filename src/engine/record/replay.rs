@@ -1,6 +1,6 @@
 //! Replay of a recorded run: what every lane was doing at any instant, the
-//! events (span starts and ends) to step between, whether the page could paint,
-//! and the playback clock that turns wall time into trace time at 1/1 to 1/100.
+//! events (span starts and ends) to step between, and whether the page could
+//! paint (the playback clock is in `playback.rs`).
 //!
 //! Everything comes from the [`Trace`] (and the animation frames the page saw
 //! during the run): nothing is re-run or simulated. The page asks
@@ -15,13 +15,7 @@
 //! - a task is in flight from the start of its first span to the end of its
 //!   last, by the same two rules; it is done once its last span has ended.
 
-use super::trace::{Lane, Span, SpanKind, Trace};
-
-/// A display's frame interval at 60 Hz.
-pub const FRAME_MS: f64 = 1000.0 / 60.0;
-
-/// The replay speeds offered, as divisors of real time: 1/1 … 1/100.
-pub const SPEEDS: [u32; 7] = [1, 2, 5, 10, 20, 50, 100];
+use super::{FRAME_MS, Lane, Span, SpanKind, Trace};
 
 /// Whether the page could paint at an instant of the run, from the gaps
 /// between the animation frames recorded during it.
@@ -32,7 +26,7 @@ pub enum Paint {
     Painting { last_frame: f64, next_frame: f64 },
     /// No frame between `from` and `to` although at least one was due: the
     /// page could not paint (the same threshold as
-    /// [`frame_stats`](super::trace::frame_stats) uses for a dropped frame).
+    /// [`frame_stats`](super::frame_stats) uses for a dropped frame).
     Frozen { from: f64, to: f64 },
     /// No frame was recorded around this instant (before the recording, or a
     /// trace that came without frames).
@@ -282,7 +276,7 @@ pub fn bounds_of(trace: &Trace) -> (f64, f64) {
 }
 
 /// A gap of this many frame intervals has missed at least one frame: the
-/// rule of [`frame_stats`](super::trace::frame_stats), where a gap of `g`
+/// rule of [`frame_stats`](super::frame_stats), where a gap of `g`
 /// intervals misses `floor(g - 0.5)` frames.
 const DROPPED_GAP_FRAMES: f64 = 1.5;
 
@@ -329,183 +323,11 @@ impl LaneIndex {
     }
 }
 
-/// The animation frames the page saw, on the aligned clock, kept while runs
-/// go on (with the frame just before and just after each), so that any run
-/// the page still holds can show its frame gaps.
-#[derive(Debug, Clone, Default)]
-pub struct FrameLog {
-    frames: Vec<f64>,
-    last_idle: Option<f64>,
-    was_running: bool,
-}
-
-/// Frames kept at most: about 28 minutes of runs at 60 Hz (800 KB). The
-/// oldest half goes when full; the traces that old are long replaced.
-const FRAME_LOG_CAP: usize = 100_000;
-
-impl FrameLog {
-    /// Notes a frame at aligned time `at`; `running` says whether a run is in
-    /// progress. Frames between runs are not kept, except the one before and
-    /// the one after each run, which bound its first and last gaps.
-    pub fn note(&mut self, at: f64, running: bool) {
-        if running {
-            if !self.was_running
-                && let Some(before) = self.last_idle.take()
-            {
-                self.push(before);
-            }
-            self.push(at);
-        } else {
-            if self.was_running {
-                self.push(at);
-            }
-            self.last_idle = Some(at);
-        }
-        self.was_running = running;
-    }
-
-    fn push(&mut self, at: f64) {
-        if self.frames.len() >= FRAME_LOG_CAP {
-            self.frames.drain(..FRAME_LOG_CAP / 2);
-        }
-        if self.frames.last().is_none_or(|&last| last < at) {
-            self.frames.push(at);
-        }
-    }
-
-    /// The frames of the run that began at aligned time `origin` and lasted
-    /// `duration` ms, in ms since it began: those inside it, plus the last
-    /// one before and the first one after.
-    pub fn for_run(&self, origin: f64, duration: f64) -> Vec<f64> {
-        let first = self.frames.partition_point(|&f| f < origin);
-        let last = self.frames.partition_point(|&f| f <= origin + duration);
-        let from = first.saturating_sub(1);
-        let to = (last + 1).min(self.frames.len());
-        self.frames[from..to].iter().map(|f| f - origin).collect()
-    }
-
-    pub fn len(&self) -> usize {
-        self.frames.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.frames.is_empty()
-    }
-}
-
-/// The playback clock: where the cursor is at a given wall time, at 1/`slowdown`
-/// of real time. Wall times are passed in (the page gives its frame
-/// timestamps), so this is tested without a browser.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Playback {
-    /// The cursor, in ms of the trace, when `since` was taken.
-    at: f64,
-    /// Wall time of the last play, while playing.
-    since: Option<f64>,
-    slowdown: u32,
-    /// The cursor's range (see [`Replay::bounds`]).
-    from: f64,
-    to: f64,
-}
-
-impl Playback {
-    /// Paused at `from`, at 1/`slowdown` speed, over `from`..`to` ms of the
-    /// trace (see [`Replay::bounds`]).
-    pub fn new((from, to): (f64, f64), slowdown: u32) -> Playback {
-        let from = if from.is_finite() { from } else { 0.0 };
-        let to = if to.is_finite() { to.max(from) } else { from };
-        Playback {
-            at: from,
-            since: None,
-            slowdown: slowdown.max(1),
-            from,
-            to,
-        }
-    }
-
-    /// The cursor at wall time `wall`: stops at the run's end.
-    pub fn position(&self, wall: f64) -> f64 {
-        match self.since {
-            Some(since) => {
-                (self.at + (wall - since).max(0.0) / f64::from(self.slowdown)).min(self.to)
-            }
-            None => self.at,
-        }
-    }
-
-    pub fn is_playing(&self) -> bool {
-        self.since.is_some()
-    }
-
-    /// Whether playing has reached the run's end by `wall`.
-    pub fn finished(&self, wall: f64) -> bool {
-        self.position(wall) >= self.to
-    }
-
-    /// Starts playing at `wall`; from the start again if at the end.
-    pub fn play(&mut self, wall: f64) {
-        if self.since.is_none() {
-            if self.at >= self.to {
-                self.at = self.from;
-            }
-            self.since = Some(wall);
-        }
-    }
-
-    /// Pauses where the cursor is at `wall`.
-    pub fn pause(&mut self, wall: f64) {
-        self.at = self.position(wall);
-        self.since = None;
-    }
-
-    /// Moves the cursor to `t` (clamped to the run); keeps playing if it was.
-    pub fn seek(&mut self, t: f64, wall: f64) {
-        self.at = if t.is_finite() {
-            t.clamp(self.from, self.to)
-        } else {
-            self.from
-        };
-        if self.since.is_some() {
-            self.since = Some(wall);
-        }
-    }
-
-    pub fn slowdown(&self) -> u32 {
-        self.slowdown
-    }
-
-    /// Changes the speed from `wall` on, without moving the cursor.
-    pub fn set_slowdown(&mut self, slowdown: u32, wall: f64) {
-        self.at = self.position(wall);
-        if self.since.is_some() {
-            self.since = Some(wall);
-        }
-        self.slowdown = slowdown.max(1);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::plan::Mode;
-
-    fn span(task: u32, lane: Lane, kind: SpanKind, start: f64, end: f64) -> Span {
-        Span {
-            task,
-            lane,
-            kind,
-            start,
-            end,
-        }
-    }
-
-    fn run(task: u32, lane: Lane, start: f64, end: f64) -> Span {
-        span(task, lane, SpanKind::Run, start, end)
-    }
-
-    fn wait(task: u32, lane: Lane, start: f64, end: f64) -> Span {
-        span(task, lane, SpanKind::Wait, start, end)
-    }
+    use crate::engine::record::fixtures::{run, wait};
 
     fn replay(duration: f64, spans: &[Span]) -> Replay {
         let trace = Trace::new(Mode::Both, 2, 4, 0.0, duration, spans.to_vec());
@@ -754,74 +576,5 @@ mod tests {
         let r = Replay::new(&trace, vec![0.0, 1.4 * FRAME_MS, 3.0 * FRAME_MS]);
         assert!(matches!(r.paint_at(1.0), Paint::Painting { .. }));
         assert!(matches!(r.paint_at(2.0 * FRAME_MS), Paint::Frozen { .. }));
-    }
-
-    #[test]
-    fn the_frame_log_keeps_each_run_with_its_bounding_frames() {
-        let mut log = FrameLog::default();
-        // Idle frames at 0, 16, 32; a run from 40 to 100 (frames 48, 64, 96);
-        // idle 112, 128; a second run 130–150 (frame 144); idle 160.
-        for (at, running) in [
-            (0.0, false),
-            (16.0, false),
-            (32.0, false),
-            (48.0, true),
-            (64.0, true),
-            (96.0, true),
-            (112.0, false),
-            (128.0, false),
-            (144.0, true),
-            (160.0, false),
-        ] {
-            log.note(at, running);
-        }
-        assert_eq!(
-            log.len(),
-            8,
-            "idle frames are not kept, bar the bounding ones"
-        );
-        assert_eq!(log.for_run(40.0, 60.0), [-8.0, 8.0, 24.0, 56.0, 72.0]);
-        assert_eq!(log.for_run(130.0, 20.0), [-2.0, 14.0, 30.0]);
-        assert!(FrameLog::default().for_run(0.0, 10.0).is_empty());
-    }
-
-    #[test]
-    fn playback_runs_at_a_fraction_of_real_time() {
-        let mut p = Playback::new((0.0, 200.0), 10);
-        assert_eq!(p.position(5_000.0), 0.0, "paused at the start");
-        p.play(1_000.0);
-        assert!(p.is_playing());
-        assert_eq!(p.position(1_000.0), 0.0);
-        assert_eq!(
-            p.position(2_000.0),
-            100.0,
-            "1 s of wall time is 100 ms at 1/10"
-        );
-        assert!(!p.finished(2_999.0));
-        assert!(p.finished(3_000.0));
-        assert_eq!(p.position(9_000.0), 200.0, "stops at the end");
-        p.pause(1_500.0);
-        assert_eq!(p.position(9_000.0), 50.0);
-        p.set_slowdown(100, 9_000.0);
-        p.play(10_000.0);
-        assert_eq!(p.position(11_000.0), 60.0, "1 s is 10 ms at 1/100");
-        p.set_slowdown(1, 11_000.0);
-        assert_eq!(p.position(11_100.0), 160.0, "speed changes keep the cursor");
-        p.seek(-3.0, 11_100.0);
-        assert_eq!(p.position(11_100.0), 0.0, "seeking clamps");
-        p.seek(f64::NAN, 11_100.0);
-        assert_eq!(p.position(11_100.0), 0.0);
-        p.seek(500.0, 11_100.0);
-        p.pause(11_200.0);
-        assert_eq!(p.position(11_300.0), 200.0);
-        p.play(12_000.0);
-        assert_eq!(p.position(12_000.0), 0.0, "play at the end starts over");
-        assert_eq!(Playback::new((0.0, 10.0), 0).slowdown(), 1);
-        // A span stamped before the run's start widens the range.
-        let mut p = Playback::new((-0.5, 10.0), 1);
-        assert_eq!(p.position(0.0), -0.5, "starts at the earliest event");
-        p.seek(-3.0, 0.0);
-        assert_eq!(p.position(0.0), -0.5);
-        assert_eq!(Playback::new((f64::NAN, f64::NAN), 1).position(0.0), 0.0);
     }
 }

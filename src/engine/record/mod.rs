@@ -1,0 +1,25 @@
+//! What a run did: its spans (on an aligned clock, in ms since the run
+//! began), the trace that holds them with how the run ended, the figures
+//! derived from one trace (busy, idle and lock time per lane, overlap,
+//! blocking), the animation frames the page saw, and the replay of a
+//! recorded run with its playback clock.
+//!
+//! Architecture invariant: a trace is the only source of every figure the
+//! page shows about a run; nothing here runs anything or reads a clock.
+//! Imports only `plan` (a trace names its mode and counter strategy).
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+mod frames;
+mod playback;
+mod replay;
+mod span;
+mod stats;
+mod trace;
+
+pub use frames::{FRAME_MS, FrameLog, FrameStats, LONG_GAP_MS, frame_stats};
+pub use playback::{Playback, SPEEDS};
+pub use replay::{LaneState, Moment, Paint, Replay, bounds_of};
+pub use span::{Lane, MERGE_GAP_MS, Span, SpanKind, push_merged};
+pub use stats::{LaneUse, Relative, Stats};
+pub use trace::{Outcome, Tally, Trace};

@@ -1,0 +1,178 @@
+//! A finished (or stopped) run: its spans, times relative to its start, how
+//! it ended, and what it computed (checksum, slices, the counter's tally).
+
+use super::{FrameStats, Lane, Span};
+use crate::engine::plan::{Mode, Strategy};
+use std::collections::BTreeSet;
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Completed,
+    /// Stopped by the person; the spans recorded until then are kept.
+    Cancelled,
+    /// A task failed (panicked); the others may have finished.
+    Failed {
+        /// 0-based; the task count itself when no particular task failed
+        /// (a pool thread died between tasks, or no thread was left).
+        task: u32,
+        message: String,
+    },
+}
+
+impl Outcome {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Completed => "completed",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Failed { .. } => "failed",
+        }
+    }
+}
+
+/// What a shared-counter run counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub strategy: Strategy,
+    /// Updates the tasks made (each believes it added one).
+    pub expected: u64,
+    /// The counter's final value.
+    pub actual: u64,
+}
+
+impl Tally {
+    /// Updates that vanished: overwritten by another lane's stale write.
+    pub fn lost(&self) -> u64 {
+        self.expected.saturating_sub(self.actual)
+    }
+}
+
+/// A finished (or stopped) run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trace {
+    pub mode: Mode,
+    /// Pool threads the run could use (1 for the main-thread modes).
+    pub lanes: u32,
+    pub tasks: u32,
+    /// Tasks that ran to their end (fewer than `tasks` when stopped or failed).
+    pub finished: u32,
+    /// From pressing Run to the last task's end, in milliseconds.
+    pub duration_ms: f64,
+    /// The aligned clock's time when the run began: the zero of the span
+    /// times. Lets the page match what it recorded on its own clock (e.g. the
+    /// animation frames the replay shows) to the run.
+    pub origin_ms: f64,
+    /// Sorted by start time.
+    pub spans: Vec<Span>,
+    pub outcome: Outcome,
+    pub frames: FrameStats,
+    /// Milliseconds from Stop to the run's end, when stopped.
+    pub cancel_latency_ms: Option<f64>,
+    /// Wrapping sum of the kernels' results: equal across modes for the same
+    /// task set, which shows they all did the same work.
+    pub checksum: u64,
+    /// Kernel calls the run made: every mode computes the same slices of the
+    /// same units, so this too is equal across modes for one task set.
+    pub slices: u32,
+    /// The shared-counter workload: updates made and the count they left.
+    pub counter: Option<Tally>,
+    /// Whether the last task is a serial reduce after the others (MapReduce).
+    pub reduce: bool,
+}
+
+impl Trace {
+    /// Builds a trace from spans on the aligned clock, `started` being the
+    /// aligned time the run began: times become relative to it.
+    pub fn new(
+        mode: Mode,
+        lanes: u32,
+        tasks: u32,
+        started: f64,
+        ended: f64,
+        mut spans: Vec<Span>,
+    ) -> Trace {
+        for s in &mut spans {
+            s.start -= started;
+            s.end -= started;
+        }
+        spans.sort_by(|a, b| a.start.total_cmp(&b.start));
+        Trace {
+            mode,
+            lanes,
+            tasks,
+            finished: tasks,
+            duration_ms: ended - started,
+            origin_ms: started,
+            spans,
+            outcome: Outcome::Completed,
+            frames: FrameStats::default(),
+            cancel_latency_ms: None,
+            checksum: 0,
+            slices: 0,
+            counter: None,
+            reduce: false,
+        }
+    }
+
+    /// How the page names task `task` (0-based): "Task 7", or "Reduce" for
+    /// the serial stage after the others.
+    pub fn task_name(&self, task: u32) -> String {
+        if self.reduce && task + 1 == self.tasks {
+            "Reduce (serial)".into()
+        } else {
+            format!("Task {}", task + 1)
+        }
+    }
+
+    /// The lanes that ran something, in timeline order.
+    pub fn lanes_used(&self) -> Vec<Lane> {
+        self.spans
+            .iter()
+            .map(|s| s.lane)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// How many distinct pool threads ran a span. One, in a parallel run, means
+    /// the run was not parallel at all (e.g. rayon running sequentially in a
+    /// build without atomics: rayon-rs/rayon#1047).
+    pub fn distinct_workers(&self) -> u32 {
+        self.lanes_used()
+            .iter()
+            .filter(|l| matches!(l, Lane::Worker(_)))
+            .count() as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::record::fixtures::{run, trace};
+
+    #[test]
+    fn trace_times_are_relative_to_the_run_start_and_sorted() {
+        let t = trace(
+            Mode::Parallel,
+            2,
+            5.0,
+            &[
+                run(1, Lane::Worker(1), 2.0, 3.0),
+                run(0, Lane::Worker(0), 1.0, 2.0),
+            ],
+        );
+        assert_eq!(t.spans[0].start, 1.0);
+        assert_eq!(t.spans[1].task, 1);
+        assert_eq!(t.lanes_used(), [Lane::Worker(0), Lane::Worker(1)]);
+    }
+
+    #[test]
+    fn a_tally_counts_lost_updates() {
+        let t = Tally {
+            strategy: Strategy::Racy,
+            expected: 10,
+            actual: 7,
+        };
+        assert_eq!(t.lost(), 3);
+    }
+}

@@ -1,0 +1,470 @@
+//! The binary record of a result link (before the browser compresses it
+//! and after it decompresses it).
+//!
+//! The record, version 2 (all integers LEB128 varints unless said otherwise):
+//!
+//! ```text
+//! "CPR" 0x02                    magic and version
+//! str settings                  the settings' query string (as in a settings link)
+//! machine                       logical cores, pool threads, isolated (0/1), str browser, str date
+//! kind                          0 runs of modes (a run, a comparison), 1 a thread sweep
+//! summarised                    0, or 1 + spans before + spans after (what was merged)
+//! runs                          count, then each run:
+//!   mode (0..3), lanes, tasks, finished, duration µs, origin µs,
+//!   outcome (0 completed, 1 cancelled, 2 failed + task + str message),
+//!   frames, longest gap µs, long gaps, dropped, cancel latency (0 none, else µs + 1),
+//!   checksum (8 bytes little-endian), slices,
+//!   counter (0 none, or 1 + strategy + updates expected + final count),
+//!   span count n, then four columns of n values each:
+//!   task (zigzag delta), lane row × 4 + kind (0 run, 1 wait, 2 lock),
+//!   start (zigzag delta µs), duration µs
+//! ```
+//!
+//! Version 1 is the same without `kind` (its runs are always modes), without
+//! `counter`, and with lane row × 2 + kind (run or wait); it is still read,
+//! so links made before sweeps could travel keep opening.
+//!
+//! Times travel in whole microseconds (the browser's clock gives no finer
+//! ones). Columns rather than records, because each column's values look
+//! alike and the compressor then finds them: a 4-mode comparison of 64 tasks
+//! compresses to a few kilobytes.
+
+use super::recorded::{
+    MAX_BROWSER_CHARS, MAX_CORES, MAX_DECOMPRESSED_BYTES, MAX_MESSAGE_CHARS, MAX_ORIGIN_US,
+    MAX_RUNS, MAX_SETTINGS_BYTES, MAX_SPANS_PER_RUN, MAX_TIME_US, MAX_TOTAL_SPANS, MAX_UPDATES,
+    TRUNCATED, from_us, kind_code, refuse, settings_of, to_us, truncate, valid_date,
+};
+use super::{Kind, LinkError, Machine, Recorded, Summarised, validate};
+use crate::engine::plan::{Field, MAX_LANES, Mode, Strategy, to_query};
+use crate::engine::record::{FrameStats, Lane, Outcome, Span, SpanKind, Tally, Trace};
+
+/// The record's format version, which the page writes.
+pub const VERSION: u8 = 2;
+/// The oldest version still read: a link of a version outside
+/// `OLDEST_VERSION..=VERSION` is refused.
+pub const OLDEST_VERSION: u8 = 1;
+const MAGIC: &[u8; 3] = b"CPR";
+
+/// Span kinds per lane row in a lane column: 4 (two bits) since version 2.
+const KINDS_PER_ROW: u64 = 4;
+
+fn mode_code(mode: Mode) -> u8 {
+    match mode {
+        Mode::Sequential => 0,
+        Mode::Concurrent => 1,
+        Mode::Parallel => 2,
+        Mode::Both => 3,
+    }
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u(&mut self, mut v: u64) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.0.push(byte);
+                return;
+            }
+            self.0.push(byte | 0x80);
+        }
+    }
+
+    fn i(&mut self, v: i64) {
+        self.u(((v << 1) ^ (v >> 63)) as u64);
+    }
+
+    fn s(&mut self, s: &str) {
+        self.u(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// The binary record of `rec` (uncompressed).
+pub fn encode(rec: &Recorded) -> Vec<u8> {
+    encode_version(rec, VERSION)
+}
+
+/// The record in format `version` (older formats: for the tests that
+/// check they are still read; they cannot say what newer ones can).
+fn encode_version(rec: &Recorded, version: u8) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(64 + rec.span_count() * 8));
+    w.0.extend_from_slice(MAGIC);
+    w.0.push(version);
+    w.s(&to_query(&rec.settings));
+    let m = &rec.machine;
+    w.u(u64::from(m.logical_cores));
+    w.u(u64::from(m.pool_threads));
+    w.u(u64::from(m.cross_origin_isolated));
+    w.s(&truncate(&m.browser, MAX_BROWSER_CHARS));
+    w.s(if valid_date(&m.date) { &m.date } else { "" });
+    if version >= 2 {
+        w.u(match rec.kind {
+            Kind::Modes => 0,
+            Kind::Sweep => 1,
+        });
+    }
+    match rec.summarised {
+        None => w.u(0),
+        Some(s) => {
+            w.u(1);
+            w.u(u64::from(s.spans_before));
+            w.u(u64::from(s.spans_after));
+        }
+    }
+    w.u(rec.runs.len() as u64);
+    for t in &rec.runs {
+        w.u(u64::from(mode_code(t.mode)));
+        w.u(u64::from(t.lanes));
+        w.u(u64::from(t.tasks));
+        w.u(u64::from(t.finished));
+        w.u(to_us(t.duration_ms, MAX_TIME_US));
+        w.u(to_us(t.origin_ms, MAX_ORIGIN_US));
+        match &t.outcome {
+            Outcome::Completed => w.u(0),
+            Outcome::Cancelled => w.u(1),
+            Outcome::Failed { task, message } => {
+                w.u(2);
+                w.u(u64::from(*task));
+                w.s(&truncate(message, MAX_MESSAGE_CHARS));
+            }
+        }
+        w.u(u64::from(t.frames.frames));
+        w.u(to_us(t.frames.longest_gap_ms, MAX_TIME_US));
+        w.u(u64::from(t.frames.long_gaps));
+        w.u(u64::from(t.frames.dropped));
+        match t.cancel_latency_ms {
+            None => w.u(0),
+            Some(ms) => w.u(to_us(ms, MAX_TIME_US) + 1),
+        }
+        w.0.extend_from_slice(&t.checksum.to_le_bytes());
+        w.u(u64::from(t.slices));
+        match &t.counter {
+            _ if version < 2 => {}
+            None => w.u(0),
+            Some(c) => {
+                let code = Strategy::ALL
+                    .iter()
+                    .position(|&s| s == c.strategy)
+                    .unwrap_or(0);
+                w.u(1 + code as u64);
+                w.u(c.expected);
+                w.u(c.actual);
+            }
+        }
+        w.u(t.spans.len() as u64);
+        let mut prev = 0i64;
+        for s in &t.spans {
+            w.i(i64::from(s.task) - prev);
+            prev = i64::from(s.task);
+        }
+        for s in &t.spans {
+            let per_row = if version < 2 { 2 } else { KINDS_PER_ROW };
+            w.u((s.lane.row() as u64) * per_row + u64::from(kind_code(s.kind)));
+        }
+        let mut prev = 0i64;
+        for s in &t.spans {
+            let start = to_us(s.start, MAX_TIME_US) as i64;
+            w.i(start - prev);
+            prev = start;
+        }
+        for s in &t.spans {
+            let start = to_us(s.start, MAX_TIME_US);
+            w.u(to_us(s.end, MAX_TIME_US).saturating_sub(start));
+        }
+    }
+    w.0
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Result<u8, LinkError> {
+        let b = *self.bytes.get(self.at).ok_or(LinkError(TRUNCATED.into()))?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn u(&mut self) -> Result<u64, LinkError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        refuse("The result in this link holds a number too large to be real.")
+    }
+
+    /// A varint that must be at most `max`; `what` names it in the refusal.
+    fn bounded(&mut self, max: u64, what: &str) -> Result<u64, LinkError> {
+        let v = self.u()?;
+        if v > max {
+            return refuse(format!(
+                "The result in this link gives {what} as {v}, more than the {max} allowed."
+            ));
+        }
+        Ok(v)
+    }
+
+    fn i(&mut self) -> Result<i64, LinkError> {
+        let v = self.u()?;
+        Ok(((v >> 1) as i64) ^ -((v & 1) as i64))
+    }
+
+    fn s(&mut self, max_bytes: usize, what: &str) -> Result<String, LinkError> {
+        let len = self.bounded(max_bytes as u64, &format!("the length of {what}"))? as usize;
+        let end = self
+            .at
+            .checked_add(len)
+            .ok_or(LinkError(TRUNCATED.into()))?;
+        let raw = self
+            .bytes
+            .get(self.at..end)
+            .ok_or(LinkError(TRUNCATED.into()))?;
+        self.at = end;
+        String::from_utf8(raw.to_vec()).map_err(|_| {
+            LinkError(format!(
+                "The result in this link has unreadable text in {what}."
+            ))
+        })
+    }
+}
+
+/// Reads a binary record; every value is checked, see [`validate`].
+pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
+    if bytes.len() > MAX_DECOMPRESSED_BYTES {
+        return refuse("The result in this link is too large to open.");
+    }
+    if bytes.len() < 4 || &bytes[..3] != MAGIC {
+        return refuse("This link does not hold a conpar result.");
+    }
+    let version = bytes[3];
+    if !(OLDEST_VERSION..=VERSION).contains(&version) {
+        return refuse(format!(
+            "This result link was made by a different version of conpar (format {version}; this page reads formats {OLDEST_VERSION} to {VERSION}). Ask for a JSON report instead, or open the link in that version.",
+        ));
+    }
+    let mut r = Reader { bytes, at: 4 };
+    let query = r.s(MAX_SETTINGS_BYTES, "the settings")?;
+    let settings = settings_of(&query)?;
+    let machine = Machine {
+        logical_cores: r.bounded(u64::from(MAX_CORES), "the logical cores")? as u32,
+        pool_threads: r.bounded(u64::from(MAX_LANES), "the pool threads")? as u32,
+        cross_origin_isolated: r.bounded(1, "the isolation flag")? == 1,
+        browser: r.s(MAX_BROWSER_CHARS * 4, "the browser's name")?,
+        date: r.s(10, "the date")?,
+    };
+    let kind = if version == 1 {
+        Kind::Modes
+    } else {
+        match r.bounded(1, "what the runs are")? {
+            0 => Kind::Modes,
+            _ => Kind::Sweep,
+        }
+    };
+    let summarised = match r.bounded(1, "the summary flag")? {
+        0 => None,
+        _ => Some(Summarised {
+            spans_before: r.bounded(u64::from(u32::MAX), "the spans before merging")? as u32,
+            spans_after: r.bounded(MAX_TOTAL_SPANS as u64, "the spans after merging")? as u32,
+        }),
+    };
+    let n_runs = r.bounded(MAX_RUNS as u64, "the number of runs")? as usize;
+    let mut runs = Vec::with_capacity(n_runs);
+    let mut total = 0usize;
+    for _ in 0..n_runs {
+        let mut run = read_run(&mut r, &mut total, version)?;
+        // The settings say whether the last task is a reduce (and
+        // `validate` checks that the runs have its task count).
+        run.reduce = settings.has_reduce();
+        runs.push(run);
+    }
+    if r.at != bytes.len() {
+        return refuse("The result in this link has extra data after its end.");
+    }
+    let rec = Recorded {
+        settings,
+        machine,
+        kind,
+        runs,
+        summarised,
+    };
+    validate(&rec)?;
+    Ok(rec)
+}
+
+fn read_run(r: &mut Reader<'_>, total: &mut usize, version: u8) -> Result<Trace, LinkError> {
+    let mode = match r.u()? {
+        0 => Mode::Sequential,
+        1 => Mode::Concurrent,
+        2 => Mode::Parallel,
+        3 => Mode::Both,
+        _ => return refuse("The result in this link names a mode conpar does not have."),
+    };
+    let lanes = r.bounded(u64::from(MAX_LANES), "a run's threads")? as u32;
+    // The tasks, and the serial reduce if there is one.
+    let tasks = r.bounded(u64::from(Field::Tasks.bounds().max) + 1, "a run's tasks")? as u32;
+    let finished = r.bounded(u64::from(tasks), "the tasks finished")? as u32;
+    let duration_ms = from_us(r.bounded(MAX_TIME_US, "a run's length in µs")?);
+    let origin_ms = from_us(r.bounded(MAX_ORIGIN_US, "a run's clock origin")?);
+    let outcome = match r.u()? {
+        0 => Outcome::Completed,
+        1 => Outcome::Cancelled,
+        2 => Outcome::Failed {
+            task: r.bounded(u64::from(tasks), "the failed task")? as u32,
+            message: r.s(MAX_MESSAGE_CHARS * 4, "the failure message")?,
+        },
+        _ => return refuse("The result in this link has a run that ended in no known way."),
+    };
+    let frames = FrameStats {
+        frames: r.bounded(u64::from(u32::MAX), "the frames")? as u32,
+        longest_gap_ms: from_us(r.bounded(MAX_TIME_US, "the longest frame gap")?),
+        long_gaps: r.bounded(u64::from(u32::MAX), "the long frames")? as u32,
+        dropped: r.bounded(u64::from(u32::MAX), "the dropped frames")? as u32,
+    };
+    let cancel_latency_ms = match r.bounded(MAX_TIME_US + 1, "the stop latency")? {
+        0 => None,
+        us => Some(from_us(us - 1)),
+    };
+    let mut checksum = [0u8; 8];
+    for b in &mut checksum {
+        *b = r.byte()?;
+    }
+    let slices = r.bounded(u64::from(u32::MAX), "the slices")? as u32;
+    let counter = match if version == 1 {
+        0
+    } else {
+        r.bounded(Strategy::ALL.len() as u64, "the counter")?
+    } {
+        0 => None,
+        code => Some(Tally {
+            strategy: Strategy::ALL[code as usize - 1],
+            expected: r.bounded(MAX_UPDATES, "the counter's updates")?,
+            actual: r.bounded(u64::MAX, "the counter's count")?,
+        }),
+    };
+    let n = r.bounded(MAX_SPANS_PER_RUN as u64, "a run's spans")? as usize;
+    *total += n;
+    if *total > MAX_TOTAL_SPANS {
+        return refuse(format!(
+            "The result in this link has more than {MAX_TOTAL_SPANS} spans, more than the page draws."
+        ));
+    }
+    // Each span takes at least four bytes: a count beyond what is left is a lie,
+    // found before anything that large is allocated.
+    if n > (r.bytes.len() - r.at) / 4 {
+        return refuse(TRUNCATED);
+    }
+    let mut tasks_col = Vec::with_capacity(n);
+    let mut prev = 0i64;
+    for _ in 0..n {
+        prev = prev.saturating_add(r.i()?);
+        if prev < 0 || prev >= i64::from(tasks) {
+            return refuse("The result in this link has a span of a task the run does not have.");
+        }
+        tasks_col.push(prev as u32);
+    }
+    let mut lane_col = Vec::with_capacity(n);
+    for _ in 0..n {
+        let per_row = if version == 1 { 2 } else { KINDS_PER_ROW };
+        let code = r.bounded((u64::from(MAX_LANES) + 1) * per_row - 1, "a span's lane")?;
+        let kind = match code % per_row {
+            0 => SpanKind::Run,
+            1 => SpanKind::Wait,
+            2 => SpanKind::Lock,
+            _ => {
+                return refuse(
+                    "The result in this link has a span of a kind conpar does not have.",
+                );
+            }
+        };
+        lane_col.push((Lane::from_row((code / per_row) as usize), kind));
+    }
+    let mut starts = Vec::with_capacity(n);
+    let mut prev = 0i64;
+    for _ in 0..n {
+        prev = prev.saturating_add(r.i()?);
+        if prev < 0 || prev as u64 > MAX_TIME_US {
+            return refuse(
+                "The result in this link has a span that starts before the run or after an hour.",
+            );
+        }
+        starts.push(prev as u64);
+    }
+    let mut spans = Vec::with_capacity(n);
+    for i in 0..n {
+        let length = r.bounded(MAX_TIME_US - starts[i], "a span's end in µs")?;
+        spans.push(Span {
+            task: tasks_col[i],
+            lane: lane_col[i].0,
+            kind: lane_col[i].1,
+            start: from_us(starts[i]),
+            end: from_us(starts[i] + length),
+        });
+    }
+    Ok(Trace {
+        mode,
+        lanes,
+        tasks,
+        finished,
+        duration_ms,
+        origin_ms,
+        spans,
+        outcome,
+        frames,
+        cancel_latency_ms,
+        checksum: u64::from_le_bytes(checksum),
+        slices,
+        counter,
+        reduce: false, // from the settings, by the caller
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::travel::fixtures::{sample, sweep};
+
+    #[test]
+    fn round_trip() {
+        let rec = sample();
+        assert_eq!(decode(&encode(&rec)), Ok(rec));
+    }
+
+    #[test]
+    fn a_sweep_round_trips_as_a_sweep() {
+        let rec = sweep();
+        let back = decode(&encode(&rec)).expect("decodes");
+        assert_eq!(back.kind, Kind::Sweep);
+        assert_eq!(back, rec);
+    }
+
+    /// A version-1 record: this version's, without the kind.
+    fn as_version_1(rec: &Recorded) -> Vec<u8> {
+        assert_eq!(rec.kind, Kind::Modes, "version 1 has runs of modes only");
+        encode_version(rec, 1)
+    }
+
+    #[test]
+    fn version_1_links_still_open() {
+        let rec = sample();
+        assert_eq!(decode(&as_version_1(&rec)), Ok(rec));
+    }
+
+    #[test]
+    fn versions_outside_the_range_are_refused() {
+        let mut bytes = encode(&sample());
+        for v in [0, VERSION + 1, 255] {
+            bytes[3] = v;
+            let err = decode(&bytes).unwrap_err();
+            assert!(err.0.contains("different version"), "{v}: {err}");
+        }
+    }
+}

@@ -165,17 +165,8 @@ mod tests {
     use super::*;
     use crate::charts::test_support::{has_text, svg};
     use crate::engine::plan::Mode;
-    use crate::engine::record::{Lane, SpanKind};
-
-    fn run(task: u32, lane: Lane, start: f64, end: f64) -> Span {
-        Span {
-            task,
-            lane,
-            kind: SpanKind::Run,
-            start,
-            end,
-        }
-    }
+    use crate::engine::record::Lane;
+    use crate::engine::record::fixtures::run;
 
     fn traces() -> (Trace, Trace) {
         let seq = Trace::new(

@@ -13,12 +13,14 @@ use super::actions;
 use super::download;
 use super::open_report::OpenReport;
 use super::share_result::ShareResult;
-use super::speedup_view::{SpeedupChart, fit_for, fit_sentence};
+use super::speedup_view::SpeedupChart;
 use super::stacked_view::{Shown, StackedView};
 use super::store::Store;
 use crate::charts::format_ms;
-use crate::engine::analysis::{Comparison, Row};
-use crate::engine::analysis::{SweepPoint, sweep_points};
+use crate::engine::analysis::{
+    Comparison, Row, SweepPoint, difference, fit_for, fit_sentence, points_of, rows_of,
+    sweep_difference,
+};
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::record::Trace;
 use crate::engine::travel::{
@@ -101,96 +103,6 @@ fn read_fragment(received: Received) {
             }
         }
     });
-}
-
-/// Rows of a comparison of `runs` (speedups against their sequential run).
-fn rows_of(settings: &Settings, runs: &[Trace]) -> Vec<Row> {
-    let mut c = Comparison::default();
-    for t in runs {
-        let s = Settings {
-            mode: t.mode,
-            ..settings.clone()
-        };
-        c.add(&s, t.clone());
-    }
-    c.rows()
-}
-
-/// "Parallel (threads) against Sequential: your 4 logical cores 1.9× on 2
-/// threads; the recorded 16 logical cores 12.1× on 15 threads."
-fn difference(recorded: &[Row], here: &[Row], theirs: &Machine, mine: &Machine) -> Option<String> {
-    let speedup = |rows: &[Row], m: Mode| {
-        rows.iter()
-            .find(|r| r.trace.mode == m)
-            .and_then(|r| r.relative.map(|rel| (rel.speedup, r.trace.lanes)))
-    };
-    let mode = [Mode::Parallel, Mode::Both, Mode::Concurrent]
-        .into_iter()
-        .find(|&m| speedup(recorded, m).is_some() && speedup(here, m).is_some())?;
-    let (a, ta) = speedup(here, mode)?;
-    let (b, tb) = speedup(recorded, mode)?;
-    let threads = |n: u32| {
-        if mode.uses_pool() {
-            format!(" on {n} thread{}", if n == 1 { "" } else { "s" })
-        } else {
-            String::new()
-        }
-    };
-    let cores = |n: u32| format!("{n} logical core{}", if n == 1 { "" } else { "s" });
-    Some(format!(
-        "{} against Sequential: your {}: {a:.1}×{}; the recorded {}: {b:.1}×{}.",
-        mode.label(),
-        cores(mine.logical_cores),
-        threads(ta),
-        cores(theirs.logical_cores),
-        threads(tb),
-    ))
-}
-
-/// The speedup points of a sweep's runs (against its 1-thread run).
-fn points_of(runs: &[Trace]) -> Vec<SweepPoint> {
-    sweep_points(
-        &runs
-            .iter()
-            .map(|t| (t.lanes, t.duration_ms))
-            .collect::<Vec<_>>(),
-    )
-}
-
-/// "Speedup against 1 thread: your 2 logical cores: 1.9× on 2 threads; the
-/// recorded 16 logical cores: 12.1× on 15 threads. Fitted serial fraction:
-/// yours 4.0 %, the recorded 2.0 %." From each sweep's most threads.
-fn sweep_difference(
-    recorded: &[SweepPoint],
-    here: &[SweepPoint],
-    settings: &Settings,
-    theirs: &Machine,
-    mine: &Machine,
-) -> Option<String> {
-    let last = |p: &[SweepPoint]| p.iter().rev().find(|p| p.speedup.is_finite()).copied();
-    let (a, b) = (last(here)?, last(recorded)?);
-    let cores = |n: u32| format!("{n} logical core{}", if n == 1 { "" } else { "s" });
-    let threads = |n: u32| format!("{n} thread{}", if n == 1 { "" } else { "s" });
-    let fits = match (
-        fit_for(here, Some(settings)),
-        fit_for(recorded, Some(settings)),
-    ) {
-        (Some(x), Some(y)) => format!(
-            " Fitted serial fraction: yours {:.1} %, the recorded {:.1} %.",
-            x.serial_fraction * 100.0,
-            y.serial_fraction * 100.0
-        ),
-        _ => String::new(),
-    };
-    Some(format!(
-        "Speedup against 1 thread: your {}: {:.1}× on {}; the recorded {}: {:.1}× on {}.{fits}",
-        cores(mine.logical_cores),
-        a.speedup,
-        threads(a.threads),
-        cores(theirs.logical_cores),
-        b.speedup,
-        threads(b.threads),
-    ))
 }
 
 /// Saves the chart on `canvas` as a PNG file.
@@ -480,12 +392,12 @@ pub fn RecordedView() -> impl IntoView {
                             let rec_rows = rows_of(&rec.settings, &rec.runs);
                             let here_rows = rows_of(&rec.settings, here_runs);
                             (
-                                difference(&rec_rows, &here_rows, &rec.machine, &mine),
+                                difference(&rec_rows, &here_rows, rec.machine.logical_cores, mine.logical_cores),
                                 modes_table(rec, &rec_rows, &here_rows, &mine).into_any(),
                             )
                         }
                         Kind::Sweep => (
-                            recorded_points.with(|a| here_points.with(|b| sweep_difference(a, b, &rec.settings, &rec.machine, &mine))),
+                            recorded_points.with(|a| here_points.with(|b| sweep_difference(a, b, &rec.settings, rec.machine.logical_cores, mine.logical_cores))),
                             sweep_table(rec, here_runs, &mine).into_any(),
                         ),
                     };

@@ -4,10 +4,8 @@ use super::download;
 use super::store::Store;
 use crate::charts::speedup::{SpeedupData, cores_label, draw_speedup, marks_cores};
 use crate::charts::{Theme, draw_placeholder, format_ms};
-use crate::engine::analysis::{
-    AmdahlFit, SweepPoint, fit_amdahl, fit_amdahl_with, karp_flatt, sweep_points,
-};
-use crate::engine::plan::{Settings, Workload};
+use crate::engine::analysis::{SweepPoint, fit_for, fit_sentence, karp_flatt, points_of};
+use crate::engine::plan::Settings;
 use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -81,43 +79,6 @@ pub fn SpeedupChart(
     }
 }
 
-/// Amdahl's law fitted to a sweep's points. With the settings it ran, the
-/// parallel part's share on p threads is that of its whole tasks (⌈n/p⌉
-/// rounds, skewed blocks...), not 1/p, and the limit is one its task count
-/// allows; without them (an old record), perfectly divisible work. None
-/// where Amdahl's curve is not the story: a sweep under a lock (its share
-/// is read back by `LockShare`) or of the shared counter (speedups below 1).
-pub fn fit_for(points: &[SweepPoint], settings: Option<&Settings>) -> Option<AmdahlFit> {
-    if settings.is_some_and(|s| s.lock_pct > 0 || s.workload == Workload::Counter) {
-        return None;
-    }
-    match settings {
-        Some(s) => fit_amdahl_with(
-            points,
-            |p| s.parallel_share(p),
-            // As many threads as tasks: one round, the most any count gives.
-            s.parallel_share(s.tasks.max(1)),
-        ),
-        None => fit_amdahl(points),
-    }
-}
-
-/// "Fitted serial fraction 2.0 % (Amdahl: at most 50.0× faster with
-/// unlimited threads)."
-pub fn fit_sentence(fit: &AmdahlFit) -> String {
-    format!(
-        "Fitted serial fraction {:.1} % (Amdahl: at most {} with unlimited threads).",
-        fit.serial_fraction * 100.0,
-        // With whole tasks the limit is finite even at f = 0 (one task per
-        // thread); only divisible work with no serial part has none.
-        if fit.limit().is_finite() {
-            format!("{:.1}× faster", fit.limit())
-        } else {
-            "no limit".into()
-        },
-    )
-}
-
 /// "1 logical core", "2 logical cores".
 fn cores_phrase(cores: u32) -> String {
     if cores == 1 {
@@ -131,16 +92,7 @@ fn cores_phrase(cores: u32) -> String {
 pub fn SpeedupView() -> impl IntoView {
     let store = expect_context::<Store>();
     let canvas = NodeRef::<Canvas>::new();
-    let points = Memo::new(move |_| {
-        store.sweep.with(|runs| {
-            sweep_points(
-                &runs
-                    .iter()
-                    .map(|t| (t.lanes, t.duration_ms))
-                    .collect::<Vec<_>>(),
-            )
-        })
-    });
+    let points = Memo::new(move |_| store.sweep.with(|runs| points_of(runs)));
     let fit = Memo::new(move |_| {
         store
             .sweep_settings

@@ -10,6 +10,8 @@
 mod amdahl;
 mod comparison;
 mod counter;
+mod machines;
+mod sweep_fit;
 
 pub use amdahl::{
     AmdahlFit, SweepPoint, amdahl_speedup, fit_amdahl, fit_amdahl_with, karp_flatt, lock_share,
@@ -19,3 +21,5 @@ pub use comparison::{Comparison, Row};
 pub use counter::{
     CounterRow, LockReading, false_sharing, lock_reading, lost_pct, ns_per_update, row_of, speedups,
 };
+pub use machines::{difference, rows_of, sweep_difference};
+pub use sweep_fit::{fit_for, fit_sentence, points_of};

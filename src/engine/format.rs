@@ -44,6 +44,17 @@ pub fn thousands(n: impl Into<u64>) -> String {
     out
 }
 
+/// "s" for a count other than one: "1 thread", "2 threads".
+pub fn plural(n: impl Into<u64>) -> &'static str {
+    if n.into() == 1 { "" } else { "s" }
+}
+
+/// A count and its noun, plural as the count asks: "1 thread", "16 threads".
+pub fn count(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    format!("{n} {noun}{}", plural(n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,6 +64,14 @@ mod tests {
         assert_eq!(thousands(7u32), "7");
         assert_eq!(thousands(10_000u32), "10,000");
         assert_eq!(thousands(1_234_567u64), "1,234,567");
+    }
+
+    #[test]
+    fn counts_take_their_plural() {
+        assert_eq!(count(1u32, "thread"), "1 thread");
+        assert_eq!(count(2u32, "thread"), "2 threads");
+        assert_eq!(count(0u32, "logical core"), "0 logical cores");
+        assert_eq!(plural(1u32), "");
     }
 
     #[test]

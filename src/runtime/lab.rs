@@ -8,9 +8,9 @@ use super::event_loop::BrowserLoop;
 use super::timers;
 use super::yielding::{YieldMethod, after_ms};
 use crate::engine::exec::LogReader;
-use crate::engine::exec::{Clock, Run, execute, into_trace};
+use crate::engine::exec::{Clock, Run, execute, into_trace, snapshot_trace};
 use crate::engine::plan::{Mode, Settings};
-use crate::engine::record::{Outcome, Trace, frame_stats};
+use crate::engine::record::{FRAME_MS, FrameLog, Outcome, Trace, frame_stats};
 use crate::engine::work::Kernel;
 use crate::engine::work::Rate;
 use futures::future::{Either, select};
@@ -18,9 +18,6 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
-
-/// A display's frame interval, for counting dropped frames (60 Hz).
-const FRAME_MS: f64 = 1000.0 / 60.0;
 
 /// After a pool thread died, how long the living lanes have to see Stop and
 /// exit before the run's trace is taken anyway. They stop within a slice plus
@@ -52,8 +49,10 @@ pub struct Lab {
     ev: Cell<BrowserLoop>,
     rates: RefCell<HashMap<Kernel, Rate>>,
     active: RefCell<Option<Active>>,
-    recording: Cell<bool>,
-    frames: RefCell<Vec<f64>>,
+    /// The animation frames seen while runs went on (and the one before
+    /// and after each), on the aligned clock: a run's frame statistics and
+    /// the replay's "could the page paint" both read them.
+    frames: RefCell<FrameLog>,
     runs: Cell<u64>,
 }
 
@@ -62,7 +61,6 @@ thread_local! {
         ev: Cell::new(BrowserLoop { yield_method: YieldMethod::MessageChannel }),
         rates: RefCell::default(),
         active: RefCell::default(),
-        recording: Cell::new(false),
         frames: RefCell::default(),
         runs: Cell::new(0),
     });
@@ -148,8 +146,6 @@ impl Lab {
             started: BrowserClock.now(),
             stopped_at: Cell::new(None),
         });
-        self.frames.borrow_mut().clear();
-        self.recording.set(true);
         let ev = self.ev.get();
         let mut trace = if !mode.uses_pool() {
             execute(mode, Arc::clone(&run), &ev, &LaneClock, lanes).await
@@ -166,9 +162,13 @@ impl Lab {
         } else {
             self.execute_watched(mode, &run, &ev, lanes).await
         };
-        self.recording.set(false);
-        trace.frames = frame_stats(&self.frames.borrow(), FRAME_MS);
         let active = self.active.borrow_mut().take();
+        trace.frames = frame_stats(
+            self.frames
+                .borrow()
+                .within(trace.origin_ms, trace.duration_ms),
+            FRAME_MS,
+        );
         if let Some(at) = active.and_then(|a| a.stopped_at.get()) {
             trace.cancel_latency_ms = Some(BrowserClock.now() - at);
         }
@@ -219,13 +219,7 @@ impl Lab {
         } else {
             // A lane still writes to the span log: `into_trace` would take
             // the log from under it, so copy it instead.
-            let spans = run.log.snapshot(ended);
-            let mut trace = Trace::new(mode, lanes, run.tasks.len() as u32, started, ended, spans);
-            trace.finished = run.finished();
-            trace.checksum = run.checksum();
-            trace.slices = run.slices();
-            trace.reduce = run.reduce().is_some();
-            trace
+            snapshot_trace(run, mode, lanes, started, ended)
         };
         // The hook names the task its lane held (none: it died between tasks).
         trace.outcome = Outcome::Failed {
@@ -248,12 +242,22 @@ impl Lab {
         super::yielding::release_all();
     }
 
-    /// Called on every animation frame with its timestamp.
+    /// Called on every animation frame with its timestamp, first in the
+    /// page's frame loop. The frame is noted at the time its callback runs,
+    /// on the aligned clock, not at its timestamp: that is the frame's vsync
+    /// time, which Chromium keeps when the main thread is busy, so a frame
+    /// delayed by a computation would seem to come in its middle. A
+    /// callback can run only when the main thread is free.
     pub fn on_frame(&self, timestamp: f64) {
         super::yielding::note_frame(timestamp);
-        if self.recording.get() {
-            self.frames.borrow_mut().push(timestamp);
-        }
+        let running = self.is_running();
+        self.frames.borrow_mut().note(BrowserClock.now(), running);
+    }
+
+    /// The frames around the run that began at `origin` (aligned clock) and
+    /// lasted `duration` ms, in ms since it began (see [`FrameLog::for_run`]).
+    pub fn frames_of(&self, origin: f64, duration: f64) -> Vec<f64> {
+        self.frames.borrow().for_run(origin, duration)
     }
 
     /// Brings `copy` up to date with the run in progress (starting afresh

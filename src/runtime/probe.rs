@@ -6,7 +6,7 @@ use super::pool;
 use super::yielding::YieldMethod;
 use crate::engine::environment::{Environment, observed_resolution};
 use crate::engine::plan::Notice;
-use crate::engine::plan::parse_query;
+use crate::engine::plan::pool_from_link;
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use std::cell::RefCell;
@@ -78,7 +78,7 @@ pub fn pool_to_start(cores: u32) -> (u32, Option<Notice>) {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    parse_query(&search).0.pool_size(cores)
+    pool_from_link(&search, cores)
 }
 
 /// Starts the pool for a machine of `cores` logical cores (as many threads

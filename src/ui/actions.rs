@@ -1,18 +1,28 @@
 //! What the buttons do: run modes, compare them, sweep threads, try a
-//! lesson, stop. Each action checks the settings with the engine, runs through
-//! the lab, and puts the traces in the store. No arithmetic here: figures
+//! lesson, run a strategy × threads grid, stop, run a received result here.
+//! Each action checks the settings with the engine, runs through the lab,
+//! and puts the traces in the page's state. No arithmetic here: figures
 //! come from the engine.
+//!
+//! [`Actions`] is all a component with such buttons is given: it can start
+//! these operations, and read nothing through it.
 
-use super::store::{Busy, LessonResult, Message, Store};
-use super::url;
+use super::state::{
+    Busy, LessonResult, Message, Page, PageStoreFields, ReceivedResult, ReceivedStoreFields,
+    RunsStoreFields, SettingsEditor,
+};
 use crate::engine::lessons::{Experiment, Lesson};
-use crate::engine::plan::{Assignment, Mode, Settings, Workload};
-use crate::engine::plan::{Strategy, check_grid_estimate, grid};
+use crate::engine::plan::{
+    Assignment, Mode, Settings, Strategy, Workload, check_grid_estimate, grid,
+};
 use crate::engine::record::{Outcome, Trace};
+use crate::engine::travel::{Kind, Recorded};
 use crate::runtime::casualty;
 use crate::runtime::lab::lab;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use reactive_stores::Store;
+use std::sync::Arc;
 
 /// What is about to run, for its estimate: one run per mode, or a sweep
 /// (one parallel run per thread count, 1 to the pool's size).
@@ -22,422 +32,583 @@ enum Plan<'a> {
     Sweep,
 }
 
-/// The settings to run now: threads fitted to the pool, parallel modes
-/// dropped (with the reason) when there is no pool, and the whole plan's
-/// estimate checked against the limit.
-fn prepare(store: Store, plan: Plan) -> Option<(Settings, Vec<Mode>)> {
-    let sweep = [Mode::Parallel];
-    let modes = match plan {
-        Plan::Modes(modes) => modes,
-        Plan::Sweep => &sweep,
-    };
-    if store.busy.get_untracked().is_some() {
-        return None;
+/// One run of a sequence of runs, and how the progress line names it.
+struct Step {
+    settings: Settings,
+    mode: Mode,
+    lanes: u32,
+    label: String,
+}
+
+/// Where the runs of a grid go: the contention experiment, or the
+/// false-sharing pair.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum GridOf {
+    Contention,
+    FalseSharing,
+}
+
+/// The operations of the page (see the module docs).
+#[derive(Clone, Copy)]
+pub struct Actions {
+    page: Store<Page>,
+}
+
+impl Actions {
+    pub fn new(page: Store<Page>) -> Actions {
+        Actions { page }
     }
-    let env = store.env.get_untracked();
-    let (settings, notice) = store.settings.get_untracked().fit_to_pool(env.pool_threads);
-    if let Some(n) = notice {
-        store.settings.set(settings.clone());
-        store.message.set(Some(Message::Info(n.message)));
-    } else {
-        store.message.set(None);
+
+    fn editor(self) -> SettingsEditor {
+        SettingsEditor::of(self.page)
     }
-    // The shared counter runs on the pool's threads only (Settings::clamped).
-    let counter = settings.workload == Workload::Counter;
-    let wanted: Vec<Mode> = modes
-        .iter()
-        .copied()
-        .filter(|m| !counter || *m == Mode::Parallel)
-        .collect();
-    if counter && wanted.len() < modes.len() {
-        store.message.set(Some(Message::Info(
-            "The shared counter runs on the pool's threads only: the other modes were skipped."
-                .into(),
-        )));
+
+    fn is_busy(self) -> bool {
+        self.page.busy().with_untracked(Option::is_some)
     }
-    let runnable: Vec<Mode> = wanted
-        .iter()
-        .copied()
-        .filter(|m| !m.uses_pool() || env.parallel_available())
-        .collect();
-    if runnable.len() < wanted.len() {
-        let why = env.parallel_unavailable_reason().unwrap_or_default();
-        if runnable.is_empty() {
-            store.message.set(Some(Message::Error(format!(
-                "Parallel modes are unavailable. {why}"
-            ))));
+
+    fn say(self, message: Option<Message>) {
+        self.page.message().set(message);
+    }
+
+    /// The settings to run now: threads fitted to the pool, parallel modes
+    /// dropped (with the reason) when there is no pool, and the whole plan's
+    /// estimate checked against the limit.
+    fn prepare(self, plan: Plan) -> Option<(Settings, Vec<Mode>)> {
+        let sweep = [Mode::Parallel];
+        let modes = match plan {
+            Plan::Modes(modes) => modes,
+            Plan::Sweep => &sweep,
+        };
+        if self.is_busy() {
             return None;
         }
-        store.message.set(Some(Message::Info(format!(
-            "Parallel modes were skipped. {why}"
-        ))));
-    }
-    let estimate = match plan {
-        Plan::Modes(_) => settings.check_estimate(&runnable),
-        Plan::Sweep => settings.check_sweep_estimate(env.pool_threads),
-    };
-    if let Err(refusal) = estimate {
-        store.message.set(Some(Message::Error(refusal)));
-        return None;
-    }
-    Some((settings, runnable))
-}
-
-/// Runs one mode through the lab; tells whether a pool thread died during it
-/// (the pool is then smaller for every later run, see [`note_pool_loss`]).
-async fn run_one(store: Store, settings: &Settings, mode: Mode, lanes: u32) -> (Trace, bool) {
-    let before = casualty::count();
-    let trace = lab().run(settings, mode, lanes).await;
-    let lost = casualty::count() > before;
-    if lost {
-        note_pool_loss(store);
-    }
-    (trace, lost)
-}
-
-/// A pool thread died: the pool keeps only the living threads until the page
-/// is reloaded, so the environment (and with it the thread settings, the
-/// sweep, the panel) says so.
-fn note_pool_loss(store: Store) {
-    let living = casualty::living();
-    store.env.update(|e| {
-        e.pool_threads = living;
-        if living == 0 {
-            e.pool_error = Some(
-                "Every thread of the worker pool has stopped. Parallel modes are disabled until you reload the page."
-                    .into(),
+        let env = self.page.env().get_untracked();
+        let (settings, notice) = self
+            .page
+            .settings()
+            .get_untracked()
+            .fit_to_pool(env.pool_threads);
+        if let Some(n) = notice {
+            self.editor().set_by_page(settings.clone());
+            self.say(Some(Message::Info(n.message)));
+        } else {
+            self.say(None);
+        }
+        // The shared counter runs on the pool's threads only (Settings::clamped).
+        let counter = settings.workload == Workload::Counter;
+        let wanted: Vec<Mode> = modes
+            .iter()
+            .copied()
+            .filter(|m| !counter || *m == Mode::Parallel)
+            .collect();
+        let mut skipped = Vec::new();
+        if counter && wanted.len() < modes.len() {
+            skipped.push(
+                "The shared counter runs on the pool's threads only: the other modes were skipped."
+                    .to_string(),
             );
         }
-    });
-}
-
-/// Describes a run that did not complete; `lost_thread`: a pool thread died during it.
-fn report(store: Store, trace: &Trace, lost_thread: bool) {
-    if let (Outcome::Failed { message, .. }, true) = (&trace.outcome, lost_thread) {
-        let living = casualty::living();
-        let left = match living {
-            0 => "no threads left, so parallel modes are disabled".to_string(),
-            1 => format!(
-                "1 of its {} threads left, and parallel runs use only that one",
-                casualty::pool_size()
-            ),
-            n => format!(
-                "{n} of its {} threads left, and parallel runs use only those",
-                casualty::pool_size()
-            ),
-        };
-        store.message.set(Some(Message::Error(format!(
-            "The run failed: {message}. The pool lost that thread, so the run was stopped: {} of {} tasks finished. \
-             A thread cannot be restarted: until you reload the page, the pool has {left}. \
-             Sequential and concurrent runs are not affected.",
-            trace.finished, trace.tasks
-        ))));
-        return;
-    }
-    match &trace.outcome {
-        Outcome::Completed => {}
-        Outcome::Cancelled => store.message.set(Some(Message::Info(format!(
-            "Stopped: {} of {} tasks finished; the partial timeline is kept.",
-            trace.finished, trace.tasks
-        )))),
-        Outcome::Failed { message, .. } => store.message.set(Some(Message::Error(format!(
-            "The run failed: {message}. The other tasks ran on; {} of {} finished.",
-            trace.finished, trace.tasks
-        )))),
-    }
-}
-
-/// Runs `modes` one after the other on the current settings; each result
-/// joins the comparison. Returns the traces, or `None` if nothing ran.
-async fn run_modes(store: Store, modes: Vec<Mode>, label: &str) -> Option<Vec<Trace>> {
-    let (settings, modes) = prepare(store, Plan::Modes(&modes))?;
-    let steps = modes.len() as u32;
-    let mut traces = Vec::new();
-    for (i, mode) in modes.into_iter().enumerate() {
-        store.busy.set(Some(Busy {
-            label: format!("{label}: {}", mode.label()),
-            step: i as u32 + 1,
-            steps,
-        }));
-        let lanes = if mode.uses_pool() { settings.lanes } else { 1 };
-        let (trace, lost) = run_one(store, &settings, mode, lanes).await;
-        let run_settings = Settings {
-            mode,
-            ..settings.clone()
-        };
-        store
-            .comparison
-            .update(|c| c.add(&run_settings, trace.clone()));
-        store.trace.set(Some(trace.clone()));
-        let completed = trace.outcome == Outcome::Completed;
-        report(store, &trace, lost);
-        traces.push(trace);
-        if !completed {
-            break;
-        }
-    }
-    store.busy.set(None);
-    Some(traces)
-}
-
-/// Run: the selected mode.
-pub fn run(store: Store) {
-    let mode = store.settings.get_untracked().mode;
-    spawn_local(async move {
-        run_modes(store, vec![mode], "Running").await;
-    });
-}
-
-/// Compare all modes on the current task set.
-pub fn compare(store: Store) {
-    store.comparison.update(|c| c.clear());
-    spawn_local(async move {
-        run_modes(store, Mode::ALL.to_vec(), "Comparing").await;
-    });
-}
-
-/// Runs `modes` on the current task set as a new comparison: a received
-/// result's "Run it here" re-runs the modes it recorded, and only those.
-pub fn compare_modes(store: Store, modes: Vec<Mode>) {
-    store.comparison.update(|c| c.clear());
-    spawn_local(async move {
-        run_modes(store, modes, "Running it here").await;
-    });
-}
-
-/// Sweep threads: the parallel mode on 1, 2, … pool-size threads.
-pub fn sweep(store: Store) {
-    spawn_local(async move {
-        sweep_threads(store, "Sweeping threads").await;
-    });
-}
-
-async fn sweep_threads(store: Store, label: &str) -> Option<Vec<Trace>> {
-    let threads = store.env.get_untracked().pool_threads;
-    let (settings, _) = prepare(store, Plan::Sweep)?;
-    store.sweep.set(Vec::new());
-    store.sweep_settings.set(Some(settings.clone()));
-    // One short run first: a worker's first calls run in a slower JIT tier,
-    // which would flatter every later point against the first.
-    store.busy.set(Some(Busy {
-        label: format!("{label}: warming up"),
-        step: 0,
-        steps: threads,
-    }));
-    let warm = Settings {
-        tasks: threads * 2,
-        work_ms: 10,
-        ..settings.clone()
-    };
-    let (warm_trace, lost) = run_one(store, &warm, Mode::Parallel, threads).await;
-    if lost {
-        report(store, &warm_trace, lost);
-        store.busy.set(None);
-        return None;
-    }
-    let mut traces = Vec::new();
-    for p in 1..=threads {
-        store.busy.set(Some(Busy {
-            label: format!("{label}: {p} of {threads} threads"),
-            step: p,
-            steps: threads,
-        }));
-        let (trace, lost) = run_one(store, &settings, Mode::Parallel, p).await;
-        store.trace.set(Some(trace.clone()));
-        let completed = trace.outcome == Outcome::Completed;
-        report(store, &trace, lost);
-        traces.push(trace);
-        store.sweep.set(traces.clone());
-        if !completed {
-            break;
-        }
-    }
-    store.busy.set(None);
-    Some(traces)
-}
-
-/// Stop: ends the run in progress (and the rest of a comparison or sweep).
-pub fn stop() {
-    lab().stop();
-}
-
-/// Sets lesson `id`'s result on its card, the other cards' results kept.
-fn set_lesson_result(store: Store, id: &'static str, sentence: Option<String>) {
-    store.lessons.update(|all| {
-        all.retain(|r| r.id != id);
-        all.push(LessonResult { id, sentence });
-    });
-}
-
-/// Runs the parallel mode once per way of handing out tasks, the settings
-/// otherwise the same (each run is a task set of its own in the comparison).
-async fn run_assignments(store: Store, ways: Vec<Assignment>, label: &str) -> Option<Vec<Trace>> {
-    let mut traces = Vec::new();
-    for assignment in ways {
-        store.settings.update(|s| s.assignment = assignment);
-        let label = format!("{label}: {}", assignment.label());
-        let mut run = run_modes(store, vec![Mode::Parallel], &label).await?;
-        let completed = run.iter().all(|t| t.outcome == Outcome::Completed);
-        traces.append(&mut run);
-        if !completed {
-            break;
-        }
-    }
-    Some(traces)
-}
-
-/// A lesson's "Try it": loads its settings, runs its experiment, and states
-/// the measured result.
-pub fn try_lesson(store: Store, lesson: Lesson) {
-    if store.busy.get_untracked().is_some() {
-        return;
-    }
-    let env = store.env.get_untracked();
-    // The pool setting stays as it is: changing it takes a reload.
-    let pool = store.settings.get_untracked().pool;
-    let (settings, _) = Settings {
-        pool,
-        ..lesson.settings.clone()
-    }
-    .fit_to_pool(env.pool_threads);
-    store.settings.set(settings.clone());
-    // Loading a lesson is the person's choice: Back returns to what was there.
-    url::user_change();
-    url::write(&settings);
-    set_lesson_result(store, lesson.id, None);
-    spawn_local(async move {
-        let traces = match &lesson.experiment {
-            Experiment::Modes(modes) => {
-                store.comparison.update(|c| c.clear());
-                run_modes(store, modes.clone(), lesson.title).await
-            }
-            Experiment::Sweep => sweep_threads(store, lesson.title).await,
-            Experiment::Assignments(ways) => {
-                run_assignments(store, ways.clone(), lesson.title).await
-            }
-            Experiment::Grid {
-                strategies,
-                threads,
-            } => {
-                // The lesson's runs fill the shared counter's card too.
-                let into = if strategies.contains(&Strategy::Adjacent) {
-                    store.false_sharing
-                } else {
-                    store.contention
-                };
-                run_grid(store, strategies, threads, lesson.title, Some(into)).await
-            }
-        };
-        let sentence = traces.and_then(|t| lesson.conclude(&t)).unwrap_or_else(|| {
-            "The experiment did not complete, so there is no result to state.".into()
-        });
-        set_lesson_result(store, lesson.id, Some(sentence));
-    });
-}
-
-/// Runs the parallel mode for each strategy × thread count on the current
-/// settings (see [`grid`]), after a short warm-up of each strategy; each
-/// trace lands in `into` as it ends.
-async fn run_grid(
-    store: Store,
-    strategies: &[Strategy],
-    threads: &[u32],
-    label: &str,
-    into: Option<RwSignal<Vec<Trace>>>,
-) -> Option<Vec<Trace>> {
-    let (settings, _) = prepare(store, Plan::Modes(&[Mode::Parallel]))?;
-    let runs = grid(&settings, strategies, threads);
-    if let Err(refusal) = check_grid_estimate(&runs) {
-        store.message.set(Some(Message::Error(refusal)));
-        return None;
-    }
-    let steps = runs.len() as u32;
-    if let Some(into) = into {
-        into.set(Vec::new());
-    }
-    // A worker's first calls run in a slower JIT tier: one short run of
-    // each strategy first, so that the first point is not the slowest.
-    if settings.workload == Workload::Counter {
-        let pool = store.env.get_untracked().pool_threads.max(1);
-        for (warm, lanes) in grid(&settings, strategies, &[pool]) {
-            store.busy.set(Some(Busy {
-                label: format!("{label}: warming up"),
-                step: 0,
-                steps,
-            }));
-            let warm = Settings {
-                tasks: pool * 2,
-                updates: warm.updates.min(20_000),
-                ..warm
-            };
-            let (trace, lost) = run_one(store, &warm, Mode::Parallel, lanes).await;
-            if lost || trace.outcome != Outcome::Completed {
-                report(store, &trace, lost);
-                store.busy.set(None);
+        let runnable: Vec<Mode> = wanted
+            .iter()
+            .copied()
+            .filter(|m| !m.uses_pool() || env.parallel_available())
+            .collect();
+        if runnable.len() < wanted.len() {
+            let why = env.parallel_unavailable_reason().unwrap_or_default();
+            if runnable.is_empty() {
+                self.say(Some(Message::Error(format!(
+                    "Parallel modes are unavailable. {why}"
+                ))));
                 return None;
             }
+            skipped.push(format!("Parallel modes were skipped. {why}"));
+        }
+        if !skipped.is_empty() {
+            self.say(Some(Message::Info(skipped.join(" "))));
+        }
+        let estimate = match plan {
+            Plan::Modes(_) => settings.check_estimate(&runnable),
+            Plan::Sweep => settings.check_sweep_estimate(env.pool_threads),
+        };
+        if let Err(refusal) = estimate {
+            self.say(Some(Message::Error(refusal)));
+            return None;
+        }
+        Some((settings, runnable))
+    }
+
+    /// Runs one mode through the lab; tells whether a pool thread died
+    /// during it (the pool is then smaller for every later run).
+    async fn run_one(self, settings: &Settings, mode: Mode, lanes: u32) -> (Arc<Trace>, bool) {
+        let before = casualty::count();
+        let trace = Arc::new(lab().run(settings, mode, lanes).await);
+        let lost = casualty::count() > before;
+        if lost {
+            self.note_pool_loss();
+        }
+        (trace, lost)
+    }
+
+    /// A pool thread died: the pool keeps only the living threads until the
+    /// page is reloaded, so the environment (and with it the thread
+    /// settings, the sweep, the panel) says so.
+    fn note_pool_loss(self) {
+        let living = casualty::living();
+        self.page.env().update(|e| {
+            e.pool_threads = living;
+            if living == 0 {
+                e.pool_error = Some(
+                    "Every thread of the worker pool has stopped. Parallel modes are disabled until you reload the page."
+                        .into(),
+                );
+            }
+        });
+    }
+
+    /// Describes a run that did not complete; `lost_thread`: a pool thread
+    /// died during it.
+    fn report(self, trace: &Trace, lost_thread: bool) {
+        if let (Outcome::Failed { message, .. }, true) = (&trace.outcome, lost_thread) {
+            let living = casualty::living();
+            let left = match living {
+                0 => "no threads left, so parallel modes are disabled".to_string(),
+                1 => format!(
+                    "1 of its {} threads left, and parallel runs use only that one",
+                    casualty::pool_size()
+                ),
+                n => format!(
+                    "{n} of its {} threads left, and parallel runs use only those",
+                    casualty::pool_size()
+                ),
+            };
+            self.say(Some(Message::Error(format!(
+                "The run failed: {message}. The pool lost that thread, so the run was stopped: {} of {} tasks finished. \
+                 A thread cannot be restarted: until you reload the page, the pool has {left}. \
+                 Sequential and concurrent runs are not affected.",
+                trace.finished, trace.tasks
+            ))));
+            return;
+        }
+        match &trace.outcome {
+            Outcome::Completed => {}
+            Outcome::Cancelled => self.say(Some(Message::Info(format!(
+                "Stopped: {} of {} tasks finished; the partial timeline is kept.",
+                trace.finished, trace.tasks
+            )))),
+            Outcome::Failed { message, .. } => self.say(Some(Message::Error(format!(
+                "The run failed: {message}. The other tasks ran on; {} of {} finished.",
+                trace.finished, trace.tasks
+            )))),
         }
     }
-    let mut traces = Vec::new();
-    for (i, (run, lanes)) in runs.into_iter().enumerate() {
-        store.busy.set(Some(Busy {
-            label: format!(
-                "{label}: {}, {lanes} thread{}",
-                run.strategy.label(),
-                if lanes == 1 { "" } else { "s" }
-            ),
-            step: i as u32 + 1,
+
+    /// Runs `steps` one after the other, each shown as the latest run and
+    /// handed to `keep` as it ends; stops at the first that does not
+    /// complete. The one run loop of every action.
+    async fn run_steps(
+        self,
+        steps: Vec<Step>,
+        mut keep: impl FnMut(&Settings, &Arc<Trace>),
+    ) -> Vec<Arc<Trace>> {
+        let total = steps.len() as u32;
+        let mut traces = Vec::with_capacity(steps.len());
+        for (i, step) in steps.into_iter().enumerate() {
+            self.page.busy().set(Some(Busy {
+                label: step.label,
+                step: i as u32 + 1,
+                steps: total,
+            }));
+            let (trace, lost) = self.run_one(&step.settings, step.mode, step.lanes).await;
+            keep(&step.settings, &trace);
+            self.page.latest().set(Some(Arc::clone(&trace)));
+            let completed = trace.outcome == Outcome::Completed;
+            self.report(&trace, lost);
+            traces.push(trace);
+            if !completed {
+                break;
+            }
+        }
+        self.page.busy().set(None);
+        traces
+    }
+
+    /// A short run first, shown as "warming up" and kept nowhere: a
+    /// worker's first calls run in a slower JIT tier, which would flatter
+    /// every later point against the first. False if it did not complete
+    /// (then the sequence is over, and says why).
+    async fn warm_up(self, settings: &Settings, lanes: u32, label: &str, steps: u32) -> bool {
+        self.page.busy().set(Some(Busy {
+            label: format!("{label}: warming up"),
+            step: 0,
             steps,
         }));
-        let (trace, lost) = run_one(store, &run, Mode::Parallel, lanes).await;
-        store.trace.set(Some(trace.clone()));
-        let completed = trace.outcome == Outcome::Completed;
-        report(store, &trace, lost);
-        traces.push(trace);
-        if let Some(into) = into {
-            into.set(traces.clone());
+        let (trace, lost) = self.run_one(settings, Mode::Parallel, lanes).await;
+        if lost || trace.outcome != Outcome::Completed {
+            self.report(&trace, lost);
+            self.page.busy().set(None);
+            return false;
         }
-        if !completed {
-            break;
+        true
+    }
+
+    /// Runs `modes` one after the other on the current settings; each
+    /// result joins the comparison. `None` if nothing ran.
+    async fn run_modes(self, modes: Vec<Mode>, label: &str) -> Option<Vec<Arc<Trace>>> {
+        let (settings, modes) = self.prepare(Plan::Modes(&modes))?;
+        let steps = modes
+            .into_iter()
+            .map(|mode| Step {
+                settings: Settings {
+                    mode,
+                    ..settings.clone()
+                },
+                mode,
+                lanes: if mode.uses_pool() { settings.lanes } else { 1 },
+                label: format!("{label}: {}", mode.label()),
+            })
+            .collect();
+        let comparison = self.page.comparison();
+        Some(
+            self.run_steps(steps, |s, trace| {
+                comparison.update(|c| c.add(s, Arc::clone(trace)));
+            })
+            .await,
+        )
+    }
+
+    /// Run: the selected mode.
+    pub fn run(self) {
+        let mode = self.page.settings().with_untracked(|s| s.mode);
+        spawn_local(async move {
+            self.run_modes(vec![mode], "Running").await;
+        });
+    }
+
+    /// Compare all modes on the current task set.
+    pub fn compare(self) {
+        self.compare_modes(Mode::ALL.to_vec(), "Comparing");
+    }
+
+    /// Runs `modes` on the current task set as a new comparison.
+    fn compare_modes(self, modes: Vec<Mode>, label: &'static str) {
+        if self.is_busy() {
+            return;
+        }
+        self.page.comparison().update(|c| c.clear());
+        spawn_local(async move {
+            self.run_modes(modes, label).await;
+        });
+    }
+
+    /// Sweep threads: the parallel mode on 1, 2, … pool-size threads.
+    pub fn sweep(self) {
+        spawn_local(async move {
+            self.sweep_threads("Sweeping threads").await;
+        });
+    }
+
+    async fn sweep_threads(self, label: &str) -> Option<Vec<Arc<Trace>>> {
+        let threads = self.page.env().with_untracked(|e| e.pool_threads);
+        let (settings, _) = self.prepare(Plan::Sweep)?;
+        let sweep = self.page.sweep();
+        sweep.set(super::state::Runs {
+            settings: Some(settings.clone()),
+            traces: Vec::new(),
+        });
+        let warm = Settings {
+            tasks: threads * 2,
+            work_ms: 10,
+            ..settings.clone()
+        };
+        if !self.warm_up(&warm, threads, label, threads).await {
+            return None;
+        }
+        let steps = (1..=threads)
+            .map(|p| Step {
+                settings: settings.clone(),
+                mode: Mode::Parallel,
+                lanes: p,
+                label: format!("{label}: {p} of {threads} threads"),
+            })
+            .collect();
+        // The sweep grows a run at a time, each kept once.
+        let traces = sweep.traces();
+        Some(
+            self.run_steps(steps, |_, trace| {
+                traces.update(|all| all.push(Arc::clone(trace)));
+            })
+            .await,
+        )
+    }
+
+    /// Stop: ends the run in progress (and the rest of a comparison or sweep).
+    pub fn stop(self) {
+        lab().stop();
+    }
+
+    /// Sets lesson `id`'s result on its card, the other cards' results kept.
+    fn set_lesson_result(self, id: &'static str, sentence: Option<String>) {
+        self.page.lessons().update(|all| {
+            all.retain(|r| r.id != id);
+            all.push(LessonResult { id, sentence });
+        });
+    }
+
+    /// Runs the parallel mode once per way of handing out tasks, the
+    /// settings otherwise the same (each run is a task set of its own in
+    /// the comparison).
+    async fn run_assignments(self, ways: Vec<Assignment>, label: &str) -> Option<Vec<Arc<Trace>>> {
+        let mut traces = Vec::new();
+        for assignment in ways {
+            let settings = self.page.settings().get_untracked();
+            self.editor().set_by_page(Settings {
+                assignment,
+                ..settings
+            });
+            let label = format!("{label}: {}", assignment.label());
+            let mut run = self.run_modes(vec![Mode::Parallel], &label).await?;
+            let completed = run.iter().all(|t| t.outcome == Outcome::Completed);
+            traces.append(&mut run);
+            if !completed {
+                break;
+            }
+        }
+        Some(traces)
+    }
+
+    /// A lesson's "Try it": loads its settings, runs its experiment, and
+    /// states the measured result.
+    pub fn try_lesson(self, lesson: Lesson) {
+        if self.is_busy() {
+            return;
+        }
+        let env = self.page.env().get_untracked();
+        // The pool setting stays as it is: changing it takes a reload.
+        let pool = self.page.settings().with_untracked(|s| s.pool);
+        let (settings, _) = Settings {
+            pool,
+            ..lesson.settings.clone()
+        }
+        .fit_to_pool(env.pool_threads);
+        // Loading a lesson is the person's choice: Back returns to what was there.
+        self.editor().set_by_person(settings);
+        self.set_lesson_result(lesson.id, None);
+        spawn_local(async move {
+            let traces = match &lesson.experiment {
+                Experiment::Modes(modes) => {
+                    self.page.comparison().update(|c| c.clear());
+                    self.run_modes(modes.clone(), lesson.title).await
+                }
+                Experiment::Sweep => self.sweep_threads(lesson.title).await,
+                Experiment::Assignments(ways) => {
+                    self.run_assignments(ways.clone(), lesson.title).await
+                }
+                Experiment::Grid {
+                    strategies,
+                    threads,
+                } => {
+                    // The lesson's runs fill the shared counter's card too.
+                    let into = if strategies.contains(&Strategy::Adjacent) {
+                        GridOf::FalseSharing
+                    } else {
+                        GridOf::Contention
+                    };
+                    self.run_grid(strategies, threads, lesson.title, into).await
+                }
+            };
+            let sentence = traces
+                .and_then(|t| {
+                    lesson.conclude(&t.iter().map(|t| Trace::clone(t)).collect::<Vec<_>>())
+                })
+                .unwrap_or_else(|| {
+                    "The experiment did not complete, so there is no result to state.".into()
+                });
+            self.set_lesson_result(lesson.id, Some(sentence));
+        });
+    }
+
+    /// Runs the parallel mode for each strategy × thread count on the
+    /// current settings (see [`grid`]), after a short warm-up of each
+    /// strategy; each trace lands in the experiment `into` as it ends.
+    async fn run_grid(
+        self,
+        strategies: &[Strategy],
+        threads: &[u32],
+        label: &str,
+        into: GridOf,
+    ) -> Option<Vec<Arc<Trace>>> {
+        let (settings, _) = self.prepare(Plan::Modes(&[Mode::Parallel]))?;
+        let runs = grid(&settings, strategies, threads);
+        if let Err(refusal) = check_grid_estimate(&runs) {
+            self.say(Some(Message::Error(refusal)));
+            return None;
+        }
+        let experiment = match into {
+            GridOf::Contention => self.page.contention(),
+            GridOf::FalseSharing => self.page.false_sharing(),
+        };
+        experiment.set(super::state::Runs {
+            settings: Some(settings.clone()),
+            traces: Vec::new(),
+        });
+        let steps = runs.len() as u32;
+        if settings.workload == Workload::Counter {
+            let pool = self.page.env().with_untracked(|e| e.pool_threads).max(1);
+            for (warm, lanes) in grid(&settings, strategies, &[pool]) {
+                let warm = Settings {
+                    tasks: pool * 2,
+                    updates: warm.updates.min(20_000),
+                    ..warm
+                };
+                if !self.warm_up(&warm, lanes, label, steps).await {
+                    return None;
+                }
+            }
+        }
+        let steps = runs
+            .into_iter()
+            .map(|(run, lanes)| Step {
+                label: format!(
+                    "{label}: {}, {}",
+                    run.strategy.label(),
+                    crate::engine::format::count(lanes, "thread")
+                ),
+                settings: run,
+                mode: Mode::Parallel,
+                lanes,
+            })
+            .collect();
+        let traces = experiment.traces();
+        Some(
+            self.run_steps(steps, |_, trace| {
+                traces.update(|all| all.push(Arc::clone(trace)));
+            })
+            .await,
+        )
+    }
+
+    /// Contention: racy, atomic, mutex and local, each on 1..pool threads.
+    pub fn contention(self) {
+        let pool = self.page.env().with_untracked(|e| e.pool_threads).max(1);
+        let threads: Vec<u32> = (1..=pool).collect();
+        spawn_local(async move {
+            self.run_grid(
+                &[
+                    Strategy::Racy,
+                    Strategy::Atomic,
+                    Strategy::Mutex,
+                    Strategy::Local,
+                ],
+                &threads,
+                "Contention",
+                GridOf::Contention,
+            )
+            .await;
+        });
+    }
+
+    /// False sharing: per-lane counters side by side, then padded apart,
+    /// on every thread of the pool.
+    pub fn false_sharing(self) {
+        let pool = self.page.env().with_untracked(|e| e.pool_threads).max(1);
+        spawn_local(async move {
+            self.run_grid(
+                &[Strategy::Adjacent, Strategy::Padded],
+                &[pool],
+                "False sharing",
+                GridOf::FalseSharing,
+            )
+            .await;
+        });
+    }
+
+    /// Shows a result received by link or file, or why it was refused
+    /// (keeping the result shown before).
+    pub fn receive(self, result: Result<Recorded, String>, source: String) {
+        let received = self.page.received();
+        match result {
+            Ok(rec) => {
+                received
+                    .result()
+                    .set(Some(Arc::new(ReceivedResult::new(rec, source))));
+                received.notice().set(None);
+                received.ran_here().set(false);
+            }
+            Err(why) => received.notice().set(Some(why)),
+        }
+        received.seq().update(|n| *n += 1);
+    }
+
+    /// "Run it here": the received experiment on this machine — the modes
+    /// it recorded (and only those), or its thread sweep.
+    pub fn run_received_here(self) {
+        if self.is_busy() {
+            return;
+        }
+        let Some(rec) = self.page.received().result().get_untracked() else {
+            return;
+        };
+        let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
+        let mode = match rec.kind {
+            Kind::Sweep => Mode::Parallel,
+            Kind::Modes => modes.first().copied().unwrap_or(rec.settings.mode),
+        };
+        self.editor().set_by_person(Settings {
+            mode,
+            ..rec.settings.clone()
+        });
+        self.page.received().ran_here().set(true);
+        match rec.kind {
+            Kind::Sweep => self.sweep(),
+            Kind::Modes => self.compare_modes(modes, "Running it here"),
         }
     }
-    store.busy.set(None);
-    Some(traces)
-}
 
-/// Contention: racy, atomic, mutex and local, each on 1..pool threads.
-pub fn contention(store: Store) {
-    let pool = store.env.get_untracked().pool_threads.max(1);
-    let threads: Vec<u32> = (1..=pool).collect();
-    spawn_local(async move {
-        run_grid(
-            store,
-            &[
-                Strategy::Racy,
-                Strategy::Atomic,
-                Strategy::Mutex,
-                Strategy::Local,
-            ],
-            &threads,
-            "Contention",
-            Some(store.contention),
-        )
-        .await;
-    });
-}
+    /// The runs on screen, whatever their settings: the comparison when
+    /// there is one, else the latest run (what CSV and trace files save).
+    pub fn shown_runs(self) -> Vec<Arc<Trace>> {
+        let compared = self.page.comparison().with_untracked(|c| c.runs().to_vec());
+        if compared.is_empty() {
+            self.page.latest().get_untracked().into_iter().collect()
+        } else {
+            compared
+        }
+    }
 
-/// False sharing: per-lane counters side by side, then padded apart, on
-/// every thread of the pool.
-pub fn false_sharing(store: Store) {
-    let pool = store.env.get_untracked().pool_threads.max(1);
-    spawn_local(async move {
-        run_grid(
-            store,
-            &[Strategy::Adjacent, Strategy::Padded],
-            &[pool],
-            "False sharing",
-            Some(store.false_sharing),
-        )
-        .await;
-    });
+    /// What is on screen to share or save: the thread sweep when the latest
+    /// run was its last (the speedup chart is what was made last), else the
+    /// comparison when there is one, else the latest run; with the
+    /// settings of their task set.
+    pub fn on_screen(self) -> Result<(Settings, Kind, Vec<Arc<Trace>>), String> {
+        let latest = self.page.latest().get_untracked();
+        let sweep = self.page.sweep().get_untracked();
+        let sweep_is_latest = match (&latest, sweep.traces.last()) {
+            (Some(l), Some(last)) => Arc::ptr_eq(l, last),
+            _ => false,
+        };
+        if sweep_is_latest && let Some(settings) = sweep.settings {
+            // The sweep's own settings: the page's may have changed since,
+            // and the speedup chart still shows the sweep.
+            let settings = Settings {
+                mode: Mode::Parallel,
+                ..settings
+            };
+            return Ok((settings, Kind::Sweep, sweep.traces));
+        }
+        let settings = self.page.settings().get_untracked();
+        let comparison = self.page.comparison();
+        let compared = comparison.with_untracked(|c| c.runs().to_vec());
+        let runs: Vec<Arc<Trace>> = if compared.is_empty() {
+            latest.into_iter().collect()
+        } else {
+            compared
+        };
+        crate::engine::travel::shareable(
+            &settings,
+            &runs,
+            comparison.with_untracked(|c| c.is_of(&settings)),
+        )?;
+        Ok((settings, Kind::Modes, runs))
+    }
 }

@@ -1,5 +1,7 @@
-//! The page: its layout, start-up, and the links between the URL and the settings.
+//! The page: its state, its layout, start-up, and the links between the URL
+//! and the settings.
 
+use super::actions::Actions;
 use super::compare_view::CompareView;
 use super::controls::Controls;
 use super::counter_view::{CounterView, LockShare};
@@ -8,11 +10,11 @@ use super::exports::Exports;
 use super::learn::Learn;
 use super::modes_timelines::ModesTimelines;
 use super::notices::Notices;
-use super::recorded_view::{Received, RecordedView};
-use super::replay_view::{self, ReplayState, ReplayView};
+use super::recorded_view::RecordedView;
+use super::replay_view::{ReplayView, replayed};
 use super::responsiveness::Responsiveness;
 use super::speedup_view::SpeedupView;
-use super::store::Store;
+use super::state::{Page, PageStoreFields, SettingsEditor};
 use super::timeline_view::TimelineView;
 use super::url;
 use crate::runtime::frame_loop;
@@ -22,74 +24,96 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use_event_listener::use_event_listener;
+use reactive_stores::Store;
 
 #[component]
 pub fn App() -> impl IntoView {
     let (settings, notices) = url::read();
-    let store = Store::new(settings, notices, probe::quick());
-    provide_context(store);
-    let received = Received::new();
-    provide_context(received);
-    provide_context(ReplayState::new(store, received));
+    let page = Store::new(Page::new(settings, notices, probe::quick()));
+    let edit = SettingsEditor::of(page);
+    let actions = Actions::new(page);
+    // The run the timeline shows during a replay.
+    let shown = replayed(page);
 
     // The URL follows the settings; history back/forward restores them.
-    Effect::new(move |_| store.settings.with(url::write));
+    Effect::new(move |_| edit.write_url());
     let _ = use_event_listener(window(), ev::popstate, move |_| {
         let (settings, notices) = url::read();
-        store.settings.set(settings);
-        store.notices.set(notices);
+        edit.set_by_page(settings);
+        page.notices().set(notices);
     });
 
-    // Every animation frame, first in the page's one frame loop: record it
-    // for the run's frame statistics and for the replay's frame gaps. (The
-    // ball, the live timeline and the replay subscribe after.)
-    frame_loop::subscribe_while_mounted(move |timestamp| {
-        let lab = lab();
-        lab.on_frame(timestamp);
-        replay_view::note_frame(lab.is_running());
-    });
+    // Every animation frame, first in the page's one frame loop: the lab
+    // records it (for the run's frame statistics and the replay's frame
+    // gaps). The ball, the live timeline and the replay subscribe after.
+    frame_loop::subscribe_while_mounted(move |timestamp| lab().on_frame(timestamp));
 
     spawn_local(async move {
-        let env = store.env.get_untracked();
+        let env = page.env().get_untracked();
         let threads = env.hardware_concurrency.max(1);
         let env = probe::start(env, threads).await;
         // Fit a link's threads to the pool now that its size is known.
-        let (settings, notice) = store.settings.get_untracked().fit_to_pool(env.pool_threads);
+        let (settings, notice) = page
+            .settings()
+            .get_untracked()
+            .fit_to_pool(env.pool_threads);
         if let Some(n) = notice {
-            store.settings.set(settings.clone());
-            store.notices.update(|all| all.push(n));
+            edit.set_by_page(settings);
+            page.notices().update(|all| all.push(n));
         }
         let threads = env.pool_threads;
-        store.env.set(env);
+        page.env().set(env);
         lab().warm_up(threads).await;
-        store.ready.set(true);
+        page.ready().set(true);
     });
 
+    let env = page.env();
+    let ready = page.ready();
+    let busy = page.busy();
     view! {
         <header class="top">
             <h1>"conpar"</h1>
             <p class="tagline">"Concurrency and parallelism, measured in your own browser."</p>
         </header>
-        <Notices />
+        <Notices notices=page.notices() />
         <main class="layout">
             <aside class="panel">
-                <Controls />
-                <Responsiveness />
-                <EnvironmentPanel />
+                <Controls edit env=env ready=ready busy=busy message=page.message() actions />
+                <Responsiveness latest=page.latest() />
+                <EnvironmentPanel env=env />
             </aside>
             <div class="results">
-                <TimelineView />
-                <ReplayView />
-                <CompareView />
-                <SpeedupView />
-                <LockShare />
-                <CounterView />
-                <Exports />
-                <ModesTimelines />
-                <RecordedView />
+                <TimelineView latest=page.latest() busy=busy replay=page.replay() shown=shown />
+                <ReplayView page_runs=super::replay_view::PageRuns::of(page) busy=busy replay=page.replay() shown=shown />
+                <CompareView comparison=page.comparison() />
+                <SpeedupView sweep=page.sweep() env=env />
+                <LockShare sweep=page.sweep() />
+                <CounterView
+                    settings=page.settings()
+                    latest=page.latest()
+                    contention=page.contention()
+                    false_sharing=page.false_sharing()
+                    env=env
+                    ready=ready
+                    busy=busy
+                    actions
+                />
+                <Exports latest=page.latest() busy=busy message=page.message() env=env actions />
+                <ModesTimelines comparison=page.comparison() />
+                <RecordedView
+                    received=page.received()
+                    settings=page.settings()
+                    comparison=page.comparison()
+                    sweep=page.sweep()
+                    latest=page.latest()
+                    env=env
+                    ready=ready
+                    busy=busy
+                    actions
+                />
             </div>
         </main>
-        <Learn />
+        <Learn env=env ready=ready busy=busy results=page.lessons() actions />
         <footer>
             <p>
                 "conpar runs real work: async futures on the main thread, a rayon thread pool on Web Workers. Every number is measured here, now."

@@ -2,22 +2,22 @@
 //! a table of what each mode achieved.
 
 use super::download;
-use super::store::Store;
 use crate::charts::compare::{CompareBar, draw_compare};
 use crate::charts::{Theme, draw_placeholder, format_ms};
+use crate::engine::analysis::Comparison;
 use crate::engine::analysis::Row;
 use crate::engine::record::{Lane, LaneUse, Outcome, Stats};
 use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_preferences::use_preferred_dark;
+use reactive_stores::Field;
 
 #[component]
-pub fn CompareView() -> impl IntoView {
-    let store = expect_context::<Store>();
+pub fn CompareView(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let dark = use_preferred_dark();
-    let rows = Memo::new(move |_| store.comparison.with(|c| c.rows()));
+    let rows = Memo::new(move |_| comparison.with(|c| c.rows()));
 
     Effect::new(move |_| {
         let theme = Theme::for_dark(dark.get());

@@ -1,48 +1,38 @@
 //! The experiment's settings and the buttons that run it.
 
-use super::actions;
+use super::actions::Actions;
+use super::choice_select::{choice_select, never};
 use super::scenario_controls::{CounterControls, PoolSetting, ScenarioControls};
 use super::slider::Slider;
-use super::store::{Message, Store};
+use super::state::{Busy, Message, SettingsEditor};
 use super::url;
-use crate::engine::plan::{Field, Mode, Settings, Workload};
+use crate::engine::environment::Environment;
+use crate::engine::format::format_ms;
+use crate::engine::plan::{Field as Setting, Mode, Workload};
 use crate::engine::work::Kernel;
 use leptos::prelude::*;
 use leptos_use_clipboard::{UseClipboardReturn, use_clipboard};
-
-/// A choice the person made in a list: a new history entry, and the notices
-/// about this setting (an unknown name in the link) are out of date.
-pub(super) fn choose(store: Store, key: &'static str, change: impl FnOnce(&mut Settings)) {
-    url::user_change();
-    store.settings.update(change);
-    store.renotice(key, Vec::new());
-}
-
-/// [`choose`] for a choice other settings depend on (the mode and the
-/// workload: the shared counter runs in the Parallel mode only): the
-/// settings are checked again, and what that changed is said.
-fn choose_checked(store: Store, key: &'static str, change: impl FnOnce(&mut Settings)) {
-    url::user_change();
-    let mut notices = Vec::new();
-    store.settings.update(|s| {
-        change(s);
-        let (next, said) = s.clone().clamped();
-        *s = next;
-        notices = said;
-    });
-    store.renotice(key, notices);
-}
+use reactive_stores::Field;
 
 #[component]
-pub fn Controls() -> impl IntoView {
-    let store = expect_context::<Store>();
-    let settings = store.settings;
-    let busy = Signal::derive(move || store.busy.with(Option::is_some));
-    let can_run = Signal::derive(move || store.ready.get() && !busy.get());
-    let parallel = Signal::derive(move || store.env.with(|e| e.parallel_available()));
+pub fn Controls(
+    edit: SettingsEditor,
+    #[prop(into)] env: Field<Environment>,
+    #[prop(into)] ready: Field<bool>,
+    #[prop(into)] busy: Field<Option<Busy>>,
+    #[prop(into)] message: Field<Option<Message>>,
+    actions: Actions,
+) -> impl IntoView {
+    let settings = edit.settings;
+    let busy_now = Signal::derive(move || busy.with(Option::is_some));
+    let can_run = Signal::derive(move || ready.get() && !busy_now.get());
+    let parallel = Signal::derive(move || env.with(|e| e.parallel_available()));
     let workload = Memo::new(move |_| settings.with(|s| s.workload));
     let mode = Memo::new(move |_| settings.with(|s| s.mode));
-    let pool = Signal::derive(move || store.env.with(|e| e.pool_threads.max(1)));
+    let kernel = Memo::new(move |_| settings.with(|s| s.kernel));
+    let pool = Signal::derive(move || env.with(|e| e.pool_threads.max(1)));
+    let no_compute = Signal::derive(move || !workload.get().computes());
+    let no_waits = Signal::derive(move || !workload.get().waits());
     let UseClipboardReturn {
         is_supported,
         copied,
@@ -53,122 +43,77 @@ pub fn Controls() -> impl IntoView {
     view! {
         <div class="controls" role="group" aria-label="Experiment settings">
             <div class="choice-row">
-                <label>
-                    <span>"Mode"</span>
-                    <select
-                        id="setting-mode"
-                        aria-label="Mode"
-                        prop:value=move || mode.get().name()
-                        on:change=move |ev| {
-                            if let Some(m) = Mode::from_name(&event_target_value(&ev)) {
-                                choose_checked(store, "mode", |s| s.mode = m);
-                                // A mode the check refused leaves the setting as it
-                                // was, so nothing redraws the list: put it back.
-                                let kept = settings.with_untracked(|s| s.mode);
-                                if kept != m {
-                                    event_target::<web_sys::HtmlSelectElement>(&ev).set_value(kept.name());
-                                }
-                            }
+                {choice_select(
+                    "setting-mode",
+                    "Mode",
+                    mode.into(),
+                    Signal::derive(|| false),
+                    move |m: Mode| m.uses_pool() && !parallel.get(),
+                    move |m, ev| {
+                        edit.choose_checked("mode", |s| s.mode = m);
+                        // A mode the check refused leaves the setting as it
+                        // was, so nothing redraws the list: put it back.
+                        let kept = settings.with_untracked(|s| s.mode);
+                        if kept != m {
+                            event_target::<web_sys::HtmlSelectElement>(ev).set_value(kept.name());
                         }
-                    >
-                        {Mode::ALL
-                            .into_iter()
-                            .map(|m| {
-                                view! {
-                                    <option
-                                        value=m.name()
-                                        selected=move || mode.get() == m
-                                        disabled=move || m.uses_pool() && !parallel.get()
-                                    >
-                                        {m.label()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    <span>"Workload"</span>
-                    <select
-                        id="setting-workload"
-                        aria-label="Workload"
-                        prop:value=move || workload.get().name()
-                        on:change=move |ev| {
-                            if let Some(w) = Workload::from_name(&event_target_value(&ev)) {
-                                choose_checked(store, "workload", |s| s.workload = w);
-                            }
-                        }
-                    >
-                        {Workload::ALL
-                            .into_iter()
-                            .map(|w| view! { <option value=w.name() selected=move || workload.get() == w>{w.label()}</option> })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    <span>"Kernel"</span>
-                    <select
-                        id="setting-kernel"
-                        aria-label="Kernel"
-                        prop:value=move || settings.with(|s| s.kernel.name())
-                        disabled=move || !workload.get().computes()
-                        on:change=move |ev| {
-                            if let Some(k) = Kernel::from_name(&event_target_value(&ev)) {
-                                choose(store, "kernel", |s| s.kernel = k);
-                            }
-                        }
-                    >
-                        {Kernel::ALL
-                            .into_iter()
-                            .map(|k| {
-                                view! {
-                                    <option value=k.name() selected=move || settings.with(|s| s.kernel == k)>
-                                        {k.label()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
+                    },
+                )}
+                {choice_select(
+                    "setting-workload",
+                    "Workload",
+                    workload.into(),
+                    Signal::derive(|| false),
+                    never,
+                    move |w: Workload, _| edit.choose_checked("workload", |s| s.workload = w),
+                )}
+                {choice_select(
+                    "setting-kernel",
+                    "Kernel",
+                    kernel.into(),
+                    no_compute,
+                    never,
+                    move |k: Kernel, _| edit.choose("kernel", |s| s.kernel = k),
+                )}
             </div>
             <Show when=move || workload.get() == Workload::Counter>
-                <CounterControls />
+                <CounterControls edit />
             </Show>
-            <Show when=move || !parallel.get() && store.ready.get()>
+            <Show when=move || !parallel.get() && ready.get()>
                 <p class="note">
                     "Parallel modes are off: "
-                    {move || store.env.with(|e| e.parallel_unavailable_reason().unwrap_or_default())}
+                    {move || env.with(|e| e.parallel_unavailable_reason().unwrap_or_default())}
                 </p>
             </Show>
-            <Slider field=Field::Tasks />
-            <Slider field=Field::WorkMs disabled=Signal::derive(move || !workload.get().computes()) />
-            <Slider field=Field::LatencyMs disabled=Signal::derive(move || !workload.get().waits()) />
-            <Slider field=Field::JitterMs disabled=Signal::derive(move || !workload.get().waits()) />
-            <Slider field=Field::Lanes max=pool disabled=Signal::derive(move || !parallel.get()) />
-            <Slider field=Field::SliceMs disabled=Signal::derive(move || !workload.get().computes()) />
-            <ScenarioControls />
+            <Slider edit field=Setting::Tasks />
+            <Slider edit field=Setting::WorkMs disabled=no_compute />
+            <Slider edit field=Setting::LatencyMs disabled=no_waits />
+            <Slider edit field=Setting::JitterMs disabled=no_waits />
+            <Slider edit field=Setting::Lanes max=pool disabled=Signal::derive(move || !parallel.get()) />
+            <Slider edit field=Setting::SliceMs disabled=no_compute />
+            <ScenarioControls edit />
             <details class="advanced" open=settings.with_untracked(|s| s.pool != 0)>
                 <summary>"Advanced"</summary>
-                <Slider field=Field::Seed max=Signal::derive(|| 1000) />
-                <Slider field=Field::FailTask max=Signal::derive(move || settings.with(|s| s.tasks)) />
+                <Slider edit field=Setting::Seed max=Signal::derive(|| 1000) />
+                <Slider edit field=Setting::FailTask max=Signal::derive(move || settings.with(|s| s.tasks)) />
                 <p class="note">"A failing task stops with an error when it starts computing; the others run on."</p>
-                <PoolSetting />
+                <PoolSetting edit env=env ready=ready />
             </details>
             <div class="buttons">
-                <button class="primary" on:click=move |_| actions::run(store) disabled=move || !can_run.get()>
+                <button class="primary" on:click=move |_| actions.run() disabled=move || !can_run.get()>
                     "Run"
                 </button>
-                <button on:click=move |_| actions::compare(store) disabled=move || !can_run.get()>
+                <button on:click=move |_| actions.compare() disabled=move || !can_run.get()>
                     "Compare all modes"
                 </button>
-                <button on:click=move |_| actions::sweep(store) disabled=move || !can_run.get() || !parallel.get()>
+                <button on:click=move |_| actions.sweep() disabled=move || !can_run.get() || !parallel.get()>
                     "Sweep threads"
                 </button>
-                <button class="stop" on:click=move |_| actions::stop() disabled=move || !busy.get()>
+                <button class="stop" on:click=move |_| actions.stop() disabled=move || !busy_now.get()>
                     "Stop"
                 </button>
                 <button
-                    on:click=move |_| copy(&url::link(&settings.get_untracked()))
+                    on:click=move |_| settings.with_untracked(|s| copy(&url::link(s)))
                     disabled=move || !is_supported.get()
                     title="Copies a link that restores every setting"
                 >
@@ -177,21 +122,18 @@ pub fn Controls() -> impl IntoView {
             </div>
             <p class="estimate">
                 {move || {
-                    let s = settings.get();
-                    match s.check_estimate(&[s.mode]) {
-                        Ok(ms) => format!("Estimated at least {} for {}.", crate::engine::format::format_ms(ms), s.mode.label()),
+                    settings.with(|s| match s.check_estimate(&[s.mode]) {
+                        Ok(ms) => format!("Estimated at least {} for {}.", format_ms(ms), s.mode.label()),
                         Err(why) => why,
-                    }
+                    })
                 }}
             </p>
             <div class="status" role="status" aria-live="polite">
                 {move || {
-                    if !store.ready.get() {
+                    if !ready.get() {
                         return Some(view! { <span>"Starting the worker pool…"</span> }.into_any());
                     }
-                    store
-                        .busy
-                        .get()
+                    busy.get()
                         .map(|b| {
                             view! {
                                 <span>{b.label.clone()}</span>
@@ -202,8 +144,7 @@ pub fn Controls() -> impl IntoView {
                 }}
             </div>
             {move || {
-                store
-                    .message
+                message
                     .get()
                     .map(|m| match m {
                         Message::Error(text) => view! { <p class="message error" role="alert">{text}</p> }.into_any(),

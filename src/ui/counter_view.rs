@@ -2,21 +2,24 @@
 //! actual, lost, time per update), the contention experiment (each strategy
 //! on 1..n threads: a table and its speedups), the false-sharing factor,
 //! and the lock share a sweep reads back. Figures come from
-//! `engine::shared_counter`; this file only formats them.
+//! `engine::analysis`; this file only formats them.
 
-use super::actions;
+use super::actions::Actions;
+use super::choice_select::choice_select;
 use super::speedup_view::SpeedupChart;
-use super::store::Store;
+use super::state::{Busy, Runs};
 use crate::charts::format_ms;
-use crate::engine::analysis::sweep_points;
 use crate::engine::analysis::{
-    CounterRow, LockReading, false_sharing, lock_reading, lost_pct, row_of, speedups,
+    CounterRow, LockReading, false_sharing, lock_reading, lost_pct, points_of, row_of, speedups,
 };
-use crate::engine::format::thousands;
-use crate::engine::plan::Strategy;
-use crate::engine::plan::Workload;
+use crate::engine::environment::Environment;
+use crate::engine::format::{count, thousands};
+use crate::engine::plan::{Settings, Strategy, Workload};
+use crate::engine::record::Trace;
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use reactive_stores::Field;
+use std::sync::Arc;
 
 /// The strategies the contention experiment runs, in its table's order.
 const CONTENDED: [Strategy; 4] = [
@@ -27,29 +30,39 @@ const CONTENDED: [Strategy; 4] = [
 ];
 
 #[component]
-pub fn CounterView() -> impl IntoView {
-    let store = expect_context::<Store>();
-    let counter = Memo::new(move |_| store.settings.with(|s| s.workload == Workload::Counter));
-    let latest = Memo::new(move |_| store.trace.with(|t| t.as_ref().and_then(CounterRow::of)));
-    let contention = Memo::new(move |_| store.contention.with(|t| CounterRow::all(t)));
-    let pair = Memo::new(move |_| store.false_sharing.with(|t| CounterRow::all(t)));
+pub fn CounterView(
+    #[prop(into)] settings: Field<Settings>,
+    #[prop(into)] latest: Field<Option<Arc<Trace>>>,
+    /// The contention experiment's runs, with the settings they ran.
+    #[prop(into)]
+    contention: Field<Runs>,
+    #[prop(into)] false_sharing: Field<Runs>,
+    #[prop(into)] env: Field<Environment>,
+    #[prop(into)] ready: Field<bool>,
+    #[prop(into)] busy: Field<Option<Busy>>,
+    actions: Actions,
+) -> impl IntoView {
+    let counter = Memo::new(move |_| settings.with(|s| s.workload == Workload::Counter));
+    let latest = Memo::new(move |_| latest.with(|t| t.as_deref().and_then(CounterRow::of)));
+    // The contention runs' settings: their chart is fitted with those,
+    // whatever the page's settings are now.
+    let ran_with = Memo::new(move |_| contention.with(|r| r.settings.clone()));
+    let contention = Memo::new(move |_| contention.with(|r| CounterRow::all(&r.traces)));
+    let pair = Memo::new(move |_| false_sharing.with(|r| CounterRow::all(&r.traces)));
     let shown = move || {
         counter.get()
             || latest.with(Option::is_some)
             || contention.with(|r| !r.is_empty())
             || pair.with(|r| !r.is_empty())
     };
-    let busy = Signal::derive(move || store.busy.with(Option::is_some));
+    let busy = Signal::derive(move || busy.with(Option::is_some));
     let can_run = Signal::derive(move || {
-        store.ready.get()
-            && !busy.get()
-            && counter.get()
-            && store.env.with(|e| e.parallel_available())
+        ready.get() && !busy.get() && counter.get() && env.with(|e| e.parallel_available())
     });
     let charted = RwSignal::new(Strategy::Mutex);
     let canvas = NodeRef::<Canvas>::new();
     let points = Signal::derive(move || contention.with(|rows| speedups(rows, charted.get())));
-    let cores = Signal::derive(move || store.env.with(|e| e.hardware_concurrency));
+    let cores = Signal::derive(move || env.with(|e| e.hardware_concurrency));
 
     view! {
         <Show when=shown>
@@ -60,14 +73,14 @@ pub fn CounterView() -> impl IntoView {
                 {move || latest.get().map(tally_view)}
                 <div class="buttons">
                     <button
-                        on:click=move |_| actions::contention(store)
+                        on:click=move |_| actions.contention()
                         disabled=move || !can_run.get()
                         title="Racy, atomic, mutex and local, each on 1, 2, … threads of the pool"
                     >
                         "Contention sweep"
                     </button>
                     <button
-                        on:click=move |_| actions::false_sharing(store)
+                        on:click=move |_| actions.false_sharing()
                         disabled=move || !can_run.get()
                         title="Per-lane counters side by side, then padded apart, on every thread of the pool"
                     >
@@ -79,29 +92,22 @@ pub fn CounterView() -> impl IntoView {
                 </Show>
                 <Show when=move || contention.with(|r| !r.is_empty())>
                     {move || contention.with(|rows| contention_table(rows))}
-                    <label class="counter-chart-choice">
-                        <span>"Speedup of"</span>
-                        <select
-                            id="counter-chart-strategy"
-                            aria-label="Strategy charted"
-                            prop:value=move || charted.get().name()
-                            on:change=move |ev| {
-                                if let Some(s) = Strategy::from_name(&event_target_value(&ev)) {
-                                    charted.set(s);
-                                }
-                            }
-                        >
-                            {CONTENDED
-                                .into_iter()
-                                .map(|s| view! { <option value=s.name() selected=move || charted.get() == s>{s.label()}</option> })
-                                .collect_view()}
-                        </select>
-                    </label>
+                    <div class="counter-chart-choice">
+                        {choice_select(
+                            "counter-chart-strategy",
+                            "Strategy charted",
+                            charted.into(),
+                            Signal::derive(|| false),
+                            // Side by side and padded are the false-sharing pair's.
+                            |s: Strategy| !CONTENDED.contains(&s),
+                            move |s, _| charted.set(s),
+                        )}
+                    </div>
                     <SpeedupChart
                         points=points
                         cores=cores
                         canvas=canvas
-                        settings=Signal::derive(move || Some(store.settings.get()))
+                        settings=ran_with
                         name="counter-speedup"
                         label="Speedup of the charted strategy by number of threads; below 1, more threads were slower"
                     />
@@ -132,7 +138,7 @@ fn tally_view(row: CounterRow) -> impl IntoView {
         >
             <div>
                 <dt>"Strategy"</dt>
-                <dd>{format!("{} on {} thread{}", t.strategy.label(), row.threads, plural(row.threads))}</dd>
+                <dd>{format!("{} on {}", t.strategy.label(), count(row.threads, "thread"))}</dd>
             </div>
             <div>
                 <dt>"Expected total"</dt>
@@ -158,10 +164,6 @@ fn tally_view(row: CounterRow) -> impl IntoView {
     }
 }
 
-fn plural(n: u32) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
 /// Strategy × threads: the time per update and the updates lost.
 fn contention_table(rows: &[CounterRow]) -> impl IntoView + use<> {
     let mut threads: Vec<u32> = rows.iter().map(|r| r.threads).collect();
@@ -169,7 +171,7 @@ fn contention_table(rows: &[CounterRow]) -> impl IntoView + use<> {
     threads.dedup();
     let head = threads
         .iter()
-        .map(|&p| view! { <th scope="col">{format!("{p} thread{}", plural(p))}</th> })
+        .map(|&p| view! { <th scope="col">{count(p, "thread")}</th> })
         .collect_view();
     let body = CONTENDED
         .into_iter()
@@ -228,8 +230,8 @@ fn false_sharing_line(rows: &[CounterRow]) -> Option<impl IntoView + use<>> {
     Some(view! {
         <p class="false-sharing" data-threads=threads data-factor=factor>
             {format!(
-                "On {threads} thread{}: counters side by side in one cache line took {:.1} ns per update, padded 128 bytes apart {:.1} ns. Side by side was {factor:.1}× as slow, though no thread ever touched another's counter.",
-                plural(threads),
+                "On {}: counters side by side in one cache line took {:.1} ns per update, padded 128 bytes apart {:.1} ns. Side by side was {factor:.1}× as slow, though no thread ever touched another's counter.",
+                count(threads, "thread"),
                 adjacent.ns_per_update,
                 padded.ns_per_update
             )}
@@ -240,17 +242,13 @@ fn false_sharing_line(rows: &[CounterRow]) -> Option<impl IntoView + use<>> {
 /// Under the speedup chart: the lock share the sweep ran with, against the
 /// share its speedups give back.
 #[component]
-pub fn LockShare() -> impl IntoView {
-    let store = expect_context::<Store>();
+pub fn LockShare(
+    /// The latest thread sweep, with the settings it ran.
+    #[prop(into)]
+    sweep: Field<Runs>,
+) -> impl IntoView {
     let reading = Memo::new(move |_| {
-        store.sweep_settings.with(|s| {
-            let s = s.as_ref()?;
-            store.sweep.with(|runs| {
-                let makespans: Vec<(u32, f64)> =
-                    runs.iter().map(|t| (t.lanes, t.duration_ms)).collect();
-                lock_reading(s, &sweep_points(&makespans))
-            })
-        })
+        sweep.with(|r| lock_reading(r.settings.as_ref()?, &points_of(&r.traces)))
     });
     move || {
         reading.get().map(|r| match r {

@@ -1,9 +1,10 @@
 //! What this browser offers: isolation, cores, the pool, the clock.
 
-use super::store::Store;
 use crate::charts::format_ms;
+use crate::engine::environment::Environment;
 use crate::runtime::casualty;
 use leptos::prelude::*;
+use reactive_stores::Field;
 
 /// Reloads the page: the only way to get a pool thread back.
 fn reload() {
@@ -14,9 +15,7 @@ fn reload() {
 }
 
 #[component]
-pub fn EnvironmentPanel() -> impl IntoView {
-    let store = expect_context::<Store>();
-    let env = store.env;
+pub fn EnvironmentPanel(#[prop(into)] env: Field<Environment>) -> impl IntoView {
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     view! {
         <section class="card environment" aria-labelledby="env-title">

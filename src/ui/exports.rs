@@ -1,16 +1,25 @@
 //! Saving results: spans as CSV, a JSON report, a Chrome trace.
 
+use super::actions::Actions;
 use super::download;
-use super::share_result::on_screen;
-use super::store::{Message, Store};
-use crate::engine::plan::Settings;
+use super::state::{Busy, Message};
+use crate::engine::environment::Environment;
 use crate::engine::record::Trace;
 use crate::engine::travel::{chrome_trace, report_json, spans_csv};
 use leptos::prelude::*;
+use reactive_stores::Field;
+use std::sync::Arc;
 
 #[component]
-pub fn Exports() -> impl IntoView {
-    let store = expect_context::<Store>();
+pub fn Exports(
+    /// The latest run: nothing to save before there is one.
+    #[prop(into)]
+    latest: Field<Option<Arc<Trace>>>,
+    #[prop(into)] busy: Field<Option<Busy>>,
+    #[prop(into)] message: Field<Option<Message>>,
+    #[prop(into)] env: Field<Environment>,
+    actions: Actions,
+) -> impl IntoView {
     // The runs on screen, as "Share this result" takes them: the sweep when
     // it was made last, else the comparison, else the last run; with the
     // settings of their task set (a report must carry those, or it cannot
@@ -18,48 +27,40 @@ pub fn Exports() -> impl IntoView {
     // settings they still save the runs shown.
     let save = move |name: &'static str,
                      mime: &'static str,
-                     make: fn(&Store, &Settings, &[&Trace]) -> String,
-                     needs_settings: bool| {
-        let (settings, traces) = match on_screen(store) {
-            Ok((settings, _, traces)) => (settings, traces),
+                     needs_settings: bool,
+                     make: &dyn Fn(&[&Trace]) -> Result<String, String>| {
+        let traces = match actions.on_screen() {
+            Ok((_, _, traces)) => traces,
             Err(why) if needs_settings => {
-                store.message.set(Some(Message::Error(why)));
+                message.set(Some(Message::Error(why)));
                 return;
             }
-            Err(_) => {
-                let compared = store.comparison.with_untracked(|c| c.runs().to_vec());
-                let shown = if compared.is_empty() {
-                    store.trace.get_untracked().into_iter().collect()
-                } else {
-                    compared
-                };
-                (store.settings.get_untracked(), shown)
-            }
+            Err(_) => actions.shown_runs(),
         };
-        let refs: Vec<&Trace> = traces.iter().collect();
-        if let Err(why) = download::text(name, mime, &make(&store, &settings, &refs)) {
-            store.message.set(Some(Message::Error(format!(
+        let refs: Vec<&Trace> = traces.iter().map(|t| &**t).collect();
+        let saved = make(&refs).and_then(|text| download::text(name, mime, &text));
+        if let Err(why) = saved {
+            message.set(Some(Message::Error(format!(
                 "Could not save {name}: {why}"
             ))));
         }
     };
-    let nothing = move || store.trace.with(Option::is_none) || store.busy.with(Option::is_some);
+    let report = move |traces: &[&Trace]| {
+        let (settings, _, _) = actions.on_screen()?;
+        Ok(env.with_untracked(|e| report_json(&settings, e, traces)))
+    };
+    let nothing = move || latest.with(Option::is_none) || busy.with(Option::is_some);
     view! {
         <section class="card exports" aria-labelledby="exports-title">
             <h2 id="exports-title">"Export"</h2>
             <div class="buttons">
-                <button disabled=nothing on:click=move |_| save("conpar-spans.csv", "text/csv", |_, _, t| spans_csv(t), false)>
+                <button disabled=nothing on:click=move |_| save("conpar-spans.csv", "text/csv", false, &|t| Ok(spans_csv(t)))>
                     "Spans (CSV)"
                 </button>
-                <button
-                    disabled=nothing
-                    on:click=move |_| save("conpar-report.json", "application/json", |s, settings, t| {
-                        report_json(settings, &s.env.get_untracked(), t)
-                    }, true)
-                >
+                <button disabled=nothing on:click=move |_| save("conpar-report.json", "application/json", true, &report)>
                     "Report (JSON)"
                 </button>
-                <button disabled=nothing on:click=move |_| save("conpar-trace.json", "application/json", |_, _, t| chrome_trace(t), false)>
+                <button disabled=nothing on:click=move |_| save("conpar-trace.json", "application/json", false, &|t| Ok(chrome_trace(t)))>
                     "Trace for Perfetto / DevTools"
                 </button>
             </div>

@@ -1,20 +1,26 @@
 //! The ideas, in conpar's own words, each lesson with a button that runs the
 //! experiment showing it and then states what was measured.
 
-use super::actions;
-use super::store::Store;
+use super::actions::Actions;
+use super::state::{Busy, LessonResult};
+use crate::engine::environment::Environment;
 use crate::engine::lessons::{GPU_TRAINING, Lesson, Machine, lessons, presets};
 use leptos::prelude::*;
+use reactive_stores::Field;
 
 #[component]
-pub fn Learn() -> impl IntoView {
-    let store = expect_context::<Store>();
-    let machine = Memo::new(move |_| {
-        store
-            .env
-            .with(|e| Machine::new(e.pool_threads, e.hardware_concurrency))
-    });
-    let idle = Signal::derive(move || store.ready.get() && store.busy.with(Option::is_none));
+pub fn Learn(
+    #[prop(into)] env: Field<Environment>,
+    #[prop(into)] ready: Field<bool>,
+    #[prop(into)] busy: Field<Option<Busy>>,
+    /// Each card's latest measured sentence.
+    #[prop(into)]
+    results: Field<Vec<LessonResult>>,
+    actions: Actions,
+) -> impl IntoView {
+    let machine =
+        Memo::new(move |_| env.with(|e| Machine::new(e.pool_threads, e.hardware_concurrency)));
+    let idle = Signal::derive(move || ready.get() && busy.with(Option::is_none));
     view! {
         <section class="card learn" aria-labelledby="learn-title">
             <h2 id="learn-title">"Learn: concurrency is not parallelism"</h2>
@@ -86,7 +92,7 @@ pub fn Learn() -> impl IntoView {
                 {move || {
                     lessons(machine.get())
                         .into_iter()
-                        .map(|lesson| card(store, lesson, "lesson", idle))
+                        .map(|lesson| card(results, actions, lesson, "lesson", idle))
                         .collect_view()
                 }}
             </ol>
@@ -99,7 +105,7 @@ pub fn Learn() -> impl IntoView {
                 {move || {
                     presets(machine.get())
                         .into_iter()
-                        .map(|preset| card(store, preset, "preset", idle))
+                        .map(|preset| card(results, actions, preset, "preset", idle))
                         .collect_view()
                 }}
                 <li class="preset gpu" id="preset-gpu">
@@ -113,13 +119,16 @@ pub fn Learn() -> impl IntoView {
 
 /// A lesson's or a preset's card: its text, Try it, and its latest measured
 /// sentence, which stays while other cards run theirs.
-fn card(store: Store, lesson: Lesson, class: &'static str, idle: Signal<bool>) -> impl IntoView {
+fn card(
+    results: Field<Vec<LessonResult>>,
+    actions: Actions,
+    lesson: Lesson,
+    class: &'static str,
+    idle: Signal<bool>,
+) -> impl IntoView {
     let id = lesson.id;
-    let result = move || {
-        store
-            .lessons
-            .with(|all| all.iter().find(|r| r.id == id).map(|r| r.sentence.clone()))
-    };
+    let result =
+        move || results.with(|all| all.iter().find(|r| r.id == id).map(|r| r.sentence.clone()));
     let l = lesson.clone();
     view! {
         <li class=class id=format!("{class}-{id}") data-id=id>
@@ -128,7 +137,7 @@ fn card(store: Store, lesson: Lesson, class: &'static str, idle: Signal<bool>) -
             <button
                 class="primary"
                 disabled=move || !idle.get()
-                on:click=move |_| actions::try_lesson(store, l.clone())
+                on:click=move |_| actions.try_lesson(l.clone())
             >
                 "Try it"
             </button>

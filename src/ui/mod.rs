@@ -1,10 +1,14 @@
-//! The page: Leptos components, one per file, sharing one [`store::Store`].
+//! The page: Leptos components, one per file. The page's state is one
+//! plain struct made reactive field by field (`state.rs`); each component
+//! is given the fields it shows, and `actions::Actions` for what its
+//! buttons run.
 //!
 //! Components draw and react; what they show is computed by the engine and
-//! the charts, what they run goes through `actions`.
+//! the charts.
 
 mod actions;
 mod app;
+mod choice_select;
 mod compare_view;
 mod controls;
 mod counter_view;
@@ -15,6 +19,7 @@ mod learn;
 mod modes_timelines;
 mod notices;
 mod open_report;
+mod recorded_tables;
 mod recorded_view;
 mod replay_view;
 mod responsiveness;
@@ -23,7 +28,7 @@ mod share_result;
 mod slider;
 mod speedup_view;
 mod stacked_view;
-mod store;
+mod state;
 mod timeline_view;
 mod url;
 

@@ -2,20 +2,21 @@
 //! axis, so the long sequential bar sits above the short parallel lanes.
 
 use super::stacked_view::{Shown, StackedView};
-use super::store::Store;
 use crate::charts::format_ms;
+use crate::engine::analysis::Comparison;
 use leptos::prelude::*;
+use reactive_stores::Field;
+use std::sync::Arc;
 
 #[component]
-pub fn ModesTimelines() -> impl IntoView {
-    let store = expect_context::<Store>();
+pub fn ModesTimelines(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView {
     let shown = Memo::new(move |_| {
-        store.comparison.with(|c| {
+        comparison.with(|c| {
             c.runs()
                 .iter()
                 .map(|t| Shown {
                     title: format!("{}: {}", t.mode.label(), format_ms(t.duration_ms)),
-                    trace: t.clone(),
+                    trace: Arc::clone(t),
                 })
                 .collect::<Vec<_>>()
         })

@@ -1,9 +1,9 @@
 //! "Open a report": a JSON report this page exported, chosen with the file
 //! picker or dropped on the box, shown as a recorded result. The file's size
 //! is checked before it is read; its contents are checked by
-//! `engine::result_link::from_report_json` before anything is drawn.
+//! `engine::travel::from_report_json` before anything is drawn.
 
-use super::recorded_view::Received;
+use super::actions::Actions;
 use crate::engine::travel::{MAX_REPORT_BYTES, from_report_json};
 use js_sys::{Function, Promise, Reflect};
 use leptos::ev;
@@ -56,20 +56,19 @@ fn name_of(file: &JsValue) -> String {
     name.chars().filter(|c| !c.is_control()).take(60).collect()
 }
 
-fn open(received: Received, file: JsValue) {
+fn open(actions: Actions, file: JsValue) {
     spawn_local(async move {
         let name = name_of(&file);
         let result = match read_text(&file).await {
             Ok(text) => from_report_json(&text).map_err(|e| e.0),
             Err(why) => Err(why),
         };
-        received.accept(result, format!("the report file {name}"));
+        actions.receive(result, format!("the report file {name}"));
     });
 }
 
 #[component]
-pub fn OpenReport() -> impl IntoView {
-    let received = expect_context::<Received>();
+pub fn OpenReport(actions: Actions) -> impl IntoView {
     let over = RwSignal::new(false);
     view! {
         <div
@@ -86,8 +85,8 @@ pub fn OpenReport() -> impl IntoView {
                 over.set(false);
                 let transfer = Reflect::get(&ev, &"dataTransfer".into()).unwrap_or(JsValue::UNDEFINED);
                 match first_file(&transfer) {
-                    Some(file) => open(received, file),
-                    None => received.accept(Err("Nothing readable was dropped: drop a report file (.json).".into()), String::new()),
+                    Some(file) => open(actions, file),
+                    None => actions.receive(Err("Nothing readable was dropped: drop a report file (.json).".into()), String::new()),
                 }
             }
         >
@@ -100,7 +99,7 @@ pub fn OpenReport() -> impl IntoView {
                     on:change=move |ev| {
                         let target = ev.target().map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
                         if let Some(file) = first_file(&target) {
-                            open(received, file);
+                            open(actions, file);
                         }
                         // Choosing the same file again fires `change` again.
                         let _ = Reflect::set(&target, &"value".into(), &"".into());

@@ -3,25 +3,28 @@
 //! measured on; nothing from it runs until "Run it here" is pressed, which
 //! runs the same experiment on this machine (the modes recorded, or the
 //! thread sweep) and shows both side by side — timelines on one axis, a
-//! table with a column per machine, a sentence on the difference, and for a
-//! sweep each machine's speedup chart with its Amdahl fit.
+//! table with a column per machine (recorded_tables.rs), a sentence on the
+//! difference, and for a sweep each machine's speedup chart with its
+//! Amdahl fit.
 //!
 //! Everything from a link or a file is data from a stranger: it is decoded
-//! and checked by `engine::result_link`, and shown as text nodes only.
+//! and checked by `engine::travel`, and shown as text nodes only.
 
-use super::actions;
+use super::actions::Actions;
 use super::download;
 use super::open_report::OpenReport;
+use super::recorded_tables::{modes_table, sweep_table};
 use super::share_result::ShareResult;
 use super::speedup_view::SpeedupChart;
 use super::stacked_view::{Shown, StackedView};
-use super::store::Store;
+use super::state::{Busy, Received, ReceivedStoreFields, Runs};
 use crate::charts::format_ms;
 use crate::engine::analysis::{
-    Comparison, Row, SweepPoint, difference, fit_for, fit_sentence, points_of, rows_of,
-    sweep_difference,
+    Comparison, difference, fit_for, fit_sentence, points_of, rows_of, sweep_difference,
 };
-use crate::engine::plan::{Mode, Settings};
+use crate::engine::environment::Environment;
+use crate::engine::format::count;
+use crate::engine::plan::Settings;
 use crate::engine::record::Trace;
 use crate::engine::travel::{
     Kind, MAX_DECOMPRESSED_BYTES, Machine, Recorded, base64url_decode, decode, fragment_payload,
@@ -33,45 +36,8 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use_event_listener::use_event_listener;
-
-/// The result received, shared by the components that open one.
-#[derive(Debug, Clone, Copy)]
-pub struct Received {
-    /// The result, and where it came from ("a link", "the report file x.json").
-    pub result: RwSignal<Option<(Recorded, String)>>,
-    /// Why the last link or file was refused.
-    pub notice: RwSignal<Option<String>>,
-    /// Counts the links and files read: tests wait on it.
-    pub seq: RwSignal<u32>,
-    /// "Run it here" was pressed for the result shown.
-    pub ran_here: RwSignal<bool>,
-}
-
-impl Received {
-    /// Nothing received yet. Provided once by the app: the replay offers the
-    /// received runs too.
-    pub fn new() -> Received {
-        Received {
-            result: RwSignal::new(None),
-            notice: RwSignal::new(None),
-            seq: RwSignal::new(0),
-            ran_here: RwSignal::new(false),
-        }
-    }
-
-    /// Shows `result`, or why it was refused (keeping the result shown before).
-    pub fn accept(self, result: Result<Recorded, String>, source: String) {
-        match result {
-            Ok(rec) => {
-                self.result.set(Some((rec, source)));
-                self.notice.set(None);
-                self.ran_here.set(false);
-            }
-            Err(why) => self.notice.set(Some(why)),
-        }
-        self.seq.update(|n| *n += 1);
-    }
-}
+use reactive_stores::Field;
+use std::sync::Arc;
 
 /// Decodes a link's payload: base64url, then at most
 /// [`MAX_DECOMPRESSED_BYTES`] inflated, then the checked record.
@@ -82,7 +48,7 @@ async fn open_payload(payload: &str) -> Result<Recorded, String> {
 }
 
 /// Reads the location's fragment, if it holds a result.
-fn read_fragment(received: Received) {
+fn read_fragment(actions: Actions) {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
@@ -92,7 +58,7 @@ fn read_fragment(received: Received) {
     spawn_local(async move {
         let result = open_payload(&payload).await;
         let ok = result.is_ok();
-        received.accept(result, "a link".into());
+        actions.receive(result, "a link".into());
         if ok {
             // Bring the result into view: the page opened for it.
             if let Some(el) = web_sys::window()
@@ -116,7 +82,7 @@ fn png(name: &str, canvas: NodeRef<Canvas>) {
 fn run_name(kind: Kind, t: &Trace) -> String {
     match kind {
         Kind::Modes => t.mode.label().to_string(),
-        Kind::Sweep => format!("{} thread{}", t.lanes, if t.lanes == 1 { "" } else { "s" }),
+        Kind::Sweep => count(t.lanes, "thread"),
     }
 }
 
@@ -128,140 +94,46 @@ fn same_run(kind: Kind, a: &Trace, b: &Trace) -> bool {
     }
 }
 
-/// The comparison table: a row per mode, a column pair per machine.
-fn modes_table(
-    rec: &Recorded,
-    rec_rows: &[Row],
-    here_rows: &[Row],
-    mine: &Machine,
-) -> impl IntoView {
-    view! {
-        <div class="table-wrap">
-            <table class="machines">
-                {machines_head("Mode", rec, mine)}
-                <tbody>
-                    {rec_rows.iter().map(|r| {
-                        let h = here_rows.iter().find(|h| h.trace.mode == r.trace.mode);
-                        let speed = |row: Option<&Row>| row.and_then(|r| r.relative).map_or("–".to_string(), |rel| format!("{:.2}×", rel.speedup));
-                        view! {
-                            <tr
-                                data-mode=r.trace.mode.name()
-                                data-recorded-makespan=r.stats.makespan_ms
-                                data-recorded-cpu=r.stats.cpu_ms
-                                data-recorded-spans=r.trace.spans.len()
-                                data-recorded-checksum=format!("{:x}", r.trace.checksum)
-                                data-local-makespan=h.map_or(-1.0, |h| h.stats.makespan_ms)
-                            >
-                                <th scope="row">{r.trace.mode.label()}</th>
-                                <td class="num">{format_ms(r.stats.makespan_ms)}</td>
-                                <td class="num">{speed(Some(r))}</td>
-                                <td class="num">{h.map_or("–".to_string(), |h| format_ms(h.stats.makespan_ms))}</td>
-                                <td class="num">{speed(h)}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-}
-
-/// The head of a table with a column pair (wall time, speedup) per machine.
-fn machines_head(first: &'static str, rec: &Recorded, mine: &Machine) -> impl IntoView + use<> {
-    let (theirs, ours) = (rec.machine.logical_cores, mine.logical_cores);
-    view! {
-        <thead>
-            <tr>
-                <th scope="col">{first}</th>
-                <th scope="col">{format!("Recorded ({theirs} cores): wall time")}</th>
-                <th scope="col">"speedup"</th>
-                <th scope="col">{format!("This machine ({ours} cores): wall time")}</th>
-                <th scope="col">"speedup"</th>
-            </tr>
-        </thead>
-    }
-}
-
-/// The sweep table: a row per thread count, a column pair per machine.
-fn sweep_table(rec: &Recorded, here_runs: &[Trace], mine: &Machine) -> impl IntoView {
-    let rec_points = points_of(&rec.runs);
-    let here_points = points_of(here_runs);
-    let speed = |p: Option<&SweepPoint>| {
-        p.filter(|p| p.speedup.is_finite())
-            .map_or("–".to_string(), |p| format!("{:.2}×", p.speedup))
-    };
-    let mut threads: Vec<u32> = rec_points
-        .iter()
-        .chain(&here_points)
-        .map(|p| p.threads)
-        .collect();
-    threads.sort_unstable();
-    threads.dedup();
-    view! {
-        <div class="table-wrap">
-            <table class="machines sweep">
-                {machines_head("Threads", rec, mine)}
-                <tbody>
-                    {threads.into_iter().map(|n| {
-                        let at = |runs: &[Trace], points: &[SweepPoint]| {
-                            runs.iter().zip(points).find(|(_, p)| p.threads == n).map(|(t, p)| (t.spans.len(), t.checksum, *p))
-                        };
-                        let r = at(&rec.runs, &rec_points);
-                        let h = at(here_runs, &here_points);
-                        view! {
-                            <tr
-                                data-threads=n
-                                data-recorded-makespan=r.map_or(-1.0, |r| r.2.makespan_ms)
-                                data-recorded-speedup=r.map_or(-1.0, |r| r.2.speedup)
-                                data-recorded-spans=r.map_or(0, |r| r.0)
-                                data-recorded-checksum=r.map_or(String::new(), |r| format!("{:x}", r.1))
-                                data-local-makespan=h.map_or(-1.0, |h| h.2.makespan_ms)
-                            >
-                                <th scope="row">{n}</th>
-                                <td class="num">{r.map_or("–".to_string(), |r| format_ms(r.2.makespan_ms))}</td>
-                                <td class="num">{speed(r.as_ref().map(|r| &r.2))}</td>
-                                <td class="num">{h.map_or("–".to_string(), |h| format_ms(h.2.makespan_ms))}</td>
-                                <td class="num">{speed(h.as_ref().map(|h| &h.2))}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-}
-
 #[component]
-pub fn RecordedView() -> impl IntoView {
-    let store = expect_context::<Store>();
-    let received = expect_context::<Received>();
+pub fn RecordedView(
+    #[prop(into)] received: Field<Received>,
+    #[prop(into)] settings: Field<Settings>,
+    #[prop(into)] comparison: Field<Comparison>,
+    #[prop(into)] sweep: Field<Runs>,
+    #[prop(into)] latest: Field<Option<Arc<Trace>>>,
+    #[prop(into)] env: Field<Environment>,
+    #[prop(into)] ready: Field<bool>,
+    #[prop(into)] busy: Field<Option<Busy>>,
+    actions: Actions,
+) -> impl IntoView {
     // Read now, before the settings' URL writing can replace the address.
-    read_fragment(received);
-    let _ = use_event_listener(window(), ev::hashchange, move |_| read_fragment(received));
+    read_fragment(actions);
+    let _ = use_event_listener(window(), ev::hashchange, move |_| read_fragment(actions));
+    let (result, notice, seq, ran_here) = (
+        received.result(),
+        received.notice(),
+        received.seq(),
+        received.ran_here(),
+    );
 
-    // The result is read where it is held (`with`), never copied whole.
-    let kind = Memo::new(move |_| {
-        received
-            .result
-            .with(|r| r.as_ref().map(|(rec, _)| rec.kind))
-    });
-    let here_machine = Memo::new(move |_| Machine::of(&store.env.get(), &today()));
+    let kind = Memo::new(move |_| result.with(|r| r.as_ref().map(|rec| rec.kind)));
+    let here_machine = Memo::new(move |_| env.with(|e| Machine::of(e, &today())));
     // This machine's runs of the recorded experiment, once "Run it here" ran.
     let here = Memo::new(move |_| {
-        if !received.ran_here.get() {
+        if !ran_here.get() {
             return Vec::new();
         }
-        received.result.with(|r| {
-            let Some((rec, _)) = r else {
+        result.with(|r| {
+            let Some(rec) = r else {
                 return Vec::new();
             };
             let key = Comparison::key_of(&rec.settings);
             match rec.kind {
                 Kind::Modes => {
-                    if key != store.settings.with(Comparison::key_of) {
+                    if key != settings.with(Comparison::key_of) {
                         return Vec::new();
                     }
-                    store.comparison.with(|c| {
+                    comparison.with(|c| {
                         c.runs()
                             .iter()
                             .filter(|t| rec.runs.iter().any(|r| r.mode == t.mode))
@@ -269,18 +141,19 @@ pub fn RecordedView() -> impl IntoView {
                             .collect()
                     })
                 }
-                Kind::Sweep => {
-                    let same = store
-                        .sweep_settings
-                        .with(|s| s.as_ref().is_some_and(|s| Comparison::key_of(s) == key));
-                    if same { store.sweep.get() } else { Vec::new() }
-                }
+                Kind::Sweep => sweep.with(|s| {
+                    let same = s
+                        .settings
+                        .as_ref()
+                        .is_some_and(|s| Comparison::key_of(s) == key);
+                    if same { s.traces.clone() } else { Vec::new() }
+                }),
             }
         })
     });
     let bands = Memo::new(move |_| {
-        received.result.with(|r| {
-            let Some((rec, _)) = r else {
+        result.with(|r| {
+            let Some(rec) = r else {
                 return Vec::new();
             };
             let theirs = format!("{} cores", rec.machine.logical_cores);
@@ -294,7 +167,7 @@ pub fn RecordedView() -> impl IntoView {
                             run_name(rec.kind, t),
                             format_ms(t.duration_ms)
                         ),
-                        trace: t.clone(),
+                        trace: Arc::clone(t),
                     });
                     if let Some(h) = here.iter().find(|h| same_run(rec.kind, t, h)) {
                         out.push(Shown {
@@ -303,7 +176,7 @@ pub fn RecordedView() -> impl IntoView {
                                 run_name(rec.kind, h),
                                 format_ms(h.duration_ms)
                             ),
-                            trace: h.clone(),
+                            trace: Arc::clone(h),
                         });
                     }
                 }
@@ -313,14 +186,11 @@ pub fn RecordedView() -> impl IntoView {
     });
     // The received run's settings: its sweep is fitted as the sender's page
     // fitted it (whole rounds of tasks counted; none under a lock).
-    let rec_settings = Memo::new(move |_| {
-        received
-            .result
-            .with(|r| r.as_ref().map(|(rec, _)| rec.settings.clone()))
-    });
+    let rec_settings =
+        Memo::new(move |_| result.with(|r| r.as_ref().map(|rec| rec.settings.clone())));
     let recorded_points = Memo::new(move |_| {
-        received.result.with(|r| match r {
-            Some((rec, _)) if rec.kind == Kind::Sweep => points_of(&rec.runs),
+        result.with(|r| match r {
+            Some(rec) if rec.kind == Kind::Sweep => points_of(&rec.runs),
             _ => Vec::new(),
         })
     });
@@ -332,60 +202,27 @@ pub fn RecordedView() -> impl IntoView {
         }
     });
     let recorded_cores = Signal::derive(move || {
-        received
-            .result
-            .with(|r| r.as_ref().map_or(0, |(rec, _)| rec.machine.logical_cores))
+        result.with(|r| r.as_ref().map_or(0, |rec| rec.machine.logical_cores))
     });
     let here_cores = Signal::derive(move || here_machine.with(|m| m.logical_cores));
     let recorded_canvas = NodeRef::<Canvas>::new();
     let here_canvas = NodeRef::<Canvas>::new();
-
-    let run_here = move |_| {
-        if store.busy.get_untracked().is_some() {
-            return;
-        }
-        let Some((kind, settings, modes)) = received.result.with_untracked(|r| {
-            r.as_ref().map(|(rec, _)| {
-                let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
-                (rec.kind, rec.settings.clone(), modes)
-            })
-        }) else {
-            return;
-        };
-        match kind {
-            Kind::Sweep => {
-                store.settings.set(Settings {
-                    mode: Mode::Parallel,
-                    ..settings
-                });
-                received.ran_here.set(true);
-                actions::sweep(store);
-            }
-            Kind::Modes => {
-                let mode = modes.first().copied().unwrap_or(settings.mode);
-                store.settings.set(Settings { mode, ..settings });
-                received.ran_here.set(true);
-                // The modes recorded, and only those.
-                actions::compare_modes(store, modes);
-            }
-        }
-    };
 
     view! {
         <section class="card recorded" id="recorded" aria-labelledby="recorded-title">
             <div class="card-head">
                 <h2 id="recorded-title">"Share or open a result"</h2>
             </div>
-            <ShareResult />
-            <OpenReport />
-            <div class="received-state" data-seq=move || received.seq.get() data-shown=move || kind.with(Option::is_some).to_string()>
-                {move || received.notice.get().map(|n| view! { <p class="message error received-notice" role="alert">{n}</p> })}
+            <ShareResult latest=latest busy=busy env=env actions />
+            <OpenReport actions />
+            <div class="received-state" data-seq=move || seq.get() data-shown=move || kind.with(Option::is_some).to_string()>
+                {move || notice.get().map(|n| view! { <p class="message error received-notice" role="alert">{n}</p> })}
             </div>
             {move || {
                 let mine = here_machine.get();
-                let can_run = move || store.ready.get() && store.busy.with(Option::is_none);
-                here.with(|here_runs| received.result.with(|r| {
-                    let (rec, source) = r.as_ref()?;
+                let can_run = move || ready.get() && busy.with(Option::is_none);
+                here.with(|here_runs| result.with(|r| {
+                    let rec = r.as_ref()?;
                     // The rows of each machine's runs, for the sentence and the table.
                     let (sentence, table) = match rec.kind {
                         Kind::Modes => {
@@ -415,7 +252,7 @@ pub fn RecordedView() -> impl IntoView {
                                     rec.machine.describe(),
                                     isolation,
                                     rec.machine.pool_threads,
-                                    source
+                                    rec.source
                                 )}
                             </p>
                             {rec.summarised.map(|s| view! {
@@ -427,7 +264,7 @@ pub fn RecordedView() -> impl IntoView {
                                 </p>
                             })}
                             <div class="buttons">
-                                <button class="primary run-here" disabled=move || !can_run() on:click=run_here>
+                                <button class="primary run-here" disabled=move || !can_run() on:click=move |_| actions.run_received_here()>
                                     "Run it here"
                                 </button>
                             </div>

@@ -6,32 +6,22 @@
 //! component holds the controls and says what the moment shows. Everything
 //! shown comes from `engine::replay`.
 
-use super::recorded_view::Received;
-use super::store::Store;
+use super::state::{
+    Busy, Page, PageStoreFields, Received, ReplayState, ReplayStateStoreFields, Runs, Source,
+};
 use crate::charts::format_ms;
-use crate::engine::exec::Clock;
+use crate::engine::analysis::Comparison;
+use crate::engine::format::count;
 use crate::engine::plan::Mode;
-use crate::engine::record::{FrameLog, Paint, Playback, Replay, SPEEDS, bounds_of};
-use crate::engine::record::{Lane, Trace};
-use crate::runtime::clock::{BrowserClock, local_now};
+use crate::engine::record::{Lane, Paint, Playback, Replay, SPEEDS, Trace, bounds_of};
+use crate::runtime::clock::local_now;
 use crate::runtime::frame_loop;
+use crate::runtime::lab::lab;
 use leptos::ev;
 use leptos::prelude::*;
-use std::cell::RefCell;
+use reactive_stores::{Field, Store};
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
-
-/// Which of the page's runs the replay shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// The latest run.
-    Latest,
-    /// The run of this mode in the comparison.
-    Compared(Mode),
-    /// The sweep's point at this index (1 thread, 2 threads, …).
-    Sweep(usize),
-    /// Run `i` of a result received by a link or a report file.
-    Recorded(usize),
-}
 
 impl Source {
     fn value(self) -> String {
@@ -59,62 +49,58 @@ impl Source {
     }
 }
 
-/// What the replay shares with the timeline, provided once by the app.
-#[derive(Debug, Clone, Copy)]
-pub struct ReplayState {
-    /// Whether the replay is on: the timeline then shows `shown` and the cursor.
-    pub active: RwSignal<bool>,
-    pub source: RwSignal<Source>,
-    /// The run being replayed.
-    pub shown: Memo<Option<Trace>>,
-    /// The cursor, in ms since that run started.
-    pub cursor: RwSignal<f64>,
-    /// The frame gap around the cursor, when the page could not paint then.
-    pub frozen: RwSignal<Option<(f64, f64)>>,
+/// Every run of the page the replay can show.
+#[derive(Clone, Copy)]
+pub struct PageRuns {
+    latest: Field<Option<Arc<Trace>>>,
+    comparison: Field<Comparison>,
+    sweep: Field<Runs>,
+    received: Field<Received>,
 }
 
-impl ReplayState {
-    pub fn new(store: Store, received: Received) -> ReplayState {
-        let source = RwSignal::new(Source::Latest);
-        let shown = Memo::new(move |_| match source.get() {
-            Source::Latest => store.trace.get(),
-            Source::Compared(mode) => store
+impl PageRuns {
+    pub fn of(page: Store<Page>) -> PageRuns {
+        PageRuns {
+            latest: page.latest().into(),
+            comparison: page.comparison().into(),
+            sweep: page.sweep().into(),
+            received: page.received().into(),
+        }
+    }
+
+    /// The run `source` names, if the page still has it.
+    fn trace_of(self, source: Source) -> Option<Arc<Trace>> {
+        match source {
+            Source::Latest => self.latest.get(),
+            Source::Compared(mode) => self
                 .comparison
                 .with(|c| c.runs().iter().find(|t| t.mode == mode).cloned()),
-            Source::Sweep(i) => store.sweep.with(|s| s.get(i).cloned()),
-            Source::Recorded(i) => received
-                .result
-                .with(|r| r.as_ref().and_then(|(rec, _)| rec.runs.get(i).cloned())),
-        });
-        ReplayState {
-            active: RwSignal::new(false),
-            source,
-            shown,
-            cursor: RwSignal::new(0.0),
-            frozen: RwSignal::new(None),
+            Source::Sweep(i) => self.sweep.with(|s| s.traces.get(i).cloned()),
+            Source::Recorded(i) => self
+                .received
+                .with(|r| r.result.as_ref().and_then(|rec| rec.runs.get(i).cloned())),
         }
     }
 }
 
-thread_local! {
-    /// The animation frames seen during runs, on the aligned clock.
-    static FRAMES: RefCell<FrameLog> = RefCell::default();
+/// Whether the run shown changed: by pointer, not by comparing spans.
+fn another_run(before: Option<&Option<Arc<Trace>>>, now: Option<&Option<Arc<Trace>>>) -> bool {
+    match (before, now) {
+        (Some(Some(a)), Some(Some(b))) => !Arc::ptr_eq(a, b),
+        (Some(None), Some(None)) => false,
+        _ => true,
+    }
 }
 
-/// Notes an animation frame, from its `requestAnimationFrame` callback, for
-/// the replay's "could the page paint" line; `running`: whether a run goes on.
-///
-/// The time noted is when the callback runs, not the frame's timestamp: that
-/// is the frame's vsync time, which Chromium keeps when the main thread is
-/// busy, so a frame delayed by a computation would seem to come in its
-/// middle. A callback can run only when the main thread is free.
-pub fn note_frame(running: bool) {
-    let now = BrowserClock.now();
-    FRAMES.with(|f| f.borrow_mut().note(now, running));
+/// The run the replay shows: the one its source names.
+pub fn replayed(page: Store<Page>) -> Signal<Option<Arc<Trace>>> {
+    let runs = PageRuns::of(page);
+    let source = page.replay().source();
+    Memo::new_with_compare(move |_| runs.trace_of(source.get()), another_run).into()
 }
 
 fn frames_of(trace: &Trace) -> Vec<f64> {
-    FRAMES.with(|f| f.borrow().for_run(trace.origin_ms, trace.duration_ms))
+    lab().frames_of(trace.origin_ms, trace.duration_ms)
 }
 
 /// The replay's life, as the page shows it (and the tests read it).
@@ -138,33 +124,35 @@ impl Phase {
 }
 
 #[component]
-pub fn ReplayView() -> impl IntoView {
-    let store = expect_context::<Store>();
-    let received = expect_context::<Received>();
-    let state = expect_context::<ReplayState>();
-    let busy = Signal::derive(move || store.busy.with(Option::is_some));
+pub fn ReplayView(
+    page_runs: PageRuns,
+    #[prop(into)] busy: Field<Option<Busy>>,
+    #[prop(into)] replay: Field<ReplayState>,
+    /// The run the replay shows (see [`replayed`]).
+    #[prop(into)]
+    shown: Signal<Option<Arc<Trace>>>,
+) -> impl IntoView {
+    let busy = Signal::derive(move || busy.with(Option::is_some));
+    let (active, source, cursor, frozen) = (
+        replay.active(),
+        replay.source(),
+        replay.cursor(),
+        replay.frozen(),
+    );
     let phase = RwSignal::new(Phase::Off);
     let slowdown = RwSignal::new(10u32);
     let announcement = RwSignal::new(String::new());
     // Built on first use, after the run's last frames have been recorded.
-    let replay = StoredValue::new(None::<Replay>);
+    let built = StoredValue::new(None::<Replay>);
     let playback = StoredValue::new(Playback::new((0.0, 0.0), 10));
-    let duration = Memo::new(move |_| {
-        state
-            .shown
-            .with(|t| t.as_ref().map_or(0.0, |t| t.duration_ms))
-    });
+    let duration = Memo::new(move |_| shown.with(|t| t.as_ref().map_or(0.0, |t| t.duration_ms)));
     // The cursor's range: the run, and any span stamped outside it.
-    let bounds = Memo::new(move |_| {
-        state
-            .shown
-            .with(|t| t.as_ref().map_or((0.0, 0.0), bounds_of))
-    });
-    let tasks = Memo::new(move |_| state.shown.with(|t| t.as_ref().map_or(0, |t| t.tasks)));
-    let has_run = Memo::new(move |_| state.shown.with(Option::is_some));
+    let bounds = Memo::new(move |_| shown.with(|t| t.as_deref().map_or((0.0, 0.0), bounds_of)));
+    let tasks = Memo::new(move |_| shown.with(|t| t.as_ref().map_or(0, |t| t.tasks)));
+    let has_run = Memo::new(move |_| shown.with(Option::is_some));
 
     let with_replay =
-        move |f: &dyn Fn(&Replay) -> Option<f64>| with_replay_of(replay, state.shown, f).flatten();
+        move |f: &dyn Fn(&Replay) -> Option<f64>| with_replay_of(built, shown, f).flatten();
 
     // On the page's frame loop: while playing, the cursor follows the clock
     // (the replay ends itself at the end of the run); otherwise nothing.
@@ -174,7 +162,7 @@ pub fn ReplayView() -> impl IntoView {
             return;
         }
         let at = p.position(timestamp);
-        state.cursor.set(at);
+        cursor.set(at);
         if p.finished(timestamp) {
             playback.update_value(|p| p.pause(timestamp));
             phase.set(Phase::Ended);
@@ -183,10 +171,10 @@ pub fn ReplayView() -> impl IntoView {
 
     // Another run to replay (a new run, another choice): start over, paused.
     Effect::new(move |_| {
-        state.shown.track();
-        replay.set_value(None);
+        shown.track();
+        built.set_value(None);
         let playback_now = Playback::new(bounds.get_untracked(), slowdown.get_untracked());
-        state.cursor.set(playback_now.position(0.0));
+        cursor.set(playback_now.position(0.0));
         playback.set_value(playback_now);
         if phase.get_untracked() != Phase::Off {
             phase.set(Phase::Paused);
@@ -196,7 +184,7 @@ pub fn ReplayView() -> impl IntoView {
     let pause = {
         move || {
             playback.update_value(|p| p.pause(local_now()));
-            state.cursor.set(playback.get_value().position(local_now()));
+            cursor.set(playback.get_value().position(local_now()));
             if phase.get_untracked() == Phase::Playing {
                 phase.set(Phase::Paused);
             }
@@ -208,7 +196,7 @@ pub fn ReplayView() -> impl IntoView {
                 return;
             }
             with_replay(&|_| None);
-            state.active.set(true);
+            active.set(true);
             playback.update_value(|p| p.play(local_now()));
             phase.set(Phase::Playing);
         }
@@ -221,14 +209,14 @@ pub fn ReplayView() -> impl IntoView {
             }
             pause();
             playback.update_value(|p| p.seek(t, local_now()));
-            state.cursor.set(playback.get_value().position(local_now()));
-            state.active.set(true);
+            cursor.set(playback.get_value().position(local_now()));
+            active.set(true);
             phase.set(Phase::Paused);
         }
     };
     let step = {
         move |forward: bool| {
-            let at = state.cursor.get_untracked();
+            let at = cursor.get_untracked();
             let target = with_replay(&|r| {
                 if forward {
                     r.next_event(at)
@@ -271,7 +259,7 @@ pub fn ReplayView() -> impl IntoView {
                     announcement.set("The replay stopped: a new run started.".into());
                 }
                 phase.set(Phase::Off);
-                state.active.set(false);
+                active.set(false);
             }
         }
     });
@@ -279,20 +267,20 @@ pub fn ReplayView() -> impl IntoView {
     // What the moment shows: recomputed when the cursor moves; the texts
     // below change (and the page re-renders them) only when their words do.
     let moment = Memo::new(move |_| {
-        let t = state.cursor.get();
-        if !state.active.get() {
+        let t = cursor.get();
+        if !active.get() {
             return None;
         }
-        state.shown.track();
-        with_replay_of(replay, state.shown, |r| r.moment(t))
+        shown.track();
+        with_replay_of(built, shown, |r| r.moment(t))
     });
     Effect::new(move |_| {
         let gap = moment.with(|m| match m.as_ref().map(|m| m.paint) {
             Some(Paint::Frozen { from, to }) => Some((from, to)),
             _ => None,
         });
-        if state.frozen.get_untracked() != gap {
-            state.frozen.set(gap);
+        if frozen.get_untracked() != gap {
+            frozen.set(gap);
         }
     });
     let lanes = Memo::new(move |_| {
@@ -306,9 +294,9 @@ pub fn ReplayView() -> impl IntoView {
         })
     });
     let has_frames = Memo::new(move |_| {
-        state.shown.track();
+        shown.track();
         moment.track();
-        replay.with_value(|r| r.as_ref().is_some_and(Replay::has_frames))
+        built.with_value(|r| r.as_ref().is_some_and(Replay::has_frames))
     });
     let counts = Memo::new(move |_| moment.with(|m| m.as_ref().map(|m| (m.in_flight, m.done))));
     let paint = Memo::new(move |_| {
@@ -345,7 +333,7 @@ pub fn ReplayView() -> impl IntoView {
                 .join("; ");
             announcement.set(format!(
                 "At {}: {lanes}. {in_flight} tasks in flight, {done} done. {paint}.",
-                format_ms(state.cursor.get_untracked())
+                format_ms(cursor.get_untracked())
             ));
         }
     });
@@ -387,10 +375,10 @@ pub fn ReplayView() -> impl IntoView {
 
     let sources = Memo::new(move |_| {
         let mut out = Vec::new();
-        if let Some(mode) = store.trace.with(|t| t.as_ref().map(|t| t.mode)) {
+        if let Some(mode) = page_runs.latest.with(|t| t.as_ref().map(|t| t.mode)) {
             out.push((Source::Latest, format!("Latest run ({})", mode.label())));
         }
-        store.comparison.with(|c| {
+        page_runs.comparison.with(|c| {
             for t in c.runs() {
                 out.push((
                     Source::Compared(t.mode),
@@ -398,30 +386,21 @@ pub fn ReplayView() -> impl IntoView {
                 ));
             }
         });
-        store.sweep.with(|s| {
-            for (i, t) in s.iter().enumerate() {
+        page_runs.sweep.with(|s| {
+            for (i, t) in s.traces.iter().enumerate() {
                 out.push((
                     Source::Sweep(i),
-                    format!(
-                        "Sweep: {} thread{}",
-                        t.lanes,
-                        if t.lanes == 1 { "" } else { "s" }
-                    ),
+                    format!("Sweep: {}", count(t.lanes, "thread")),
                 ));
             }
         });
-        received.result.with(|r| {
-            if let Some((rec, _)) = r {
+        page_runs.received.with(|r| {
+            if let Some(rec) = &r.result {
                 for (i, t) in rec.runs.iter().enumerate() {
                     // A received sweep's runs are all Parallel: their thread
                     // counts tell them apart.
                     let what = if t.mode.uses_pool() {
-                        format!(
-                            "{}, {} thread{}",
-                            t.mode.label(),
-                            t.lanes,
-                            if t.lanes == 1 { "" } else { "s" }
-                        )
+                        format!("{}, {}", t.mode.label(), count(t.lanes, "thread"))
                     } else {
                         t.mode.label().to_string()
                     };
@@ -433,16 +412,16 @@ pub fn ReplayView() -> impl IntoView {
     });
     // A choice that no longer exists (the comparison was cleared): back to the latest run.
     Effect::new(move |_| {
-        let chosen = state.source.get();
+        let chosen = source.get();
         if chosen != Source::Latest && sources.with(|s| !s.iter().any(|(src, _)| *src == chosen)) {
-            state.source.set(Source::Latest);
+            source.set(Source::Latest);
         }
     });
 
     let position_words = move || {
         format!(
             "{} of {}",
-            format_ms(state.cursor.get()),
+            format_ms(cursor.get()),
             format_ms(duration.get())
         )
     };
@@ -457,10 +436,10 @@ pub fn ReplayView() -> impl IntoView {
                     <select
                         aria-label="Run to replay"
                         disabled=move || sources.with(Vec::is_empty)
-                        prop:value=move || state.source.get().value()
+                        prop:value=move || source.get().value()
                         on:change=move |ev| {
                             if let Some(s) = Source::parse(&event_target_value(&ev)) {
-                                state.source.set(s);
+                                source.set(s);
                             }
                         }
                     >
@@ -470,7 +449,7 @@ pub fn ReplayView() -> impl IntoView {
                                 .into_iter()
                                 .map(|(src, label)| {
                                     view! {
-                                        <option value=src.value() selected=move || state.source.get() == src>
+                                        <option value=src.value() selected=move || source.get() == src>
                                             {label}
                                         </option>
                                     }
@@ -510,7 +489,7 @@ pub fn ReplayView() -> impl IntoView {
                 aria-label="Replay controls"
                 aria-describedby="replay-keys"
                 data-state=move || phase.get().name()
-                data-cursor-ms=move || state.cursor.get().to_string()
+                data-cursor-ms=move || cursor.get().to_string()
                 data-duration-ms=move || duration.get().to_string()
                 data-slowdown=move || slowdown.get().to_string()
                 data-in-flight=move || counts.get().map(|c| c.0.to_string()).unwrap_or_default()
@@ -555,7 +534,7 @@ pub fn ReplayView() -> impl IntoView {
                     max=move || bounds.get().1.to_string()
                     step="any"
                     disabled=move || !can_use()
-                    prop:value=move || state.cursor.get().to_string()
+                    prop:value=move || cursor.get().to_string()
                     on:input={
                         move |ev| {
                             if let Ok(t) = event_target_value(&ev).parse::<f64>() {
@@ -572,7 +551,7 @@ pub fn ReplayView() -> impl IntoView {
                         move |_| {
                             pause();
                             phase.set(Phase::Off);
-                            state.active.set(false);
+                            active.set(false);
                         }
                     }
                 >
@@ -598,7 +577,7 @@ pub fn ReplayView() -> impl IntoView {
                             .map(|(in_flight, done)| {
                                 format!(
                                     "{in_flight} task{} in flight · {done} of {} done",
-                                    if in_flight == 1 { "" } else { "s" },
+                                    crate::engine::format::plural(in_flight),
                                     tasks.get()
                                 )
                             })
@@ -610,7 +589,7 @@ pub fn ReplayView() -> impl IntoView {
                         <dd>{doing}</dd>
                     </For>
                     <dt>"the page"</dt>
-                    <dd class="replay-paint" class:frozen=move || state.frozen.with(Option::is_some)>
+                    <dd class="replay-paint" class:frozen=move || frozen.with(Option::is_some)>
                         {move || paint.get()}
                     </dd>
                 </dl>
@@ -625,15 +604,15 @@ pub fn ReplayView() -> impl IntoView {
 /// Calls `f` with the replay of `shown`, built first if needed: lazily, so
 /// that the frames recorded just after the run are in.
 fn with_replay_of<R>(
-    replay: StoredValue<Option<Replay>>,
-    shown: Memo<Option<Trace>>,
+    built: StoredValue<Option<Replay>>,
+    shown: Signal<Option<Arc<Trace>>>,
     f: impl FnOnce(&Replay) -> R,
 ) -> Option<R> {
-    if replay.with_value(Option::is_none) {
-        let built = shown.with_untracked(|t| t.as_ref().map(|t| Replay::new(t, frames_of(t))));
-        replay.set_value(built);
+    if built.with_value(Option::is_none) {
+        let replay = shown.with_untracked(|t| t.as_deref().map(|t| Replay::new(t, frames_of(t))));
+        built.set_value(replay);
     }
-    replay.with_value(|r| r.as_ref().map(f))
+    built.with_value(|r| r.as_ref().map(f))
 }
 
 /// Whether the page could paint, in words. `main_computing`: the main

@@ -10,13 +10,15 @@
 //! screen without a commit of the page. Its size is read only every
 //! [`SIZE_CHECK_MS`].
 
-use super::store::Store;
 use crate::charts::format_ms;
+use crate::engine::record::Trace;
 use crate::runtime::frame_loop;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_preferences::use_preferred_dark;
+use reactive_stores::Field;
 use std::cell::RefCell;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -104,8 +106,11 @@ impl Ball {
 }
 
 #[component]
-pub fn Responsiveness() -> impl IntoView {
-    let store = expect_context::<Store>();
+pub fn Responsiveness(
+    /// The latest run: its frame gaps are shown beside the ball.
+    #[prop(into)]
+    latest: Field<Option<Arc<Trace>>>,
+) -> impl IntoView {
     let ball_canvas = NodeRef::<Canvas>::new();
     let ball = RefCell::new(None::<Ball>);
     let dark = use_preferred_dark();
@@ -128,7 +133,7 @@ pub fn Responsiveness() -> impl IntoView {
         };
         ball.draw(along);
     });
-    let frames = Memo::new(move |_| store.trace.with(|t| t.as_ref().map(|t| (t.mode, t.frames))));
+    let frames = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| (t.mode, t.frames))));
 
     view! {
         <section class="card responsiveness" aria-labelledby="resp-title">

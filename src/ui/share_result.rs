@@ -5,21 +5,24 @@
 //! server. Over the size budget, each task's slices
 //! are merged (and the link says so); over it still, the JSON report is offered.
 
+use super::actions::Actions;
 use super::download;
-use super::store::Store;
+use super::state::Busy;
 use super::url;
-use crate::engine::plan::{Mode, Settings};
+use crate::engine::environment::Environment;
+use crate::engine::format::plural;
 use crate::engine::record::Trace;
-use crate::engine::travel::report_json;
 use crate::engine::travel::{
     FRAGMENT_PREFIX, Kind, LINK_BUDGET_BYTES, Machine, Recorded, Summarised, base64url_encode,
-    encode, validate,
+    encode, report_json, validate,
 };
 use crate::runtime::compress;
 use crate::runtime::probe::today;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_use_clipboard::{UseClipboardReturn, use_clipboard};
+use reactive_stores::Field;
+use std::sync::Arc;
 
 /// A link made, and what it holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,57 +37,6 @@ struct Made {
     summarised: Option<Summarised>,
     /// The link's length with every span, before any merging.
     full_bytes: usize,
-}
-
-/// What is on screen to share: the thread sweep when the latest run was its
-/// last (the speedup chart is what was made last), else the comparison when
-/// there is one, else the latest run. With the settings of their task set.
-pub(super) fn on_screen(store: Store) -> Result<(Settings, Kind, Vec<Trace>), String> {
-    let latest = store.trace.get_untracked();
-    let sweep_is_latest = store
-        .sweep
-        .with_untracked(|s| latest.is_some() && s.last() == latest.as_ref());
-    if sweep_is_latest && let Some(settings) = store.sweep_settings.get_untracked() {
-        // The sweep's own settings: the page's may have changed since, and
-        // the speedup chart still shows the sweep.
-        let settings = Settings {
-            mode: Mode::Parallel,
-            ..settings
-        };
-        return Ok((settings, Kind::Sweep, store.sweep.get_untracked()));
-    }
-    let settings = store.settings.get_untracked();
-    let compared = store.comparison.with_untracked(|c| c.runs().to_vec());
-    let runs: Vec<Trace> = if compared.is_empty() {
-        latest.into_iter().collect()
-    } else {
-        compared
-    };
-    if runs.is_empty() {
-        return Err("Run an experiment first: there is no result to share yet.".into());
-    }
-    let compared_elsewhere = store
-        .comparison
-        .with_untracked(|c| !c.is_empty() && !c.is_of(&settings));
-    // A counter run of a strategy × threads experiment ran other settings
-    // than the page's (another strategy, as many updates as take as long).
-    let other_counter = |t: &Trace| {
-        t.counter.is_some_and(|c| {
-            c.strategy != settings.strategy
-                || c.expected != u64::from(settings.tasks) * u64::from(settings.updates)
-        })
-    };
-    if compared_elsewhere
-        || runs
-            .iter()
-            .any(|t| t.tasks != settings.task_count() || other_counter(t))
-    {
-        return Err(
-            "The settings changed since these runs: run the experiment again, then share it."
-                .into(),
-        );
-    }
-    Ok((settings, Kind::Modes, runs))
 }
 
 /// The link for `rec`: `page?settings#r=<base64url of the compressed record>`.
@@ -108,13 +60,15 @@ async fn link_for(rec: &Recorded) -> Result<Made, String> {
     })
 }
 
-async fn make(store: Store) -> Result<Made, String> {
-    let (settings, kind, runs) = on_screen(store)?;
+async fn make(actions: Actions, env: Field<Environment>) -> Result<Made, String> {
+    let (settings, kind, runs) = actions.on_screen()?;
     let rec = Recorded {
         settings,
-        machine: Machine::of(&store.env.get_untracked(), &today()),
+        machine: env.with_untracked(|e| Machine::of(e, &today())),
         kind,
-        runs,
+        // The one copy of the runs a link makes: the record is encoded,
+        // then dropped.
+        runs: runs.iter().map(|t| Trace::clone(t)).collect(),
         summarised: None,
     };
     validate(&rec).map_err(|e| format!("This result cannot be shared: {e}"))?;
@@ -138,8 +92,12 @@ async fn make(store: Store) -> Result<Made, String> {
 }
 
 #[component]
-pub fn ShareResult() -> impl IntoView {
-    let store = expect_context::<Store>();
+pub fn ShareResult(
+    #[prop(into)] latest: Field<Option<Arc<Trace>>>,
+    #[prop(into)] busy: Field<Option<Busy>>,
+    #[prop(into)] env: Field<Environment>,
+    actions: Actions,
+) -> impl IntoView {
     let made = RwSignal::new(None::<Result<Made, String>>);
     let working = RwSignal::new(false);
     let UseClipboardReturn {
@@ -148,23 +106,28 @@ pub fn ShareResult() -> impl IntoView {
         copy,
         ..
     } = use_clipboard();
-    let nothing = move || store.trace.with(Option::is_none) || store.busy.with(Option::is_some);
+    let nothing = move || latest.with(Option::is_none) || busy.with(Option::is_some);
     let share = move |_| {
         working.set(true);
         spawn_local(async move {
-            made.set(Some(make(store).await));
+            made.set(Some(make(actions, env).await));
             working.set(false);
         });
     };
     let save_report = move |_| {
-        let Ok((settings, _, runs)) = on_screen(store) else {
-            return;
-        };
-        let refs: Vec<&Trace> = runs.iter().collect();
-        let mut env = store.env.get_untracked();
-        env.date = today();
-        let json = report_json(&settings, &env, &refs);
-        let _ = download::text("conpar-report.json", "application/json", &json);
+        let result = actions.on_screen().and_then(|(settings, _, runs)| {
+            let refs: Vec<&Trace> = runs.iter().map(|t| &**t).collect();
+            let mut env = env.get_untracked();
+            env.date = today();
+            download::text(
+                "conpar-report.json",
+                "application/json",
+                &report_json(&settings, &env, &refs),
+            )
+        });
+        if let Err(why) = result {
+            made.set(Some(Err(why)));
+        }
     };
     view! {
         <div class="share-result">
@@ -210,7 +173,7 @@ pub fn ShareResult() -> impl IntoView {
                                         m.link.len() as f64 / 1024.0,
                                         if m.kind == Kind::Sweep { "a thread sweep of " } else { "" },
                                         m.runs,
-                                        if m.runs == 1 { "" } else { "s" },
+                                        plural(m.runs as u64),
                                         m.spans,
                                     )}
                                     {m.summarised.map(|s| format!(

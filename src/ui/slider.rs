@@ -1,48 +1,29 @@
 //! A numeric setting: a slider and, beside it, the number, editable.
 
-use super::store::Store;
-use super::url;
-use crate::engine::plan::read_number;
-use crate::engine::plan::{Field, Notice};
+use super::state::SettingsEditor;
+use crate::engine::plan::{Field, read_number};
 use leptos::prelude::*;
 
 /// `max` overrides the field's static maximum (threads: the pool's size).
 #[component]
 pub fn Slider(
+    edit: SettingsEditor,
     field: Field,
     #[prop(into, optional)] max: Option<Signal<u32>>,
     #[prop(into, optional)] disabled: Option<Signal<bool>>,
 ) -> impl IntoView {
-    let store = expect_context::<Store>();
-    let settings = store.settings;
+    let settings = edit.settings;
     let max = max.unwrap_or_else(|| Signal::derive(move || field.bounds().max));
     let disabled = disabled.unwrap_or_else(|| Signal::derive(|| false));
     let value = Memo::new(move |_| settings.with(|s| field.get(s)));
     let id = format!("setting-{}", field.key());
     let (low, _) = field.slider_range(field.bounds().max);
 
-    // Sets the value the person chose and says what became of it, as a
-    // link's notices do: `said` is what reading their input did to it
-    // (rounded, clamped to the maximum, ignored); `Settings::clamped` adds
-    // what the other settings' bounds did (jitter within the latency...).
+    // Sets the value the person chose and says what became of it. Reads
+    // the maximum before the settings are taken for writing: it may itself
+    // be derived from them (the failing task is at most the task count).
     let set = move |v: u32, said: Option<String>| {
-        // Read the maximum before taking the settings for writing: it may
-        // itself be derived from them (the failing task is at most the task
-        // count), and a read inside the update would find them locked.
-        let max = max.get_untracked();
-        let mut notices: Vec<Notice> = said
-            .into_iter()
-            .map(|m| Notice::new(field.key(), m))
-            .collect();
-        url::user_change();
-        settings.update(|s| {
-            let mut next = s.clone();
-            field.set(&mut next, v.min(max));
-            let (next, clamps) = next.clamped();
-            notices.extend(clamps);
-            *s = next;
-        });
-        store.renotice(field.key(), notices);
+        edit.set_number(field, v, max.get_untracked(), said);
     };
 
     view! {

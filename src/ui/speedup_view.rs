@@ -1,15 +1,18 @@
 //! The thread sweep: measured speedup against the ideal and Amdahl's law.
 
 use super::download;
-use super::store::Store;
+use super::state::Runs;
 use crate::charts::speedup::{SpeedupData, cores_label, draw_speedup, marks_cores};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::analysis::{SweepPoint, fit_for, fit_sentence, karp_flatt, points_of};
+use crate::engine::environment::Environment;
+use crate::engine::format::count;
 use crate::engine::plan::Settings;
 use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_preferences::use_preferred_dark;
+use reactive_stores::Field;
 
 /// The speedup curve of `points` on `canvas`, with Amdahl's law fitted to
 /// them; also used for a sweep received by a link or a file. The canvas
@@ -79,32 +82,20 @@ pub fn SpeedupChart(
     }
 }
 
-/// "1 logical core", "2 logical cores".
-fn cores_phrase(cores: u32) -> String {
-    if cores == 1 {
-        "1 logical core".into()
-    } else {
-        format!("{cores} logical cores")
-    }
-}
-
 #[component]
-pub fn SpeedupView() -> impl IntoView {
-    let store = expect_context::<Store>();
+pub fn SpeedupView(
+    /// The latest thread sweep, with the settings it ran.
+    #[prop(into)]
+    sweep: Field<Runs>,
+    #[prop(into)] env: Field<Environment>,
+) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
-    let points = Memo::new(move |_| store.sweep.with(|runs| points_of(runs)));
-    let fit = Memo::new(move |_| {
-        store
-            .sweep_settings
-            .with(|s| points.with(|p| fit_for(p, s.as_ref())))
-    });
-    let cores = Signal::derive(move || store.env.with(|e| e.hardware_concurrency));
+    let points = Memo::new(move |_| sweep.with(|s| points_of(&s.traces)));
+    let settings = Memo::new(move |_| sweep.with(|s| s.settings.clone()));
+    let fit = Memo::new(move |_| settings.with(|s| points.with(|p| fit_for(p, s.as_ref()))));
+    let cores = Signal::derive(move || env.with(|e| e.hardware_concurrency));
     // The serial reduce the sweep was set up with, in percent (none: 0).
-    let configured = Memo::new(move |_| {
-        store
-            .sweep_settings
-            .with(|s| s.as_ref().map_or(0, |s| s.serial_pct))
-    });
+    let configured = Memo::new(move |_| settings.with(|s| s.as_ref().map_or(0, |s| s.serial_pct)));
 
     view! {
         <section class="card speedup" aria-labelledby="speedup-title">
@@ -127,7 +118,7 @@ pub fn SpeedupView() -> impl IntoView {
                 canvas=canvas
                 name="speedup"
                 label="Measured speedup by number of threads"
-                settings=store.sweep_settings
+                settings=settings
             />
             {move || {
                 let pct = configured.get();
@@ -149,8 +140,8 @@ pub fn SpeedupView() -> impl IntoView {
                     Some(f) => format!(
                         "{} The browser reports {}; the pool has {} threads.",
                         fit_sentence(&f),
-                        cores_phrase(cores.get()),
-                        store.env.with(|e| e.pool_threads)
+                        count(cores.get(), "logical core"),
+                        env.with(|e| e.pool_threads)
                     ),
                     None => "The sweep runs the parallel mode on 1, 2, … threads of the pool, after a warm-up run.".into(),
                 }}

@@ -19,13 +19,22 @@ use leptos_use_event_listener::use_event_listener;
 use leptos_use_preferences::use_preferred_dark;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use std::sync::Arc;
 use web_sys::HtmlCanvasElement;
 
 /// One band to show: its title and its run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Shown {
     pub title: String,
-    pub trace: Trace,
+    pub trace: Arc<Trace>,
+}
+
+/// The same band: the same title over the same run, known by pointer (a
+/// stack is not drawn again for bands whose spans were only compared).
+impl PartialEq for Shown {
+    fn eq(&self, other: &Shown) -> bool {
+        self.title == other.title && Arc::ptr_eq(&self.trace, &other.trace)
+    }
 }
 
 /// What a drawing of the stack depended on: the same again draws the same

@@ -10,13 +10,13 @@
 //! doubles or the canvas changes size. The finished run is drawn whole.
 
 use super::download;
-use super::replay_view::ReplayState;
-use super::store::Store;
+use super::state::{Busy, ReplayState, ReplayStateStoreFields};
 use crate::charts::cursor::CursorData;
 use crate::charts::timeline::{
     LiveTimeline, TimelineData, TimelineGeometry, draw_timeline, hit_test,
 };
 use crate::charts::{Theme, draw_placeholder, format_ms};
+use crate::engine::format::plural;
 use crate::engine::record::{Outcome, Span, Trace};
 use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::frame_loop;
@@ -28,6 +28,8 @@ use leptos_use_preferences::use_preferred_dark;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use reactive_stores::Field;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -50,27 +52,38 @@ struct Live {
 }
 
 #[component]
-pub fn TimelineView() -> impl IntoView {
-    let store = expect_context::<Store>();
-    let replay = expect_context::<ReplayState>();
+pub fn TimelineView(
+    /// The latest run: what the timeline shows when nothing runs.
+    #[prop(into)]
+    latest: Field<Option<Arc<Trace>>>,
+    #[prop(into)] busy: Field<Option<Busy>>,
+    /// The replay: whether it is on, its cursor and the frame gap there.
+    #[prop(into)]
+    replay: Field<ReplayState>,
+    /// The run the replay shows.
+    #[prop(into)]
+    shown: Signal<Option<Arc<Trace>>>,
+) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let layer = NodeRef::<Canvas>::new();
     // Where the last timeline landed and its height: what the cursor needs.
     let placed = RwSignal::new(None::<(TimelineGeometry, u32)>);
     // The run on screen when none goes on: the replayed one during a replay.
-    let replaying = Memo::new(move |_| replay.active.get() && store.busy.with(Option::is_none));
-    let with_shown = move |f: &dyn Fn(Option<&Trace>) -> String| {
+    let replaying = Memo::new(move |_| replay.active().get() && busy.with(Option::is_none));
+    // The run on screen: the replayed one during a replay, else the latest.
+    let on_screen = Memo::new(move |_| {
         if replaying.get() {
-            replay.shown.with(|t| f(t.as_ref()))
+            shown.get()
         } else {
-            store.trace.with(|t| f(t.as_ref()))
+            latest.get()
         }
-    };
+    });
+    let with_shown =
+        move |f: &dyn Fn(Option<&Trace>) -> String| on_screen.with(|t| f(t.as_deref()));
     let dark = use_preferred_dark();
     // What was drawn last, for pointing at it.
-    let drawn = StoredValue::new((Vec::<Span>::new(), None::<TimelineGeometry>));
+    let drawn = StoredValue::new(None::<(Arc<Trace>, TimelineGeometry)>);
     let hovered = RwSignal::new(None::<(Span, f64, f64)>);
-    let rows = Memo::new(move |_| 1 + store.env.with(|e| e.pool_threads as usize));
 
     let live = StoredValue::new_local(Live {
         copy: LiveCopy::default(),
@@ -88,7 +101,7 @@ pub fn TimelineView() -> impl IntoView {
         let lab = lab();
         // Only the runs a person started: the page's own warm-up run at
         // start-up left its bars under "No run yet".
-        if !lab.is_running() || store.busy.with_untracked(Option::is_none) {
+        if !lab.is_running() || busy.with_untracked(Option::is_none) {
             return;
         }
         let Some(canvas) = canvas.get_untracked() else {
@@ -98,7 +111,9 @@ pub fn TimelineView() -> impl IntoView {
         if !due {
             return;
         }
-        let rows = rows.get_untracked();
+        // A run on this page's pool: a row for each of its threads to start
+        // with; the view adds one for any lane past them.
+        let rows = 1 + crate::runtime::casualty::pool_size() as usize;
         let dark = dark.get_untracked();
         let theme = Theme::for_dark(dark);
         let count = live.try_update_value(|l| {
@@ -115,7 +130,7 @@ pub fn TimelineView() -> impl IntoView {
             if width != l.width || dark != l.dark || l.geometry.is_none() {
                 l.view.redraw_all();
             }
-            let height = rows as u32 * HEIGHT_PER_ROW + 40;
+            let height = height_for(l.view.rows());
             let Live { copy, view, .. } = l;
             let drawn = if view.redraws_all() {
                 draw_hidpi(&canvas, height, |a| view.draw(a, &copy.log, &theme))
@@ -141,58 +156,50 @@ pub fn TimelineView() -> impl IntoView {
     });
 
     Effect::new(move |_| {
-        let shown = |t: &Option<Trace>| t.as_ref().map(|t| (t.spans.clone(), t.duration_ms));
-        let trace = if replaying.get() {
-            replay.shown.with(shown)
-        } else {
-            store.trace.with(shown)
-        };
+        let trace = on_screen.get();
         let theme = Theme::for_dark(dark.get());
-        let rows = rows.get();
         let Some(canvas) = canvas.get() else { return };
         if lab().is_running() {
             // The frame loop draws the run in progress: whole, next time.
             live.update_value(|l| l.view.redraw_all());
             return;
         }
-        let (spans, x_max) = match trace {
-            Some(shown) => shown,
-            None => {
-                placed.set(None);
-                span_count.set(0);
-                let _ = draw_hidpi(&canvas, rows as u32 * HEIGHT_PER_ROW + 40, |a| {
-                    draw_placeholder(
-                        a,
-                        &theme,
-                        "Press Run: each thread gets a lane, each task a colour.",
-                    )
-                });
-                return;
-            }
+        let Some(trace) = trace else {
+            placed.set(None);
+            span_count.set(0);
+            drawn.set_value(None);
+            let _ = draw_hidpi(&canvas, height_for(1), |a| {
+                draw_placeholder(
+                    a,
+                    &theme,
+                    "Press Run: each thread gets a lane, each task a colour.",
+                )
+            });
+            return;
         };
-        let height = rows as u32 * HEIGHT_PER_ROW + 40;
+        let height = height_for(trace.rows());
         let geometry = draw_hidpi(&canvas, height, |a| {
             draw_timeline(
                 a,
                 &TimelineData {
-                    spans: &spans,
-                    rows,
-                    x_max_ms: x_max,
+                    spans: &trace.spans,
+                    rows: trace.rows(),
+                    x_max_ms: trace.duration_ms,
                 },
                 &theme,
             )
         });
         let geometry = geometry.ok();
         placed.set(geometry.map(|g| (g, height)));
-        span_count.set(spans.len());
-        drawn.set_value((spans, geometry));
+        span_count.set(trace.spans.len());
+        drawn.set_value(geometry.map(|g| (trace, g)));
     });
 
     // The replay's cursor, on the layer above the timeline.
     Effect::new(move |_| {
         let data = CursorData {
-            t_ms: replay.cursor.get(),
-            frozen: replay.frozen.get(),
+            t_ms: replay.cursor().get(),
+            frozen: replay.frozen().get(),
         };
         let theme = Theme::for_dark(dark.get());
         let Some(layer) = layer.get() else { return };
@@ -213,7 +220,7 @@ pub fn TimelineView() -> impl IntoView {
                 hit_test(g, &l.copy.log.spans, x, y).or_else(|| hit_test(g, &l.copy.log.open, x, y))
             })
         } else {
-            drawn.with_value(|(spans, g)| g.as_ref().and_then(|g| hit_test(g, spans, x, y)))
+            drawn.with_value(|d| d.as_ref().and_then(|(t, g)| hit_test(g, &t.spans, x, y)))
         };
         hovered.set(hit.map(|s| (s, x, y)));
     };
@@ -269,9 +276,14 @@ pub fn TimelineView() -> impl IntoView {
                 }}
             </div>
             <p class="caption">{move || with_shown(&summary)}</p>
-            {move || store.trace.with(|t| worker_warning(t.as_ref())).map(|w| view! { <p class="message warning" role="alert">{w}</p> })}
+            {move || latest.with(|t| worker_warning(t.as_deref())).map(|w| view! { <p class="message warning" role="alert">{w}</p> })}
         </section>
     }
+}
+
+/// The canvas's height for `rows` lanes, the axis included.
+fn height_for(rows: usize) -> u32 {
+    rows as u32 * HEIGHT_PER_ROW + 40
 }
 
 /// The run in one sentence, for the caption and for screen readers.
@@ -290,7 +302,7 @@ fn summary(trace: Option<&Trace>) -> String {
         format_ms(s.cpu_ms),
         s.peak_overlap,
         workers,
-        if workers == 1 { "" } else { "s" }
+        plural(workers)
     )
 }
 

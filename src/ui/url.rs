@@ -15,30 +15,20 @@ pub fn read() -> (Settings, Vec<Notice>) {
 }
 
 thread_local! {
-    /// Whether the next write follows a change the person made.
-    static USER_CHANGE: Cell<bool> = const { Cell::new(false) };
     /// When the last history entry was made (ms since the epoch).
     static LAST_PUSH: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
 }
 
-/// Marks the settings change about to be made as the person's own: the next
-/// [`write`] makes a history entry, so that Back undoes it.
-pub fn user_change() {
-    USER_CHANGE.with(|c| c.set(true));
-}
-
 /// Puts `settings` in the URL.
 ///
-/// Only a change the person made (marked by [`user_change`]) makes a new
-/// history entry, and at most one a second, so that dragging a slider makes
+/// Only a change the person made (`by_person`) makes a new history entry, and at most one a second, so that dragging a slider makes
 /// one entry, not fifty. Every other write replaces the current entry: the
 /// first one, which writes out in full the link the page was opened with,
 /// the one after history back/forward restores an entry's settings, and
 /// the page's own adjustments (threads fitted to the pool). Were these to
 /// push, Back would land on an entry whose restoring pushes again, and the
 /// person could not leave the page with one Back.
-pub fn write(settings: &Settings) {
-    let by_user = USER_CHANGE.with(|c| c.replace(false));
+pub fn write(settings: &Settings, by_person: bool) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -58,7 +48,7 @@ pub fn write(settings: &Settings) {
         window.location().hash().unwrap_or_default()
     );
     let now = js_sys::Date::now();
-    let push = by_user && LAST_PUSH.with(|last| now - last.get() > 1_000.0);
+    let push = by_person && LAST_PUSH.with(|last| now - last.get() > 1_000.0);
     let _ = if push {
         LAST_PUSH.with(|last| last.set(now));
         history.push_state_with_url(&JsValue::NULL, "", Some(&url))
@@ -85,7 +75,7 @@ pub fn link(settings: &Settings) -> String {
 /// pool of another size (the pool is fixed once started). The current entry
 /// is replaced first, so that the reloaded page opens with every setting.
 pub fn reload_with(settings: &Settings) {
-    write(settings);
+    write(settings, false);
     if let Some(window) = web_sys::window() {
         // Nothing more to do if the browser refuses; the button stays.
         let _ = window.location().reload();

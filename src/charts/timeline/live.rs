@@ -71,6 +71,24 @@ impl LiveTimeline {
         }
     }
 
+    /// The rows drawn: those it was made with, and more if a span came on
+    /// a lane past them (a pool thread of a higher index).
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Grows the view to `rows` rows (a full redraw), if it has fewer.
+    fn ensure_rows(&mut self, rows: usize) {
+        if rows <= self.rows {
+            return;
+        }
+        self.rows = rows;
+        self.shown.resize(rows, 1);
+        self.tracks.resize(rows, Vec::new());
+        self.waits.resize(rows, 0);
+        self.full = true;
+    }
+
     /// The end of the time axis drawn.
     pub fn x_max_ms(&self) -> f64 {
         self.x_max_ms
@@ -91,6 +109,15 @@ impl LiveTimeline {
     pub fn update(&mut self, log: &LogReader, elapsed_ms: f64) {
         if log.reset {
             *self = LiveTimeline::new(self.rows);
+        }
+        // Every lane the run uses gets a row, whatever the view was made with.
+        let highest = log.spans[log.added_from..]
+            .iter()
+            .chain(&log.open)
+            .map(|s| s.lane.row())
+            .max();
+        if let Some(row) = highest {
+            self.ensure_rows(row + 1);
         }
         self.now = elapsed_ms;
         while self.x_max_ms < elapsed_ms {
@@ -455,5 +482,27 @@ mod tests {
             rects(&refresh)
         );
         assert_eq!(copy.spans.len() + copy.open.len(), n as usize);
+    }
+    /// A span on a lane past the rows the view was made with (a pool
+    /// thread of a higher index) adds rows: nothing is dropped.
+    #[test]
+    fn a_span_past_the_rows_grows_the_view() {
+        let log = SpanLog::new(2);
+        let mut copy = LogReader::new(0.0);
+        let mut live = LiveTimeline::new(2);
+        live.update(&copy, 0.0);
+        live_svg(&mut live, &copy);
+        log.record(
+            Span::new(0, Lane::Worker(3), SpanKind::Run, 0.0, 40.0),
+            true,
+        );
+        log.open(1, Lane::Worker(4), 5.0);
+        log.read_into(&mut copy, 50.0);
+        live.update(&copy, 50.0);
+        assert_eq!(live.rows(), 6, "main thread and workers 1 to 5");
+        assert!(live.redraws_all());
+        let drawn = live_svg(&mut live, &copy);
+        assert!(has_text(&drawn, "worker 5"), "{drawn}");
+        assert!(drawn.contains(&format!("fill=\"{}\"", hex(task_colour(0)))));
     }
 }

@@ -1,20 +1,25 @@
 //! Results gathered over several runs: the comparison of modes on one task set.
+//!
+//! Runs are held as `Arc<Trace>`: the page shows the same run as the latest
+//! one, in the comparison, in the replay and in a result link, and none of
+//! them copies it.
 
 use crate::engine::plan::{Mode, Settings, to_query};
 use crate::engine::record::{Relative, Stats, Trace};
+use std::sync::Arc;
 
 /// Runs of the same task set, at most one per mode.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Comparison {
     /// Identifies the task set: every setting but the mode and the threads.
     key: String,
-    runs: Vec<Trace>,
+    runs: Vec<Arc<Trace>>,
 }
 
 /// One row of the comparison table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub trace: Trace,
+    pub trace: Arc<Trace>,
     pub stats: Stats,
     /// Against the sequential run, when there is one.
     pub relative: Option<Relative>,
@@ -33,7 +38,7 @@ impl Comparison {
 
     /// Adds a run of `settings`: replaces the run of the same mode, or starts
     /// over when the task set differs from the one compared so far.
-    pub fn add(&mut self, settings: &Settings, trace: Trace) {
+    pub fn add(&mut self, settings: &Settings, trace: Arc<Trace>) {
         let key = Self::key_of(settings);
         if key != self.key {
             self.key = key;
@@ -59,7 +64,7 @@ impl Comparison {
         self.runs.is_empty()
     }
 
-    pub fn runs(&self) -> &[Trace] {
+    pub fn runs(&self) -> &[Arc<Trace>] {
         &self.runs
     }
 
@@ -68,7 +73,7 @@ impl Comparison {
             .runs
             .iter()
             .find(|t| t.mode == Mode::Sequential)
-            .map(Trace::stats);
+            .map(|t| t.stats());
         self.runs
             .iter()
             .map(|t| {
@@ -77,7 +82,7 @@ impl Comparison {
                     .as_ref()
                     .map(|b| stats.relative_to(b, t.lanes, t.mode == Mode::Parallel));
                 Row {
-                    trace: t.clone(),
+                    trace: Arc::clone(t),
                     stats,
                     relative,
                 }
@@ -91,7 +96,7 @@ mod tests {
     use super::*;
     use crate::engine::record::{Lane, Span, SpanKind};
 
-    fn trace(mode: Mode, lanes: u32, ms: f64) -> Trace {
+    fn trace(mode: Mode, lanes: u32, ms: f64) -> Arc<Trace> {
         let lane = if mode.uses_pool() {
             Lane::Worker(0)
         } else {
@@ -104,7 +109,7 @@ mod tests {
             start: 0.0,
             end: ms,
         }];
-        Trace::new(mode, lanes, 1, 0.0, ms, spans)
+        Arc::new(Trace::new(mode, lanes, 1, 0.0, ms, spans))
     }
 
     #[test]

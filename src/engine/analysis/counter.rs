@@ -6,6 +6,7 @@
 use super::{SweepPoint, lock_share, sweep_points};
 use crate::engine::plan::{Settings, Strategy};
 use crate::engine::record::{SpanKind, Tally, Trace};
+use std::borrow::Borrow;
 
 /// Nanoseconds of lane time per update in a shared-counter run: the time
 /// its lanes spent computing (every `Run` span) over the updates made. It
@@ -49,8 +50,11 @@ impl CounterRow {
     }
 
     /// The rows of `traces` that are counter runs, in their order.
-    pub fn all(traces: &[Trace]) -> Vec<CounterRow> {
-        traces.iter().filter_map(CounterRow::of).collect()
+    pub fn all<T: Borrow<Trace>>(traces: &[T]) -> Vec<CounterRow> {
+        traces
+            .iter()
+            .filter_map(|t| CounterRow::of(t.borrow()))
+            .collect()
     }
 }
 

@@ -4,16 +4,17 @@
 use super::{Comparison, Row, SweepPoint, fit_for};
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::record::Trace;
+use std::sync::Arc;
 
 /// Rows of a comparison of `runs` (speedups against their sequential run).
-pub fn rows_of(settings: &Settings, runs: &[Trace]) -> Vec<Row> {
+pub fn rows_of(settings: &Settings, runs: &[Arc<Trace>]) -> Vec<Row> {
     let mut c = Comparison::default();
     for t in runs {
         let s = Settings {
             mode: t.mode,
             ..settings.clone()
         };
-        c.add(&s, t.clone());
+        c.add(&s, Arc::clone(t));
     }
     c.rows()
 }

@@ -5,13 +5,14 @@
 use super::{AmdahlFit, SweepPoint, fit_amdahl, fit_amdahl_with, sweep_points};
 use crate::engine::plan::{Settings, Workload};
 use crate::engine::record::Trace;
+use std::borrow::Borrow;
 
 /// The speedup points of a sweep's runs (against its 1-thread run).
-pub fn points_of(runs: &[Trace]) -> Vec<SweepPoint> {
+pub fn points_of<T: Borrow<Trace>>(runs: &[T]) -> Vec<SweepPoint> {
     sweep_points(
         &runs
             .iter()
-            .map(|t| (t.lanes, t.duration_ms))
+            .map(|t| (t.borrow().lanes, t.borrow().duration_ms))
             .collect::<Vec<_>>(),
     )
 }

@@ -1,5 +1,42 @@
-//! `named_choice!`: the pattern of every setting that takes one of a few
-//! named values (its link name, its label, parsing back from the name).
+//! [`Choice`]: what every setting that takes one of a few named values
+//! has (its link name, its label, parsing back from the name), and
+//! `named_choice!`, which writes such a setting.
+
+use super::{Mode, Workload};
+use crate::engine::work::Kernel;
+
+/// A setting that takes one of a few named values: what a list in the page
+/// and a link need of it.
+pub trait Choice: Copy + PartialEq + Send + Sync + 'static {
+    /// Every value, in the order a list shows them.
+    fn all() -> &'static [Self];
+    /// The name used in links and exports.
+    fn name(self) -> &'static str;
+    /// The name shown in the page.
+    fn label(self) -> &'static str;
+    fn from_name(name: &str) -> Option<Self> {
+        Self::all().iter().copied().find(|v| v.name() == name)
+    }
+}
+
+/// [`Choice`] for a type whose inherent `ALL`, `name` and `label` say it all.
+macro_rules! choice_of_inherent {
+    ($($name:ident),+) => {$(
+        impl Choice for $name {
+            fn all() -> &'static [$name] {
+                &$name::ALL
+            }
+            fn name(self) -> &'static str {
+                $name::name(self)
+            }
+            fn label(self) -> &'static str {
+                $name::label(self)
+            }
+        }
+    )+};
+}
+
+choice_of_inherent!(Mode, Workload, Kernel);
 
 /// A setting that takes one of a few named values: its link name, its label
 /// in the page, and parsing back from the name.
@@ -27,6 +64,18 @@ macro_rules! named_choice {
 
             pub fn from_name(name: &str) -> Option<$name> {
                 $name::ALL.iter().copied().find(|v| v.name() == name)
+            }
+        }
+
+        impl $crate::engine::plan::Choice for $name {
+            fn all() -> &'static [$name] {
+                $name::ALL
+            }
+            fn name(self) -> &'static str {
+                $name::name(self)
+            }
+            fn label(self) -> &'static str {
+                $name::label(self)
             }
         }
     };

@@ -7,7 +7,9 @@
 //! in notices only shortened and stripped of control characters; the page
 //! renders notices as text, never as HTML.
 
-use super::{Assignment, Field, Mode, Notice, Settings, Sizes, Strategy, Waits, Workload};
+use super::{
+    Assignment, Field, Mode, Notice, POOL_PER_CORE, Settings, Sizes, Strategy, Waits, Workload,
+};
 use crate::engine::work::Kernel;
 use std::collections::BTreeSet;
 
@@ -42,6 +44,43 @@ pub fn parse_query(query: &str) -> (Settings, Vec<Notice>) {
     let (settings, clamps) = settings.clamped();
     notices.extend(clamps);
     (settings, cap_notices(notices))
+}
+
+/// The pool a page opened with `query` starts on a machine of `cores`
+/// logical cores, and what to tell the person about the link's `pool`
+/// value: one notice, also when the link's value was beyond every
+/// machine's bound before it was beyond this one's (`?pool=999` on 2
+/// cores: "was 999: at most 8 on this machine…", not a notice for each
+/// bound). `None` when the pool is what the link asked for, or when only
+/// the link's bound cut it (then [`parse_query`]'s notice says it).
+pub fn pool_from_link(query: &str, cores: u32) -> (u32, Option<Notice>) {
+    let (settings, _) = parse_query(query);
+    let (size, notice) = settings.pool_size(cores);
+    let Some(notice) = notice else {
+        return (size, None);
+    };
+    let key = Field::Pool.key();
+    let written = query
+        .strip_prefix('?')
+        .unwrap_or(query)
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| percent_decode(k) == key)
+        .map(|(_, v)| percent_decode(v).trim().to_string());
+    let Some(written) = written.filter(|w| *w != settings.pool.to_string()) else {
+        return (size, Some(notice));
+    };
+    (
+        size,
+        Some(Notice::new(
+            key,
+            format!(
+                "{} was {}: at most {size} on this machine ({POOL_PER_CORE} per logical core), so {size} are used",
+                Field::Pool.label(),
+                quote(&written)
+            ),
+        )),
+    )
 }
 
 /// Sets one key; `Err` says why the value was not taken as given.
@@ -466,5 +505,30 @@ mod tests {
         assert_eq!(percent_decode("%4"), "%4");
         assert_eq!(percent_decode("%e2%9c%93"), "✓");
         assert_eq!(percent_decode("%ff"), "\u{fffd}");
+    }
+    #[test]
+    fn a_pool_beyond_both_bounds_is_said_once_with_the_value_asked() {
+        // Beyond every machine's bound (64) and this one's (8 on 2 cores).
+        let (size, notice) = pool_from_link("?pool=999", 2);
+        let notice = notice.expect("a notice");
+        assert_eq!(size, 8);
+        assert_eq!(notice.field, "pool");
+        assert!(
+            notice.message.contains("999") && notice.message.contains("so 8 are used"),
+            "{notice}"
+        );
+        // Within the link's bound, beyond this machine's: the machine's notice.
+        let (size, notice) = pool_from_link("?pool=12", 2);
+        assert_eq!(size, 8);
+        assert!(
+            notice
+                .expect("a notice")
+                .message
+                .starts_with("12 pool threads asked for")
+        );
+        // Beyond the link's bound only: parse_query's notice says it, no second one.
+        assert_eq!(pool_from_link("?pool=999", 16), (64, None));
+        assert_eq!(pool_from_link("?pool=4", 2), (4, None));
+        assert_eq!(pool_from_link("", 2), (2, None));
     }
 }

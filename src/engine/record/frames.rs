@@ -96,6 +96,16 @@ impl FrameLog {
         self.frames[from..to].iter().map(|f| f - origin).collect()
     }
 
+    /// The frames inside the run that began at `origin` and lasted
+    /// `duration` ms, on the aligned clock: what its frame statistics count
+    /// (the bounding frames of [`Self::for_run`] would charge the run with
+    /// the page's work before and after it).
+    pub fn within(&self, origin: f64, duration: f64) -> &[f64] {
+        let first = self.frames.partition_point(|&f| f < origin);
+        let last = self.frames.partition_point(|&f| f <= origin + duration);
+        &self.frames[first..last.max(first)]
+    }
+
     pub fn len(&self) -> usize {
         self.frames.len()
     }
@@ -152,5 +162,8 @@ mod tests {
         assert_eq!(log.for_run(40.0, 60.0), [-8.0, 8.0, 24.0, 56.0, 72.0]);
         assert_eq!(log.for_run(130.0, 20.0), [-2.0, 14.0, 30.0]);
         assert!(FrameLog::default().for_run(0.0, 10.0).is_empty());
+        // Inside a run only: its own frames, not the bounding ones.
+        assert_eq!(log.within(40.0, 60.0), [48.0, 64.0, 96.0]);
+        assert!(log.within(200.0, 10.0).is_empty());
     }
 }

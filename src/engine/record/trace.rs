@@ -143,6 +143,22 @@ impl Trace {
             .filter(|l| matches!(l, Lane::Worker(_)))
             .count() as u32
     }
+
+    /// The rows a timeline of this trace has: the main thread, then every
+    /// pool thread up to the highest that ran a span, and at least as many
+    /// worker rows as the run's threads (a thread that took no task shows
+    /// as an empty row). Read from the trace, never from the page's pool: a
+    /// run received from a 16-thread machine shows its 16 workers on any
+    /// page, and a surviving thread of a pool that lost one keeps its row.
+    pub fn rows(&self) -> usize {
+        let highest = self.spans.iter().map(|s| s.lane.row()).max().unwrap_or(0);
+        let threads = if self.mode.uses_pool() {
+            self.lanes as usize
+        } else {
+            0
+        };
+        1 + threads.max(highest)
+    }
 }
 
 #[cfg(test)]
@@ -164,6 +180,35 @@ mod tests {
         assert_eq!(t.spans[0].start, 1.0);
         assert_eq!(t.spans[1].task, 1);
         assert_eq!(t.lanes_used(), [Lane::Worker(0), Lane::Worker(1)]);
+    }
+
+    /// Rows come from the trace: a 16-thread run shows 16 workers wherever
+    /// it is drawn, and worker 2 of a pool that lost worker 1 keeps its row.
+    #[test]
+    fn a_trace_has_a_row_for_every_lane_it_ran_on() {
+        let sixteen: Vec<Span> = (0..16u16)
+            .map(|k| run(u32::from(k), Lane::Worker(k), 0.0, 10.0))
+            .collect();
+        let received = trace(Mode::Parallel, 16, 10.0, &sixteen);
+        assert_eq!(received.rows(), 17);
+        // A pool of 2 lost worker 1: the run on 1 thread ran on worker 2.
+        let survivor = trace(
+            Mode::Parallel,
+            1,
+            10.0,
+            &[run(0, Lane::Worker(1), 0.0, 10.0)],
+        );
+        assert_eq!(survivor.rows(), 3);
+        // Threads that took no task still show; the main thread always does.
+        let idle = trace(
+            Mode::Parallel,
+            4,
+            10.0,
+            &[run(0, Lane::Worker(0), 0.0, 10.0)],
+        );
+        assert_eq!(idle.rows(), 5);
+        let main = trace(Mode::Sequential, 1, 10.0, &[run(0, Lane::Main, 0.0, 10.0)]);
+        assert_eq!(main.rows(), 1);
     }
 
     #[test]

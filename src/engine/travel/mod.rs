@@ -20,6 +20,7 @@ mod fixtures;
 mod json;
 mod recorded;
 mod report;
+mod shareable;
 mod user_agent;
 mod validate;
 
@@ -33,5 +34,6 @@ pub use recorded::{
     MAX_SPANS_PER_RUN, MAX_TIME_MS, MAX_TOTAL_SPANS, Machine, Recorded, Summarised,
 };
 pub use report::{from_report_json, report_json};
+pub use shareable::shareable;
 pub use user_agent::browser_name;
 pub use validate::validate;

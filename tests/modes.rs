@@ -4,16 +4,14 @@
 //! are asserted only where waits (sleeps) dominate, so a busy machine cannot
 //! fail them; speedups are the benchmark's business.
 
-use conpar::engine::exec::{Clock, Run};
+use crate::common::{new_run, one_at_a_time, thread_cpu_ms, wall_rate};
+use conpar::engine::exec::Clock;
 use conpar::engine::exec::{NativeClock, run_native};
 use conpar::engine::plan::{Mode, Settings, Workload};
 use conpar::engine::record::{Lane, Outcome, SpanKind, Trace};
 use conpar::engine::work::Kernel;
 use conpar::engine::work::{MIN_BATCH_MS, measure_rate};
 use std::sync::Arc;
-
-mod common;
-use common::{one_at_a_time, thread_cpu_ms, wall_rate as rate};
 use std::time::Duration;
 
 fn settings(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Settings {
@@ -30,20 +28,8 @@ fn settings(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Se
     }
 }
 
-fn new_run(s: &Settings) -> Arc<Run> {
-    let r = rate();
-    Arc::new(
-        Run::new(
-            s.kernel,
-            s.task_specs(r),
-            r.units_for(f64::from(s.slice_ms)),
-        )
-        .with_assignment(s.assignment),
-    )
-}
-
 fn run(mode: Mode, s: &Settings) -> Trace {
-    run_native(mode, new_run(s), s.lanes)
+    run_native(mode, new_run(s, wall_rate()), s.lanes)
 }
 
 #[test]
@@ -199,7 +185,7 @@ fn stop_ends_every_mode_quickly_and_keeps_the_partial_trace() {
     let _turn = one_at_a_time();
     for mode in Mode::ALL {
         let s = settings(Workload::Mixed, 40, 20, 50);
-        let run_ = new_run(&s);
+        let run_ = new_run(&s, wall_rate());
         let stopper = {
             let run_ = Arc::clone(&run_);
             std::thread::spawn(move || {
@@ -256,7 +242,7 @@ fn a_failing_task_is_reported_and_the_others_finish() {
 #[test]
 fn a_run_with_a_task_missing_is_never_completed() {
     let s = settings(Workload::Cpu, 3, 1, 0);
-    let run = new_run(&s);
+    let run = new_run(&s, wall_rate());
     let t = conpar::engine::exec::into_trace(&run, Mode::Parallel, 2, 0.0, 1.0);
     match &t.outcome {
         Outcome::Failed { task, message } => {

@@ -10,18 +10,15 @@
 //! another program takes a core. Wall-clock makespans are the benchmark's
 //! and the browser tests' business.
 
+use crate::common::{cpu_rate, new_run, one_at_a_time, thread_cpu_ms, two_cores_free};
 use conpar::engine::analysis::{fit_amdahl_with, sweep_points};
-use conpar::engine::exec::{Clock, Run, execute};
+use conpar::engine::exec::{Clock, execute};
 use conpar::engine::exec::{NativeLoop, run_native};
 use conpar::engine::plan::{Assignment, Mode, Settings, Sizes, Stage, Workload};
 use conpar::engine::record::{Lane, Outcome, SpanKind, Trace};
 use conpar::engine::work::Kernel;
-use conpar::engine::work::{MIN_BATCH_MS, Rate, measure_rate};
+use conpar::engine::work::Rate;
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
-
-mod common;
-use common::{one_at_a_time, thread_cpu_ms, two_cores_free};
 
 /// The lanes' clock in these tests: each lane's own CPU time.
 #[derive(Debug, Clone, Copy)]
@@ -33,37 +30,12 @@ impl Clock for LaneCpuClock {
     }
 }
 
-fn rate() -> Rate {
-    static RATE: OnceLock<Rate> = OnceLock::new();
-    *RATE.get_or_init(|| {
-        measure_rate(
-            |n| {
-                std::hint::black_box(Kernel::Primes.run(0, n));
-            },
-            thread_cpu_ms,
-            MIN_BATCH_MS,
-        )
-    })
-}
-
-fn new_run(s: &Settings) -> Arc<Run> {
-    let r = rate();
-    Arc::new(
-        Run::new(
-            s.kernel,
-            s.task_specs(r),
-            r.units_for(f64::from(s.slice_ms)),
-        )
-        .with_assignment(s.assignment),
-    )
-}
-
 /// Runs `s` in the Parallel mode with `lanes` lanes stamping their spans on
 /// their own CPU clocks.
 fn run_on_cpu_clocks(s: &Settings, lanes: u32) -> Trace {
     futures::executor::block_on(execute(
         Mode::Parallel,
-        new_run(s),
+        new_run(s, cpu_rate()),
         &NativeLoop,
         &LaneCpuClock,
         lanes,
@@ -118,7 +90,7 @@ fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() {
         skew_factor: 8,
         ..Settings::default()
     };
-    let specs = s.task_specs(rate());
+    let specs = s.task_specs(cpu_rate());
     let units_of = |t: &Trace| {
         per_lane(t)
             .values()
@@ -197,7 +169,7 @@ fn stealing_runs_every_task_once_and_shares_the_load() {
         assignment: Assignment::Stealing,
         ..Settings::default()
     };
-    let t = run_native(Mode::Parallel, new_run(&s), 2);
+    let t = run_native(Mode::Parallel, new_run(&s, cpu_rate()), 2);
     assert_eq!(t.outcome, Outcome::Completed);
     let mut ran: Vec<u32> = per_lane(&t).into_values().flat_map(|l| l.1).collect();
     ran.sort();
@@ -228,7 +200,7 @@ fn the_reduce_runs_after_the_map_on_one_lane_in_every_mode() {
         ..Settings::default()
     };
     for mode in Mode::ALL {
-        let t = run_native(mode, new_run(&s), 2);
+        let t = run_native(mode, new_run(&s, cpu_rate()), 2);
         assert_eq!(t.outcome, Outcome::Completed, "{mode:?}");
         assert_eq!(t.finished, 7, "{mode:?}: six map tasks and the reduce");
         let reduce: Vec<_> = t.spans.iter().filter(|sp| sp.task == 6).collect();
@@ -272,7 +244,7 @@ fn a_failed_map_task_skips_the_reduce() {
         ..Settings::default()
     };
     for mode in Mode::ALL {
-        let t = run_native(mode, new_run(&s), 2);
+        let t = run_native(mode, new_run(&s, cpu_rate()), 2);
         assert!(
             matches!(t.outcome, Outcome::Failed { task: 1, .. }),
             "{mode:?}: {:?}",

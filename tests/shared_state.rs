@@ -2,17 +2,13 @@
 //! runs: the shared counter's strategies (what they count, what they lose,
 //! what they cost) and a critical section as the limit of a sweep.
 
+use crate::common::{new_run, one_at_a_time, two_cores_free, wall_rate};
 use conpar::engine::analysis::{lock_share, sweep_points};
-use conpar::engine::exec::Run;
 use conpar::engine::exec::run_native;
 use conpar::engine::plan::Strategy;
 use conpar::engine::plan::{Assignment, Mode, Settings, Workload};
 use conpar::engine::record::Tally;
 use conpar::engine::record::{Outcome, SpanKind, Trace};
-use std::sync::Arc;
-
-mod common;
-use common::{one_at_a_time, two_cores_free, wall_rate as rate};
 
 fn counter(strategy: Strategy, tasks: u32, updates: u32) -> Settings {
     Settings {
@@ -27,11 +23,7 @@ fn counter(strategy: Strategy, tasks: u32, updates: u32) -> Settings {
 }
 
 fn run(s: &Settings, lanes: u32) -> Trace {
-    let t = run_native(
-        Mode::Parallel,
-        Arc::new(Run::of_settings(s, rate(), true)),
-        lanes,
-    );
+    let t = run_native(Mode::Parallel, new_run(s, wall_rate()), lanes);
     assert_eq!(t.outcome, Outcome::Completed, "{s:?}");
     t
 }

@@ -1,12 +1,20 @@
-//! What the native test files share: the thread CPU clock, and whether two
-//! threads can run at once right now.
-#![allow(dead_code)] // each test file uses what it needs
+//! What the test modules share: the one way to build a run, the kernel's
+//! rate on either clock, the thread CPU clock, whether two threads can run
+//! at once right now, and turns for the timing-sensitive tests.
 
 use conpar::engine::exec::Clock;
-use conpar::engine::exec::NativeClock;
+use conpar::engine::exec::{NativeClock, Run};
+use conpar::engine::plan::Settings;
 use conpar::engine::work::Kernel;
 use conpar::engine::work::{MIN_BATCH_MS, Rate, measure_rate};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+/// The run of `settings`' task set, recorded, as the page builds it
+/// ([`Run::of_settings`]: with the shared counter and the critical section
+/// the settings ask for), `rate` being the kernel's.
+pub fn new_run(settings: &Settings, rate: Rate) -> Arc<Run> {
+    Arc::new(Run::of_settings(settings, rate, true))
+}
 
 /// Timing-sensitive tests take turns: `cargo test` runs tests in parallel.
 pub fn one_at_a_time() -> MutexGuard<'static, ()> {
@@ -18,15 +26,24 @@ pub fn one_at_a_time() -> MutexGuard<'static, ()> {
 /// once per test binary.
 pub fn wall_rate() -> Rate {
     static RATE: OnceLock<Rate> = OnceLock::new();
-    *RATE.get_or_init(|| {
-        measure_rate(
-            |n| {
-                std::hint::black_box(Kernel::Primes.run(0, n));
-            },
-            || NativeClock.now(),
-            MIN_BATCH_MS,
-        )
-    })
+    *RATE.get_or_init(|| primes_rate(|| NativeClock.now()))
+}
+
+/// The primes kernel's rate on the calling thread's CPU clock, once per
+/// test binary: for the tests that time lanes on their CPU clocks.
+pub fn cpu_rate() -> Rate {
+    static RATE: OnceLock<Rate> = OnceLock::new();
+    *RATE.get_or_init(|| primes_rate(thread_cpu_ms))
+}
+
+fn primes_rate(now: impl Fn() -> f64) -> Rate {
+    measure_rate(
+        |n| {
+            std::hint::black_box(Kernel::Primes.run(0, n));
+        },
+        now,
+        MIN_BATCH_MS,
+    )
 }
 
 /// Milliseconds of CPU time the calling thread has used.

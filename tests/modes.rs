@@ -4,7 +4,8 @@
 //! are asserted only where waits (sleeps) dominate, so a busy machine cannot
 //! fail them; speedups are the benchmark's business.
 
-use crate::common::{new_run, one_at_a_time, thread_cpu_ms, wall_rate};
+use crate::common::{new_run, thread_cpu_ms, wall_rate};
+use crate::harness::tests;
 use conpar::engine::exec::Clock;
 use conpar::engine::exec::{NativeClock, run_native};
 use conpar::engine::plan::{Mode, Settings, Workload};
@@ -13,6 +14,21 @@ use conpar::engine::work::Kernel;
 use conpar::engine::work::{MIN_BATCH_MS, measure_rate};
 use std::sync::Arc;
 use std::time::Duration;
+
+tests![
+    every_mode_does_the_same_work,
+    sequential_runs_one_task_at_a_time_on_the_main_thread,
+    concurrent_cpu_interleaves_slices_on_one_thread,
+    concurrent_waits_overlap_on_one_thread,
+    parallel_cpu_uses_both_lanes_at_once,
+    parallel_waits_hold_their_threads,
+    both_overlaps_waits_on_main_and_computes_on_workers,
+    stop_ends_every_mode_quickly_and_keeps_the_partial_trace,
+    a_failing_task_is_reported_and_the_others_finish,
+    a_run_with_a_task_missing_is_never_completed,
+    tasks_take_the_milliseconds_they_are_given,
+    ten_thousand_waits_overlap_on_one_thread,
+];
 
 fn settings(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Settings {
     Settings {
@@ -32,9 +48,7 @@ fn run(mode: Mode, s: &Settings) -> Trace {
     run_native(mode, new_run(s, wall_rate()), s.lanes)
 }
 
-#[test]
 fn every_mode_does_the_same_work() {
-    let _turn = one_at_a_time();
     let s = settings(Workload::Mixed, 6, 4, 5);
     let traces: Vec<Trace> = Mode::ALL.iter().map(|&m| run(m, &s)).collect();
     for t in &traces {
@@ -79,9 +93,7 @@ fn every_mode_does_the_same_work() {
     }
 }
 
-#[test]
 fn sequential_runs_one_task_at_a_time_on_the_main_thread() {
-    let _turn = one_at_a_time();
     let t = run(Mode::Sequential, &settings(Workload::Cpu, 4, 5, 0));
     let s = t.stats();
     assert_eq!(s.peak_overlap, 1);
@@ -89,9 +101,7 @@ fn sequential_runs_one_task_at_a_time_on_the_main_thread() {
     assert_eq!(t.spans.len(), 4, "one block per task");
 }
 
-#[test]
 fn concurrent_cpu_interleaves_slices_on_one_thread() {
-    let _turn = one_at_a_time();
     let t = run(Mode::Concurrent, &settings(Workload::Cpu, 4, 10, 0));
     assert_eq!(t.lanes_used(), [Lane::Main]);
     assert_eq!(
@@ -109,9 +119,7 @@ fn concurrent_cpu_interleaves_slices_on_one_thread() {
     );
 }
 
-#[test]
 fn concurrent_waits_overlap_on_one_thread() {
-    let _turn = one_at_a_time();
     let s = settings(Workload::Io, 8, 0, 40);
     let seq = run(Mode::Sequential, &s).stats();
     let conc = run(Mode::Concurrent, &s).stats();
@@ -126,9 +134,7 @@ fn concurrent_waits_overlap_on_one_thread() {
     assert_eq!(conc.main_blocked_ms, 0.0);
 }
 
-#[test]
 fn parallel_cpu_uses_both_lanes_at_once() {
-    let _turn = one_at_a_time();
     let t = run(Mode::Parallel, &settings(Workload::Cpu, 8, 10, 0));
     assert_eq!(t.distinct_workers(), 2, "{:?}", t.lanes_used());
     assert!(
@@ -143,9 +149,7 @@ fn parallel_cpu_uses_both_lanes_at_once() {
     );
 }
 
-#[test]
 fn parallel_waits_hold_their_threads() {
-    let _turn = one_at_a_time();
     let t = run(Mode::Parallel, &settings(Workload::Io, 8, 0, 30));
     let s = t.stats();
     // 2 threads serve 2 waits at a time: 8 waits take 4 rounds.
@@ -158,9 +162,7 @@ fn parallel_waits_hold_their_threads() {
     );
 }
 
-#[test]
 fn both_overlaps_waits_on_main_and_computes_on_workers() {
-    let _turn = one_at_a_time();
     let t = run(Mode::Both, &settings(Workload::Mixed, 8, 5, 40));
     let waits_on_main = t
         .spans
@@ -180,9 +182,7 @@ fn both_overlaps_waits_on_main_and_computes_on_workers() {
     assert!(t.stats().makespan_ms < 8.0 * 40.0 / 2.0);
 }
 
-#[test]
 fn stop_ends_every_mode_quickly_and_keeps_the_partial_trace() {
-    let _turn = one_at_a_time();
     for mode in Mode::ALL {
         let s = settings(Workload::Mixed, 40, 20, 50);
         let run_ = new_run(&s, wall_rate());
@@ -217,9 +217,7 @@ fn stop_ends_every_mode_quickly_and_keeps_the_partial_trace() {
     }
 }
 
-#[test]
 fn a_failing_task_is_reported_and_the_others_finish() {
-    let _turn = one_at_a_time();
     for mode in Mode::ALL {
         let s = Settings {
             fail_task: Some(3),
@@ -239,7 +237,6 @@ fn a_failing_task_is_reported_and_the_others_finish() {
 
 /// A run that ends with a task neither finished, failed nor stopped (a lane
 /// that left early used to drop tasks that way) is never called completed.
-#[test]
 fn a_run_with_a_task_missing_is_never_completed() {
     let s = settings(Workload::Cpu, 3, 1, 0);
     let run = new_run(&s, wall_rate());
@@ -269,9 +266,7 @@ fn a_run_with_a_task_missing_is_never_completed() {
 /// Measured (2 cores, with the machine compiling, 2026-11-26, 3 runs): the
 /// worst of the 27 tasks within -5.2 % .. +7.3 %; with Mandelbrot's units in
 /// row order (before `MANDELBROT_STRIDE`): -94 % .. +31 %, failing.
-#[test]
 fn tasks_take_the_milliseconds_they_are_given() {
-    let _turn = one_at_a_time();
     let sizes = [2u32, 10, 40];
     let positions = [0u32, 7, 63];
     let mut attempts = Vec::new();
@@ -339,9 +334,7 @@ fn tasks_take_the_milliseconds_they_are_given() {
 /// (3× the wait) is far from both, and fails only if waits stop overlapping
 /// or their start costs grow with their number. The browser's figure is the
 /// benchmark's.
-#[test]
 fn ten_thousand_waits_overlap_on_one_thread() {
-    let _turn = one_at_a_time();
     let s = Settings {
         jitter_ms: 0,
         ..settings(Workload::Io, 10_000, 0, 40)

@@ -10,7 +10,8 @@
 //! another program takes a core. Wall-clock makespans are the benchmark's
 //! and the browser tests' business.
 
-use crate::common::{cpu_rate, new_run, one_at_a_time, thread_cpu_ms, two_cores_free};
+use crate::common::{cpu_rate, new_run, thread_cpu_ms, two_cores_free};
+use crate::harness::{Checked, Skip, skip, tests};
 use conpar::engine::analysis::{fit_amdahl_with, sweep_points};
 use conpar::engine::exec::{Clock, execute};
 use conpar::engine::exec::{NativeLoop, run_native};
@@ -19,6 +20,15 @@ use conpar::engine::record::{Lane, Outcome, SpanKind, Trace};
 use conpar::engine::work::Kernel;
 use conpar::engine::work::Rate;
 use std::collections::BTreeMap;
+
+tests![
+    static_blocks_leave_a_lane_idle_behind_a_heavy_task,
+    stealing_runs_every_task_once_and_shares_the_load,
+    the_reduce_runs_after_the_map_on_one_lane_in_every_mode,
+    a_failed_map_task_skips_the_reduce,
+    the_fit_finds_the_configured_serial_fraction_of_map_reduce,
+    only_the_last_task_is_the_reduce,
+];
 
 /// The lanes' clock in these tests: each lane's own CPU time.
 #[derive(Debug, Clone, Copy)]
@@ -75,9 +85,7 @@ fn busiest(t: &Trace) -> f64 {
 /// (2 cores, 2026-11-26, 5 runs): CPU-time ratio 1.30–1.38, i.e. a
 /// co-running slowdown of up to 10 %; asserted ≥ 1.15, which fails only if
 /// static stopped leaving a lane idle.
-#[test]
-fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() {
-    let _turn = one_at_a_time();
+fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() -> Checked {
     let s = Settings {
         workload: Workload::Cpu,
         kernel: Kernel::Primes,
@@ -130,9 +138,8 @@ fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() {
     // the lanes take turns on about one core, and a claiming lane may well
     // take a light task after the heavy one (measured beside `yes`: the
     // heavy lane ran tasks 1 and 8, 3 runs of 4).
-    if let Err(skipped) = two_cores_free() {
-        eprintln!("dynamic and stealing against static {skipped}");
-        return;
+    if let Err(Skip(why)) = two_cores_free() {
+        skip!("static's blocks checked, dynamic and stealing against them not: {why}");
     }
     for t in [&dynamic, &stealing] {
         let heavy = per_lane(t).into_values().find(|l| l.1.contains(&0));
@@ -150,13 +157,12 @@ fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() {
         in_work.iter().all(|&r| r >= 1.3) && in_cpu.iter().all(|&r| r >= 1.15),
         "static/dynamic, static/stealing: in work {in_work:?}, in CPU time {in_cpu:?} ({lanes})"
     );
+    Ok(())
 }
 
 /// Work stealing over many tasks: every task runs exactly once, and a lane
 /// that finishes its block early takes work from the other.
-#[test]
 fn stealing_runs_every_task_once_and_shares_the_load() {
-    let _turn = one_at_a_time();
     let s = Settings {
         workload: Workload::Cpu,
         tasks: 64,
@@ -186,9 +192,7 @@ fn stealing_runs_every_task_once_and_shares_the_load() {
 }
 
 /// MapReduce: the reduce runs alone, on one lane, after every map task.
-#[test]
 fn the_reduce_runs_after_the_map_on_one_lane_in_every_mode() {
-    let _turn = one_at_a_time();
     let s = Settings {
         workload: Workload::Mixed,
         tasks: 6,
@@ -231,9 +235,7 @@ fn the_reduce_runs_after_the_map_on_one_lane_in_every_mode() {
 }
 
 /// A failed map task leaves nothing complete to reduce: the reduce does not run.
-#[test]
 fn a_failed_map_task_skips_the_reduce() {
-    let _turn = one_at_a_time();
     let s = Settings {
         workload: Workload::Cpu,
         tasks: 4,
@@ -269,9 +271,7 @@ fn a_failed_map_task_skips_the_reduce() {
 /// of the machine, which the page states beside the configured share.
 /// Measured (2 cores, 2026-11-26, 10 runs, best of 3 per point): fitted
 /// 0.497–0.528 for 0.5 and 0.679–0.740 for 0.7.
-#[test]
 fn the_fit_finds_the_configured_serial_fraction_of_map_reduce() {
-    let _turn = one_at_a_time();
     for configured in [50u32, 70] {
         let s = Settings {
             workload: Workload::Cpu,
@@ -331,7 +331,6 @@ fn the_fit_finds_the_configured_serial_fraction_of_map_reduce() {
 }
 
 /// The stage of the last task is what marks it as the reduce.
-#[test]
 fn only_the_last_task_is_the_reduce() {
     let s = Settings {
         workload: Workload::Cpu,

@@ -235,7 +235,7 @@ pub fn main(modules: &[&[Test]]) -> ExitCode {
     );
     if !skipped.is_empty() {
         println!(
-            "\n{} skipped (did not check what they check on this machine now):",
+            "\n{} skipped, with why (a skip is not a pass: what it checks was not seen):",
             skipped.len()
         );
         for (name, why) in &skipped {

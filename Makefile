@@ -29,8 +29,13 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --release --target wasm32-unknown-unknown -- -D warnings
 
+# The integration tests last: their harness (tests/harness.rs) ends its
+# output with the summary line (passed; skipped; failed) and every check it
+# skipped with why, so that those end the native part of `make test`.
 native-test:
-	cargo test
+	cargo test --lib --bins
+	cargo test --doc
+	cargo test --test tests
 
 # The release site, as `make serve` builds it, under the sub-path the browser
 # tests serve it from (e2e/lib.mjs: BASE), as a static host would.

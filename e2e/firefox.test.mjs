@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { BUSY_CORES, facts, retry, rows, serve } from './lib.mjs';
+import { BUSY_CORES, facts, noRunError, retry, rows, runSeen, serve, watchRun } from './lib.mjs';
 
 const FIREFOX = '/usr/bin/firefox-esr';
 const MODES = ['sequential', 'concurrent', 'parallel', 'both'];
@@ -58,11 +58,20 @@ async function open(query) {
   );
 }
 
-/** Chooses `mode`, presses Run, and waits for the run to end (the status's progress bar comes and goes). */
+/**
+ * Chooses `mode`, presses Run, and waits for the run to end: it must start
+ * (a progress bar or a changed timeline, as e2e/lib.mjs's `runAndWait` says),
+ * then its progress bar must be gone.
+ */
 async function run(mode) {
   await page.select('#setting-mode', mode);
+  await page.evaluate(watchRun);
   await page.locator('::-p-aria([name="Run"][role="button"])').click();
-  await page.waitForSelector('.status progress', { timeout: 5000 }).catch(() => {});
+  try {
+    await page.waitForFunction(runSeen, { timeout: 5000 });
+  } catch {
+    throw await noRunError(page, 'Run');
+  }
   await page.waitForFunction(() => !document.querySelector('.status progress'), { timeout: 60000 });
 }
 

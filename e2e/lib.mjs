@@ -97,11 +97,75 @@ export async function facts(page) {
   return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('[data-fact]')].map((e) => [e.dataset.fact, e.textContent])));
 }
 
-/** Clicks a button by its name and waits for the run (or runs) to end. */
+/**
+ * Clicks a button by its name and waits for the run (or runs) it starts to
+ * end. A click that starts no run (refused, say over the time limit, or a
+ * button that did nothing) fails here, naming the button and quoting the
+ * page's message, instead of passing as a run that ended at once.
+ *
+ * "Ended" alone cannot be told from "never started" (both show no progress
+ * bar), so the click must first show that a run started, within 5 s, by one
+ * of two signs that `watchRun` records as they happen:
+ * - the status's progress bar was added (even if a run of a few ms removed
+ *   it again before the next poll: polls run once a frame and would miss it);
+ * - the timeline changed (its span count, its summary or its caption): every
+ *   run puts its trace there when it ends, which covers a run that ended
+ *   before its progress bar was ever drawn (Leptos redraws in a later
+ *   microtask, so a run that never waits on the page is never shown busy).
+ * Then the wait for the end: no progress bar; immediate when the run has
+ * already ended. Firefox's test uses the same page-side functions.
+ */
 export async function runAndWait(page, button, timeout = 60000) {
+  await page.evaluate(watchRun);
   await page.getByRole('button', { name: button, exact: true }).click();
-  await page.waitForFunction(() => document.querySelector('.status progress'), null, { timeout: 5000 }).catch(() => {});
+  try {
+    await page.waitForFunction(runSeen, null, { timeout: 5000 });
+  } catch {
+    throw await noRunError(page, button);
+  }
   await page.waitForFunction(() => !document.querySelector('.status progress'), null, { timeout });
+}
+
+/**
+ * In the page, before a click that should start a run: records the signs of
+ * a run started (see `runAndWait`) in `window.__conparRun` as they happen. A
+ * MutationObserver is told of every change, however brief; `runSeen` reads
+ * what it saw. Self-contained (it is sent to the page as source text).
+ */
+export function watchRun() {
+  window.__conparRun?.observer.disconnect();
+  const run = { progress: false, timeline: false };
+  run.observer = new MutationObserver((records) => {
+    for (const r of records) {
+      const at = r.target.nodeType === Node.ELEMENT_NODE ? r.target : r.target.parentElement;
+      if (!at) continue;
+      const added = [...r.addedNodes].some((n) => n.nodeName === 'PROGRESS' || n.querySelector?.('progress'));
+      if (added && at.closest('.status')) run.progress = true;
+      // The timeline canvas's span count and summary, and the caption under
+      // it; not its tooltip, which a pointer leaving the canvas removes.
+      const figures = r.type === 'attributes' ? ['data-spans', 'aria-label'].includes(r.attributeName) && at.closest('.timeline') : at.closest('.timeline .caption');
+      if (figures) run.timeline = true;
+    }
+  });
+  run.observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  window.__conparRun = run;
+}
+
+/** In the page: whether a run started since `watchRun` (or is running now). */
+export function runSeen() {
+  const run = window.__conparRun;
+  const seen = !!document.querySelector('.status progress') || !!run?.progress || !!run?.timeline;
+  if (seen) run?.observer.disconnect();
+  return seen;
+}
+
+/** The failure of a click on `button` that started no run, with what the page says. */
+export async function noRunError(page, button) {
+  const says = await page.evaluate(() => {
+    const text = (sel) => document.querySelector(sel)?.textContent?.trim() || '';
+    return JSON.stringify({ message: text('.controls .message'), status: text('.status'), estimate: text('.estimate') });
+  });
+  return new Error(`clicking "${button}" started no run within 5 s (no progress bar appeared and the timeline did not change); the page says ${says}`);
 }
 
 /** The comparison table's rows as numbers, by mode name. */

@@ -3,6 +3,8 @@
 //! within its bounds, and every value that was changed (clamped or rounded)
 //! must be reported.
 
+use crate::common::proptest_config;
+use crate::harness::tests;
 use conpar::engine::plan::Strategy as CounterStrategy;
 use conpar::engine::plan::{
     Assignment, Field, MAX_LANES, MAX_SERIAL_PCT, Mode, Settings, Sizes, Waits, Workload,
@@ -11,7 +13,13 @@ use conpar::engine::plan::{MAX_NOTICES, parse_query, to_query};
 use conpar::engine::work::Kernel;
 use proptest::prelude::*;
 
-const CASES: u32 = 10_000;
+tests![
+    a_decimal_task_count_is_rounded_and_reported,
+    any_link_gives_settings_within_bounds,
+    every_clamp_is_reported,
+    a_decimal_is_reported_with_the_value_given_and_the_value_used,
+    a_link_made_by_the_page_restores_exactly,
+];
 
 /// The link keys conpar knows, and a few it does not.
 fn key() -> impl Strategy<Value = String> {
@@ -112,7 +120,6 @@ fn first_number(query: &str, key: &str) -> Option<i64> {
 }
 
 /// The README's short link with a decimal: rounded, and said so.
-#[test]
 fn a_decimal_task_count_is_rounded_and_reported() {
     let (s, notices) =
         parse_query("?mode=parallel&workload=cpu&kernel=primes&tasks=8.7&work_ms=50&threads=2");
@@ -125,9 +132,8 @@ fn a_decimal_task_count_is_rounded_and_reported() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+    #![proptest_config(proptest_config())]
 
-    #[test]
     fn any_link_gives_settings_within_bounds((q, _) in query()) {
         let (s, notices) = parse_query(&q);
         prop_assert!(within_bounds(&s).is_ok(), "{q:?}: {:?}", within_bounds(&s));
@@ -139,7 +145,6 @@ proptest! {
         }
     }
 
-    #[test]
     fn every_clamp_is_reported((q, _) in query()) {
         let (s, notices) = parse_query(&q);
         let capped = notices.last().is_some_and(|n| n.field == "link");
@@ -156,7 +161,6 @@ proptest! {
         }
     }
 
-    #[test]
     fn a_decimal_is_reported_with_the_value_given_and_the_value_used(
         field in proptest::sample::select(Field::ALL.to_vec()),
         whole in -100i64..20_000,
@@ -181,7 +185,6 @@ proptest! {
         );
     }
 
-    #[test]
     fn a_link_made_by_the_page_restores_exactly(
         mode in proptest::sample::select(Mode::ALL.to_vec()),
         workload in proptest::sample::select(Workload::ALL.to_vec()),

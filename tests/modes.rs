@@ -4,17 +4,31 @@
 //! are asserted only where waits (sleeps) dominate, so a busy machine cannot
 //! fail them; speedups are the benchmark's business.
 
-use conpar::engine::exec::{Clock, Run};
+use crate::common::{new_run, thread_cpu_ms, wall_rate};
+use crate::harness::tests;
+use conpar::engine::exec::Clock;
 use conpar::engine::exec::{NativeClock, run_native};
 use conpar::engine::plan::{Mode, Settings, Workload};
 use conpar::engine::record::{Lane, Outcome, SpanKind, Trace};
 use conpar::engine::work::Kernel;
 use conpar::engine::work::{MIN_BATCH_MS, measure_rate};
 use std::sync::Arc;
-
-mod common;
-use common::{one_at_a_time, thread_cpu_ms, wall_rate as rate};
 use std::time::Duration;
+
+tests![
+    every_mode_does_the_same_work,
+    sequential_runs_one_task_at_a_time_on_the_main_thread,
+    concurrent_cpu_interleaves_slices_on_one_thread,
+    concurrent_waits_overlap_on_one_thread,
+    parallel_cpu_uses_both_lanes_at_once,
+    parallel_waits_hold_their_threads,
+    both_overlaps_waits_on_main_and_computes_on_workers,
+    stop_ends_every_mode_quickly_and_keeps_the_partial_trace,
+    a_failing_task_is_reported_and_the_others_finish,
+    a_run_with_a_task_missing_is_never_completed,
+    tasks_take_the_milliseconds_they_are_given,
+    ten_thousand_waits_overlap_on_one_thread,
+];
 
 fn settings(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Settings {
     Settings {
@@ -30,25 +44,11 @@ fn settings(workload: Workload, tasks: u32, work_ms: u32, latency_ms: u32) -> Se
     }
 }
 
-fn new_run(s: &Settings) -> Arc<Run> {
-    let r = rate();
-    Arc::new(
-        Run::new(
-            s.kernel,
-            s.task_specs(r),
-            r.units_for(f64::from(s.slice_ms)),
-        )
-        .with_assignment(s.assignment),
-    )
-}
-
 fn run(mode: Mode, s: &Settings) -> Trace {
-    run_native(mode, new_run(s), s.lanes)
+    run_native(mode, new_run(s, wall_rate()), s.lanes)
 }
 
-#[test]
 fn every_mode_does_the_same_work() {
-    let _turn = one_at_a_time();
     let s = settings(Workload::Mixed, 6, 4, 5);
     let traces: Vec<Trace> = Mode::ALL.iter().map(|&m| run(m, &s)).collect();
     for t in &traces {
@@ -93,9 +93,7 @@ fn every_mode_does_the_same_work() {
     }
 }
 
-#[test]
 fn sequential_runs_one_task_at_a_time_on_the_main_thread() {
-    let _turn = one_at_a_time();
     let t = run(Mode::Sequential, &settings(Workload::Cpu, 4, 5, 0));
     let s = t.stats();
     assert_eq!(s.peak_overlap, 1);
@@ -103,9 +101,7 @@ fn sequential_runs_one_task_at_a_time_on_the_main_thread() {
     assert_eq!(t.spans.len(), 4, "one block per task");
 }
 
-#[test]
 fn concurrent_cpu_interleaves_slices_on_one_thread() {
-    let _turn = one_at_a_time();
     let t = run(Mode::Concurrent, &settings(Workload::Cpu, 4, 10, 0));
     assert_eq!(t.lanes_used(), [Lane::Main]);
     assert_eq!(
@@ -123,9 +119,7 @@ fn concurrent_cpu_interleaves_slices_on_one_thread() {
     );
 }
 
-#[test]
 fn concurrent_waits_overlap_on_one_thread() {
-    let _turn = one_at_a_time();
     let s = settings(Workload::Io, 8, 0, 40);
     let seq = run(Mode::Sequential, &s).stats();
     let conc = run(Mode::Concurrent, &s).stats();
@@ -140,9 +134,7 @@ fn concurrent_waits_overlap_on_one_thread() {
     assert_eq!(conc.main_blocked_ms, 0.0);
 }
 
-#[test]
 fn parallel_cpu_uses_both_lanes_at_once() {
-    let _turn = one_at_a_time();
     let t = run(Mode::Parallel, &settings(Workload::Cpu, 8, 10, 0));
     assert_eq!(t.distinct_workers(), 2, "{:?}", t.lanes_used());
     assert!(
@@ -157,9 +149,7 @@ fn parallel_cpu_uses_both_lanes_at_once() {
     );
 }
 
-#[test]
 fn parallel_waits_hold_their_threads() {
-    let _turn = one_at_a_time();
     let t = run(Mode::Parallel, &settings(Workload::Io, 8, 0, 30));
     let s = t.stats();
     // 2 threads serve 2 waits at a time: 8 waits take 4 rounds.
@@ -172,9 +162,7 @@ fn parallel_waits_hold_their_threads() {
     );
 }
 
-#[test]
 fn both_overlaps_waits_on_main_and_computes_on_workers() {
-    let _turn = one_at_a_time();
     let t = run(Mode::Both, &settings(Workload::Mixed, 8, 5, 40));
     let waits_on_main = t
         .spans
@@ -194,12 +182,10 @@ fn both_overlaps_waits_on_main_and_computes_on_workers() {
     assert!(t.stats().makespan_ms < 8.0 * 40.0 / 2.0);
 }
 
-#[test]
 fn stop_ends_every_mode_quickly_and_keeps_the_partial_trace() {
-    let _turn = one_at_a_time();
     for mode in Mode::ALL {
         let s = settings(Workload::Mixed, 40, 20, 50);
-        let run_ = new_run(&s);
+        let run_ = new_run(&s, wall_rate());
         let stopper = {
             let run_ = Arc::clone(&run_);
             std::thread::spawn(move || {
@@ -231,9 +217,7 @@ fn stop_ends_every_mode_quickly_and_keeps_the_partial_trace() {
     }
 }
 
-#[test]
 fn a_failing_task_is_reported_and_the_others_finish() {
-    let _turn = one_at_a_time();
     for mode in Mode::ALL {
         let s = Settings {
             fail_task: Some(3),
@@ -253,10 +237,9 @@ fn a_failing_task_is_reported_and_the_others_finish() {
 
 /// A run that ends with a task neither finished, failed nor stopped (a lane
 /// that left early used to drop tasks that way) is never called completed.
-#[test]
 fn a_run_with_a_task_missing_is_never_completed() {
     let s = settings(Workload::Cpu, 3, 1, 0);
-    let run = new_run(&s);
+    let run = new_run(&s, wall_rate());
     let t = conpar::engine::exec::into_trace(&run, Mode::Parallel, 2, 0.0, 1.0);
     match &t.outcome {
         Outcome::Failed { task, message } => {
@@ -283,9 +266,7 @@ fn a_run_with_a_task_missing_is_never_completed() {
 /// Measured (2 cores, with the machine compiling, 2026-11-26, 3 runs): the
 /// worst of the 27 tasks within -5.2 % .. +7.3 %; with Mandelbrot's units in
 /// row order (before `MANDELBROT_STRIDE`): -94 % .. +31 %, failing.
-#[test]
 fn tasks_take_the_milliseconds_they_are_given() {
-    let _turn = one_at_a_time();
     let sizes = [2u32, 10, 40];
     let positions = [0u32, 7, 63];
     let mut attempts = Vec::new();
@@ -353,9 +334,7 @@ fn tasks_take_the_milliseconds_they_are_given() {
 /// (3× the wait) is far from both, and fails only if waits stop overlapping
 /// or their start costs grow with their number. The browser's figure is the
 /// benchmark's.
-#[test]
 fn ten_thousand_waits_overlap_on_one_thread() {
-    let _turn = one_at_a_time();
     let s = Settings {
         jitter_ms: 0,
         ..settings(Workload::Io, 10_000, 0, 40)

@@ -5,6 +5,8 @@
 //! bytes, hostile JSON — which must never panic, and whatever they accept
 //! must be within the bounds the page draws with.
 
+use crate::common::proptest_config;
+use crate::harness::tests;
 use conpar::engine::environment::Environment;
 use conpar::engine::plan::Strategy as CounterStrategy;
 use conpar::engine::plan::to_query;
@@ -19,7 +21,24 @@ use conpar::engine::travel::{
 use conpar::engine::travel::{base64url_decode, base64url_encode};
 use proptest::prelude::*;
 
-const CASES: u32 = 10_000;
+tests![
+    a_sweep_round_trips_every_field_exactly,
+    lock_waits_and_counter_tallies_travel,
+    a_sweep_saved_as_a_report_reads_back_as_a_sweep,
+    every_field_round_trips_exactly,
+    every_setting_travels_with_the_runs,
+    the_report_reads_back_what_report_json_writes,
+    control_characters_in_messages_are_dropped_by_both_readers,
+    other_versions_and_damage_are_refused,
+    bounds_are_checked,
+    typical_comparison_record_is_compact,
+    damaged_records_never_panic,
+    random_bytes_never_panic,
+    random_fragments_never_panic,
+    hostile_reports_never_panic,
+    generated_runs_round_trip,
+    a_report_of_millions_of_values_is_refused,
+];
 
 /// A time in whole microseconds, as the record carries them.
 fn us(x: u64) -> f64 {
@@ -136,7 +155,6 @@ fn sweep(tasks: u32, threads: u32) -> Recorded {
     }
 }
 
-#[test]
 fn a_sweep_round_trips_every_field_exactly() {
     let mut rec = sweep(64, 15);
     rec.runs[14].outcome = Outcome::Cancelled;
@@ -151,7 +169,6 @@ fn a_sweep_round_trips_every_field_exactly() {
 
 /// A shared-counter sweep with a lock: lock-wait spans and each run's
 /// tally travel in a link and in a report, exactly.
-#[test]
 fn lock_waits_and_counter_tallies_travel() {
     let mut rec = sweep(16, 4);
     rec.settings = Settings {
@@ -181,7 +198,6 @@ fn lock_waits_and_counter_tallies_travel() {
     assert_eq!(back.runs, rec.runs);
 }
 
-#[test]
 fn a_sweep_saved_as_a_report_reads_back_as_a_sweep() {
     let rec = sweep(16, 4);
     let env = Environment {
@@ -197,7 +213,6 @@ fn a_sweep_saved_as_a_report_reads_back_as_a_sweep() {
     assert_eq!(back, rec);
 }
 
-#[test]
 fn every_field_round_trips_exactly() {
     let mut rec = comparison(64, 10);
     rec.runs[1].outcome = Outcome::Failed {
@@ -217,7 +232,6 @@ fn every_field_round_trips_exactly() {
 /// sizes, assignment and waits. A setting travels as a settings link writes
 /// it (the skew only with skewed sizes, where it means something), so the
 /// settings read back describe the same experiment: the same link query.
-#[test]
 fn every_setting_travels_with_the_runs() {
     for &sizes in Sizes::ALL {
         for &assignment in Assignment::ALL {
@@ -263,7 +277,6 @@ fn every_setting_travels_with_the_runs() {
     }
 }
 
-#[test]
 fn the_report_reads_back_what_report_json_writes() {
     let mut rec = comparison(64, 10);
     rec.runs[3].outcome = Outcome::Failed {
@@ -298,7 +311,6 @@ fn the_report_reads_back_what_report_json_writes() {
     assert_eq!(back, rec);
 }
 
-#[test]
 fn control_characters_in_messages_are_dropped_by_both_readers() {
     let mut rec = comparison(4, 1);
     rec.runs[0].outcome = Outcome::Failed {
@@ -320,7 +332,6 @@ fn control_characters_in_messages_are_dropped_by_both_readers() {
     }
 }
 
-#[test]
 fn other_versions_and_damage_are_refused() {
     let bytes = encode(&comparison(8, 2));
     let mut other = bytes.clone();
@@ -340,7 +351,6 @@ fn other_versions_and_damage_are_refused() {
 /// A way to break a good record.
 type Breaker = Box<dyn Fn(&mut Recorded)>;
 
-#[test]
 fn bounds_are_checked() {
     let good = comparison(8, 2);
     let cases: Vec<(&str, Breaker)> = vec![
@@ -394,7 +404,6 @@ fn bounds_are_checked() {
 /// Sizes of links, printed for the report: the binary record and how it
 /// compresses is measured in the browser (CompressionStream); here, the raw
 /// record must stay small enough that the budget is plausible.
-#[test]
 fn typical_comparison_record_is_compact() {
     let rec = comparison(64, 10);
     let raw = encode(&rec);
@@ -527,16 +536,14 @@ fn hostile_report() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: CASES, ..ProptestConfig::default() })]
+    #![proptest_config(proptest_config())]
 
-    #[test]
     fn damaged_records_never_panic(bytes in mutated_record()) {
         if let Ok(r) = decode(&bytes) {
             assert_bounded(&r);
         }
     }
 
-    #[test]
     fn random_bytes_never_panic(
         tail in proptest::collection::vec(any::<u8>(), 0..200),
         header in 0u8..=VERSION,
@@ -549,7 +556,6 @@ proptest! {
         }
     }
 
-    #[test]
     fn random_fragments_never_panic(text in "[A-Za-z0-9_=+/<>%-]{0,300}") {
         if let Ok(bytes) = base64url_decode(&text) {
             prop_assert!(bytes.len() <= MAX_DECOMPRESSED_BYTES);
@@ -559,14 +565,12 @@ proptest! {
         }
     }
 
-    #[test]
     fn hostile_reports_never_panic(text in hostile_report()) {
         if let Ok(r) = from_report_json(&text) {
             assert_bounded(&r);
         }
     }
 
-    #[test]
     fn generated_runs_round_trip(
         tasks in 1u32..200,
         slices in 1u32..8,
@@ -590,7 +594,6 @@ proptest! {
 
 /// A report file's JSON tree is bounded while it is built: a file of nothing
 /// but millions of zeros is refused, not parsed into hundreds of megabytes.
-#[test]
 fn a_report_of_millions_of_values_is_refused() {
     let mut text = String::from("[");
     text.push_str(&"0,".repeat(2_100_000));

@@ -10,18 +10,25 @@
 //! another program takes a core. Wall-clock makespans are the benchmark's
 //! and the browser tests' business.
 
+use crate::common::{cpu_rate, new_run, thread_cpu_ms, two_cores_free};
+use crate::harness::{Checked, Skip, skip, tests};
 use conpar::engine::analysis::{fit_amdahl_with, sweep_points};
-use conpar::engine::exec::{Clock, Run, execute};
+use conpar::engine::exec::{Clock, execute};
 use conpar::engine::exec::{NativeLoop, run_native};
 use conpar::engine::plan::{Assignment, Mode, Settings, Sizes, Stage, Workload};
 use conpar::engine::record::{Lane, Outcome, SpanKind, Trace};
 use conpar::engine::work::Kernel;
-use conpar::engine::work::{MIN_BATCH_MS, Rate, measure_rate};
+use conpar::engine::work::Rate;
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
 
-mod common;
-use common::{one_at_a_time, thread_cpu_ms, two_cores_free};
+tests![
+    static_blocks_leave_a_lane_idle_behind_a_heavy_task,
+    stealing_runs_every_task_once_and_shares_the_load,
+    the_reduce_runs_after_the_map_on_one_lane_in_every_mode,
+    a_failed_map_task_skips_the_reduce,
+    the_fit_finds_the_configured_serial_fraction_of_map_reduce,
+    only_the_last_task_is_the_reduce,
+];
 
 /// The lanes' clock in these tests: each lane's own CPU time.
 #[derive(Debug, Clone, Copy)]
@@ -33,37 +40,12 @@ impl Clock for LaneCpuClock {
     }
 }
 
-fn rate() -> Rate {
-    static RATE: OnceLock<Rate> = OnceLock::new();
-    *RATE.get_or_init(|| {
-        measure_rate(
-            |n| {
-                std::hint::black_box(Kernel::Primes.run(0, n));
-            },
-            thread_cpu_ms,
-            MIN_BATCH_MS,
-        )
-    })
-}
-
-fn new_run(s: &Settings) -> Arc<Run> {
-    let r = rate();
-    Arc::new(
-        Run::new(
-            s.kernel,
-            s.task_specs(r),
-            r.units_for(f64::from(s.slice_ms)),
-        )
-        .with_assignment(s.assignment),
-    )
-}
-
 /// Runs `s` in the Parallel mode with `lanes` lanes stamping their spans on
 /// their own CPU clocks.
 fn run_on_cpu_clocks(s: &Settings, lanes: u32) -> Trace {
     futures::executor::block_on(execute(
         Mode::Parallel,
-        new_run(s),
+        new_run(s, cpu_rate()),
         &NativeLoop,
         &LaneCpuClock,
         lanes,
@@ -103,9 +85,7 @@ fn busiest(t: &Trace) -> f64 {
 /// (2 cores, 2026-11-26, 5 runs): CPU-time ratio 1.30–1.38, i.e. a
 /// co-running slowdown of up to 10 %; asserted ≥ 1.15, which fails only if
 /// static stopped leaving a lane idle.
-#[test]
-fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() {
-    let _turn = one_at_a_time();
+fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() -> Checked {
     let s = Settings {
         workload: Workload::Cpu,
         kernel: Kernel::Primes,
@@ -118,7 +98,7 @@ fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() {
         skew_factor: 8,
         ..Settings::default()
     };
-    let specs = s.task_specs(rate());
+    let specs = s.task_specs(cpu_rate());
     let units_of = |t: &Trace| {
         per_lane(t)
             .values()
@@ -158,9 +138,8 @@ fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() {
     // the lanes take turns on about one core, and a claiming lane may well
     // take a light task after the heavy one (measured beside `yes`: the
     // heavy lane ran tasks 1 and 8, 3 runs of 4).
-    if let Err(skipped) = two_cores_free() {
-        eprintln!("dynamic and stealing against static {skipped}");
-        return;
+    if let Err(Skip(why)) = two_cores_free() {
+        skip!("static's blocks checked, dynamic and stealing against them not: {why}");
     }
     for t in [&dynamic, &stealing] {
         let heavy = per_lane(t).into_values().find(|l| l.1.contains(&0));
@@ -178,13 +157,12 @@ fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() {
         in_work.iter().all(|&r| r >= 1.3) && in_cpu.iter().all(|&r| r >= 1.15),
         "static/dynamic, static/stealing: in work {in_work:?}, in CPU time {in_cpu:?} ({lanes})"
     );
+    Ok(())
 }
 
 /// Work stealing over many tasks: every task runs exactly once, and a lane
 /// that finishes its block early takes work from the other.
-#[test]
 fn stealing_runs_every_task_once_and_shares_the_load() {
-    let _turn = one_at_a_time();
     let s = Settings {
         workload: Workload::Cpu,
         tasks: 64,
@@ -197,7 +175,7 @@ fn stealing_runs_every_task_once_and_shares_the_load() {
         assignment: Assignment::Stealing,
         ..Settings::default()
     };
-    let t = run_native(Mode::Parallel, new_run(&s), 2);
+    let t = run_native(Mode::Parallel, new_run(&s, cpu_rate()), 2);
     assert_eq!(t.outcome, Outcome::Completed);
     let mut ran: Vec<u32> = per_lane(&t).into_values().flat_map(|l| l.1).collect();
     ran.sort();
@@ -214,9 +192,7 @@ fn stealing_runs_every_task_once_and_shares_the_load() {
 }
 
 /// MapReduce: the reduce runs alone, on one lane, after every map task.
-#[test]
 fn the_reduce_runs_after_the_map_on_one_lane_in_every_mode() {
-    let _turn = one_at_a_time();
     let s = Settings {
         workload: Workload::Mixed,
         tasks: 6,
@@ -228,7 +204,7 @@ fn the_reduce_runs_after_the_map_on_one_lane_in_every_mode() {
         ..Settings::default()
     };
     for mode in Mode::ALL {
-        let t = run_native(mode, new_run(&s), 2);
+        let t = run_native(mode, new_run(&s, cpu_rate()), 2);
         assert_eq!(t.outcome, Outcome::Completed, "{mode:?}");
         assert_eq!(t.finished, 7, "{mode:?}: six map tasks and the reduce");
         let reduce: Vec<_> = t.spans.iter().filter(|sp| sp.task == 6).collect();
@@ -259,9 +235,7 @@ fn the_reduce_runs_after_the_map_on_one_lane_in_every_mode() {
 }
 
 /// A failed map task leaves nothing complete to reduce: the reduce does not run.
-#[test]
 fn a_failed_map_task_skips_the_reduce() {
-    let _turn = one_at_a_time();
     let s = Settings {
         workload: Workload::Cpu,
         tasks: 4,
@@ -272,7 +246,7 @@ fn a_failed_map_task_skips_the_reduce() {
         ..Settings::default()
     };
     for mode in Mode::ALL {
-        let t = run_native(mode, new_run(&s), 2);
+        let t = run_native(mode, new_run(&s, cpu_rate()), 2);
         assert!(
             matches!(t.outcome, Outcome::Failed { task: 1, .. }),
             "{mode:?}: {:?}",
@@ -297,9 +271,7 @@ fn a_failed_map_task_skips_the_reduce() {
 /// of the machine, which the page states beside the configured share.
 /// Measured (2 cores, 2026-11-26, 10 runs, best of 3 per point): fitted
 /// 0.497–0.528 for 0.5 and 0.679–0.740 for 0.7.
-#[test]
 fn the_fit_finds_the_configured_serial_fraction_of_map_reduce() {
-    let _turn = one_at_a_time();
     for configured in [50u32, 70] {
         let s = Settings {
             workload: Workload::Cpu,
@@ -359,7 +331,6 @@ fn the_fit_finds_the_configured_serial_fraction_of_map_reduce() {
 }
 
 /// The stage of the last task is what marks it as the reduce.
-#[test]
 fn only_the_last_task_is_the_reduce() {
     let s = Settings {
         workload: Workload::Cpu,

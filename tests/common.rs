@@ -1,32 +1,46 @@
-//! What the native test files share: the thread CPU clock, and whether two
-//! threads can run at once right now.
-#![allow(dead_code)] // each test file uses what it needs
+//! What the test modules share: the one way to build a run, the kernel's
+//! rate on either clock, the thread CPU clock, whether two threads can run
+//! at once right now (a test that needs it is skipped when not), and the
+//! property tests' configuration.
 
+use crate::harness::Skip;
 use conpar::engine::exec::Clock;
-use conpar::engine::exec::NativeClock;
+use conpar::engine::exec::{NativeClock, Run};
+use conpar::engine::plan::Settings;
 use conpar::engine::work::Kernel;
 use conpar::engine::work::{MIN_BATCH_MS, Rate, measure_rate};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use proptest::test_runner::{Config, FileFailurePersistence};
+use std::sync::{Arc, OnceLock};
 
-/// Timing-sensitive tests take turns: `cargo test` runs tests in parallel.
-pub fn one_at_a_time() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+/// The run of `settings`' task set, recorded, as the page builds it
+/// ([`Run::of_settings`]: with the shared counter and the critical section
+/// the settings ask for), `rate` being the kernel's.
+pub fn new_run(settings: &Settings, rate: Rate) -> Arc<Run> {
+    Arc::new(Run::of_settings(settings, rate, true))
 }
 
 /// The primes kernel's rate on the wall clock, as the page measures it,
 /// once per test binary.
 pub fn wall_rate() -> Rate {
     static RATE: OnceLock<Rate> = OnceLock::new();
-    *RATE.get_or_init(|| {
-        measure_rate(
-            |n| {
-                std::hint::black_box(Kernel::Primes.run(0, n));
-            },
-            || NativeClock.now(),
-            MIN_BATCH_MS,
-        )
-    })
+    *RATE.get_or_init(|| primes_rate(|| NativeClock.now()))
+}
+
+/// The primes kernel's rate on the calling thread's CPU clock, once per
+/// test binary: for the tests that time lanes on their CPU clocks.
+pub fn cpu_rate() -> Rate {
+    static RATE: OnceLock<Rate> = OnceLock::new();
+    *RATE.get_or_init(|| primes_rate(thread_cpu_ms))
+}
+
+fn primes_rate(now: impl Fn() -> f64) -> Rate {
+    measure_rate(
+        |n| {
+            std::hint::black_box(Kernel::Primes.run(0, n));
+        },
+        now,
+        MIN_BATCH_MS,
+    )
 }
 
 /// Milliseconds of CPU time the calling thread has used.
@@ -50,7 +64,7 @@ pub fn thread_cpu_ms() -> f64 {
 /// a lock's cap. Measured here (2026-11-26, 8 runs of this file each): quiet,
 /// 2.00 in the first look but for one run that read 1.46, 1.33, 1.60 (and
 /// skipped); beside `yes` (one core busy), 1.03–1.53, always skipped.
-pub fn two_cores_free() -> Result<(), String> {
+pub fn two_cores_free() -> Result<(), Skip> {
     let spin = || {
         let (wall, cpu) = (std::time::Instant::now(), thread_cpu_ms());
         while wall.elapsed().as_secs_f64() < 0.03 {
@@ -71,7 +85,21 @@ pub fn two_cores_free() -> Result<(), String> {
             return Ok(());
         }
     }
-    Err(format!(
-        "skipped: two threads of this test got {seen:.2?} cores between them in 3 looks (another program is using the machine), so two lanes cannot run at once"
-    ))
+    Err(Skip(format!(
+        "two threads of this test got {seen:.2?} cores between them in 3 looks (another program is using the machine), so two lanes cannot run at once"
+    )))
+}
+
+/// The property tests' configuration: 10,000 generated cases each, and the
+/// failing cases found kept beside the test's file (`tests/links.rs` →
+/// `tests/links.proptest-regressions`), where proptest's default puts them
+/// too for this crate, after a warning that it found no `lib.rs` above it.
+pub fn proptest_config() -> Config {
+    Config {
+        cases: 10_000,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        ..Config::default()
+    }
 }

@@ -7,8 +7,12 @@
 //! the CSS size: coordinates stay in CSS pixels, pixels stay sharp.
 //!
 //! [`fit_hidpi`] is that sizing, shared by every canvas of the page (single
-//! charts through [`draw_hidpi`], the stacked timelines, the replay's layer).
+//! charts through [`draw_hidpi`], the stacked timelines, the replay's layer),
+//! and [`area_at`] the plotters area on it, shared by every drawing.
 
+use crate::charts::Theme;
+use crate::charts::cursor::{CursorData, draw_cursor};
+use crate::charts::timeline::TimelineGeometry;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -94,22 +98,99 @@ pub fn clear(canvas: &HtmlCanvasElement) -> Result<(), String> {
     Ok(())
 }
 
+/// A plotters drawing on a canvas: what `draw` gets, and what it may fail with.
+pub type Draw<'a, R> = dyn FnOnce(
+        &DrawingArea<CanvasBackend, Shift>,
+    ) -> Result<R, DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>
+    + 'a;
+
+/// A plotters area of `width` × `height` CSS pixels on `canvas`, its top
+/// `top` CSS pixels down: the context's transform scales by `ratio` and
+/// moves to `top`, and the area is the CSS size (see the module docs).
+pub fn area_at(
+    canvas: &HtmlCanvasElement,
+    context: &CanvasRenderingContext2d,
+    ratio: f64,
+    top: u32,
+    (width, height): (u32, u32),
+) -> Result<DrawingArea<CanvasBackend, Shift>, String> {
+    context
+        .set_transform(ratio, 0.0, 0.0, ratio, 0.0, f64::from(top) * ratio)
+        .map_err(|_| "the canvas refused its transform".to_string())?;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or("the canvas could not be drawn on")?;
+    Ok(backend.into_drawing_area().shrink((0, 0), (width, height)))
+}
+
+/// Runs `draw` on `area` and shows what it drew.
+fn present<R>(
+    area: &DrawingArea<CanvasBackend, Shift>,
+    draw: Box<Draw<'_, R>>,
+) -> Result<R, String> {
+    let out = draw(area).map_err(|e| format!("drawing failed: {e}"))?;
+    area.present().map_err(|e| format!("drawing failed: {e}"))?;
+    Ok(out)
+}
+
 /// Draws with `draw` on `canvas`, `height` CSS pixels tall and as wide as its
 /// parent. Returns what `draw` returns, or why it could not draw.
-pub fn draw_hidpi<R>(
+pub fn draw_hidpi<'a, R>(
     canvas: &HtmlCanvasElement,
     height: u32,
     draw: impl FnOnce(
         &DrawingArea<CanvasBackend, Shift>,
     )
-        -> Result<R, DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>,
+        -> Result<R, DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>
+    + 'a,
 ) -> Result<R, String> {
     let fitted = fit_hidpi(canvas, height)?;
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or("the canvas could not be drawn on")?;
-    let root = backend.into_drawing_area();
-    let area = root.shrink((0, 0), (fitted.width, fitted.height));
-    let out = draw(&area).map_err(|e| format!("drawing failed: {e}"))?;
-    area.present().map_err(|e| format!("drawing failed: {e}"))?;
-    Ok(out)
+    let area = area_at(
+        canvas,
+        &fitted.context,
+        fitted.ratio,
+        0,
+        (fitted.width, fitted.height),
+    )?;
+    present(&area, Box::new(draw))
+}
+
+/// Draws on `canvas` as it is, over what is there: no resize, no style
+/// write (either would clear it or cost a style recalculation). The canvas
+/// was last sized by [`draw_hidpi`], whose CSS-pixel coordinates this keeps.
+pub fn draw_over<'a, R>(
+    canvas: &HtmlCanvasElement,
+    draw: impl FnOnce(
+        &DrawingArea<CanvasBackend, Shift>,
+    )
+        -> Result<R, DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>
+    + 'a,
+) -> Result<R, String> {
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let css = |device: u32| (f64::from(device) / ratio).round() as u32;
+    let context = context_2d(canvas)?;
+    let area = area_at(
+        canvas,
+        &context,
+        ratio,
+        0,
+        (css(canvas.width()), css(canvas.height())),
+    )?;
+    present(&area, Box::new(draw))
+}
+
+/// Draws the replay's cursor on `canvas`, a transparent layer above a
+/// timeline of `height` CSS pixels: what moves is redrawn, not the timeline.
+pub fn draw_cursor_layer(
+    canvas: &HtmlCanvasElement,
+    height: u32,
+    geometry: &TimelineGeometry,
+    data: &CursorData,
+    theme: &Theme,
+) -> Result<(), String> {
+    clear(canvas)?;
+    draw_hidpi(canvas, height, |area| {
+        draw_cursor(area, geometry, data, theme)
+    })
 }

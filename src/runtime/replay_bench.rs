@@ -6,11 +6,11 @@
 //! the timeline, cleared and given one line. The timeline under it is drawn
 //! once per replayed run.
 
-use super::canvas::{self, draw_hidpi};
+use super::canvas::{draw_cursor_layer, draw_hidpi};
 use super::clock::local_now;
 use crate::charts::Theme;
-use crate::charts::cursor::{CursorData, draw_cursor};
-use crate::charts::timeline::{TimelineData, TimelineGeometry, draw_timeline};
+use crate::charts::cursor::CursorData;
+use crate::charts::timeline::{TimelineData, draw_timeline};
 use crate::engine::plan::Mode;
 use crate::engine::record::{FRAME_MS, LaneState, Playback, Replay};
 use crate::engine::record::{Lane, Span, SpanKind, Trace};
@@ -18,26 +18,6 @@ use crate::engine::travel::json_number;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
-
-/// Clears `canvas` (a see-through layer), then draws the cursor on it,
-/// `height` CSS pixels tall like the timeline under it.
-pub fn draw_cursor_layer(
-    canvas: &HtmlCanvasElement,
-    height: u32,
-    geometry: &TimelineGeometry,
-    data: &CursorData,
-    theme: &Theme,
-) -> Result<(), String> {
-    clear_layer(canvas)?;
-    draw_hidpi(canvas, height, |area| {
-        draw_cursor(area, geometry, data, theme)
-    })
-}
-
-/// Makes `canvas` fully transparent again.
-pub fn clear_layer(canvas: &HtmlCanvasElement) -> Result<(), String> {
-    canvas::clear(canvas)
-}
 
 /// A made-up trace of `spans` spans over `rows` lanes (this benchmark's and
 /// `bench_timeline`'s): every third span a wait; 0.8 ms each, one a millisecond per lane.

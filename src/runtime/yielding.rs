@@ -17,6 +17,7 @@
 //! the yielding futures in a fair queue of its own.
 
 use super::clock::local_now;
+use crate::engine::record::FRAME_MS;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
@@ -101,9 +102,6 @@ impl YieldMethod {
         best
     }
 }
-
-/// A display frame's length at 60 Hz.
-const FRAME_MS: f64 = 1000.0 / 60.0;
 
 thread_local! {
     static LAST_FRAME: Cell<f64> = const { Cell::new(0.0) };

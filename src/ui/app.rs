@@ -11,7 +11,8 @@ use super::learn::Learn;
 use super::modes_timelines::ModesTimelines;
 use super::notices::Notices;
 use super::recorded_view::RecordedView;
-use super::replay_view::{ReplayView, replayed};
+use super::replay_source::{PageRuns, replayed};
+use super::replay_view::ReplayView;
 use super::responsiveness::Responsiveness;
 use super::speedup_view::SpeedupView;
 use super::state::{Page, PageStoreFields, SettingsEditor};
@@ -84,7 +85,7 @@ pub fn App() -> impl IntoView {
             </aside>
             <div class="results">
                 <TimelineView latest=page.latest() busy=busy replay=page.replay() shown=shown />
-                <ReplayView page_runs=super::replay_view::PageRuns::of(page) busy=busy replay=page.replay() shown=shown />
+                <ReplayView page_runs=PageRuns::of(page) busy=busy replay=page.replay() shown=shown />
                 <CompareView comparison=page.comparison() />
                 <SpeedupView sweep=page.sweep() env=env />
                 <LockShare sweep=page.sweep() />

@@ -21,6 +21,8 @@ mod notices;
 mod open_report;
 mod recorded_tables;
 mod recorded_view;
+mod replay_moment;
+mod replay_source;
 mod replay_view;
 mod responsiveness;
 mod scenario_controls;

@@ -3,101 +3,23 @@
 //! or end) at a time; what each thread does at the cursor, in words.
 //!
 //! The timeline (timeline_view.rs) draws the replayed run and the cursor; this
-//! component holds the controls and says what the moment shows. Everything
-//! shown comes from `engine::replay`.
+//! component holds the controls and the playback; which run it shows is
+//! `replay_source.rs`, what it says of the moment `replay_moment.rs`.
+//! Everything shown comes from `engine::record::Replay`.
 
-use super::state::{
-    Busy, Page, PageStoreFields, Received, ReplayState, ReplayStateStoreFields, Runs, Source,
-};
+use super::replay_moment::MomentWords;
+use super::replay_source::{PageRuns, source_select, sources};
+use super::state::{Busy, ReplayState, ReplayStateStoreFields, Source};
 use crate::charts::format_ms;
-use crate::engine::analysis::Comparison;
-use crate::engine::format::count;
-use crate::engine::plan::Mode;
-use crate::engine::record::{Lane, Paint, Playback, Replay, SPEEDS, Trace, bounds_of};
+use crate::engine::record::{Paint, Playback, Replay, SPEEDS, Trace, bounds_of};
 use crate::runtime::clock::local_now;
 use crate::runtime::frame_loop;
 use crate::runtime::lab::lab;
 use leptos::ev;
 use leptos::prelude::*;
-use reactive_stores::{Field, Store};
+use reactive_stores::Field;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
-
-impl Source {
-    fn value(self) -> String {
-        match self {
-            Source::Latest => "latest".into(),
-            Source::Compared(m) => format!("compare-{}", m.name()),
-            Source::Sweep(i) => format!("sweep-{i}"),
-            Source::Recorded(i) => format!("recorded-{i}"),
-        }
-    }
-
-    fn parse(value: &str) -> Option<Source> {
-        if value == "latest" {
-            Some(Source::Latest)
-        } else if let Some(m) = value.strip_prefix("compare-") {
-            Mode::from_name(m).map(Source::Compared)
-        } else if let Some(i) = value.strip_prefix("recorded-") {
-            i.parse().ok().map(Source::Recorded)
-        } else {
-            value
-                .strip_prefix("sweep-")
-                .and_then(|i| i.parse().ok())
-                .map(Source::Sweep)
-        }
-    }
-}
-
-/// Every run of the page the replay can show.
-#[derive(Clone, Copy)]
-pub struct PageRuns {
-    latest: Field<Option<Arc<Trace>>>,
-    comparison: Field<Comparison>,
-    sweep: Field<Runs>,
-    received: Field<Received>,
-}
-
-impl PageRuns {
-    pub fn of(page: Store<Page>) -> PageRuns {
-        PageRuns {
-            latest: page.latest().into(),
-            comparison: page.comparison().into(),
-            sweep: page.sweep().into(),
-            received: page.received().into(),
-        }
-    }
-
-    /// The run `source` names, if the page still has it.
-    fn trace_of(self, source: Source) -> Option<Arc<Trace>> {
-        match source {
-            Source::Latest => self.latest.get(),
-            Source::Compared(mode) => self
-                .comparison
-                .with(|c| c.runs().iter().find(|t| t.mode == mode).cloned()),
-            Source::Sweep(i) => self.sweep.with(|s| s.traces.get(i).cloned()),
-            Source::Recorded(i) => self
-                .received
-                .with(|r| r.result.as_ref().and_then(|rec| rec.runs.get(i).cloned())),
-        }
-    }
-}
-
-/// Whether the run shown changed: by pointer, not by comparing spans.
-fn another_run(before: Option<&Option<Arc<Trace>>>, now: Option<&Option<Arc<Trace>>>) -> bool {
-    match (before, now) {
-        (Some(Some(a)), Some(Some(b))) => !Arc::ptr_eq(a, b),
-        (Some(None), Some(None)) => false,
-        _ => true,
-    }
-}
-
-/// The run the replay shows: the one its source names.
-pub fn replayed(page: Store<Page>) -> Signal<Option<Arc<Trace>>> {
-    let runs = PageRuns::of(page);
-    let source = page.replay().source();
-    Memo::new_with_compare(move |_| runs.trace_of(source.get()), another_run).into()
-}
 
 fn frames_of(trace: &Trace) -> Vec<f64> {
     lab().frames_of(trace.origin_ms, trace.duration_ms)
@@ -283,58 +205,20 @@ pub fn ReplayView(
             frozen.set(gap);
         }
     });
-    let lanes = Memo::new(move |_| {
-        moment.with(|m| {
-            m.as_ref().map_or_else(Vec::new, |m| {
-                m.lanes
-                    .iter()
-                    .map(|l| (l.lane.to_string(), l.describe()))
-                    .collect::<Vec<_>>()
-            })
-        })
-    });
     let has_frames = Memo::new(move |_| {
         shown.track();
         moment.track();
         built.with_value(|r| r.as_ref().is_some_and(Replay::has_frames))
     });
-    let counts = Memo::new(move |_| moment.with(|m| m.as_ref().map(|m| (m.in_flight, m.done))));
-    let paint = Memo::new(move |_| {
-        moment.with(|m| {
-            m.as_ref().map(|m| {
-                let main_computing = m
-                    .lanes
-                    .iter()
-                    .any(|l| l.lane == Lane::Main && !l.computing.is_empty());
-                paint_words(m.paint, main_computing, has_frames.get())
-            })
-        })
-    });
-    let paint_kind = Memo::new(move |_| {
-        moment.with(|m| match m.as_ref().map(|m| m.paint) {
-            Some(Paint::Painting { .. }) => "painting",
-            Some(Paint::Frozen { .. }) => "frozen",
-            Some(Paint::Unknown) => "unknown",
-            None => "",
-        })
-    });
+    let words = MomentWords::of(moment, has_frames);
     // Said to screen readers when the cursor stops somewhere (not while it
     // plays: that would be a flood).
     Effect::new(move |_| {
-        let (Some((in_flight, done)), Some(paint)) = (counts.get(), paint.get()) else {
+        let Some(said) = words.announcement(cursor.get_untracked()) else {
             return;
         };
         if phase.get() != Phase::Playing {
-            let lanes = lanes
-                .get()
-                .iter()
-                .map(|(lane, doing)| format!("{lane}: {doing}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            announcement.set(format!(
-                "At {}: {lanes}. {in_flight} tasks in flight, {done} done. {paint}.",
-                format_ms(cursor.get_untracked())
-            ));
+            announcement.set(said);
         }
     });
 
@@ -373,43 +257,7 @@ pub fn ReplayView(
         }
     };
 
-    let sources = Memo::new(move |_| {
-        let mut out = Vec::new();
-        if let Some(mode) = page_runs.latest.with(|t| t.as_ref().map(|t| t.mode)) {
-            out.push((Source::Latest, format!("Latest run ({})", mode.label())));
-        }
-        page_runs.comparison.with(|c| {
-            for t in c.runs() {
-                out.push((
-                    Source::Compared(t.mode),
-                    format!("Comparison: {}", t.mode.label()),
-                ));
-            }
-        });
-        page_runs.sweep.with(|s| {
-            for (i, t) in s.traces.iter().enumerate() {
-                out.push((
-                    Source::Sweep(i),
-                    format!("Sweep: {}", count(t.lanes, "thread")),
-                ));
-            }
-        });
-        page_runs.received.with(|r| {
-            if let Some(rec) = &r.result {
-                for (i, t) in rec.runs.iter().enumerate() {
-                    // A received sweep's runs are all Parallel: their thread
-                    // counts tell them apart.
-                    let what = if t.mode.uses_pool() {
-                        format!("{}, {}", t.mode.label(), count(t.lanes, "thread"))
-                    } else {
-                        t.mode.label().to_string()
-                    };
-                    out.push((Source::Recorded(i), format!("Recorded elsewhere: {what}")));
-                }
-            }
-        });
-        out
-    });
+    let sources = sources(page_runs);
     // A choice that no longer exists (the comparison was cleared): back to the latest run.
     Effect::new(move |_| {
         let chosen = source.get();
@@ -431,33 +279,7 @@ pub fn ReplayView(
         <section class="card replay" aria-labelledby="replay-title">
             <div class="card-head">
                 <h2 id="replay-title">"Replay"</h2>
-                <label class="inline">
-                    <span>"Run"</span>
-                    <select
-                        aria-label="Run to replay"
-                        disabled=move || sources.with(Vec::is_empty)
-                        prop:value=move || source.get().value()
-                        on:change=move |ev| {
-                            if let Some(s) = Source::parse(&event_target_value(&ev)) {
-                                source.set(s);
-                            }
-                        }
-                    >
-                        {move || {
-                            sources
-                                .get()
-                                .into_iter()
-                                .map(|(src, label)| {
-                                    view! {
-                                        <option value=src.value() selected=move || source.get() == src>
-                                            {label}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </label>
+                {source_select(sources, source)}
                 <label class="inline">
                     <span>"Speed"</span>
                     <select
@@ -492,9 +314,9 @@ pub fn ReplayView(
                 data-cursor-ms=move || cursor.get().to_string()
                 data-duration-ms=move || duration.get().to_string()
                 data-slowdown=move || slowdown.get().to_string()
-                data-in-flight=move || counts.get().map(|c| c.0.to_string()).unwrap_or_default()
-                data-done=move || counts.get().map(|c| c.1.to_string()).unwrap_or_default()
-                data-paint=move || paint_kind.get()
+                data-in-flight=move || words.counts.get().map(|c| c.0.to_string()).unwrap_or_default()
+                data-done=move || words.counts.get().map(|c| c.1.to_string()).unwrap_or_default()
+                data-paint=move || words.paint_kind.get()
                 on:keydown=on_key
             >
                 <button
@@ -570,29 +392,7 @@ pub fn ReplayView(
                 }}
             </p>
             <Show when=move || phase.get() != Phase::Off>
-                <p class="replay-counts">
-                    {move || {
-                        counts
-                            .get()
-                            .map(|(in_flight, done)| {
-                                format!(
-                                    "{in_flight} task{} in flight · {done} of {} done",
-                                    crate::engine::format::plural(in_flight),
-                                    tasks.get()
-                                )
-                            })
-                    }}
-                </p>
-                <dl class="replay-lanes">
-                    <For each=move || lanes.get() key=|(lane, doing)| (lane.clone(), doing.clone()) let((lane, doing))>
-                        <dt>{lane}</dt>
-                        <dd>{doing}</dd>
-                    </For>
-                    <dt>"the page"</dt>
-                    <dd class="replay-paint" class:frozen=move || frozen.with(Option::is_some)>
-                        {move || paint.get()}
-                    </dd>
-                </dl>
+                {words.view(tasks, Signal::derive(move || frozen.with(Option::is_some)))}
             </Show>
             <p class="visually-hidden" role="status" aria-live="polite">
                 {move || announcement.get()}
@@ -613,31 +413,4 @@ fn with_replay_of<R>(
         built.set_value(replay);
     }
     built.with_value(|r| r.as_ref().map(f))
-}
-
-/// Whether the page could paint, in words. `main_computing`: the main
-/// thread computes at this instant, so even without a dropped frame the next
-/// one waits for it.
-fn paint_words(paint: Paint, main_computing: bool, has_frames: bool) -> String {
-    match paint {
-        Paint::Painting {
-            last_frame,
-            next_frame,
-        } if main_computing => format!(
-            "busy computing: the next frame waits for it (frames at {} and {}, none dropped)",
-            format_ms(last_frame),
-            format_ms(next_frame)
-        ),
-        Paint::Painting { last_frame, .. } => {
-            format!("could paint (a frame at {})", format_ms(last_frame))
-        }
-        Paint::Frozen { from, to } => format!(
-            "could not paint: no frame from {} to {} ({})",
-            format_ms(from),
-            format_ms(to),
-            format_ms(to - from)
-        ),
-        Paint::Unknown if has_frames => "no frame recorded around this moment".into(),
-        Paint::Unknown => "frames were not recorded for this run".into(),
-    }
 }

@@ -148,7 +148,7 @@ pub fn Responsiveness(
                         mode.label(),
                         format_ms(f.longest_gap_ms),
                         f.long_gaps,
-                        if f.long_gaps == 1 { "" } else { "s" },
+                        crate::engine::format::plural(f.long_gaps),
                         f.dropped
                     ),
                     None => "The ball moves on the main thread. When a run computes there, it stops.".into(),

@@ -17,8 +17,6 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_event_listener::use_event_listener;
 use leptos_use_preferences::use_preferred_dark;
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use std::sync::Arc;
 use web_sys::HtmlCanvasElement;
 
@@ -80,14 +78,7 @@ fn draw_stack(
     let (width, ratio, context) = (fitted.width, fitted.ratio, fitted.context);
     let failed = |e: String| format!("drawing failed: {e}");
     // A root area of `h` CSS pixels whose top is `top` pixels down the canvas.
-    let area_at = |top: u32, h: u32| {
-        context
-            .set_transform(ratio, 0.0, 0.0, ratio, 0.0, f64::from(top) * ratio)
-            .map_err(|_| "the canvas refused its transform".to_string())?;
-        let backend = CanvasBackend::with_canvas_object(canvas.clone())
-            .ok_or("the canvas could not be drawn on")?;
-        Ok::<_, String>(backend.into_drawing_area().shrink((0, 0), (width, h)))
-    };
+    let area_at = |top: u32, h: u32| canvas::area_at(canvas, &context, ratio, top, (width, h));
     let mut geometries = Vec::with_capacity(bands.len());
     for (band, slot) in bands.iter().zip(layout(bands)) {
         let title = area_at(slot.top, TITLE_PX)?;

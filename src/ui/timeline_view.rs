@@ -18,20 +18,15 @@ use crate::charts::timeline::{
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::format::plural;
 use crate::engine::record::{Outcome, Span, Trace};
-use crate::runtime::canvas::draw_hidpi;
+use crate::runtime::canvas::{self, draw_cursor_layer, draw_hidpi, draw_over};
 use crate::runtime::frame_loop;
 use crate::runtime::lab::{LiveCopy, lab};
-use crate::runtime::replay_bench::{clear_layer, draw_cursor_layer};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_preferences::use_preferred_dark;
-use plotters::coord::Shift;
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use reactive_stores::Field;
 use std::sync::Arc;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 const HEIGHT_PER_ROW: u32 = 54;
 
@@ -208,7 +203,7 @@ pub fn TimelineView(
                 let _ = draw_cursor_layer(&layer, height, &geometry, &data, &theme);
             }
             _ => {
-                let _ = clear_layer(&layer);
+                let _ = canvas::clear(&layer);
             }
         }
     });
@@ -333,38 +328,4 @@ fn canvas_width(canvas: &HtmlCanvasElement) -> u32 {
         .map(|p| p.client_width())
         .filter(|w| *w > 0)
         .unwrap_or(640) as u32
-}
-
-/// Draws on `canvas` as it is, over what is there: no resize, no style
-/// write (either would clear it or cost a style recalculation). The canvas
-/// was last sized by `draw_hidpi`, whose CSS-pixel coordinates this keeps.
-fn draw_over<R>(
-    canvas: &HtmlCanvasElement,
-    draw: impl FnOnce(
-        &DrawingArea<CanvasBackend, Shift>,
-    )
-        -> Result<R, DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>,
-) -> Result<R, String> {
-    let ratio = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0);
-    let (width, height) = (
-        (f64::from(canvas.width()) / ratio).round() as u32,
-        (f64::from(canvas.height()) / ratio).round() as u32,
-    );
-    let context = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-        .ok_or("this browser gave no 2D canvas context")?;
-    context
-        .set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0)
-        .map_err(|_| "the canvas refused its transform")?;
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or("the canvas could not be drawn on")?;
-    let area = backend.into_drawing_area().shrink((0, 0), (width, height));
-    let out = draw(&area).map_err(|e| format!("drawing failed: {e}"))?;
-    area.present().map_err(|e| format!("drawing failed: {e}"))?;
-    Ok(out)
 }

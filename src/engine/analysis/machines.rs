@@ -2,6 +2,7 @@
 //! of each, and the sentence on how they differ.
 
 use super::{Comparison, Row, SweepPoint, fit_for};
+use crate::engine::format::count;
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::record::Trace;
 use std::sync::Arc;
@@ -42,12 +43,12 @@ pub fn difference(
     let (b, tb) = speedup(recorded, mode)?;
     let threads = |n: u32| {
         if mode.uses_pool() {
-            format!(" on {n} thread{}", if n == 1 { "" } else { "s" })
+            format!(" on {}", count(n, "thread"))
         } else {
             String::new()
         }
     };
-    let cores = |n: u32| format!("{n} logical core{}", if n == 1 { "" } else { "s" });
+    let cores = |n: u32| count(n, "logical core");
     Some(format!(
         "{} against Sequential: your {}: {a:.1}×{}; the recorded {}: {b:.1}×{}.",
         mode.label(),
@@ -70,8 +71,8 @@ pub fn sweep_difference(
 ) -> Option<String> {
     let last = |p: &[SweepPoint]| p.iter().rev().find(|p| p.speedup.is_finite()).copied();
     let (a, b) = (last(here)?, last(recorded)?);
-    let cores = |n: u32| format!("{n} logical core{}", if n == 1 { "" } else { "s" });
-    let threads = |n: u32| format!("{n} thread{}", if n == 1 { "" } else { "s" });
+    let cores = |n: u32| count(n, "logical core");
+    let threads = |n: u32| count(n, "thread");
     let fits = match (
         fit_for(here, Some(settings)),
         fit_for(recorded, Some(settings)),

@@ -7,6 +7,7 @@
 
 use super::browser_name;
 use crate::engine::environment::Environment;
+use crate::engine::format::count;
 use crate::engine::plan::{MAX_LANES, Settings, parse_query};
 use crate::engine::record::{Lane, Span, SpanKind, Trace};
 use std::collections::BTreeMap;
@@ -88,11 +89,7 @@ impl Machine {
 
     /// "16 logical cores, Chromium 156, 2026-11-26".
     pub fn describe(&self) -> String {
-        let mut parts = vec![format!(
-            "{} logical core{}",
-            self.logical_cores,
-            if self.logical_cores == 1 { "" } else { "s" }
-        )];
+        let mut parts = vec![count(self.logical_cores, "logical core")];
         if !self.browser.is_empty() {
             parts.push(self.browser.clone());
         }

@@ -1,0 +1,101 @@
+//! A result received by link or file: showing it, running it here, and
+//! what the page has on screen to share or save.
+
+use super::Actions;
+use crate::engine::plan::{Mode, Settings};
+use crate::engine::record::Trace;
+use crate::engine::travel::{Kind, Recorded, shareable};
+use crate::ui::state::{PageStoreFields, ReceivedResult, ReceivedStoreFields};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+impl Actions {
+    /// Shows a result received by link or file, or why it was refused
+    /// (keeping the result shown before).
+    pub fn receive(self, result: Result<Recorded, String>, source: String) {
+        let received = self.page.received();
+        match result {
+            Ok(rec) => {
+                received
+                    .result()
+                    .set(Some(Arc::new(ReceivedResult::new(rec, source))));
+                received.notice().set(None);
+                received.ran_here().set(false);
+            }
+            Err(why) => received.notice().set(Some(why)),
+        }
+        received.seq().update(|n| *n += 1);
+    }
+
+    /// "Run it here": the received experiment on this machine — the modes
+    /// it recorded (and only those), or its thread sweep.
+    pub fn run_received_here(self) {
+        if self.is_busy() {
+            return;
+        }
+        let Some(rec) = self.page.received().result().get_untracked() else {
+            return;
+        };
+        let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
+        let mode = match rec.kind {
+            Kind::Sweep => Mode::Parallel,
+            Kind::Modes => modes.first().copied().unwrap_or(rec.settings.mode),
+        };
+        self.editor().set_by_person(Settings {
+            mode,
+            ..rec.settings.clone()
+        });
+        self.page.received().ran_here().set(true);
+        match rec.kind {
+            Kind::Sweep => self.sweep(),
+            Kind::Modes => self.compare_modes(modes, "Running it here"),
+        }
+    }
+
+    /// The runs on screen, whatever their settings: the comparison when
+    /// there is one, else the latest run (what CSV and trace files save).
+    pub fn shown_runs(self) -> Vec<Arc<Trace>> {
+        let compared = self.page.comparison().with_untracked(|c| c.runs().to_vec());
+        if compared.is_empty() {
+            self.page.latest().get_untracked().into_iter().collect()
+        } else {
+            compared
+        }
+    }
+
+    /// What is on screen to share or save: the thread sweep when the latest
+    /// run was its last (the speedup chart is what was made last), else the
+    /// comparison when there is one, else the latest run; with the
+    /// settings of their task set.
+    pub fn on_screen(self) -> Result<(Settings, Kind, Vec<Arc<Trace>>), String> {
+        let latest = self.page.latest().get_untracked();
+        let sweep = self.page.sweep().get_untracked();
+        let sweep_is_latest = match (&latest, sweep.traces.last()) {
+            (Some(l), Some(last)) => Arc::ptr_eq(l, last),
+            _ => false,
+        };
+        if sweep_is_latest && let Some(settings) = sweep.settings {
+            // The sweep's own settings: the page's may have changed since,
+            // and the speedup chart still shows the sweep.
+            let settings = Settings {
+                mode: Mode::Parallel,
+                ..settings
+            };
+            return Ok((settings, Kind::Sweep, sweep.traces));
+        }
+        let settings = self.page.settings().get_untracked();
+        let comparison = self.page.comparison();
+        let compared = comparison.with_untracked(|c| c.runs().to_vec());
+        let runs: Vec<Arc<Trace>> = if compared.is_empty() {
+            latest.into_iter().collect()
+        } else {
+            compared
+        };
+        shareable(
+            &settings,
+            &runs,
+            comparison.with_untracked(|c| c.is_of(&settings)),
+        )?;
+        Ok((settings, Kind::Modes, runs))
+    }
+}

@@ -13,8 +13,12 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: serve test setup setup-test lint native-test site e2e bench-smoke dist bench clean
 
+# Unminified: Trunk 0.22.1's HTML minifier folds the live-reload script's
+# address placeholder into a string that `trunk serve` then no longer
+# finds, and live reload dies ("ws://{{__trunk_address__}}/…"). Built
+# sites (`make site`, `make dist`) stay minified.
 serve: setup
-	trunk serve --release
+	trunk serve --release --minify false
 
 setup:
 	scripts/setup.sh build

@@ -16,9 +16,33 @@
 // 3. The service worker for hosts without headers (coi-serviceworker, npm,
 //    pinned in package-lock.json), with its licence; public/isolation.js
 //    registers it.
+//
+// Under `trunk serve` (the development server) the page also runs Trunk's
+// live-reload script, inline, which Trunk rewrites on every request (it
+// writes in the address the browser asked for), so no hash can allow it:
+// there the policy allows inline scripts instead. Trunk tells a hook
+// nothing of the command that runs it (its hooks get TRUNK_PROFILE, the
+// directories and the public URL), so the hook asks its parent process.
+// Built sites (`make site`, `make dist`) keep the policy by hash.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+/** Whether Trunk runs this hook for `trunk serve`: its command line says `serve`. */
+function servedByTrunk() {
+  const procfs = `/proc/${process.ppid}/cmdline`;
+  let args;
+  try {
+    args = existsSync(procfs)
+      ? readFileSync(procfs, 'utf8').split('\0')
+      : execFileSync('ps', ['-o', 'args=', '-p', String(process.ppid)], { encoding: 'utf8' }).trim().split(/\s+/);
+  } catch {
+    return false; // unknown: the strict policy, as for a built site
+  }
+  return args.slice(1).includes('serve');
+}
+const devServer = servedByTrunk();
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
@@ -39,7 +63,10 @@ for (const [, attrs, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/scrip
 const directives = [
   "default-src 'self'",
   // 'wasm-unsafe-eval' allows compiling WebAssembly, and nothing else: no eval().
-  `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`.trim(),
+  // The development server: inline scripts (Trunk's loader and live reload).
+  devServer
+    ? "script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline'"
+    : `script-src 'self' 'wasm-unsafe-eval' ${hashes.join(' ')}`.trim(),
   // wasm-bindgen-rayon starts each worker from a blob: copy of its own
   // same-origin script (workerHelpers.no-bundler.js); blob: URLs can only be
   // made by script already allowed to run here. 'self' also covers the
@@ -90,4 +117,8 @@ writeFileSync(
 const coi = join(process.env.TRUNK_SOURCE_DIR ?? '.', 'node_modules', 'coi-serviceworker');
 copyFileSync(join(coi, 'coi-serviceworker.js'), join(staging, 'coi-serviceworker.js'));
 copyFileSync(join(coi, 'LICENSE'), join(staging, 'coi-serviceworker.LICENSE.txt'));
-console.log(`finish-site: CSP allowing ${hashes.length} inline script(s) by hash, _headers, service worker`);
+console.log(
+  devServer
+    ? 'finish-site: development server: CSP allowing inline scripts (Trunk\'s live reload), _headers, service worker'
+    : `finish-site: CSP allowing ${hashes.length} inline script(s) by hash, _headers, service worker`,
+);

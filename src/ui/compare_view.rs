@@ -2,6 +2,7 @@
 //! a table of what each mode achieved.
 
 use super::download;
+use super::table_wrap::table_wrap;
 use crate::charts::compare::{CompareBar, draw_compare};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::analysis::Comparison;
@@ -63,7 +64,7 @@ pub fn CompareView(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView
             <div class="canvas-wrap">
                 <canvas node_ref=canvas role="img" aria-label="Wall time and CPU time of each mode"></canvas>
             </div>
-            <div class="table-wrap">
+            {table_wrap("The modes compared, figure by figure", view! {
                 <table>
                     <thead>
                         <tr>
@@ -83,7 +84,7 @@ pub fn CompareView(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView
                     </thead>
                     <tbody>{move || rows.with(|rows| rows.iter().map(row_view).collect_view())}</tbody>
                 </table>
-            </div>
+            })}
             <p class="caption">
                 "Every figure is measured in this browser. Speedup and efficiency are against the sequential run of the same task set; the checksum shows each mode computed the same result. Idle time per thread shows load balance: a thread that finished its share early waits for the others."
             </p>

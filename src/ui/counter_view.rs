@@ -8,6 +8,7 @@ use super::actions::Actions;
 use super::choice_select::choice_select;
 use super::speedup_view::SpeedupChart;
 use super::state::{Busy, Runs};
+use super::table_wrap::table_wrap;
 use crate::charts::format_ms;
 use crate::engine::analysis::{
     CounterRow, LockReading, false_sharing, lock_reading, lost_pct, points_of, row_of, speedups,
@@ -207,7 +208,7 @@ fn contention_table(rows: &[CounterRow]) -> impl IntoView + use<> {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        {table_wrap("Time per update and updates lost, by strategy and threads", view! {
             <table class="contention">
                 <caption>"Time per update (the threads' computing time over the updates made) and updates lost"</caption>
                 <thead>
@@ -218,7 +219,7 @@ fn contention_table(rows: &[CounterRow]) -> impl IntoView + use<> {
                 </thead>
                 <tbody>{body}</tbody>
             </table>
-        </div>
+        })}
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::actions::Actions;
 use super::state::{Busy, LessonResult};
+use super::table_wrap::table_wrap;
 use crate::engine::environment::Environment;
 use crate::engine::lessons::{GPU_TRAINING, Lesson, Machine, lessons, presets};
 use leptos::prelude::*;
@@ -45,7 +46,7 @@ pub fn Learn(
                 "Four chefs at four stoves are parallel: four dishes cook at once. A chef who stands and watches a pot boil "
                 "is a thread blocked on I/O."
             </p>
-            <div class="table-wrap">
+            {table_wrap("Concurrency and parallelism compared", view! {
                 <table class="concepts">
                     <thead>
                         <tr>
@@ -87,7 +88,7 @@ pub fn Learn(
                         </tr>
                     </tbody>
                 </table>
-            </div>
+            })}
             <ol class="lessons">
                 {move || {
                     lessons(machine.get())

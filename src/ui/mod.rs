@@ -31,6 +31,7 @@ mod slider;
 mod speedup_view;
 mod stacked_view;
 mod state;
+mod table_wrap;
 mod timeline_view;
 mod url;
 

@@ -4,6 +4,7 @@
 //! browser tests read.
 
 use super::state::ReceivedResult;
+use super::table_wrap::table_wrap;
 use crate::charts::format_ms;
 use crate::engine::analysis::{Row, SweepPoint, points_of};
 use crate::engine::record::Trace;
@@ -19,7 +20,7 @@ pub fn modes_table(
     mine: &Machine,
 ) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        {table_wrap("The recorded modes beside this machine's", view! {
             <table class="machines">
                 {machines_head("Mode", rec, mine)}
                 <tbody>
@@ -45,7 +46,7 @@ pub fn modes_table(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        })}
     }
 }
 
@@ -89,7 +90,7 @@ pub fn sweep_table(
     threads.sort_unstable();
     threads.dedup();
     view! {
-        <div class="table-wrap">
+        {table_wrap("The recorded sweep beside this machine's", view! {
             <table class="machines sweep">
                 {machines_head("Threads", rec, mine)}
                 <tbody>
@@ -118,6 +119,6 @@ pub fn sweep_table(
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        })}
     }
 }

@@ -2,6 +2,7 @@
 
 use super::download;
 use super::state::Runs;
+use super::table_wrap::table_wrap;
 use crate::charts::speedup::{SpeedupData, cores_label, draw_speedup, marks_cores};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::analysis::{SweepPoint, fit_for, fit_sentence, karp_flatt, points_of};
@@ -147,7 +148,7 @@ pub fn SpeedupView(
                 }}
             </p>
             <Show when=move || points.with(|p| !p.is_empty())>
-                <div class="table-wrap">
+                {table_wrap("Speedup by threads, point by point", view! {
                     <table>
                         <thead>
                             <tr>
@@ -178,7 +179,7 @@ pub fn SpeedupView(
                             }}
                         </tbody>
                     </table>
-                </div>
+                })}
             </Show>
         </section>
     }

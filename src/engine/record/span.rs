@@ -114,7 +114,26 @@ impl Span {
     pub fn duration(&self) -> f64 {
         self.end - self.start
     }
+
+    /// The span as its run holds it (times relative to the run's start):
+    /// nothing before the start, so start and end are at least 0. The one
+    /// rule for spans stamped a little early, applied where a trace is made
+    /// ([`Trace::new`](super::Trace::new)) and where a report is read.
+    pub fn within_run(self) -> Span {
+        Span {
+            start: self.start.max(0.0),
+            end: self.end.max(0.0),
+            ..self
+        }
+    }
 }
+
+/// How long before its run a span may seem to start and still be the run's:
+/// the aligned clocks of the threads differ by up to 0.1–0.5 ms (measured,
+/// see `runtime/clock.rs`), so a worker's first span can be stamped before
+/// the main thread's start. Twice the most measured: a report that holds a
+/// span earlier than this is refused, not clamped.
+pub const MAX_CLOCK_SKEW_MS: f64 = 1.0;
 
 /// Two spans closer than this (same task, lane and kind) are one span: the
 /// gap is only the bookkeeping between two slices of the same computation.

@@ -114,7 +114,7 @@ pub enum LockReading {
 /// give back; `None` when no lock was set or the sweep has no point beyond
 /// one thread.
 pub fn lock_reading(settings: &Settings, points: &[SweepPoint]) -> Option<LockReading> {
-    if settings.lock_pct == 0 || !settings.workload.computes() {
+    if !settings.lock_applies() {
         return None;
     }
     let configured = f64::from(settings.lock_pct.min(100)) / 100.0;

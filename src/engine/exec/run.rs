@@ -108,7 +108,7 @@ impl Run {
         Run {
             counter: (settings.workload == Workload::Counter)
                 .then(|| SharedCounter::new(settings.strategy)),
-            lock_permille: if settings.workload.computes() {
+            lock_permille: if settings.lock_applies() {
                 settings.lock_pct.min(100) * 10
             } else {
                 0
@@ -311,4 +311,31 @@ pub fn into_trace(run: &Run, mode: Mode, threads: u32, started: f64, ended: f64)
         },
     };
     trace
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_takes_the_lock_only_where_the_settings_say_it_applies() {
+        let rate = Rate {
+            units_per_ms: 1_000.0,
+        };
+        for workload in Workload::ALL {
+            for lock_pct in [0, 30, 100] {
+                let s = Settings {
+                    workload,
+                    lock_pct,
+                    tasks: 2,
+                    work_ms: 1,
+                    updates: 10,
+                    ..Settings::default()
+                };
+                let run = Run::of_settings(&s, rate, false);
+                let want = if s.lock_applies() { lock_pct * 10 } else { 0 };
+                assert_eq!(run.lock_permille, want, "{workload:?} {lock_pct} %");
+            }
+        }
+    }
 }

@@ -26,6 +26,14 @@ pub fn ns_per_update(trace: &Trace) -> Option<f64> {
     Some(lane_ms * 1e6 / tally.expected as f64)
 }
 
+/// The ratio of two ns-per-update figures that noise alone can give, run to
+/// run: padded counters share nothing, yet measured 10–12 ns per update
+/// over the lessons' runs (`Strategy::nominal_ns`: Chromium, 2 cores), so
+/// two runs of the same work can read 12/10 = 1.2× apart. Below it a
+/// sentence claims no growth or slowdown; false sharing, when it shows,
+/// measured 36–38 against 10–12 ns, 3–3.8×, far beyond it.
+pub const PER_UPDATE_NOISE: f64 = 1.2;
+
 /// One shared-counter run, as the page's tables and the lessons read it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CounterRow {

@@ -11,6 +11,8 @@
 
 mod verdicts;
 
+pub use verdicts::false_sharing_sentence;
+
 use crate::engine::plan::{
     Assignment, MAX_LANES, Mode, Settings, Sizes, Strategy, Waits, Workload,
 };

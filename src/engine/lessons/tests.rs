@@ -2,6 +2,7 @@
 //! and a point that follows from the numbers it will run (by the engine's
 //! own estimates); the sentences from synthetic traces, rounding included.
 
+use super::false_sharing_sentence;
 use super::verdicts::times;
 use super::*;
 use crate::engine::analysis::{fit_amdahl_with, sweep_points};
@@ -672,5 +673,92 @@ fn the_false_sharing_and_lock_lessons_state_their_numbers() {
     assert!(
         s.contains("800 ms") && s.contains("cannot be read back"),
         "{s}"
+    );
+}
+
+/// A shared-counter run whose lanes compute one after another: lane k from
+/// `k × lane_ms` (the threads never ran at the same time).
+fn counter_trace_in_turn(strategy: Strategy, lanes: u32, expected: u64, lane_ms: f64) -> Trace {
+    let spans = (0..lanes)
+        .map(|l| {
+            let start = f64::from(l) * lane_ms;
+            Span::new(
+                l,
+                Lane::Worker(l as u16),
+                SpanKind::Run,
+                start,
+                start + lane_ms,
+            )
+        })
+        .collect();
+    let mut t = Trace::new(
+        Mode::Parallel,
+        lanes,
+        lanes,
+        0.0,
+        f64::from(lanes) * lane_ms,
+        spans,
+    );
+    t.counter = Some(Tally {
+        strategy,
+        expected,
+        actual: expected,
+    });
+    t
+}
+
+/// Within noise (8.8 against 8.0 ns, 1.1×) no slowdown is claimed, and the
+/// sentence says why there may be none: lanes that never overlapped, or
+/// two threads on one physical core.
+#[test]
+fn a_false_sharing_factor_within_noise_says_no_slowdown_was_measured() {
+    let l = find(Machine::new(2, 2), "false-sharing");
+    // (runs, what the sentence must say, what it must not)
+    let at_once = [
+        counter_trace(Strategy::Adjacent, 2, 4_000_000, 0, 17.6),
+        counter_trace(Strategy::Padded, 2, 4_000_000, 0, 16.0),
+    ];
+    let in_turn = [
+        counter_trace_in_turn(Strategy::Adjacent, 2, 4_000_000, 17.6),
+        counter_trace_in_turn(Strategy::Padded, 2, 4_000_000, 16.0),
+    ];
+    let cases: [(&[Trace], &str); 2] = [
+        (&at_once, "one physical core"),
+        (&in_turn, "never ran at the same time"),
+    ];
+    for (traces, why) in cases {
+        let s = l.conclude(traces).unwrap_or_default();
+        assert!(
+            s.contains("8.8 ns per update and counters padded apart 8.0 ns")
+                && s.contains("no slowdown was measured")
+                && s.contains(why),
+            "{s}"
+        );
+        assert!(!s.contains("as slow"), "{s}");
+        // The page states the same words.
+        assert_eq!(false_sharing_sentence(traces).as_deref(), Some(s.as_str()));
+    }
+}
+
+/// Beyond eight threads the counters side by side fill more than one line:
+/// the sentence says how many.
+#[test]
+fn the_false_sharing_sentence_counts_the_lines_past_eight_threads() {
+    let runs = |p| {
+        [
+            counter_trace(Strategy::Adjacent, p, 4_000_000, 0, 48.0),
+            counter_trace(Strategy::Padded, p, 4_000_000, 0, 8.0),
+        ]
+    };
+    let eight = false_sharing_sentence(&runs(8)).unwrap_or_default();
+    assert!(
+        eight.contains("as slow") && !eight.contains("cache lines"),
+        "{eight}"
+    );
+    let sixteen = false_sharing_sentence(&runs(16)).unwrap_or_default();
+    assert!(
+        sixteen.contains("as slow")
+            && sixteen.contains("16 counters side by side fill 2 cache lines"),
+        "{sixteen}"
     );
 }

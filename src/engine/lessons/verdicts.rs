@@ -7,12 +7,14 @@
 
 use super::{Experiment, Lesson};
 use crate::engine::analysis::{
-    AmdahlFit, CounterRow, LockReading, false_sharing, fit_amdahl_with, lock_reading, lost_pct,
-    row_of, sweep_points,
+    AmdahlFit, CounterRow, LockReading, PER_UPDATE_NOISE, false_sharing, fit_amdahl_with,
+    lock_reading, lost_pct, row_of, sweep_points,
 };
+use crate::engine::exec::adjacent_lines;
 use crate::engine::format::{format_ms, thousands};
 use crate::engine::plan::{Assignment, MAX_LANES, Mode, Settings, Strategy};
 use crate::engine::record::{Lane, Outcome, SpanKind, Stats, Trace};
+use std::collections::BTreeMap;
 
 /// A speedup as sentences show it: one decimal below 10, whole above.
 pub(super) fn times(x: f64) -> String {
@@ -255,7 +257,7 @@ impl Lesson {
             "oversubscription" => self.oversubscription(traces)?,
             "race" => self.race(traces)?,
             "contention" => self.contention(traces)?,
-            "false-sharing" => self.false_sharing(traces)?,
+            "false-sharing" => false_sharing_sentence(traces)?,
             "lock-amdahl" => self.lock_amdahl(traces)?,
             _ => return None,
         })
@@ -556,31 +558,6 @@ impl Lesson {
         ))
     }
 
-    fn false_sharing(&self, traces: &[Trace]) -> Option<String> {
-        let rows = CounterRow::all(traces);
-        let (p, factor) = false_sharing(&rows)?;
-        let adjacent = row_of(&rows, Strategy::Adjacent, p)?;
-        let padded = row_of(&rows, Strategy::Padded, p)?;
-        let head = format!(
-            "On {}, counters side by side took {:.1} ns per update and counters padded apart {:.1} ns",
-            threads(p),
-            adjacent.ns_per_update,
-            padded.ns_per_update
-        );
-        Some(if p == 1 {
-            format!(
-                "{head} ({}): with one thread no other core wants the line, so no difference is expected. A machine \
-                 with two or more cores shows false sharing.",
-                times(factor)
-            )
-        } else {
-            format!(
-                "{head}: side by side was {} as slow, although each thread only ever wrote its own counter.",
-                times(factor)
-            )
-        })
-    }
-
     fn lock_amdahl(&self, traces: &[Trace]) -> Option<String> {
         let sweep = Sweep::of(&self.settings, traces)?;
         let points = sweep_points(
@@ -623,4 +600,95 @@ impl Lesson {
             ),
         })
     }
+}
+
+/// What a false-sharing experiment measured, in the words the lesson and
+/// the shared-counter card both show: per-lane counters side by side
+/// against padded apart, on the most threads both ran on. A factor within
+/// [`PER_UPDATE_NOISE`] is stated as no slowdown, with why none can show;
+/// past eight threads, how many cache lines the counters side by side
+/// filled. `None` without a side-by-side and a padded run on one thread
+/// count.
+pub fn false_sharing_sentence(traces: &[Trace]) -> Option<String> {
+    let rows = CounterRow::all(traces);
+    let (p, factor) = false_sharing(&rows)?;
+    let adjacent = row_of(&rows, Strategy::Adjacent, p)?;
+    let padded = row_of(&rows, Strategy::Padded, p)?;
+    // The run `row_of` read: the last side-by-side one on `p` threads.
+    let adjacent_run = traces
+        .iter()
+        .rev()
+        .find(|t| t.lanes == p && t.counter.is_some_and(|c| c.strategy == Strategy::Adjacent))?;
+    let head = format!(
+        "On {}, counters side by side took {:.1} ns per update and counters padded apart {:.1} ns",
+        threads(p),
+        adjacent.ns_per_update,
+        padded.ns_per_update
+    );
+    if p == 1 {
+        return Some(format!(
+            "{head} ({}): with one thread no other core wants the line, so no difference is expected. A machine \
+             with two or more cores shows false sharing.",
+            times(factor)
+        ));
+    }
+    if shown(factor) < PER_UPDATE_NOISE {
+        let why = if lanes_overlapped(adjacent_run) {
+            "The threads side by side did run at the same time; two threads on one physical core \
+             (hyper-threading) share that core's cache, so no line travels between them: the system may have \
+             put them there"
+        } else {
+            "The threads side by side never ran at the same time (each computed while the others did not), so \
+             no two cores wanted the line at once"
+        };
+        return Some(format!(
+            "{head}: no slowdown was measured ({} the padded time, within the {PER_UPDATE_NOISE}× that \
+             run-to-run noise gives). Side by side costs only while threads on different cores write the line at \
+             once. {why}.",
+            times(factor)
+        ));
+    }
+    let lines = adjacent_lines(&adjacent_run.lanes_used());
+    let filled = if lines > 1 {
+        format!(
+            " The {p} counters side by side fill {lines} cache lines (eight to a line): each line is shared by \
+             the threads whose counters are on it."
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "{head}: side by side was {} as slow, although each thread only ever wrote its own counter.{filled}",
+        times(factor)
+    ))
+}
+
+/// Whether two lanes of `trace` computed at the same time: each lane's
+/// computing, as one set of intervals, swept together.
+fn lanes_overlapped(trace: &Trace) -> bool {
+    let mut by_lane: BTreeMap<Lane, Vec<(f64, f64)>> = BTreeMap::new();
+    for s in trace.spans.iter().filter(|s| s.kind == SpanKind::Run) {
+        by_lane.entry(s.lane).or_default().push((s.start, s.end));
+    }
+    let mut events: Vec<(f64, i32)> = Vec::new();
+    for intervals in by_lane.values_mut() {
+        intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // A lane's own slices overlap none of its others: joined first, so
+        // that only two lanes can make the count reach 2.
+        let mut joined: Vec<(f64, f64)> = Vec::new();
+        for &(a, b) in intervals.iter() {
+            match joined.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => joined.push((a, b)),
+            }
+        }
+        events.extend(joined.iter().flat_map(|&(a, b)| [(a, 1), (b, -1)]));
+    }
+    // Ends before starts at one instant: lanes that hand over touch, not overlap.
+    events.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    let mut running = 0;
+    events.into_iter().any(|(_, delta)| {
+        running += delta;
+        running >= 2
+    })
 }

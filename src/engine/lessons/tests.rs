@@ -762,3 +762,80 @@ fn the_false_sharing_sentence_counts_the_lines_past_eight_threads() {
         "{sixteen}"
     );
 }
+
+/// The contention lesson's runs on 1 and `p` threads: per strategy
+/// (atomic, mutex, local), ns per update and wall time on each.
+fn contention_runs(p: u32, figures: [(Strategy, f64, f64, f64, f64); 3]) -> Vec<Trace> {
+    let run = |s, lanes, ns: f64, wall: f64| {
+        let mut t = counter_trace(s, lanes, 1_000_000, 0, ns / f64::from(lanes));
+        t.duration_ms = wall;
+        t
+    };
+    figures
+        .iter()
+        .flat_map(|&(s, ns1, wall1, ns_p, wall_p)| [run(s, 1, ns1, wall1), run(s, p, ns_p, wall_p)])
+        .collect()
+}
+
+/// (figures: strategy, ns and wall on 1 thread, ns and wall on 2; what
+/// the end of the sentence must say; what it must not)
+#[test]
+fn the_contention_lesson_claims_growth_only_where_it_measured_growth() {
+    let l = find(Machine::new(2, 2), "contention");
+    let local = (Strategy::Local, 1.0, 1.0, 1.0, 0.5);
+    let cases = [
+        // Faster on two threads, and no update cost more: nothing grew.
+        (
+            [
+                (Strategy::Atomic, 5.0, 5.0, 5.5, 2.75),
+                (Strategy::Mutex, 20.0, 20.0, 21.0, 10.5),
+                local,
+            ],
+            "the cost per update did not grow beyond noise either",
+            "grew",
+        ),
+        // Faster, yet each atomic update cost more: that growth is named.
+        (
+            [
+                (Strategy::Atomic, 5.0, 5.0, 8.0, 4.0),
+                (Strategy::Mutex, 20.0, 20.0, 21.0, 10.5),
+                local,
+            ],
+            "the cost per update still grew for the atomic counter (5.0 → 8.0 ns)",
+            "mutex counter",
+        ),
+        // Slower, but no update cost more: no cache line is blamed.
+        (
+            [
+                (Strategy::Atomic, 5.0, 5.0, 5.5, 6.0),
+                (Strategy::Mutex, 20.0, 20.0, 21.0, 10.5),
+                local,
+            ],
+            "The atomic counter was slower on more threads, though its time per update did not grow",
+            "cache line",
+        ),
+    ];
+    for (figures, says, not) in cases {
+        let s = l.conclude(&contention_runs(2, figures)).unwrap_or_default();
+        assert!(s.contains(says) && !s.contains(not), "{s}");
+    }
+}
+
+/// Four threads on two cores take turns: the sentence says so and does
+/// not blame the cache line.
+#[test]
+fn the_contention_lesson_says_when_threads_outnumber_the_cores() {
+    let l = find(Machine::new(4, 2), "contention");
+    let figures = [
+        (Strategy::Atomic, 5.0, 5.0, 40.0, 20.0),
+        (Strategy::Mutex, 20.0, 20.0, 150.0, 75.0),
+        (Strategy::Local, 1.0, 1.0, 1.0, 0.5),
+    ];
+    let s = l.conclude(&contention_runs(4, figures)).unwrap_or_default();
+    assert!(
+        s.starts_with("Time per update, 1 → 4 threads: atomic 5.0 → 40.0 ns")
+            && s.contains("With 4 threads on 2 logical cores the threads were time-sliced")
+            && !s.contains("cache line from another core"),
+        "{s}"
+    );
+}

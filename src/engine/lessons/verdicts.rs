@@ -529,7 +529,11 @@ impl Lesson {
         }
         let mut per_update = Vec::new();
         let mut speed = Vec::new();
+        // The shared counters (local counting shares almost nothing): which
+        // were slower on more threads, and whose time per update grew
+        // beyond what noise gives, with its figures.
         let mut slower = Vec::new();
+        let mut grew = Vec::new();
         for s in strategies {
             let (a, b) = (row_of(&rows, s, 1)?, row_of(&rows, s, p)?);
             per_update.push(format!(
@@ -540,14 +544,66 @@ impl Lesson {
             ));
             let x = a.makespan_ms / b.makespan_ms;
             speed.push(format!("{} {}", name(s), times(x)));
-            if s != Strategy::Local && shown(x) < 1.0 {
-                slower.push(name(s));
+            if s == Strategy::Local {
+                continue;
+            }
+            let growth = b.ns_per_update >= a.ns_per_update * PER_UPDATE_NOISE;
+            if shown(x) < 1.0 {
+                slower.push((name(s), growth));
+            } else if growth {
+                grew.push(format!(
+                    "the {} counter ({:.1} → {:.1} ns)",
+                    name(s),
+                    a.ns_per_update,
+                    b.ns_per_update
+                ));
             }
         }
-        let end = match slower.as_slice() {
-            [] => " The shared counter did not slow down this time; the cost per update still grew where the line had to travel.".to_string(),
-            [one] => format!(" The {one} counter was slower on more threads: every update had to fetch the counter's cache line from another core."),
-            _ => format!(" The {} counters were slower on more threads: every update had to fetch the counter's cache line from another core.", slower.join(" and ")),
+        let cores = self.machine.cores;
+        let end = if p > cores {
+            // More threads than logical cores: they take turns on the cores
+            // (time-slicing), which costs whatever is shared or not.
+            format!(
+                " With {} on {cores} logical core{} the threads were time-sliced, taking turns on the cores: the \
+                 times show that, and cannot be put down to the counter's cache line.",
+                threads(p),
+                if cores == 1 { "" } else { "s" }
+            )
+        } else if !slower.is_empty() {
+            let (travelled, not): (Vec<_>, Vec<_>) = slower.iter().partition(|(_, grew)| *grew);
+            let names = |v: &[&(&str, bool)]| {
+                let names: Vec<&str> = v.iter().map(|(n, _)| *n).collect();
+                let plural = if names.len() == 1 { "" } else { "s" };
+                format!("The {} counter{plural}", names.join(" and "))
+            };
+            let mut end = String::new();
+            if !travelled.is_empty() {
+                end.push_str(&format!(
+                    " {} {} slower on more threads: every update had to fetch the counter's cache line from another core.",
+                    names(&travelled),
+                    if travelled.len() == 1 { "was" } else { "were" }
+                ));
+            }
+            if !not.is_empty() {
+                end.push_str(&format!(
+                    " {} {} slower on more threads, though {} time per update did not grow beyond noise.",
+                    names(&not),
+                    if not.len() == 1 { "was" } else { "were" },
+                    if not.len() == 1 { "its" } else { "their" }
+                ));
+            }
+            end
+        } else if !grew.is_empty() {
+            format!(
+                " The shared counter did not slow down this time; the cost per update still grew for {}, where the \
+                 line had to travel.",
+                grew.join(" and ")
+            )
+        } else {
+            " The shared counter did not slow down this time, and the cost per update did not grow beyond noise \
+             either: here the counter's line cost little to share, or the threads did not run on two cores at \
+             once (they shared one physical core, or took turns)."
+                .to_string()
         };
         Some(format!(
             "Time per update, 1 → {}: {}. Wall time on {} against 1: {} as fast.{end}",

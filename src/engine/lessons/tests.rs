@@ -839,3 +839,24 @@ fn the_contention_lesson_says_when_threads_outnumber_the_cores() {
         "{s}"
     );
 }
+
+/// The lock lesson's settings with a serial reduce after the tasks: the
+/// sweep's speedup would read back a share the lock does not have, so the
+/// sentence says why there is none to read.
+#[test]
+fn the_lock_lesson_says_why_a_share_outside_its_model_cannot_be_read() {
+    let mut l = find(Machine::new(2, 2), "lock-amdahl");
+    l.settings.serial_pct = 50;
+    let s = l
+        .conclude(&[
+            trace(Mode::Parallel, 1, 1000.0, vec![]),
+            trace(Mode::Parallel, 2, 800.0, vec![]),
+        ])
+        .unwrap_or_default();
+    assert_eq!(
+        s,
+        "Configured: 60 % of each task under the lock. The best run took 800 ms on 2 threads, 1.2× as fast as on \
+         one; the share cannot be read back from this sweep: a serial reduce runs after the tasks, and its time \
+         would be read as time under the lock."
+    );
+}

@@ -647,6 +647,13 @@ impl Lesson {
                     times(limit)
                 )
             }
+            LockReading::NotModelled { why, .. } => format!(
+                "Configured: {set} % of each task under the lock. The best run took {} on {}, {} as fast as on \
+                 one; the share cannot be read back from this sweep: {why}.",
+                format_ms(ms),
+                threads(q),
+                times(best)
+            ),
             LockReading::Unreadable { threads: t, .. } => format!(
                 "Configured: {set} % of each task under the lock. On up to {} the best run was {} as fast as on one, \
                  close to the thread count: the threads, not the lock, were the limit, so the share cannot be read \

@@ -13,7 +13,7 @@ use crate::engine::analysis::{
 use crate::engine::exec::adjacent_lines;
 use crate::engine::format::{format_ms, thousands};
 use crate::engine::plan::{Assignment, MAX_LANES, Mode, Settings, Strategy};
-use crate::engine::record::{Lane, Outcome, SpanKind, Stats, Trace};
+use crate::engine::record::{Lane, Outcome, PoolUse, SpanKind, Trace};
 use std::collections::BTreeMap;
 
 /// A speedup as sentences show it: one decimal below 10, whole above.
@@ -42,24 +42,6 @@ fn shown(x: f64) -> f64 {
     } else {
         x.round()
     }
-}
-
-/// The share of the threads' time spent idle: each lane's time with nothing
-/// to do, lanes that ran nothing counting as idle throughout.
-fn idle_share(trace: &Trace, stats: &Stats) -> f64 {
-    let span = stats.makespan_ms * f64::from(trace.lanes.max(1));
-    if span <= 0.0 {
-        return 0.0;
-    }
-    let workers: Vec<_> = stats
-        .lanes
-        .iter()
-        .filter(|l| matches!(l.lane, Lane::Worker(_)))
-        .collect();
-    let unused = trace.lanes.saturating_sub(workers.len() as u32);
-    let idle: f64 =
-        workers.iter().map(|l| l.idle_ms).sum::<f64>() + f64::from(unused) * stats.makespan_ms;
-    (idle / span).clamp(0.0, 1.0)
 }
 
 /// The longest and the mean of the waits a trace recorded.
@@ -379,7 +361,8 @@ impl Lesson {
             .zip(traces)
             .map(|(&a, t)| {
                 let st = t.stats();
-                (a, st.makespan_ms, idle_share(t, &st))
+                let idle = st.pool.as_ref().map_or(0.0, PoolUse::idle_share);
+                (a, st.makespan_ms, idle)
             })
             .collect();
         let listed: Vec<String> = parts

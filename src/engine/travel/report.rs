@@ -61,7 +61,7 @@ fn environment_json(env: &Environment) -> String {
 fn trace_json(t: &Trace) -> String {
     let s = t.stats();
     let mut out = format!(
-        "{{\"mode\": {}, \"threads\": {}, \"tasks\": {}, \"finished\": {}, \"outcome\": {}, \"slices\": {}, \"checksum\": \"{:016x}\", \"makespan_ms\": {}, \"cpu_ms\": {}, \"wait_ms\": {}, \"peak_overlap\": {}, \"distinct_workers\": {}, \"main_blocked_ms\": {}, \"longest_block_ms\": {}, \"longest_frame_gap_ms\": {}, \"long_frames\": {}, \"dropped_frames\": {}, ",
+        "{{\"mode\": {}, \"threads\": {}, \"tasks\": {}, \"finished\": {}, \"outcome\": {}, \"slices\": {}, \"checksum\": \"{:016x}\", \"makespan_ms\": {}, \"cpu_ms\": {}, \"wait_ms\": {}, \"lock_ms\": {}, \"peak_overlap\": {}, \"distinct_workers\": {}, \"main_blocked_ms\": {}, \"longest_block_ms\": {}, \"longest_frame_gap_ms\": {}, \"long_frames\": {}, \"dropped_frames\": {}, ",
         json_string(t.mode.name()),
         t.lanes,
         t.tasks,
@@ -72,6 +72,7 @@ fn trace_json(t: &Trace) -> String {
         json_number(s.makespan_ms),
         json_number(s.cpu_ms),
         json_number(s.wait_ms),
+        json_number(s.lock_ms),
         s.peak_overlap,
         t.distinct_workers(),
         json_number(s.main_blocked_ms),
@@ -429,5 +430,6 @@ mod tests {
         );
         assert!(json.contains("\"makespan_ms\": 113,"), "{json}");
         assert!(json.contains("\"distinct_workers\": 1,"), "{json}");
+        assert!(json.contains("\"lock_ms\": 0,"), "{json}");
     }
 }

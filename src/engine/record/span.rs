@@ -115,14 +115,25 @@ impl Span {
         self.end - self.start
     }
 
-    /// The span as its run holds it (times relative to the run's start):
-    /// nothing before the start, so start and end are at least 0. The one
-    /// rule for spans stamped a little early, applied where a trace is made
-    /// ([`Trace::new`](super::Trace::new)) and where a report is read.
+    /// The span as its run holds it (times relative to the run's start): a
+    /// time up to [`MAX_CLOCK_SKEW_MS`] before the start is clock skew, and
+    /// becomes the start (0). The one rule for spans stamped a little early,
+    /// applied where a trace is made ([`Trace::new`](super::Trace::new)) and
+    /// where a report is read. An earlier time is no skew: it is kept as
+    /// stamped (its span keeps its length), and a result holding it is
+    /// refused (`travel::validate`).
     pub fn within_run(self) -> Span {
+        // Non-decreasing in `t`, so a span's end stays at or after its start.
+        let skew = |t: f64| {
+            if (-MAX_CLOCK_SKEW_MS..0.0).contains(&t) {
+                0.0
+            } else {
+                t
+            }
+        };
         Span {
-            start: self.start.max(0.0),
-            end: self.end.max(0.0),
+            start: skew(self.start),
+            end: skew(self.end),
             ..self
         }
     }
@@ -131,8 +142,7 @@ impl Span {
 /// How long before its run a span may seem to start and still be the run's:
 /// the aligned clocks of the threads differ by up to 0.1–0.5 ms (measured,
 /// see `runtime/clock.rs`), so a worker's first span can be stamped before
-/// the main thread's start. Twice the most measured: a report that holds a
-/// span earlier than this is refused, not clamped.
+/// the main thread's start. Twice the most measured.
 pub const MAX_CLOCK_SKEW_MS: f64 = 1.0;
 
 /// Two spans closer than this (same task, lane and kind) are one span: the
@@ -203,6 +213,26 @@ mod tests {
         assert_eq!((spans[4].start, spans[4].end), (5.0, 10.0));
         push_merged(&mut spans, &mut last, run(1, w, 11.0, 12.0), true); // other kind
         assert_eq!(spans.len(), 6);
+    }
+
+    /// (time stamped, relative to the run's start; time the run holds)
+    #[test]
+    fn clock_skew_starts_with_the_run_and_nothing_else_moves() {
+        let cases = [
+            (-0.3, 0.0),
+            (-MAX_CLOCK_SKEW_MS, 0.0),
+            (-0.0, -0.0),
+            (0.0, 0.0),
+            (12.5, 12.5),
+            // Beyond any skew: kept as stamped (validation refuses it).
+            (-5.0, -5.0),
+        ];
+        for (stamped, held) in cases {
+            let s = run(0, Lane::Worker(0), stamped, 20.0).within_run();
+            assert_eq!((s.start, s.end), (held, 20.0), "{stamped}");
+        }
+        let early = run(0, Lane::Worker(0), -0.4, -0.2).within_run();
+        assert_eq!((early.start, early.end), (0.0, 0.0));
     }
 
     #[test]

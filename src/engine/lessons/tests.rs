@@ -3,7 +3,7 @@
 //! own estimates); the sentences from synthetic traces, rounding included.
 
 use super::false_sharing_sentence;
-use super::verdicts::times;
+use super::words::times;
 use super::*;
 use crate::engine::analysis::{fit_amdahl_with, sweep_points};
 use crate::engine::plan::{MAX_ESTIMATE_MS, check_grid_estimate, grid};

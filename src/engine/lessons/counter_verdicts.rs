@@ -96,7 +96,9 @@ impl Lesson {
             if s == Strategy::Local {
                 continue;
             }
-            let growth = b.ns_per_update >= a.ns_per_update * PER_UPDATE_NOISE;
+            // Compared as shown (to 0.1 ns), so that "5.0 → 6.0 ns" reads as grown.
+            let ns = |r: &CounterRow| (r.ns_per_update * 10.0).round() / 10.0;
+            let growth = ns(&b) >= ns(&a) * PER_UPDATE_NOISE;
             if shown(x) < 1.0 {
                 slower.push((name(s), growth));
             } else if growth {

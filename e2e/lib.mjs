@@ -43,7 +43,7 @@ export async function serve({ base = BASE, headers = 'isolation', root = join(RO
  * `testHooks` switches on the page's test-only exports (src/runtime/test_hooks.rs) before
  * the app starts; `false` opens the page exactly as a visitor gets it.
  */
-export async function browser({ width = 1280, height = 900, serviceWorkers = 'allow', testHooks = true } = {}) {
+export async function browser({ width = 1280, height = 900, serviceWorkers = 'allow', testHooks = true, bypassCSP = false } = {}) {
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'conpar-e2e-')), {
     executablePath: CHROMIUM,
     headless: true,
@@ -51,6 +51,9 @@ export async function browser({ width = 1280, height = 900, serviceWorkers = 'al
     viewport: { width, height },
     serviceWorkers,
     acceptDownloads: true,
+    // Only for a test that injects a script (axe-core): the page's policy
+    // forbids any (hosting.test.mjs checks it does).
+    bypassCSP,
   });
   if (testHooks) await context.addInitScript(() => { globalThis.conparTestHooks = true; });
   const page = context.pages()[0] ?? (await context.newPage());

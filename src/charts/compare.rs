@@ -159,22 +159,46 @@ pub fn draw_compare<DB: DrawingBackend>(
     } else {
         &[("wall time", WALL), ("CPU time", CPU)]
     };
-    for (k, &(name, colour)) in legend.iter().enumerate() {
-        let x = left + 8 + 110 * k as i32;
+    // Each entry as wide as its words, so that three fit a phone's width
+    // (at a fixed 110 px apart, "threads idle" was cut off at 390 px).
+    let mut x = left + 8;
+    for &(name, colour) in legend {
         area.draw(&Rectangle::new([(x, 8), (x + 12, 20)], colour.filled()))?;
         area.draw(&Text::new(
             name,
             (x + 18, 14),
             theme.font(12.0).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
+        x += legend_entry_px(name);
     }
     Ok(())
+}
+
+/// About how wide a 12 px legend entry is: the swatch, its gap, the words
+/// (about 6.5 px a character), and the space before the next entry.
+fn legend_entry_px(name: &str) -> i32 {
+    18 + (name.chars().count() as f64 * 6.5).ceil() as i32 + 14
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::charts::test_support::{has_text, hex, svg};
+
+    /// On a phone's width (a 330 px chart), the three legend entries end
+    /// inside the chart.
+    #[test]
+    fn the_legend_fits_a_narrow_chart() {
+        let left = 50; // the value axis's labels
+        let end: i32 = left
+            + 8
+            + ["wall time", "CPU time", "threads idle"]
+                .iter()
+                .map(|n| legend_entry_px(n))
+                .sum::<i32>()
+            - 14;
+        assert!(end <= 330, "the legend ends at {end} px");
+    }
 
     #[test]
     fn a_pair_of_labelled_bars_per_mode() {

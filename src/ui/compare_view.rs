@@ -7,7 +7,8 @@ use crate::charts::compare::{CompareBar, draw_compare};
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::analysis::Comparison;
 use crate::engine::analysis::Row;
-use crate::engine::record::{Lane, LaneUse, Outcome, Stats};
+use crate::engine::format::count;
+use crate::engine::record::{LaneUse, Outcome, PoolUse};
 use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -24,26 +25,27 @@ pub fn CompareView(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView
         let theme = Theme::for_dark(dark.get());
         let rows = rows.get();
         let Some(canvas) = canvas.get() else { return };
-        let _ =
-            if rows.is_empty() {
-                draw_hidpi(&canvas, 280, |a| {
-                    draw_placeholder(a, &theme, "Compare all modes to see them side by side.")
+        let _ = if rows.is_empty() {
+            draw_hidpi(&canvas, 280, |a| {
+                draw_placeholder(a, &theme, "Compare all modes to see them side by side.")
+            })
+        } else {
+            let bars: Vec<CompareBar> = rows
+                .iter()
+                .map(|r| CompareBar {
+                    label: r.trace.mode.label().into(),
+                    short_label: r.trace.mode.short_label().into(),
+                    makespan_ms: r.stats.makespan_ms,
+                    cpu_ms: r.stats.cpu_ms,
+                    idle_ms: r
+                        .stats
+                        .pool
+                        .as_ref()
+                        .map(|p| p.lanes.iter().map(|l| l.idle_ms).collect()),
                 })
-            } else {
-                let bars: Vec<CompareBar> =
-                    rows.iter()
-                        .map(|r| CompareBar {
-                            label: r.trace.mode.label().into(),
-                            short_label: r.trace.mode.short_label().into(),
-                            makespan_ms: r.stats.makespan_ms,
-                            cpu_ms: r.stats.cpu_ms,
-                            idle_ms: r.trace.mode.uses_pool().then(|| {
-                                worker_lanes(&r.stats).iter().map(|l| l.idle_ms).collect()
-                            }),
-                        })
-                        .collect();
-                draw_hidpi(&canvas, 280, |a| draw_compare(a, &bars, &theme))
-            };
+                .collect();
+            draw_hidpi(&canvas, 280, |a| draw_compare(a, &bars, &theme))
+        };
     });
 
     view! {
@@ -72,12 +74,13 @@ pub fn CompareView(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView
                             <th scope="col">"Threads"</th>
                             <th scope="col">"Wall time"</th>
                             <th scope="col">"CPU time"</th>
-                            <th scope="col" title="Sequential wall time / this wall time">"Speedup"</th>
-                            <th scope="col" title="Speedup per thread, for the parallel mode">"Efficiency"</th>
+                            <th scope="col" title="Sequential wall time / this wall time; for the parallel mode, per thread (efficiency)">
+                                "Speedup"
+                            </th>
                             <th scope="col" title="Most tasks in flight at once">"Peak overlap"</th>
                             <th scope="col" title="Time the main thread spent computing">"Main thread blocked"</th>
                             <th scope="col" title="Longest time between two painted frames">"Longest frame gap"</th>
-                            <th scope="col" title="For the parallel modes: how long each pool thread had nothing to do during the run">
+                            <th scope="col" title="For the parallel modes: how long each pool thread had nothing to do, and how long it waited for the lock">
                                 "Idle per thread"
                             </th>
                         </tr>
@@ -86,21 +89,10 @@ pub fn CompareView(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView
                 </table>
             })}
             <p class="caption">
-                "Every figure is measured in this browser. Speedup and efficiency are against the sequential run of the same task set; the checksum shows each mode computed the same result. Idle time per thread shows load balance: a thread that finished its share early waits for the others."
+                "Every figure is measured in this browser. Speedup and efficiency are against the sequential run of the same task set; the checksum shows each mode computed the same result. Idle time per thread shows load balance: a thread that finished its share early waits for the others. A thread waiting for the lock is neither idle nor computing: its wait is shown apart."
             </p>
         </section>
     }
-}
-
-/// The pool threads' use in a run, in lane order (the main thread's is not
-/// idle time in this sense: it paints meanwhile).
-fn worker_lanes(stats: &Stats) -> Vec<LaneUse> {
-    stats
-        .lanes
-        .iter()
-        .copied()
-        .filter(|l| matches!(l.lane, Lane::Worker(_)))
-        .collect()
 }
 
 fn row_view(r: &Row) -> impl IntoView + use<> {
@@ -109,9 +101,9 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
         Some(rel) => (
             format!("{:.2}×", rel.speedup),
             rel.efficiency
-                .map_or("–".to_string(), |e| format!("{:.0} %", e * 100.0)),
+                .map(|e| format!("efficiency {:.0} %", e * 100.0)),
         ),
-        None => ("–".to_string(), "–".to_string()),
+        None => ("–".to_string(), None),
     };
     // The figures again as data attributes: what the browser tests read.
     let lanes_used: Vec<String> = t
@@ -119,12 +111,16 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
         .iter()
         .map(|l| format!("{}", l.row()))
         .collect();
-    let idle = if t.mode.uses_pool() {
-        worker_lanes(&r.stats)
-    } else {
-        Vec::new()
+    let pool = r.stats.pool.clone();
+    let unused = pool.as_ref().map_or(0, |p| p.unused);
+    let lanes: Vec<LaneUse> = pool.as_ref().map_or_else(Vec::new, |p| p.lanes.clone());
+    let joined = |f: fn(&LaneUse) -> f64| {
+        lanes
+            .iter()
+            .map(|l| f(l).to_string())
+            .collect::<Vec<_>>()
+            .join(",")
     };
-    let idle_data: Vec<String> = idle.iter().map(|l| l.idle_ms.to_string()).collect();
     view! {
         <tr
             data-mode=t.mode.name()
@@ -141,39 +137,56 @@ fn row_view(r: &Row) -> impl IntoView + use<> {
             data-cancel-latency=t.cancel_latency_ms.unwrap_or(-1.0)
             data-checksum=format!("{:x}", t.checksum)
             data-slices=t.slices
-            data-idle=idle_data.join(",")
+            data-idle=joined(|l| l.idle_ms)
+            data-lock=joined(|l| l.lock_ms)
+            data-lock-total=r.stats.lock_ms
+            data-unused=unused
         >
             <th scope="row" title=format!("checksum {:016x}, {} slices", t.checksum, t.slices)>
                 {t.mode.label()}
                 {(t.outcome != Outcome::Completed).then(|| view! { <small class="outcome">{t.outcome.name()}</small> })}
             </th>
-            <td>{t.lanes}</td>
+            <td class="num">{t.lanes}</td>
             <td class="num">{format_ms(r.stats.makespan_ms)}</td>
             <td class="num">{format_ms(r.stats.cpu_ms)}</td>
-            <td class="num">{speedup}</td>
-            <td class="num">{efficiency}</td>
+            <td class="num">{speedup}{efficiency.map(|e| view! { <small>{e}</small> })}</td>
             <td class="num">{r.stats.peak_overlap}</td>
             <td class="num">
                 {format_ms(r.stats.main_blocked_ms)}
                 <small>{format!("longest {}", format_ms(r.stats.longest_block_ms))}</small>
             </td>
             <td class="num">{format_ms(t.frames.longest_gap_ms)}</td>
-            <td class="idle">
-                {if idle.is_empty() {
-                    "–".into_any()
-                } else {
-                    idle.iter()
-                        .map(|l| {
-                            view! {
-                                <span class="idle-lane" title=format!("{}: busy {}", l.lane, format_ms(l.busy_ms))>
-                                    {format!("{} {}", l.lane, format_ms(l.idle_ms))}
-                                </span>
-                            }
-                        })
-                        .collect_view()
-                        .into_any()
-                }}
-            </td>
+            <td class="idle">{pool.map_or_else(|| "–".into_any(), |p| pool_view(&p).into_any())}</td>
         </tr>
+    }
+}
+
+/// Each pool thread's idle time (and its wait for the lock, if any), and
+/// the threads the run could use that ran nothing.
+fn pool_view(pool: &PoolUse) -> impl IntoView + use<> {
+    let lanes = pool
+        .lanes
+        .iter()
+        .map(|l| {
+            let lock = (l.lock_ms > 0.0)
+                .then(|| view! { <small class="lock-wait">{format!("waited for the lock {}", format_ms(l.lock_ms))}</small> });
+            view! {
+                <span class="idle-lane" title=format!("{}: busy {}", l.lane, format_ms(l.busy_ms))>
+                    {format!("{} {}", l.lane, format_ms(l.idle_ms))}
+                    {lock}
+                </span>
+            }
+        })
+        .collect_view();
+    let unused = (pool.unused > 0).then(|| {
+        view! {
+            <span class="idle-lane">
+                {format!("{} ran nothing: {} each", count(pool.unused, "other thread"), format_ms(pool.makespan_ms))}
+            </span>
+        }
+    });
+    view! {
+        {lanes}
+        {unused}
     }
 }

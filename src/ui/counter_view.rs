@@ -15,6 +15,7 @@ use crate::engine::analysis::{
 };
 use crate::engine::environment::Environment;
 use crate::engine::format::{count, thousands};
+use crate::engine::lessons::false_sharing_sentence;
 use crate::engine::plan::{Settings, Strategy, Workload};
 use crate::engine::record::Trace;
 use leptos::html::Canvas;
@@ -116,7 +117,7 @@ pub fn CounterView(
                         "Speedup is the one-thread wall time over this one, for the same updates in all. Below 1×, more threads took longer than one: each update had to fetch the counter from another core, or wait for the lock."
                     </p>
                 </Show>
-                {move || pair.with(|rows| false_sharing_line(rows))}
+                {move || false_sharing.with(|r| false_sharing_line(&r.traces))}
             </section>
         </Show>
     }
@@ -223,19 +224,16 @@ fn contention_table(rows: &[CounterRow]) -> impl IntoView + use<> {
     }
 }
 
-/// Adjacent against padded counters, the factor stated.
-fn false_sharing_line(rows: &[CounterRow]) -> Option<impl IntoView + use<>> {
-    let (threads, factor) = false_sharing(rows)?;
-    let adjacent = row_of(rows, Strategy::Adjacent, threads)?;
-    let padded = row_of(rows, Strategy::Padded, threads)?;
+/// Adjacent against padded counters: the factor, and the sentence the
+/// false-sharing lesson states (the engine's: a factor within noise says
+/// no slowdown was measured, and past eight threads how many lines the
+/// counters fill).
+fn false_sharing_line(traces: &[Arc<Trace>]) -> Option<impl IntoView + use<>> {
+    let (threads, factor) = false_sharing(&CounterRow::all(traces))?;
+    let sentence = false_sharing_sentence(traces)?;
     Some(view! {
         <p class="false-sharing" data-threads=threads data-factor=factor>
-            {format!(
-                "On {}: counters side by side in one cache line took {:.1} ns per update, padded 128 bytes apart {:.1} ns. Side by side was {factor:.1}× as slow, though no thread ever touched another's counter.",
-                count(threads, "thread"),
-                adjacent.ns_per_update,
-                padded.ns_per_update
-            )}
+            {sentence}
         </p>
     })
 }
@@ -259,6 +257,15 @@ pub fn LockShare(
                         "Work under the lock: configured {:.0} %, read back from the sweep {:.0} %. Once the lock is the limit, more threads cannot help: the locked parts run one after another.",
                         configured * 100.0,
                         read * 100.0
+                    )}
+                </p>
+            }
+            .into_any(),
+            LockReading::NotModelled { configured, why } => view! {
+                <p class="lock-share" data-configured=configured data-read="">
+                    {format!(
+                        "Work under the lock: configured {:.0} %. Its share cannot be read back from this sweep: {why}",
+                        configured * 100.0
                     )}
                 </p>
             }

@@ -177,7 +177,13 @@ pub fn StackedView(
             <canvas
                 node_ref=canvas
                 role="img"
-                aria-label=label
+                aria-label=move || {
+                    // Each band by its title (its run and time), as drawn.
+                    shown.with(|s| {
+                        let bands: Vec<&str> = s.iter().map(|b| b.title.as_str()).collect();
+                        if bands.is_empty() { label.to_string() } else { format!("{label}: {}.", bands.join("; ")) }
+                    })
+                }
                 data-name=name
                 data-bands=move || shown.with(Vec::len)
                 data-x-max=move || x_max.get()

@@ -88,8 +88,9 @@ pub fn TimelineView(
         width: 0,
         dark: false,
     });
-    // How many spans the canvas shows (for tests and curious readers).
+    // How many spans and rows the canvas shows (for tests and curious readers).
     let span_count = RwSignal::new(0usize);
+    let row_count = RwSignal::new(0usize);
 
     // During a run: every LIVE_REDRAW_MS, what changed since the last refresh.
     frame_loop::subscribe_while_mounted(move |frame| {
@@ -126,6 +127,9 @@ pub fn TimelineView(
                 l.view.redraw_all();
             }
             let height = height_for(l.view.rows());
+            if row_count.get_untracked() != l.view.rows() {
+                row_count.set(l.view.rows());
+            }
             let Live { copy, view, .. } = l;
             let drawn = if view.redraws_all() {
                 draw_hidpi(&canvas, height, |a| view.draw(a, &copy.log, &theme))
@@ -162,6 +166,7 @@ pub fn TimelineView(
         let Some(trace) = trace else {
             placed.set(None);
             span_count.set(0);
+            row_count.set(1);
             drawn.set_value(None);
             let _ = draw_hidpi(&canvas, height_for(1), |a| {
                 draw_placeholder(
@@ -173,6 +178,7 @@ pub fn TimelineView(
             return;
         };
         let height = height_for(trace.rows());
+        row_count.set(trace.rows());
         let geometry = draw_hidpi(&canvas, height, |a| {
             draw_timeline(
                 a,
@@ -249,6 +255,7 @@ pub fn TimelineView(
                     role="img"
                     aria-label=move || with_shown(&summary)
                     data-spans=move || span_count.get()
+                    data-rows=move || row_count.get()
                     on:pointermove=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
                     on:pointerdown=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
                     on:pointerleave=move |_| hovered.set(None)

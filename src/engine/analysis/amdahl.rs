@@ -117,7 +117,9 @@ pub fn fit_amdahl_with(
 /// threads. So the best measured speedup gives `s` back, and no number of
 /// threads can do better than `1/(s + (1 − s)/tasks)`. `None` while the
 /// best speedup is still about the thread count (the lock not yet the
-/// limit: then `s` is only known to be below 1/p).
+/// limit: then `s` is only known to be below 1/p). The model holds for
+/// equal tasks that only compute, with no serial stage after them;
+/// [`lock_reading`](super::lock_reading) reads it only there.
 pub fn lock_share(points: &[SweepPoint], tasks: u32) -> Option<f64> {
     let best = points
         .iter()

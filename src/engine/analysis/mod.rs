@@ -19,7 +19,8 @@ pub use amdahl::{
 };
 pub use comparison::{Comparison, Row};
 pub use counter::{
-    CounterRow, LockReading, false_sharing, lock_reading, lost_pct, ns_per_update, row_of, speedups,
+    CounterRow, LockReading, PER_UPDATE_NOISE, false_sharing, lock_reading, lost_pct,
+    ns_per_update, row_of, speedups,
 };
 pub use machines::{difference, rows_of, sweep_difference};
 pub use sweep_fit::{fit_for, fit_sentence, points_of};

@@ -117,7 +117,9 @@ fn execute_on_lane(
 const LOCK_RETRY_MS: f64 = 0.05;
 
 /// Takes the run's lock for `task`'s critical section, recording the wait
-/// as a span of its own kind when there was one; `None` on Stop.
+/// as a span of its own kind when there was one; `None` on Stop, the wait
+/// recorded up to the moment Stop was seen (a stopped run shows the lanes
+/// that were waiting as waiting, not idle).
 fn take_critical<'a>(
     run: &'a Run,
     clock: &impl Clock,
@@ -125,22 +127,29 @@ fn take_critical<'a>(
     task: &TaskSpec,
 ) -> Option<std::sync::MutexGuard<'a, ()>> {
     let mut asked = None;
+    let record_wait = |asked: Option<f64>| {
+        if let Some(asked) = asked {
+            run.log.record(
+                Span::new(task.id, lane, SpanKind::Lock, asked, clock.now()),
+                false,
+            );
+        }
+    };
     loop {
         match run.critical.try_lock() {
             Ok(guard) => {
-                if let Some(asked) = asked {
-                    run.log.record(
-                        Span::new(task.id, lane, SpanKind::Lock, asked, clock.now()),
-                        false,
-                    );
-                }
+                record_wait(asked);
                 return Some(guard);
             }
-            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::Poisoned(p)) => {
+                record_wait(asked);
+                return Some(p.into_inner());
+            }
             Err(TryLockError::WouldBlock) => {
                 let now = clock.now();
                 asked.get_or_insert(now);
                 if !run.cancel.sleep_until(&|| clock.now(), now + LOCK_RETRY_MS) {
+                    record_wait(asked);
                     return None;
                 }
             }
@@ -214,4 +223,86 @@ fn on_a_worker<C: Clock + Clone + Send + 'static>(
         let _ = tx.send(());
     });
     rx
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::engine::exec::{NativeClock, run_native};
+    use crate::engine::plan::{Mode, Settings, Workload};
+    use crate::engine::record::{Outcome, Trace};
+    use crate::engine::work::{Kernel, MIN_BATCH_MS, measure_rate};
+    use std::time::Duration;
+
+    /// Two lanes, each task all under the lock and long (3 s): one lane
+    /// holds the lock, the other waits for it, and Stop comes after
+    /// `stop_after_ms`. Returns the trace and when Stop came, relative to
+    /// the run's start.
+    fn stopped_in_the_lock(stop_after_ms: u64) -> (Trace, f64) {
+        let rate = measure_rate(
+            |n| {
+                std::hint::black_box(Kernel::Primes.run(0, n));
+            },
+            || NativeClock.now(),
+            MIN_BATCH_MS,
+        );
+        let s = Settings {
+            workload: Workload::Cpu,
+            mode: Mode::Parallel,
+            tasks: 2,
+            work_ms: 3_000,
+            lanes: 2,
+            lock_pct: 100,
+            ..Settings::default()
+        };
+        let run = Arc::new(Run::of_settings(&s, rate, true));
+        let stopper = {
+            let run = Arc::clone(&run);
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(stop_after_ms));
+                let at = NativeClock.now();
+                run.cancel.cancel();
+                at
+            })
+        };
+        // A pool of its own, so that other tests' jobs cannot take its
+        // threads: one for the run's "main thread", two for its lanes.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .expect("a pool of three threads");
+        let trace = pool.install(|| run_native(Mode::Parallel, Arc::clone(&run), 2));
+        let stopped_at = stopper.join().expect("the stopper returns") - trace.origin_ms;
+        (trace, stopped_at)
+    }
+
+    #[test]
+    fn a_lane_stopped_while_waiting_for_the_lock_keeps_its_wait() {
+        let (trace, stopped_at) = stopped_in_the_lock(150);
+        assert_eq!(trace.outcome, Outcome::Cancelled);
+        let waits: Vec<&Span> = trace
+            .spans
+            .iter()
+            .filter(|s| s.kind == SpanKind::Lock)
+            .collect();
+        assert_eq!(waits.len(), 1, "one lane waited: {:?}", trace.spans);
+        let wait = waits[0];
+        // It waited from before Stop until it saw Stop: within a retry
+        // (0.05 ms) on a quiet machine; the bound leaves room for a busy
+        // one's scheduling delays.
+        assert!(wait.start < stopped_at, "{wait:?}, stopped at {stopped_at}");
+        assert!(
+            (wait.end - stopped_at).abs() < 100.0,
+            "{wait:?}, stopped at {stopped_at}"
+        );
+        // The lane that held the lock computed meanwhile, on another lane.
+        assert!(
+            trace
+                .spans
+                .iter()
+                .any(|s| s.kind == SpanKind::Run && s.lane != wait.lane),
+            "{:?}",
+            trace.spans
+        );
+    }
 }

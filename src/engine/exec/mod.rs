@@ -33,6 +33,6 @@ pub use main_thread::{AfterWait, run_event_loop, run_sequential};
 pub use native::{NativeClock, NativeLoop, run_native};
 pub use platform::{Clock, EventLoop};
 pub use run::{COUNTER_SLICE, Run, Slice, TaskEnd, fault_message, into_trace, snapshot_trace};
-pub use shared_counter::SharedCounter;
+pub use shared_counter::{SharedCounter, adjacent_lines};
 pub use span_log::{LogReader, SpanLog};
 pub use sync::{CancelFlag, TaskQueue, spin_lock};

@@ -108,7 +108,7 @@ impl Run {
         Run {
             counter: (settings.workload == Workload::Counter)
                 .then(|| SharedCounter::new(settings.strategy)),
-            lock_permille: if settings.workload.computes() {
+            lock_permille: if settings.lock_applies() {
                 settings.lock_pct.min(100) * 10
             } else {
                 0
@@ -332,13 +332,15 @@ fn trace_of(
     trace
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(not(target_arch = "wasm32"))]
     use crate::engine::exec::{NativeClock, run_native};
     use crate::engine::plan::Strategy;
     use std::sync::Arc;
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// A counter run cut short keeps its tally, taken or copied: the page
     /// builds the trace of a run that lost a pool thread from a copy of the
     /// log (the tally card disappeared when that copy left it out).
@@ -363,5 +365,27 @@ mod tests {
         assert_eq!(ran.counter.map(|c| c.expected), Some(40_000));
         assert_eq!(copied.counter, ran.counter);
         assert_eq!(copied.checksum, ran.checksum);
+    }
+
+    #[test]
+    fn a_run_takes_the_lock_only_where_the_settings_say_it_applies() {
+        let rate = Rate {
+            units_per_ms: 1_000.0,
+        };
+        for workload in Workload::ALL {
+            for lock_pct in [0, 30, 100] {
+                let s = Settings {
+                    workload,
+                    lock_pct,
+                    tasks: 2,
+                    work_ms: 1,
+                    updates: 10,
+                    ..Settings::default()
+                };
+                let run = Run::of_settings(&s, rate, false);
+                let want = if s.lock_applies() { lock_pct * 10 } else { 0 };
+                assert_eq!(run.lock_permille, want, "{workload:?} {lock_pct} %");
+            }
+        }
     }
 }

@@ -13,17 +13,20 @@
 //!   total once per slice (every 20,000 updates): almost nothing shared, so
 //!   it scales.
 //! - **adjacent / padded**: each lane writes every update to a counter of its
-//!   own in memory; adjacent counters share one cache line (false sharing:
-//!   no data is shared, yet the line bounces between cores), padded ones sit
-//!   128 bytes apart (two 64-byte lines: adjacent-line prefetchers fetch
-//!   lines in pairs).
+//!   own in memory; adjacent counters share one cache line, eight to a line
+//!   (false sharing: no data is shared, yet the line bounces between cores;
+//!   more than eight lanes span [`adjacent_lines`]), padded ones sit 128
+//!   bytes apart (two 64-byte lines: adjacent-line prefetchers fetch lines
+//!   in pairs).
 
-use crate::engine::plan::Strategy;
+use crate::engine::plan::{MAX_LANES, Strategy};
 use crate::engine::record::Lane;
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-/// Per-lane counters side by side: eight to a 64-byte cache line.
+/// Per-lane counters side by side, from the start of a 64-byte cache line:
+/// eight to a line.
 #[repr(C, align(64))]
 #[derive(Debug)]
 struct Adjacent([AtomicU64; SLOTS]);
@@ -39,8 +42,42 @@ impl Default for Adjacent {
 #[derive(Debug, Default)]
 struct Padded(AtomicU64);
 
-/// Lanes with a counter of their own (a pool has at most this many threads).
-const SLOTS: usize = 64;
+/// A counter per pool thread (a pool has at most [`MAX_LANES`]), then one
+/// for the main thread.
+const SLOTS: usize = MAX_LANES as usize + 1;
+
+/// Bytes in a cache line, and side-by-side counters in one.
+const LINE_BYTES: usize = 64;
+const PER_LINE: usize = LINE_BYTES / std::mem::size_of::<AtomicU64>();
+
+/// The counter of `lane`: worker k's is the k-th, so that the first eight
+/// workers' side-by-side counters share one cache line. (By timeline row,
+/// the main thread's row 0 came first and worker 8 sat alone on a second
+/// line.) The main thread never counts (the counter runs on the pool's
+/// lanes only), but has a slot of its own, after the workers', so that it
+/// could not share one if it did.
+fn slot(lane: Lane) -> usize {
+    match lane {
+        Lane::Worker(k) => usize::from(k) % (SLOTS - 1),
+        Lane::Main => SLOTS - 1,
+    }
+}
+
+/// How many cache lines the side-by-side counters of `lanes` span (the
+/// workers among them; the main thread never counts). One for at most
+/// eight workers numbered within one line, more beyond: 16 workers of a
+/// pool span two lines, so "side by side" is then side by side in pairs of
+/// lines. A run on fewer threads than the pool's lands on whichever pool
+/// threads were free, so the lanes a trace used (`Trace::lanes_used`), not
+/// a thread count, say which lines they wrote.
+pub fn adjacent_lines(lanes: &[Lane]) -> u32 {
+    lanes
+        .iter()
+        .filter(|l| matches!(l, Lane::Worker(_)))
+        .map(|&l| slot(l) / PER_LINE)
+        .collect::<BTreeSet<_>>()
+        .len() as u32
+}
 
 /// The counter the tasks of a run share, in every strategy's form.
 #[derive(Debug)]
@@ -72,7 +109,7 @@ impl SharedCounter {
     /// what the lane believes it added (always `n`: only the total shows
     /// what the race lost).
     pub fn add(&self, lane: Lane, n: u64) -> u64 {
-        let slot = lane.row() % SLOTS;
+        let slot = slot(lane);
         match self.strategy {
             Strategy::Racy => {
                 for _ in 0..n {
@@ -147,6 +184,73 @@ mod tests {
             c.add(Lane::Worker(3), 500);
             c.add(Lane::Main, 7);
             assert_eq!(c.total(), 1_507, "{strategy:?}");
+        }
+    }
+
+    fn address<T>(x: &T) -> usize {
+        std::ptr::from_ref(x) as usize
+    }
+
+    /// The cache line (counted from the first counter's) of the side-by-side
+    /// counter `lane` writes.
+    fn adjacent_line_of(c: &SharedCounter, lane: Lane) -> usize {
+        c.add(lane, 1);
+        let written = c
+            .adjacent
+            .0
+            .iter()
+            .find(|a| a.swap(0, Ordering::Relaxed) > 0)
+            .expect("a counter was written");
+        (address(written) - address(&c.adjacent.0[0])) / 64
+    }
+
+    /// Side by side means one line: workers 1–8 (indices 0–7) share the
+    /// first line, the next eight the second; the main thread (which never
+    /// counts: the counter runs on the pool) has a slot of its own.
+    #[test]
+    fn the_first_eight_workers_counters_share_one_line() {
+        let c = SharedCounter::new(Strategy::Adjacent);
+        // (worker index, line)
+        for (k, line) in [(0, 0), (1, 0), (7, 0), (8, 1), (15, 1), (16, 2), (63, 7)] {
+            assert_eq!(
+                adjacent_line_of(&c, Lane::Worker(k)),
+                line,
+                "worker index {k}"
+            );
+        }
+        // Each worker its own counter, and the main thread none of theirs.
+        for k in 0..64 {
+            c.add(Lane::Worker(k), 1);
+        }
+        c.add(Lane::Main, 1);
+        assert!(c.adjacent.0.iter().all(|a| a.load(Ordering::Relaxed) == 1));
+    }
+
+    /// (the lanes of a run, the cache lines their side-by-side counters span)
+    #[test]
+    fn the_lines_side_by_side_counters_span_are_counted() {
+        let workers = |ks: std::ops::Range<u16>| ks.map(Lane::Worker).collect::<Vec<_>>();
+        let cases = [
+            (workers(0..2), 1),
+            (workers(0..8), 1),
+            (workers(0..9), 2),
+            (workers(0..16), 2),
+            (workers(0..17), 3),
+            (workers(0..64), 8),
+            // Two threads of a bigger pool can land on either side of a line.
+            (vec![Lane::Worker(7), Lane::Worker(8)], 2),
+            (vec![Lane::Main, Lane::Worker(0)], 1),
+            (vec![Lane::Main], 0),
+            (vec![], 0),
+        ];
+        for (lanes, lines) in cases {
+            assert_eq!(adjacent_lines(&lanes), lines, "{lanes:?}");
+        }
+        // As the counters lie in memory: each line the lanes wrote, counted.
+        let c = SharedCounter::new(Strategy::Adjacent);
+        for lanes in [workers(0..9), workers(5..21)] {
+            let lines: BTreeSet<usize> = lanes.iter().map(|&l| adjacent_line_of(&c, l)).collect();
+            assert_eq!(lines.len() as u32, adjacent_lines(&lanes), "{lanes:?}");
         }
     }
 

@@ -1,6 +1,9 @@
 //! The "Learn" panel's lessons and presets: the ideas, each with the
 //! experiment that shows it. The sentence that states the measured result
-//! back is in [`verdicts`].
+//! back ([`Lesson::conclude`]) is in `verdicts.rs` (by lesson; the modes'
+//! lessons), `sweep_verdicts.rs` (thread sweeps) and `counter_verdicts.rs`
+//! (the shared counter; [`false_sharing_sentence`] is the card's too), in
+//! the words of `words.rs`.
 //!
 //! The texts are conpar's own. Every task and thread count derives from the
 //! machine (the pool's size and the cores), so that each lesson's point
@@ -9,7 +12,12 @@
 //! big pool (the work per task shrinks as the task count grows; the native
 //! tests check every pool size against the engine's own estimates).
 
+mod counter_verdicts;
+mod sweep_verdicts;
 mod verdicts;
+mod words;
+
+pub use counter_verdicts::false_sharing_sentence;
 
 use crate::engine::plan::{
     Assignment, MAX_LANES, Mode, Settings, Sizes, Strategy, Waits, Workload,

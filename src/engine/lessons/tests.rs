@@ -2,7 +2,8 @@
 //! and a point that follows from the numbers it will run (by the engine's
 //! own estimates); the sentences from synthetic traces, rounding included.
 
-use super::verdicts::times;
+use super::false_sharing_sentence;
+use super::words::times;
 use super::*;
 use crate::engine::analysis::{fit_amdahl_with, sweep_points};
 use crate::engine::plan::{MAX_ESTIMATE_MS, check_grid_estimate, grid};
@@ -509,7 +510,7 @@ fn a_stopped_run_concludes_nothing() {
         l.conclude(&[trace(Mode::Sequential, 1, 1600.0, vec![]), stopped]),
         None
     );
-    assert_eq!(l.conclude(&[]), None);
+    assert_eq!(l.conclude::<Trace>(&[]), None);
 }
 
 #[test]
@@ -672,5 +673,190 @@ fn the_false_sharing_and_lock_lessons_state_their_numbers() {
     assert!(
         s.contains("800 ms") && s.contains("cannot be read back"),
         "{s}"
+    );
+}
+
+/// A shared-counter run whose lanes compute one after another: lane k from
+/// `k × lane_ms` (the threads never ran at the same time).
+fn counter_trace_in_turn(strategy: Strategy, lanes: u32, expected: u64, lane_ms: f64) -> Trace {
+    let spans = (0..lanes)
+        .map(|l| {
+            let start = f64::from(l) * lane_ms;
+            Span::new(
+                l,
+                Lane::Worker(l as u16),
+                SpanKind::Run,
+                start,
+                start + lane_ms,
+            )
+        })
+        .collect();
+    let mut t = Trace::new(
+        Mode::Parallel,
+        lanes,
+        lanes,
+        0.0,
+        f64::from(lanes) * lane_ms,
+        spans,
+    );
+    t.counter = Some(Tally {
+        strategy,
+        expected,
+        actual: expected,
+    });
+    t
+}
+
+/// Within noise (8.8 against 8.0 ns, 1.1×) no slowdown is claimed, and the
+/// sentence says why there may be none: lanes that never overlapped, or
+/// two threads on one physical core.
+#[test]
+fn a_false_sharing_factor_within_noise_says_no_slowdown_was_measured() {
+    let l = find(Machine::new(2, 2), "false-sharing");
+    // (runs, what the sentence must say, what it must not)
+    let at_once = [
+        counter_trace(Strategy::Adjacent, 2, 4_000_000, 0, 17.6),
+        counter_trace(Strategy::Padded, 2, 4_000_000, 0, 16.0),
+    ];
+    let in_turn = [
+        counter_trace_in_turn(Strategy::Adjacent, 2, 4_000_000, 17.6),
+        counter_trace_in_turn(Strategy::Padded, 2, 4_000_000, 16.0),
+    ];
+    let cases: [(&[Trace], &str); 2] = [
+        (&at_once, "one physical core"),
+        (&in_turn, "never ran at the same time"),
+    ];
+    for (traces, why) in cases {
+        let s = l.conclude(traces).unwrap_or_default();
+        assert!(
+            s.contains("8.8 ns per update and counters padded apart 8.0 ns")
+                && s.contains("no slowdown was measured")
+                && s.contains(why),
+            "{s}"
+        );
+        assert!(!s.contains("as slow"), "{s}");
+        // The page states the same words.
+        assert_eq!(false_sharing_sentence(traces).as_deref(), Some(s.as_str()));
+    }
+}
+
+/// Beyond eight threads the counters side by side fill more than one line:
+/// the sentence says how many.
+#[test]
+fn the_false_sharing_sentence_counts_the_lines_past_eight_threads() {
+    let runs = |p| {
+        [
+            counter_trace(Strategy::Adjacent, p, 4_000_000, 0, 48.0),
+            counter_trace(Strategy::Padded, p, 4_000_000, 0, 8.0),
+        ]
+    };
+    let eight = false_sharing_sentence(&runs(8)).unwrap_or_default();
+    assert!(
+        eight.contains("as slow") && !eight.contains("cache lines"),
+        "{eight}"
+    );
+    let sixteen = false_sharing_sentence(&runs(16)).unwrap_or_default();
+    assert!(
+        sixteen.contains("as slow")
+            && sixteen.contains("16 counters side by side fill 2 cache lines"),
+        "{sixteen}"
+    );
+}
+
+/// The contention lesson's runs on 1 and `p` threads: per strategy
+/// (atomic, mutex, local), ns per update and wall time on each.
+fn contention_runs(p: u32, figures: [(Strategy, f64, f64, f64, f64); 3]) -> Vec<Trace> {
+    let run = |s, lanes, ns: f64, wall: f64| {
+        let mut t = counter_trace(s, lanes, 1_000_000, 0, ns / f64::from(lanes));
+        t.duration_ms = wall;
+        t
+    };
+    figures
+        .iter()
+        .flat_map(|&(s, ns1, wall1, ns_p, wall_p)| [run(s, 1, ns1, wall1), run(s, p, ns_p, wall_p)])
+        .collect()
+}
+
+/// (figures: strategy, ns and wall on 1 thread, ns and wall on 2; what
+/// the end of the sentence must say; what it must not)
+#[test]
+fn the_contention_lesson_claims_growth_only_where_it_measured_growth() {
+    let l = find(Machine::new(2, 2), "contention");
+    let local = (Strategy::Local, 1.0, 1.0, 1.0, 0.5);
+    let cases = [
+        // Faster on two threads, and no update cost more: nothing grew.
+        (
+            [
+                (Strategy::Atomic, 5.0, 5.0, 5.5, 2.75),
+                (Strategy::Mutex, 20.0, 20.0, 21.0, 10.5),
+                local,
+            ],
+            "the cost per update did not grow beyond noise either",
+            "grew",
+        ),
+        // Faster, yet each atomic update cost more: that growth is named.
+        (
+            [
+                (Strategy::Atomic, 5.0, 5.0, 8.0, 4.0),
+                (Strategy::Mutex, 20.0, 20.0, 21.0, 10.5),
+                local,
+            ],
+            "the cost per update still grew for the atomic counter (5.0 → 8.0 ns)",
+            "mutex counter",
+        ),
+        // Slower, but no update cost more: no cache line is blamed.
+        (
+            [
+                (Strategy::Atomic, 5.0, 5.0, 5.5, 6.0),
+                (Strategy::Mutex, 20.0, 20.0, 21.0, 10.5),
+                local,
+            ],
+            "The atomic counter was slower on more threads, though its time per update did not grow",
+            "cache line",
+        ),
+    ];
+    for (figures, says, not) in cases {
+        let s = l.conclude(&contention_runs(2, figures)).unwrap_or_default();
+        assert!(s.contains(says) && !s.contains(not), "{s}");
+    }
+}
+
+/// Four threads on two cores take turns: the sentence says so and does
+/// not blame the cache line.
+#[test]
+fn the_contention_lesson_says_when_threads_outnumber_the_cores() {
+    let l = find(Machine::new(4, 2), "contention");
+    let figures = [
+        (Strategy::Atomic, 5.0, 5.0, 40.0, 20.0),
+        (Strategy::Mutex, 20.0, 20.0, 150.0, 75.0),
+        (Strategy::Local, 1.0, 1.0, 1.0, 0.5),
+    ];
+    let s = l.conclude(&contention_runs(4, figures)).unwrap_or_default();
+    assert!(
+        s.starts_with("Time per update, 1 → 4 threads: atomic 5.0 → 40.0 ns")
+            && s.contains("With 4 threads on 2 logical cores the threads were time-sliced")
+            && !s.contains("cache line from another core"),
+        "{s}"
+    );
+}
+
+/// The lock lesson's settings with a serial reduce after the tasks: the
+/// sweep's speedup would read back a share the lock does not have, so the
+/// sentence says why there is none to read.
+#[test]
+fn the_lock_lesson_says_why_a_share_outside_its_model_cannot_be_read() {
+    let mut l = find(Machine::new(2, 2), "lock-amdahl");
+    l.settings.serial_pct = 50;
+    let s = l
+        .conclude(&[
+            trace(Mode::Parallel, 1, 1000.0, vec![]),
+            trace(Mode::Parallel, 2, 800.0, vec![]),
+        ])
+        .unwrap_or_default();
+    assert_eq!(
+        s,
+        "Configured: 60 % of each task under the lock. The best run took 800 ms on 2 threads, 1.2× as fast as on \
+         one; the share cannot be read back from this sweep: a serial reduce runs after the tasks, and its time \
+         would be read as time under the lock."
     );
 }

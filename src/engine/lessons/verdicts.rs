@@ -1,64 +1,20 @@
 //! The sentence each lesson and preset states after its experiment: what
 //! was measured, read only from the traces the experiment produced (and,
-//! labelled as such, the engine's estimate of a run that is refused).
+//! labelled as such, the engine's estimate of a run that is refused). This
+//! file picks the sentence by lesson and holds those of the modes' lessons
+//! and presets; the sweeps' are in `sweep_verdicts.rs`, the shared
+//! counter's in `counter_verdicts.rs`.
 //!
-//! Numbers are rounded before they are compared in words, so that no
-//! sentence says "at most 1×" beside a measured 1.3×.
+//! Numbers are rounded before they are compared in words (`words.rs`), so
+//! that no sentence says "at most 1×" beside a measured 1.3×.
 
+use super::counter_verdicts::false_sharing_sentence;
+use super::words::{about, threads, times};
 use super::{Experiment, Lesson};
-use crate::engine::analysis::{
-    AmdahlFit, CounterRow, LockReading, false_sharing, fit_amdahl_with, lock_reading, lost_pct,
-    row_of, sweep_points,
-};
 use crate::engine::format::{format_ms, thousands};
-use crate::engine::plan::{Assignment, MAX_LANES, Mode, Settings, Strategy};
-use crate::engine::record::{Lane, Outcome, SpanKind, Stats, Trace};
-
-/// A speedup as sentences show it: one decimal below 10, whole above.
-pub(super) fn times(x: f64) -> String {
-    if x < 9.95 {
-        format!("{x:.1}×")
-    } else {
-        format!("{x:.0}×")
-    }
-}
-
-/// A long estimate in the unit a reader thinks in.
-fn about(ms: f64) -> String {
-    if ms >= 120_000.0 {
-        format!("{:.0} minutes", ms / 60_000.0)
-    } else {
-        format_ms(ms)
-    }
-}
-
-/// The value [`times`] shows, as a number, so that comparisons in words
-/// compare what the reader sees.
-fn shown(x: f64) -> f64 {
-    if x < 9.95 {
-        (x * 10.0).round() / 10.0
-    } else {
-        x.round()
-    }
-}
-
-/// The share of the threads' time spent idle: each lane's time with nothing
-/// to do, lanes that ran nothing counting as idle throughout.
-fn idle_share(trace: &Trace, stats: &Stats) -> f64 {
-    let span = stats.makespan_ms * f64::from(trace.lanes.max(1));
-    if span <= 0.0 {
-        return 0.0;
-    }
-    let workers: Vec<_> = stats
-        .lanes
-        .iter()
-        .filter(|l| matches!(l.lane, Lane::Worker(_)))
-        .collect();
-    let unused = trace.lanes.saturating_sub(workers.len() as u32);
-    let idle: f64 =
-        workers.iter().map(|l| l.idle_ms).sum::<f64>() + f64::from(unused) * stats.makespan_ms;
-    (idle / span).clamp(0.0, 1.0)
-}
+use crate::engine::plan::{Assignment, Mode, Settings};
+use crate::engine::record::{Outcome, PoolUse, SpanKind, Trace};
+use std::borrow::Borrow;
 
 /// The longest and the mean of the waits a trace recorded.
 fn waits(trace: &Trace) -> Option<(f64, f64)> {
@@ -78,69 +34,18 @@ fn waits(trace: &Trace) -> Option<(f64, f64)> {
     ))
 }
 
-fn threads(n: u32) -> String {
-    if n == 1 {
-        "1 thread".into()
-    } else {
-        format!("{n} threads")
-    }
-}
-
-/// A sweep's measurements: (threads, makespan, speedup) per run, and the
-/// Amdahl fit that counts whole rounds of tasks (`None` with fewer than two
-/// thread counts).
-struct Sweep {
-    points: Vec<(u32, f64, f64)>,
-    fit: Option<AmdahlFit>,
-}
-
-impl Sweep {
-    fn of(settings: &Settings, traces: &[Trace]) -> Option<Sweep> {
-        let makespans: Vec<(u32, f64)> = traces.iter().map(|t| (t.lanes, t.duration_ms)).collect();
-        let points = sweep_points(&makespans);
-        if points.is_empty() || !points.iter().any(|p| p.threads == 1) {
-            return None;
-        }
-        // The parallel part on unboundedly many threads: one round, its
-        // heaviest task (1/n of it for n equal tasks).
-        let floor = settings.parallel_share(settings.tasks.max(1));
-        let fit = fit_amdahl_with(&points, |q| settings.parallel_share(q), floor);
-        Some(Sweep {
-            points: points
-                .iter()
-                .map(|p| (p.threads, p.makespan_ms, p.speedup))
-                .collect(),
-            fit,
-        })
-    }
-
-    /// The fastest run among those whose thread count satisfies `which`.
-    fn best(&self, which: impl Fn(u32) -> bool) -> Option<(u32, f64, f64)> {
-        self.points
-            .iter()
-            .copied()
-            .filter(|p| which(p.0))
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-    }
-
-    fn one_thread_ms(&self) -> f64 {
-        self.points
-            .iter()
-            .find(|p| p.0 == 1)
-            .map_or(f64::NAN, |p| p.1)
-    }
-}
-
 impl Lesson {
     /// The sentence that states the measured result, from the traces the
     /// experiment produced (in the order it ran them). `None` when the traces
     /// do not fit the experiment (a stopped or failed run).
-    pub fn conclude(&self, traces: &[Trace]) -> Option<String> {
+    pub fn conclude<T: Borrow<Trace>>(&self, traces: &[T]) -> Option<String> {
+        let traces: Vec<&Trace> = traces.iter().map(Borrow::borrow).collect();
+        let traces = traces.as_slice();
         if traces.is_empty() || traces.iter().any(|t| t.outcome != Outcome::Completed) {
             return None;
         }
         let trace_of = |mode: Mode| traces.iter().find(|t| t.mode == mode);
-        let find = |mode: Mode| trace_of(mode).map(Trace::stats);
+        let find = |mode: Mode| trace_of(mode).map(|t| t.stats());
         let s = &self.settings;
         Some(match self.id {
             "concurrency" => {
@@ -255,79 +160,10 @@ impl Lesson {
             "oversubscription" => self.oversubscription(traces)?,
             "race" => self.race(traces)?,
             "contention" => self.contention(traces)?,
-            "false-sharing" => self.false_sharing(traces)?,
+            "false-sharing" => false_sharing_sentence(traces)?,
             "lock-amdahl" => self.lock_amdahl(traces)?,
             _ => return None,
         })
-    }
-
-    fn amdahl(&self, traces: &[Trace]) -> Option<String> {
-        let sweep = Sweep::of(&self.settings, traces)?;
-        let Some(fit) = sweep.fit else {
-            return Some(format!(
-                "The job took {} on 1 thread; with one thread in the pool there is no second point to fit a curve to. A machine with more cores shows the curve.",
-                format_ms(sweep.one_thread_ms())
-            ));
-        };
-        let (q, ms, best) = sweep.best(|_| true)?;
-        let limit = fit.limit();
-        let tasks = self.settings.tasks;
-        // Which bound the limit mostly comes from: the serial part, or the
-        // task count (at best one task per thread).
-        let by_tasks = (1.0 - fit.serial_fraction) * fit.floor >= fit.serial_fraction;
-        let why = if by_tasks {
-            format!(", as its {tasks} tasks allow one per thread at best")
-        } else {
-            String::new()
-        };
-        let measured = format!(
-            "The best run took {} on {}, {} as fast as on one.",
-            format_ms(ms),
-            threads(q),
-            times(best)
-        );
-        Some(if shown(limit) >= shown(best) {
-            format!(
-                "The fitted serial fraction is {:.1} %: with any number of threads this job would be at most {} as fast{why}. {measured}",
-                fit.serial_fraction * 100.0,
-                times(limit)
-            )
-        } else {
-            format!(
-                "The fitted serial fraction is {:.1} %, which puts the limit near {}; the best run beat that fitted curve ({} on {}, {} as fast as on one): single runs scatter around it.",
-                fit.serial_fraction * 100.0,
-                times(limit),
-                format_ms(ms),
-                threads(q),
-                times(best)
-            )
-        })
-    }
-
-    fn mapreduce(&self, traces: &[Trace]) -> Option<String> {
-        let sweep = Sweep::of(&self.settings, traces)?;
-        let set = self.settings.serial_pct;
-        let Some(fit) = sweep.fit else {
-            return Some(format!(
-                "The reduce is set to {set} % of the work; the job took {} on 1 thread, and with one thread in the pool there is no sweep to fit it from.",
-                format_ms(sweep.one_thread_ms())
-            ));
-        };
-        let (q, ms, best) = sweep.best(|_| true)?;
-        let found = fit.serial_fraction * 100.0;
-        // What the fit cannot tell apart: a run's overheads look serial.
-        let gap = if found >= f64::from(set) + 2.0 {
-            " The fit counts every overhead of the parallel runs as serial work too, so it finds more than was set."
-        } else {
-            ""
-        };
-        Some(format!(
-            "The reduce was set to {set} % of the work; Amdahl's law fitted to the sweep over 1–{} threads finds {found:.1} % serial. The best run took {} on {}, {} as fast as on one.{gap}",
-            self.machine.pool,
-            format_ms(ms),
-            threads(q),
-            times(best)
-        ))
     }
 
     fn chat_server(&self, trace: &Trace) -> Option<String> {
@@ -365,7 +201,7 @@ impl Lesson {
         Some(sentence)
     }
 
-    fn video(&self, traces: &[Trace]) -> Option<String> {
+    fn video(&self, traces: &[&Trace]) -> Option<String> {
         let Experiment::Assignments(ways) = &self.experiment else {
             return None;
         };
@@ -377,7 +213,8 @@ impl Lesson {
             .zip(traces)
             .map(|(&a, t)| {
                 let st = t.stats();
-                (a, st.makespan_ms, idle_share(t, &st))
+                let idle = st.pool.as_ref().map_or(0.0, PoolUse::idle_share);
+                (a, st.makespan_ms, idle)
             })
             .collect();
         let listed: Vec<String> = parts
@@ -407,220 +244,5 @@ impl Lesson {
             });
         }
         Some(sentence)
-    }
-
-    fn oversubscription(&self, traces: &[Trace]) -> Option<String> {
-        let sweep = Sweep::of(&self.settings, traces)?;
-        let cores = self.machine.cores;
-        let (q, ms, best) = sweep.best(|q| q <= cores)?;
-        let within = format!(
-            "Up to this machine's {} cores, the best run took {} on {} ({} as fast as on one).",
-            cores,
-            format_ms(ms),
-            threads(q),
-            times(best)
-        );
-        let Some((q2, ms2, best2)) = sweep.best(|q| q > cores) else {
-            let suggest = (cores * 4).min(MAX_LANES);
-            return Some(if suggest > cores {
-                format!(
-                    "{within} The pool has no threads beyond the cores, so there is no plateau to see: open the page with ?pool={suggest} to start {suggest} threads on {cores} cores."
-                )
-            } else {
-                format!(
-                    "{within} The pool cannot have more threads than {MAX_LANES}, so none go beyond this machine's cores."
-                )
-            });
-        };
-        let beyond = sweep.points.iter().map(|p| p.0).filter(|&q| q > cores);
-        let (from, to) = (beyond.clone().min()?, beyond.max()?);
-        let range = if from == to {
-            threads(from)
-        } else {
-            format!("{from}–{to} threads")
-        };
-        let head = format!(
-            "{within} With {range}, more than the cores, the best took {} on {} ({} as fast)",
-            format_ms(ms2),
-            threads(q2),
-            times(best2)
-        );
-        // No thread count can beat the cores' own count, bar noise (15 %):
-        // a speedup beyond it means the browser reported fewer cores.
-        Some(if best2 <= f64::from(cores) * 1.15 {
-            format!(
-                "{head}: {} the speed for {} the threads. Beyond the cores, more threads add lanes, not speed.",
-                times(best2 / best),
-                times(f64::from(q2) / f64::from(q))
-            )
-        } else {
-            format!(
-                "{head}, more than {cores} cores can give: the browser may report fewer cores than the machine has."
-            )
-        })
-    }
-
-    fn race(&self, traces: &[Trace]) -> Option<String> {
-        let rows = CounterRow::all(traces);
-        let one = row_of(&rows, Strategy::Racy, 1)?;
-        let p = self.machine.pool;
-        let made = |r: &CounterRow| thousands(r.tally.expected);
-        if p == 1 {
-            return Some(format!(
-                "On 1 thread the racy counter made {} updates and lost {}: one thread cannot race with itself, \
-                 because nothing runs between its read and its write. With a pool of one thread there is no second \
-                 thread to race; a machine with two or more cores shows it.",
-                made(&one),
-                thousands(one.tally.lost())
-            ));
-        }
-        let all = row_of(&rows, Strategy::Racy, p)?;
-        let head = format!(
-            "On 1 thread the racy counter lost {} of {} updates.",
-            thousands(one.tally.lost()),
-            made(&one)
-        );
-        Some(if all.tally.lost() > 0 {
-            format!(
-                "{head} On {} it lost {} of {} ({:.1} %): the counter ended at {}. Each lost update is a write \
-                 of a stale value, read by one thread while another was adding.",
-                threads(p),
-                thousands(all.tally.lost()),
-                made(&all),
-                lost_pct(&all.tally),
-                thousands(all.tally.actual)
-            )
-        } else {
-            format!(
-                "{head} On {} it lost none this time: the threads never read the same value at once. The race is \
-                 still there; run it again.",
-                threads(p)
-            )
-        })
-    }
-
-    fn contention(&self, traces: &[Trace]) -> Option<String> {
-        let rows = CounterRow::all(traces);
-        let p = self.machine.pool;
-        let strategies = [Strategy::Atomic, Strategy::Mutex, Strategy::Local];
-        let name = |s: Strategy| match s {
-            Strategy::Atomic => "atomic",
-            Strategy::Mutex => "mutex",
-            _ => "local",
-        };
-        if p == 1 {
-            let listed: Vec<String> = strategies
-                .iter()
-                .map(|&s| {
-                    Some(format!(
-                        "{} {:.1} ns",
-                        name(s),
-                        row_of(&rows, s, 1)?.ns_per_update
-                    ))
-                })
-                .collect::<Option<_>>()?;
-            return Some(format!(
-                "Time per update on 1 thread: {}. With one thread nothing contends for the counter, so there is \
-                 nothing to slow it down; a machine with two or more cores shows the cost.",
-                listed.join(", ")
-            ));
-        }
-        let mut per_update = Vec::new();
-        let mut speed = Vec::new();
-        let mut slower = Vec::new();
-        for s in strategies {
-            let (a, b) = (row_of(&rows, s, 1)?, row_of(&rows, s, p)?);
-            per_update.push(format!(
-                "{} {:.1} → {:.1} ns",
-                name(s),
-                a.ns_per_update,
-                b.ns_per_update
-            ));
-            let x = a.makespan_ms / b.makespan_ms;
-            speed.push(format!("{} {}", name(s), times(x)));
-            if s != Strategy::Local && shown(x) < 1.0 {
-                slower.push(name(s));
-            }
-        }
-        let end = match slower.as_slice() {
-            [] => " The shared counter did not slow down this time; the cost per update still grew where the line had to travel.".to_string(),
-            [one] => format!(" The {one} counter was slower on more threads: every update had to fetch the counter's cache line from another core."),
-            _ => format!(" The {} counters were slower on more threads: every update had to fetch the counter's cache line from another core.", slower.join(" and ")),
-        };
-        Some(format!(
-            "Time per update, 1 → {}: {}. Wall time on {} against 1: {} as fast.{end}",
-            threads(p),
-            per_update.join(", "),
-            threads(p),
-            speed.join(", ")
-        ))
-    }
-
-    fn false_sharing(&self, traces: &[Trace]) -> Option<String> {
-        let rows = CounterRow::all(traces);
-        let (p, factor) = false_sharing(&rows)?;
-        let adjacent = row_of(&rows, Strategy::Adjacent, p)?;
-        let padded = row_of(&rows, Strategy::Padded, p)?;
-        let head = format!(
-            "On {}, counters side by side took {:.1} ns per update and counters padded apart {:.1} ns",
-            threads(p),
-            adjacent.ns_per_update,
-            padded.ns_per_update
-        );
-        Some(if p == 1 {
-            format!(
-                "{head} ({}): with one thread no other core wants the line, so no difference is expected. A machine \
-                 with two or more cores shows false sharing.",
-                times(factor)
-            )
-        } else {
-            format!(
-                "{head}: side by side was {} as slow, although each thread only ever wrote its own counter.",
-                times(factor)
-            )
-        })
-    }
-
-    fn lock_amdahl(&self, traces: &[Trace]) -> Option<String> {
-        let sweep = Sweep::of(&self.settings, traces)?;
-        let points = sweep_points(
-            &sweep
-                .points
-                .iter()
-                .map(|&(q, ms, _)| (q, ms))
-                .collect::<Vec<_>>(),
-        );
-        let set = self.settings.lock_pct;
-        let Some(reading) = lock_reading(&self.settings, &points) else {
-            return Some(format!(
-                "{set} % of each task ran under the lock; the job took {} on 1 thread. With one thread in the pool \
-                 nothing waits for the lock, so its share cannot be read back: that takes two threads or more.",
-                format_ms(sweep.one_thread_ms())
-            ));
-        };
-        let (q, ms, best) = sweep.best(|_| true)?;
-        Some(match reading {
-            LockReading::Read { read, .. } => {
-                let n = f64::from(self.settings.tasks.max(1));
-                let limit = 1.0 / (read + (1.0 - read) / n);
-                format!(
-                    "Configured: {set} % of each task under the lock. Read back from the sweep: {:.0} %. The best run \
-                     took {} on {}, {} as fast as on one; with that share no number of threads does better than \
-                     about {}.",
-                    read * 100.0,
-                    format_ms(ms),
-                    threads(q),
-                    times(best),
-                    times(limit)
-                )
-            }
-            LockReading::Unreadable { threads: t, .. } => format!(
-                "Configured: {set} % of each task under the lock. On up to {} the best run was {} as fast as on one, \
-                 close to the thread count: the threads, not the lock, were the limit, so the share cannot be read \
-                 back on this many threads.",
-                threads(t),
-                times(best)
-            ),
-        })
     }
 }

@@ -28,10 +28,11 @@ impl Settings {
     /// pool's lanes the locked share of every task's work runs one task at
     /// a time, so the run takes at least all of it (with `lock_pct` = 100,
     /// the one-thread time, whatever the threads). The main-thread modes
-    /// take no lock.
+    /// take no lock, nor do the workloads that do not compute
+    /// ([`Settings::lock_applies`]).
     fn scheduled_ms(&self, costs: &[TaskCost], mode: Mode, lanes: u32) -> f64 {
         let ms = schedule_ms(costs, mode, lanes, self.assignment);
-        if !mode.uses_pool() || self.lock_pct == 0 {
+        if !mode.uses_pool() || !self.lock_applies() {
             return ms;
         }
         let locked: f64 = costs
@@ -349,6 +350,69 @@ mod tests {
         assert_eq!(
             Settings { lanes: 1, ..half }.estimate_ms(Mode::Parallel),
             800.0
+        );
+    }
+
+    /// The lock slider keeps its value when a workload that takes no lock
+    /// is chosen (the counter, I/O): the run takes no lock
+    /// (`Run::of_settings`), so the estimate and the refusal charge none.
+    #[test]
+    fn the_lock_is_charged_only_where_the_workload_takes_it() {
+        let counter = Settings {
+            workload: Workload::Counter,
+            strategy: crate::engine::plan::Strategy::Atomic,
+            tasks: 100,
+            updates: 10_000_000, // 400 ms a task at the nominal 40 ns
+            lanes: 16,
+            ..settings()
+        };
+        let io = Settings {
+            workload: Workload::Io,
+            tasks: 64,
+            latency_ms: 10,
+            handle_us: 100_000, // 100 ms of handling after each wait
+            lanes: 16,
+            ..settings()
+        };
+        let cpu = Settings {
+            workload: Workload::Cpu,
+            tasks: 8,
+            work_ms: 100,
+            lanes: 4,
+            ..settings()
+        };
+        // (settings, estimate without a lock, with the lock slider at 100 %)
+        let cases = [
+            (counter.clone(), 2_800.0, 2_800.0),
+            (io, 4.0 * 110.0, 4.0 * 110.0),
+            (cpu, 200.0, 800.0),
+        ];
+        for (s, free, locked) in cases {
+            let with = |lock_pct| Settings {
+                lock_pct,
+                ..s.clone()
+            };
+            let w = s.workload;
+            let ms = |lock_pct| with(lock_pct).estimate_ms(Mode::Parallel);
+            assert!((ms(0) - free).abs() < 1e-6, "{w:?}: {}", ms(0));
+            assert!((ms(100) - locked).abs() < 1e-6, "{w:?}: {}", ms(100));
+            assert_eq!(
+                with(100).sweep_estimate_ms(4) > with(0).sweep_estimate_ms(4),
+                w.computes(),
+                "{w:?}"
+            );
+        }
+        // 100 tasks of 400 ms on 16 threads: 2.8 s, not the 40 s of a lock
+        // the counter never takes, so the run is not refused.
+        let slider_left_at_100 = Settings {
+            lock_pct: 100,
+            ..counter
+        };
+        assert_eq!(
+            slider_left_at_100
+                .check_estimate(&[Mode::Parallel])
+                .map(|ms| ms.round()),
+            Ok(2_800.0)
         );
     }
 

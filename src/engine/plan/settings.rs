@@ -177,6 +177,15 @@ impl Settings {
         self.tasks + u32::from(self.has_reduce())
     }
 
+    /// Whether a run of these settings takes the lock: a share of it is set,
+    /// and the workload computes on the pool's lanes (CPU-bound, mixed). The
+    /// counter and I/O workloads take no lock; the lock slider is disabled
+    /// for them but keeps its value, so every reader of `lock_pct` (the run,
+    /// the estimates, the sweep's fit, the lock share read back) asks this.
+    pub fn lock_applies(&self) -> bool {
+        self.lock_pct > 0 && self.workload.computes()
+    }
+
     /// Whether the tasks compute at all (a reduce stage needs something to reduce).
     pub fn computes(&self) -> bool {
         self.workload.computes() || (self.workload == Workload::Io && self.handle_us > 0)

@@ -14,6 +14,11 @@ pub fn wait(task: u32, lane: Lane, start: f64, end: f64) -> Span {
     Span::new(task, lane, SpanKind::Wait, start, end)
 }
 
+/// Task `task` waiting on `lane` for the run's lock from `start` to `end` ms.
+pub fn lock(task: u32, lane: Lane, start: f64, end: f64) -> Span {
+    Span::new(task, lane, SpanKind::Lock, start, end)
+}
+
 /// A trace of `spans` (times relative to the run's start) whose run started
 /// at aligned time 1000: [`Trace::new`] must make them relative again.
 pub fn trace(mode: Mode, lanes: u32, duration: f64, spans: &[Span]) -> Trace {

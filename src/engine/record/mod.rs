@@ -20,6 +20,6 @@ mod trace;
 pub use frames::{FRAME_MS, FrameLog, FrameStats, LONG_GAP_MS, frame_stats};
 pub use playback::{Playback, SPEEDS};
 pub use replay::{LaneState, Moment, Paint, Replay, bounds_of};
-pub use span::{Lane, MERGE_GAP_MS, Span, SpanKind, push_merged};
-pub use stats::{LaneUse, Relative, Stats};
+pub use span::{Lane, MAX_CLOCK_SKEW_MS, Span, SpanKind, push_merged};
+pub use stats::{LaneUse, PoolUse, Relative, Stats};
 pub use trace::{Outcome, Tally, Trace};

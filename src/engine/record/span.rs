@@ -114,19 +114,46 @@ impl Span {
     pub fn duration(&self) -> f64 {
         self.end - self.start
     }
+
+    /// The span as its run holds it (times relative to the run's start): a
+    /// time up to [`MAX_CLOCK_SKEW_MS`] before the start is clock skew, and
+    /// becomes the start (0). The one rule for spans stamped a little early,
+    /// applied where a trace is made ([`Trace::new`](super::Trace::new)) and
+    /// where a report is read. An earlier time is no skew: it is kept as
+    /// stamped (its span keeps its length), and a result holding it is
+    /// refused (`travel::validate`).
+    pub fn within_run(self) -> Span {
+        // Non-decreasing in `t`, so a span's end stays at or after its start.
+        let skew = |t: f64| {
+            if (-MAX_CLOCK_SKEW_MS..0.0).contains(&t) {
+                0.0
+            } else {
+                t
+            }
+        };
+        Span {
+            start: skew(self.start),
+            end: skew(self.end),
+            ..self
+        }
+    }
 }
 
-/// Two spans closer than this (same task, lane and kind) are one span: the
-/// gap is only the bookkeeping between two slices of the same computation.
-pub const MERGE_GAP_MS: f64 = 0.05;
+/// How long before its run a span may seem to start and still be the run's:
+/// the aligned clocks of the threads differ by up to 0.1–0.5 ms (measured,
+/// see `runtime/clock.rs`), so a worker's first span can be stamped before
+/// the main thread's start. Twice the most measured.
+pub const MAX_CLOCK_SKEW_MS: f64 = 1.0;
 
-/// Appends `span`, or extends the lane's last span when `span` continues it:
-/// the same task and kind, and either `continuing` (the caller computed it
+/// Appends `span`, or extends the lane's last span when `span` continues
+/// it: the same task and kind, and `continuing` (the caller computed it
 /// right after the last one, with nothing in between: a lane's or
-/// Sequential's next slice, however long a preemption made the gap) or less
-/// than [`MERGE_GAP_MS`] apart. Keeps traces small: a worker computing a
-/// task in 100 slices records one span. Concurrent's slices are never
-/// `continuing` (the page ran between them), so they show apart.
+/// Sequential's next slice, however long a preemption made the gap). Keeps
+/// traces small: a worker computing a task in 100 slices records one span.
+/// Nothing else is merged, however close: Concurrent's slices are never
+/// `continuing` (the page ran between them, and a yield takes only
+/// 0.05–0.1 ms), so a lone ready task's slices show apart, and the main
+/// thread's longest block is one slice, not the run of them.
 pub fn push_merged(
     spans: &mut Vec<Span>,
     last_of_lane: &mut Vec<Option<usize>>,
@@ -139,10 +166,7 @@ pub fn push_merged(
     }
     if let Some(i) = last_of_lane[row] {
         let last = &mut spans[i];
-        if last.task == span.task
-            && last.kind == span.kind
-            && (continuing || span.start - last.end < MERGE_GAP_MS)
-        {
+        if continuing && last.task == span.task && last.kind == span.kind {
             last.end = last.end.max(span.end);
             return;
         }
@@ -154,7 +178,8 @@ pub fn push_merged(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::record::fixtures::{run, wait};
+    use crate::engine::plan::Mode;
+    use crate::engine::record::fixtures::{run, trace, wait};
 
     #[test]
     fn a_lane_is_named_where_a_span_ran() {
@@ -171,19 +196,60 @@ mod tests {
         let (mut spans, mut last) = (Vec::new(), Vec::new());
         let w = Lane::Worker(3);
         push_merged(&mut spans, &mut last, run(0, w, 0.0, 1.0), false);
-        push_merged(&mut spans, &mut last, run(0, w, 1.01, 2.0), false); // continues
-        push_merged(&mut spans, &mut last, run(0, Lane::Main, 2.0, 3.0), false); // other lane
-        push_merged(&mut spans, &mut last, run(1, w, 2.0, 3.0), false); // other task
-        push_merged(&mut spans, &mut last, run(1, w, 4.0, 5.0), false); // a real gap
-        push_merged(&mut spans, &mut last, wait(1, w, 5.0, 6.0), false); // other kind
-        assert_eq!(spans.len(), 5);
-        assert_eq!((spans[0].start, spans[0].end), (0.0, 2.0));
+        // 0.01 ms later, not marked continuing (a slice after a yield): apart.
+        push_merged(&mut spans, &mut last, run(0, w, 1.01, 2.0), false);
+        push_merged(&mut spans, &mut last, run(0, w, 2.0, 3.0), true); // continues
+        push_merged(&mut spans, &mut last, run(0, Lane::Main, 3.0, 4.0), true); // other lane
+        push_merged(&mut spans, &mut last, run(1, w, 3.0, 4.0), true); // other task
+        push_merged(&mut spans, &mut last, run(1, w, 5.0, 6.0), false); // not continuing
+        push_merged(&mut spans, &mut last, wait(1, w, 6.0, 7.0), true); // other kind
+        assert_eq!(spans.len(), 6);
+        assert_eq!((spans[0].start, spans[0].end), (0.0, 1.0));
+        assert_eq!((spans[1].start, spans[1].end), (1.01, 3.0));
         // A slice computed right after the last, however late (a preemption).
         push_merged(&mut spans, &mut last, wait(1, w, 9.0, 10.0), true);
-        assert_eq!(spans.len(), 5);
-        assert_eq!((spans[4].start, spans[4].end), (5.0, 10.0));
-        push_merged(&mut spans, &mut last, run(1, w, 11.0, 12.0), true); // other kind
         assert_eq!(spans.len(), 6);
+        assert_eq!((spans[5].start, spans[5].end), (6.0, 10.0));
+        push_merged(&mut spans, &mut last, run(1, w, 11.0, 12.0), true); // other kind
+        assert_eq!(spans.len(), 7);
+    }
+
+    /// A lone ready task on the main thread (Concurrent): a slice, a yield
+    /// to the page of 0.03 ms, a slice. The page ran between them, so they
+    /// are two spans, and the longest block is one slice, not both.
+    #[test]
+    fn slices_not_marked_continuing_stay_apart_however_close() {
+        let (mut spans, mut last) = (Vec::new(), Vec::new());
+        push_merged(&mut spans, &mut last, run(0, Lane::Main, 0.0, 5.0), false);
+        push_merged(
+            &mut spans,
+            &mut last,
+            run(0, Lane::Main, 5.03, 10.03),
+            false,
+        );
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        let t = trace(Mode::Concurrent, 1, 10.03, &spans);
+        assert_eq!(t.stats().longest_block_ms, 5.0);
+    }
+
+    /// (time stamped, relative to the run's start; time the run holds)
+    #[test]
+    fn clock_skew_starts_with_the_run_and_nothing_else_moves() {
+        let cases = [
+            (-0.3, 0.0),
+            (-MAX_CLOCK_SKEW_MS, 0.0),
+            (-0.0, -0.0),
+            (0.0, 0.0),
+            (12.5, 12.5),
+            // Beyond any skew: kept as stamped (validation refuses it).
+            (-5.0, -5.0),
+        ];
+        for (stamped, held) in cases {
+            let s = run(0, Lane::Worker(0), stamped, 20.0).within_run();
+            assert_eq!((s.start, s.end), (held, 20.0), "{stamped}");
+        }
+        let early = run(0, Lane::Worker(0), -0.4, -0.2).within_run();
+        assert_eq!((early.start, early.end), (0.0, 0.0));
     }
 
     #[test]

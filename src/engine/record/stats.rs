@@ -1,8 +1,10 @@
 //! Figures derived from one trace: makespan, computation, waits, lock
 //! waits, the most tasks in flight at once, the main thread's blocking, and
-//! each lane's busy and idle time; a run against a baseline.
+//! each lane's busy, lock-waiting and idle time (with the pool threads that
+//! ran nothing); a run against a baseline.
 
-use super::{Lane, Span, SpanKind, Trace};
+use super::{Lane, SpanKind, Trace};
+use std::collections::BTreeMap;
 
 impl Trace {
     pub fn stats(&self) -> Stats {
@@ -27,28 +29,19 @@ impl Trace {
                 SpanKind::Lock => lock_ms += s.duration(),
             }
         }
-        let lanes = self
-            .lanes_used()
-            .into_iter()
-            .map(|lane| {
-                let busy_ms: f64 = self
-                    .spans
-                    .iter()
-                    .filter(|s| s.lane == lane && (s.kind == SpanKind::Run || lane != Lane::Main))
-                    .map(Span::duration)
-                    .sum();
-                LaneUse {
-                    lane,
-                    busy_ms,
-                    idle_ms: (self.duration_ms - busy_ms).max(0.0),
-                    utilisation: if self.duration_ms > 0.0 {
-                        busy_ms / self.duration_ms
-                    } else {
-                        0.0
-                    },
-                }
-            })
-            .collect();
+        let lanes = self.lane_uses();
+        let pool = self.mode.uses_pool().then(|| {
+            let workers: Vec<LaneUse> = lanes
+                .iter()
+                .copied()
+                .filter(|l| matches!(l.lane, Lane::Worker(_)))
+                .collect();
+            PoolUse {
+                unused: self.lanes.saturating_sub(workers.len() as u32),
+                lanes: workers,
+                makespan_ms: self.duration_ms,
+            }
+        });
         Stats {
             makespan_ms: self.duration_ms,
             cpu_ms,
@@ -57,9 +50,42 @@ impl Trace {
             peak_overlap: self.peak_overlap(),
             tasks_finished: self.finished,
             lanes,
+            pool,
             main_blocked_ms,
             longest_block_ms,
         }
+    }
+
+    /// Each lane that ran something, in timeline order: its busy time
+    /// (computing; on a worker, also holding the thread in a blocking
+    /// wait), its lock waits, and the rest, idle.
+    fn lane_uses(&self) -> Vec<LaneUse> {
+        // (busy, lock) per lane.
+        let mut by_lane: BTreeMap<Lane, (f64, f64)> = BTreeMap::new();
+        for s in &self.spans {
+            let (busy, lock) = by_lane.entry(s.lane).or_default();
+            match s.kind {
+                SpanKind::Run => *busy += s.duration(),
+                // The main thread's waits are asynchronous: it is free meanwhile.
+                SpanKind::Wait if s.lane != Lane::Main => *busy += s.duration(),
+                SpanKind::Wait => {}
+                SpanKind::Lock => *lock += s.duration(),
+            }
+        }
+        by_lane
+            .into_iter()
+            .map(|(lane, (busy_ms, lock_ms))| LaneUse {
+                lane,
+                busy_ms,
+                lock_ms,
+                idle_ms: (self.duration_ms - busy_ms - lock_ms).max(0.0),
+                utilisation: if self.duration_ms > 0.0 {
+                    busy_ms / self.duration_ms
+                } else {
+                    0.0
+                },
+            })
+            .collect()
     }
 
     /// The most tasks in flight at once. A task is in flight from the start of
@@ -87,18 +113,61 @@ impl Trace {
     }
 }
 
-/// Use of one lane during a run.
+/// Use of one lane during a run: each moment of the run is busy, waiting
+/// for the lock, or idle, so the three add up to the makespan (less any
+/// time a lane's spans overran the run's end).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LaneUse {
     pub lane: Lane,
     /// Time the lane's thread was busy: computing, or (on a worker) holding
-    /// the thread in a blocking wait.
+    /// the thread in a blocking wait, as a thread per connection does.
     pub busy_ms: f64,
+    /// Time the lane waited for the run's lock while another lane held it:
+    /// its thread held, computing nothing (on workers only: the main thread
+    /// never takes the lock).
+    pub lock_ms: f64,
     /// The rest of the run: time the lane had nothing to do (while another
     /// lane finished its share, or the serial reduce ran elsewhere).
     pub idle_ms: f64,
     /// `busy_ms` over the run's makespan.
     pub utilisation: f64,
+}
+
+/// How the pool threads a run could use spent it: the one source of "idle
+/// per thread" (the comparison's column, the lessons' idle share).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolUse {
+    /// Each pool thread that ran something, in lane order.
+    pub lanes: Vec<LaneUse>,
+    /// Threads the run could use that ran nothing: idle all the run. (They
+    /// are not named: a run's lanes are whichever pool threads took them.)
+    pub unused: u32,
+    /// The run's makespan, which the unused threads spent idle.
+    pub makespan_ms: f64,
+}
+
+impl PoolUse {
+    /// The threads' idle time, all together: each lane's, and the whole run
+    /// for each thread that ran nothing.
+    pub fn idle_ms(&self) -> f64 {
+        self.lanes.iter().map(|l| l.idle_ms).sum::<f64>()
+            + f64::from(self.unused) * self.makespan_ms
+    }
+
+    /// The threads' waits for the lock, all together.
+    pub fn lock_ms(&self) -> f64 {
+        self.lanes.iter().map(|l| l.lock_ms).sum()
+    }
+
+    /// The share of the threads' time spent idle, from 0 to 1.
+    pub fn idle_share(&self) -> f64 {
+        let threads = self.lanes.len() as f64 + f64::from(self.unused);
+        let span = self.makespan_ms * threads;
+        if span <= 0.0 {
+            return 0.0;
+        }
+        (self.idle_ms() / span).clamp(0.0, 1.0)
+    }
 }
 
 /// Figures derived from one trace.
@@ -117,6 +186,8 @@ pub struct Stats {
     /// Tasks that ran to their end.
     pub tasks_finished: u32,
     pub lanes: Vec<LaneUse>,
+    /// The pool threads' use, in the modes that use the pool.
+    pub pool: Option<PoolUse>,
     /// Time the main thread spent computing, unable to paint or react.
     pub main_blocked_ms: f64,
     /// The longest single stretch of that.
@@ -154,7 +225,8 @@ impl Stats {
 mod tests {
     use super::*;
     use crate::engine::plan::Mode;
-    use crate::engine::record::fixtures::{run, trace, wait};
+    use crate::engine::record::Span;
+    use crate::engine::record::fixtures::{lock, run, trace, wait};
 
     #[test]
     fn sequential_cpu() {
@@ -244,6 +316,68 @@ mod tests {
         assert_eq!(s.lanes[0].busy_ms, 60.0);
         assert!((s.lanes[0].utilisation - 0.6).abs() < 1e-9);
         assert_eq!(s.peak_overlap, 1);
+    }
+
+    /// Worker 2 waits 90 ms for the lock worker 1 holds, then computes
+    /// 10 ms: it was neither busy nor idle while it waited.
+    #[test]
+    fn waiting_for_the_lock_is_neither_busy_nor_idle() {
+        let (w0, w1) = (Lane::Worker(0), Lane::Worker(1));
+        let t = trace(
+            Mode::Parallel,
+            2,
+            100.0,
+            &[
+                run(0, w0, 0.0, 100.0),
+                lock(1, w1, 0.0, 90.0),
+                run(1, w1, 90.0, 100.0),
+            ],
+        );
+        let s = t.stats();
+        let read: Vec<(Lane, f64, f64, f64)> = s
+            .lanes
+            .iter()
+            .map(|l| (l.lane, l.busy_ms, l.lock_ms, l.idle_ms))
+            .collect();
+        assert_eq!(read, [(w0, 100.0, 0.0, 0.0), (w1, 10.0, 90.0, 0.0)]);
+        assert_eq!(s.lock_ms, 90.0);
+        assert!((s.lanes[1].utilisation - 0.1).abs() < 1e-12);
+        let pool = s.pool.expect("a parallel run uses the pool");
+        assert_eq!(
+            (pool.lock_ms(), pool.idle_ms(), pool.idle_share()),
+            (90.0, 0.0, 0.0)
+        );
+    }
+
+    /// Idle per thread, as the comparison and the lessons read it: each
+    /// thread's time with nothing to do, and the whole run for a thread of
+    /// the run that ran nothing.
+    #[test]
+    fn idle_per_thread_counts_the_pool_threads_that_ran_nothing() {
+        let (w0, w1) = (Lane::Worker(0), Lane::Worker(1));
+        // 3 threads; worker 2 done at 40 ms after a 10 ms lock wait; one
+        // thread never got a task.
+        let t = trace(
+            Mode::Parallel,
+            3,
+            100.0,
+            &[
+                run(0, w0, 0.0, 100.0),
+                lock(1, w1, 0.0, 10.0),
+                run(1, w1, 10.0, 40.0),
+            ],
+        );
+        let pool = t.stats().pool.expect("a parallel run uses the pool");
+        assert_eq!(
+            pool.lanes.iter().map(|l| l.idle_ms).collect::<Vec<_>>(),
+            [0.0, 60.0]
+        );
+        assert_eq!(pool.unused, 1);
+        assert_eq!(pool.idle_ms(), 160.0);
+        assert!((pool.idle_share() - 160.0 / 300.0).abs() < 1e-12);
+        // The main thread's modes use no pool: no pool figures.
+        let seq = trace(Mode::Sequential, 1, 10.0, &[run(0, Lane::Main, 0.0, 10.0)]);
+        assert_eq!(seq.stats().pool, None);
     }
 
     #[test]

@@ -94,6 +94,13 @@ impl Trace {
         for s in &mut spans {
             s.start -= started;
             s.end -= started;
+            // A span cannot start before its run. One that seems to, by
+            // less than a millisecond, was stamped by a worker whose clock
+            // is a little behind the main thread's (clock skew, see
+            // `MAX_CLOCK_SKEW_MS`): it began with the run. Clamped here,
+            // once, so every reader of a trace (the stats, the link's
+            // encoder, its validation) sees the same times.
+            *s = s.within_run();
         }
         spans.sort_by(|a, b| a.start.total_cmp(&b.start));
         Trace {

@@ -11,7 +11,9 @@ use super::validate::kind_of_runs;
 use super::{LinkError, Machine, Recorded, browser_name, validate};
 use crate::engine::environment::Environment;
 use crate::engine::plan::{Field, MAX_LANES, Mode, Settings, Strategy, to_query};
-use crate::engine::record::{FrameStats, Lane, Outcome, Span, SpanKind, Tally, Trace};
+use crate::engine::record::{
+    FrameStats, Lane, MAX_CLOCK_SKEW_MS, Outcome, Span, SpanKind, Tally, Trace,
+};
 use std::fmt::Write;
 
 /// The settings, the environment, and each trace with its stats and spans.
@@ -59,7 +61,7 @@ fn environment_json(env: &Environment) -> String {
 fn trace_json(t: &Trace) -> String {
     let s = t.stats();
     let mut out = format!(
-        "{{\"mode\": {}, \"threads\": {}, \"tasks\": {}, \"finished\": {}, \"outcome\": {}, \"slices\": {}, \"checksum\": \"{:016x}\", \"makespan_ms\": {}, \"cpu_ms\": {}, \"wait_ms\": {}, \"peak_overlap\": {}, \"distinct_workers\": {}, \"main_blocked_ms\": {}, \"longest_block_ms\": {}, \"longest_frame_gap_ms\": {}, \"long_frames\": {}, \"dropped_frames\": {}, ",
+        "{{\"mode\": {}, \"threads\": {}, \"tasks\": {}, \"finished\": {}, \"outcome\": {}, \"slices\": {}, \"checksum\": \"{:016x}\", \"makespan_ms\": {}, \"cpu_ms\": {}, \"wait_ms\": {}, \"lock_ms\": {}, \"peak_overlap\": {}, \"distinct_workers\": {}, \"main_blocked_ms\": {}, \"longest_block_ms\": {}, \"longest_frame_gap_ms\": {}, \"long_frames\": {}, \"dropped_frames\": {}, ",
         json_string(t.mode.name()),
         t.lanes,
         t.tasks,
@@ -70,6 +72,7 @@ fn trace_json(t: &Trace) -> String {
         json_number(s.makespan_ms),
         json_number(s.cpu_ms),
         json_number(s.wait_ms),
+        json_number(s.lock_ms),
         s.peak_overlap,
         t.distinct_workers(),
         json_number(s.main_blocked_ms),
@@ -223,6 +226,21 @@ fn time(v: Option<&Json>, what: &str) -> Result<f64, LinkError> {
     }
 }
 
+/// A span's time in ms from JSON, relative to its run's start: as [`time`],
+/// but as early as [`MAX_CLOCK_SKEW_MS`] before the run. Reports written
+/// before traces clamped their spans hold such times; the caller passes the
+/// span through [`Span::within_run`], the rule traces are made with.
+fn span_time(v: Option<&Json>, what: &str) -> Result<f64, LinkError> {
+    match v {
+        Some(Json::Num(x)) if x.is_finite() && (-MAX_CLOCK_SKEW_MS..=MAX_TIME_MS).contains(x) => {
+            Ok((x * 1000.0).round() / 1000.0)
+        }
+        _ => refuse(format!(
+            "This report has {what} that is missing, before its run, not a number, or over an hour."
+        )),
+    }
+}
+
 fn run_of_json(j: &Json) -> Result<Trace, LinkError> {
     let str_of = |k: &str| match j.get(k) {
         Some(Json::Str(s)) => Some(s.as_str()),
@@ -284,13 +302,14 @@ fn run_of_json(j: &Json) -> Result<Trace, LinkError> {
             Some(Json::Str(k)) if k == "lock" => SpanKind::Lock,
             _ => return refuse("A span in this report is neither a run, a wait nor a lock wait."),
         };
-        spans.push(Span {
-            task: task - 1,
+        let span = Span::new(
+            task - 1,
             lane,
             kind,
-            start: time(s.get("start_ms"), "a span start")?,
-            end: time(s.get("end_ms"), "a span end")?,
-        });
+            span_time(s.get("start_ms"), "a span start")?,
+            span_time(s.get("end_ms"), "a span end")?,
+        );
+        spans.push(span.within_run());
     }
     let optional_count = |k: &str| match j.get(k) {
         None | Some(Json::Null) => Ok(0),
@@ -338,7 +357,63 @@ fn run_of_json(j: &Json) -> Result<Trace, LinkError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::travel::fixtures::one_run;
+    use crate::engine::travel::fixtures::{one_run, sample};
+    use crate::engine::travel::{decode, encode};
+
+    /// A worker's clock 0.3 ms behind the main thread's: its first span
+    /// starts 0.3 ms before the run did. Such a run travels like any other.
+    #[test]
+    fn a_span_stamped_before_its_run_can_be_shared_and_reopened() {
+        let mut rec = sample();
+        let started = 5_000.0;
+        let spans = vec![
+            Span::new(
+                0,
+                Lane::Worker(0),
+                SpanKind::Run,
+                started - 0.3,
+                started + 50.0,
+            ),
+            Span::new(1, Lane::Main, SpanKind::Wait, started, started + 100.0),
+        ];
+        rec.runs = vec![Trace::new(
+            Mode::Both,
+            2,
+            2,
+            started,
+            started + 113.0,
+            spans,
+        )];
+        assert_eq!(validate(&rec), Ok(()), "it can be shared");
+        assert_eq!(decode(&encode(&rec)), Ok(rec.clone()), "its link opens");
+        let json = report_json(&rec.settings, &Environment::default(), &[&rec.runs[0]]);
+        let back = from_report_json(&json).expect("its report opens");
+        assert_eq!(back.runs, rec.runs);
+    }
+
+    /// Reports written before traces clamped their spans may hold a start a
+    /// little before the run: read through the same rule. More than a clock's
+    /// skew before it is not a time of this run.
+    #[test]
+    fn an_old_report_with_a_little_clock_skew_opens_and_a_large_one_is_refused() {
+        let t = one_run();
+        let settings = Settings {
+            tasks: 1,
+            ..Settings::default()
+        };
+        let json = report_json(&settings, &Environment::default(), &[&t]);
+        assert!(json.contains("\"start_ms\": 0,"), "{json}");
+        let skewed =
+            |start: &str| json.replacen("\"start_ms\": 0,", &format!("\"start_ms\": {start},"), 1);
+        let back = from_report_json(&skewed("-0.3")).expect("a 0.3 ms skew opens");
+        assert_eq!(back.runs[0].spans, t.spans, "and starts with its run");
+        for far in ["-5", "-1000"] {
+            assert!(
+                from_report_json(&skewed(far)).is_err(),
+                "{far} ms before the run"
+            );
+        }
+    }
 
     #[test]
     fn report_holds_settings_environment_and_stats() {
@@ -355,5 +430,6 @@ mod tests {
         );
         assert!(json.contains("\"makespan_ms\": 113,"), "{json}");
         assert!(json.contains("\"distinct_workers\": 1,"), "{json}");
+        assert!(json.contains("\"lock_ms\": 0,"), "{json}");
     }
 }

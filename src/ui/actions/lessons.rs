@@ -91,13 +91,9 @@ impl Actions {
                     self.run_grid(strategies, threads, lesson.title, into).await
                 }
             };
-            let sentence = traces
-                .and_then(|t| {
-                    lesson.conclude(&t.iter().map(|t| Trace::clone(t)).collect::<Vec<_>>())
-                })
-                .unwrap_or_else(|| {
-                    "The experiment did not complete, so there is no result to state.".into()
-                });
+            let sentence = traces.and_then(|t| lesson.conclude(&t)).unwrap_or_else(|| {
+                "The experiment did not complete, so there is no result to state.".into()
+            });
             self.set_lesson_result(lesson.id, Some(sentence));
         });
     }

@@ -15,7 +15,10 @@ const NUMBER = /\d+(\.\d+)? ?(ms|s|%|×)/;
 /** Clicks the card's Try it and returns its sentence once measured. */
 async function tryIt(page, card, timeout = 90000) {
   await card.getByRole('button', { name: 'Try it' }).click();
-  await card.locator('.result.running').waitFor({ timeout: 5000 }).catch(() => {});
+  // The card says "Running…" as soon as Try it is pressed (before the
+  // experiment's first run): a click that started nothing fails here,
+  // instead of reading the card's earlier sentence as this one.
+  await card.locator('.result.running').waitFor({ timeout: 5000 });
   await card.locator('.result:not(.running)').waitFor({ timeout });
   return card.locator('.result').textContent();
 }

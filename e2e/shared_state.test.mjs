@@ -14,7 +14,10 @@ after(() => closeSite(site, b));
 async function tryLesson(page, id, timeout = 90000) {
   const card = page.locator(`.lesson[data-id="${id}"]`);
   await card.getByRole('button', { name: 'Try it' }).click();
-  await card.locator('.result.running').waitFor({ timeout: 5000 }).catch(() => {});
+  // The card says "Running…" as soon as Try it is pressed (before the
+  // experiment's first run): a click that started nothing fails here,
+  // instead of reading the card's earlier sentence as this one.
+  await card.locator('.result.running').waitFor({ timeout: 5000 });
   await card.locator('.result:not(.running)').waitFor({ timeout });
   return card.locator('.result').textContent();
 }

@@ -14,6 +14,7 @@
 //! tests whose name contains NAME, the exit code is non-zero on a failure.
 //! The tests run one at a time, in the order listed below.
 
+mod architecture;
 mod common;
 mod harness;
 mod links;
@@ -24,6 +25,7 @@ mod shared_state;
 
 fn main() -> std::process::ExitCode {
     harness::main(&[
+        architecture::TESTS,
         links::TESTS,
         modes::TESTS,
         result_links::TESTS,

@@ -2,9 +2,10 @@
 //! and false sharing (whose sentence the shared-counter card shows too).
 
 use super::Lesson;
-use super::words::{shown, threads, times};
+use super::words::{shown, times};
 use crate::engine::analysis::{CounterRow, PER_UPDATE_NOISE, false_sharing, lost_pct, row_of};
 use crate::engine::exec::adjacent_lines;
+use crate::engine::format::count;
 use crate::engine::format::thousands;
 use crate::engine::plan::Strategy;
 use crate::engine::record::{Lane, SpanKind, Trace};
@@ -36,7 +37,7 @@ impl Lesson {
             format!(
                 "{head} On {} it lost {} of {} ({:.1} %): the counter ended at {}. Each lost update is a write \
                  of a stale value, read by one thread while another was adding.",
-                threads(p),
+                count(p, "thread"),
                 thousands(all.tally.lost()),
                 made(&all),
                 lost_pct(&all.tally),
@@ -46,7 +47,7 @@ impl Lesson {
             format!(
                 "{head} On {} it lost none this time: the threads never read the same value at once. The race is \
                  still there; run it again.",
-                threads(p)
+                count(p, "thread")
             )
         })
     }
@@ -118,7 +119,7 @@ impl Lesson {
             format!(
                 " With {} on {cores} logical core{} the threads were time-sliced, taking turns on the cores: the \
                  times show that, and cannot be put down to the counter's cache line.",
-                threads(p),
+                count(p, "thread"),
                 if cores == 1 { "" } else { "s" }
             )
         } else if !slower.is_empty() {
@@ -159,9 +160,9 @@ impl Lesson {
         };
         Some(format!(
             "Time per update, 1 → {}: {}. Wall time on {} against 1: {} as fast.{end}",
-            threads(p),
+            count(p, "thread"),
             per_update.join(", "),
-            threads(p),
+            count(p, "thread"),
             speed.join(", ")
         ))
     }
@@ -187,7 +188,7 @@ pub fn false_sharing_sentence<T: Borrow<Trace>>(traces: &[T]) -> Option<String> 
         .find(|t| t.lanes == p && t.counter.is_some_and(|c| c.strategy == Strategy::Adjacent))?;
     let head = format!(
         "On {}, counters side by side took {:.1} ns per update and counters padded apart {:.1} ns",
-        threads(p),
+        count(p, "thread"),
         adjacent.ns_per_update,
         padded.ns_per_update
     );

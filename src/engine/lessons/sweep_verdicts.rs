@@ -3,10 +3,11 @@
 //! read back.
 
 use super::Lesson;
-use super::words::{shown, threads, times};
+use super::words::{shown, times};
 use crate::engine::analysis::{
     AmdahlFit, LockReading, fit_amdahl_with, lock_reading, sweep_points,
 };
+use crate::engine::format::count;
 use crate::engine::format::format_ms;
 use crate::engine::plan::{MAX_LANES, Settings};
 use crate::engine::record::Trace;
@@ -79,7 +80,7 @@ impl Lesson {
         let measured = format!(
             "The best run took {} on {}, {} as fast as on one.",
             format_ms(ms),
-            threads(q),
+            count(q, "thread"),
             times(best)
         );
         Some(if shown(limit) >= shown(best) {
@@ -94,7 +95,7 @@ impl Lesson {
                 fit.serial_fraction * 100.0,
                 times(limit),
                 format_ms(ms),
-                threads(q),
+                count(q, "thread"),
                 times(best)
             )
         })
@@ -121,7 +122,7 @@ impl Lesson {
             "The reduce was set to {set} % of the work; Amdahl's law fitted to the sweep over 1–{} threads finds {found:.1} % serial. The best run took {} on {}, {} as fast as on one.{gap}",
             self.machine.pool,
             format_ms(ms),
-            threads(q),
+            count(q, "thread"),
             times(best)
         ))
     }
@@ -134,7 +135,7 @@ impl Lesson {
             "Up to this machine's {} cores, the best run took {} on {} ({} as fast as on one).",
             cores,
             format_ms(ms),
-            threads(q),
+            count(q, "thread"),
             times(best)
         );
         let Some((q2, ms2, best2)) = sweep.best(|q| q > cores) else {
@@ -152,14 +153,14 @@ impl Lesson {
         let beyond = sweep.points.iter().map(|p| p.0).filter(|&q| q > cores);
         let (from, to) = (beyond.clone().min()?, beyond.max()?);
         let range = if from == to {
-            threads(from)
+            count(from, "thread")
         } else {
             format!("{from}–{to} threads")
         };
         let head = format!(
             "{within} With {range}, more than the cores, the best took {} on {} ({} as fast)",
             format_ms(ms2),
-            threads(q2),
+            count(q2, "thread"),
             times(best2)
         );
         // No thread count can beat the cores' own count, bar noise (15 %):
@@ -205,7 +206,7 @@ impl Lesson {
                      about {}.",
                     read * 100.0,
                     format_ms(ms),
-                    threads(q),
+                    count(q, "thread"),
                     times(best),
                     times(limit)
                 )
@@ -214,14 +215,14 @@ impl Lesson {
                 "Configured: {set} % of each task under the lock. The best run took {} on {}, {} as fast as on \
                  one; the share cannot be read back from this sweep: {why}.",
                 format_ms(ms),
-                threads(q),
+                count(q, "thread"),
                 times(best)
             ),
             LockReading::Unreadable { threads: t, .. } => format!(
                 "Configured: {set} % of each task under the lock. On up to {} the best run was {} as fast as on one, \
                  close to the thread count: the threads, not the lock, were the limit, so the share cannot be read \
                  back on this many threads.",
-                threads(t),
+                count(t, "thread"),
                 times(best)
             ),
         })

@@ -9,8 +9,9 @@
 //! that no sentence says "at most 1×" beside a measured 1.3×.
 
 use super::counter_verdicts::false_sharing_sentence;
-use super::words::{about, threads, times};
+use super::words::{about, times};
 use super::{Experiment, Lesson};
+use crate::engine::format::count;
 use crate::engine::format::{format_ms, thousands};
 use crate::engine::plan::{Assignment, Mode, Settings};
 use crate::engine::record::{Outcome, PoolUse, SpanKind, Trace};
@@ -75,7 +76,7 @@ impl Lesson {
                 let speedup = seq.makespan_ms / par.makespan_ms;
                 let mut sentence = format!(
                     "On {} the same {} computations took {} instead of {}: {} as fast.",
-                    threads(lanes),
+                    count(lanes, "thread"),
                     s.tasks,
                     format_ms(par.makespan_ms),
                     format_ms(seq.makespan_ms),
@@ -94,7 +95,7 @@ impl Lesson {
                 let (par, conc) = (find(Mode::Parallel)?, find(Mode::Concurrent)?);
                 format!(
                     "{} blocked in their waits needed {} for {} waits of {} ms; one thread overlapping them needed {}.",
-                    threads(trace_of(Mode::Parallel)?.lanes),
+                    count(trace_of(Mode::Parallel)?.lanes, "thread"),
                     format_ms(par.makespan_ms),
                     s.tasks,
                     s.latency_ms,
@@ -121,7 +122,7 @@ impl Lesson {
                     format_ms(both.makespan_ms),
                     format_ms(conc.makespan_ms),
                     format_ms(par.makespan_ms),
-                    threads(trace_of(Mode::Parallel)?.lanes),
+                    count(trace_of(Mode::Parallel)?.lanes, "thread"),
                     s.tasks
                 )
             }
@@ -149,7 +150,7 @@ impl Lesson {
                     thousands(s.tasks),
                     format_ms(conc.makespan_ms),
                     format_ms(both.makespan_ms),
-                    threads(lanes),
+                    count(lanes, "thread"),
                     times(conc.makespan_ms / both.makespan_ms)
                 );
                 if lanes == 1 {
@@ -229,7 +230,7 @@ impl Lesson {
             })
             .collect();
         let lanes = traces.first()?.lanes;
-        let mut sentence = format!("On {}: {}.", threads(lanes), listed.join("; "));
+        let mut sentence = format!("On {}: {}.", count(lanes, "thread"), listed.join("; "));
         let of = |a: Assignment| parts.iter().find(|p| p.0 == a).map(|p| p.1);
         if let (Some(fixed), Some(queue)) = (of(Assignment::Static), of(Assignment::Dynamic)) {
             let ratio = fixed / queue;

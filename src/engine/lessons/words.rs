@@ -30,12 +30,3 @@ pub(super) fn shown(x: f64) -> f64 {
         x.round()
     }
 }
-
-/// "1 thread", "2 threads".
-pub(super) fn threads(n: u32) -> String {
-    if n == 1 {
-        "1 thread".into()
-    } else {
-        format!("{n} threads")
-    }
-}

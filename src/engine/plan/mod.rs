@@ -12,6 +12,7 @@
 #[macro_use]
 mod named;
 
+mod clamp;
 mod estimate;
 mod field;
 mod grid;

@@ -30,16 +30,17 @@ test: setup-test lint native-test site e2e bench-smoke
 
 lint:
 	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
+	scripts/native.sh clippy --all-targets -- -D warnings
 	cargo clippy --release --target wasm32-unknown-unknown -- -D warnings
 
 # The integration tests last: their harness (tests/harness.rs) ends its
 # output with the summary line (passed; skipped; failed) and every check it
 # skipped with why, so that those end the native part of `make test`.
+# Native builds use the toolchain's own std (scripts/native.sh says why).
 native-test:
-	cargo test --lib --bins
-	cargo test --doc
-	cargo test --test tests
+	scripts/native.sh test --lib --bins
+	scripts/native.sh test --doc
+	scripts/native.sh test --test tests
 
 # The release site, as `make serve` builds it, under the sub-path the browser
 # tests serve it from (e2e/lib.mjs: BASE), as a static host would.

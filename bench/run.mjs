@@ -46,9 +46,10 @@ async function times(n, f) {
 }
 
 // ---- Native baselines -------------------------------------------------------
-log('native baselines (cargo run --release --example native_bench)');
+log('native baselines (scripts/native.sh run --release --example native_bench)');
 const native = JSON.parse(
-  execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'native_bench', '--', String(RUNS), String(KERNEL_MS), String(WORK_MS)], {
+  // Against the toolchain's own std (scripts/native.sh): a fair baseline.
+  execFileSync(join(ROOT, 'scripts', 'native.sh'), ['run', '--quiet', '--release', '--example', 'native_bench', '--', String(RUNS), String(KERNEL_MS), String(WORK_MS)], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -61,12 +62,15 @@ const site = await serve();
 const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 
 // Fresh loads: first contentful paint and the pool's start-up.
-const loads = await times(RUNS, async () => {
+// Ready for runs: the goal is the median of 10 loads.
+const LOADS = SMOKE ? 1 : 10;
+const loads = await times(LOADS, async () => {
   const b = await browser();
   try {
     await b.page.goto(site.url);
-    // When the page is ready (pool started, yields measured, kernels
-    // calibrated and warmed up), to one frame, in the page's own clock.
+    // When the page is ready for runs (its pool started: the rest is done
+    // in the background or by the first run), to one frame, on the page's
+    // own clock.
     const readyAt = await b.page.evaluate(
       () =>
         new Promise((done) => {
@@ -80,6 +84,8 @@ const loads = await times(RUNS, async () => {
         }),
     );
     await ready(b.page);
+    // The background preparation's end, for its step.
+    await b.page.waitForFunction(() => performance.getEntriesByName('conpar:prepared').length > 0, null, { timeout: 30000 });
     const fcp = await b.page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
     const poolStart = parseMs((await facts(b.page))['pool-start']);
     // Each step of start-up on the page's clock (ms from navigation): the
@@ -115,9 +121,12 @@ const loads = await times(RUNS, async () => {
       first_job_ms: Math.max(...firstJob) - marks['pool-ready'],
       pool_ms: marks['pool-ready'] - marks['pool-start'],
       mounted_ms: marks.mounted,
-      yields_ms: marks['yields-measured'] - marks['pool-ready'],
-      calibration_and_warm_up_ms: readyAt - marks['yields-measured'],
       ready_ms: readyAt,
+      // In the background, after the page is ready (a run meanwhile takes
+      // its turn): the yields measured, then every kernel calibrated and
+      // run once on every pool thread.
+      yields_after_ready_ms: (marks['yields-measured'] ?? NaN) - readyAt,
+      prepared_after_ready_ms: (marks.prepared ?? NaN) - readyAt,
     };
     return { fcp, poolStart, steps, errors: b.errors };
   } finally {
@@ -396,7 +405,24 @@ const files = [];
     }
   }
 })(join(ROOT, 'dist'));
-const size = { files, total_gzip: files.reduce((s, f) => s + f.gzip, 0), total_bytes: files.reduce((s, f) => s + f.bytes, 0) };
+// The first load: what the page needs to appear and run the default
+// experiment. The service worker is fetched only where the host sends no
+// isolation headers (GitHub Pages), after the first load.
+const firstLoad = files.filter((f) => !/coi-serviceworker/.test(f.file));
+const size = {
+  files,
+  total_gzip: files.reduce((s, f) => s + f.gzip, 0),
+  total_bytes: files.reduce((s, f) => s + f.bytes, 0),
+  first_load_gzip: firstLoad.reduce((s, f) => s + f.gzip, 0),
+};
+// What each part of the .wasm costs (bench/wasm-size.mjs), by crate and by
+// conpar's modules.
+size.wasm_parts = JSON.parse(execFileSync('node', [join(ROOT, 'bench', 'wasm-size.mjs')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+// The first load's budget (bench/budget.json): the size it had when the
+// budget was last set. Past it by more than 5 %, the smoke run in
+// `make test` fails, so a change that grows the download is seen the day it
+// is made (the goal, 250 KB, is a separate row).
+size.budget_gzip = JSON.parse(readFileSync(join(ROOT, 'bench', 'budget.json'), 'utf8')).first_load_gzip;
 
 // ---- Results ---------------------------------------------------------------------
 const results = {
@@ -447,8 +473,17 @@ if (SMOKE) {
   log('wrote bench/results.json and docs/BENCHMARKS.md');
 }
 
+// The figures past their goals, said in the output (and, for the first
+// load's budget, a failure: see bench/budget.json).
+// (Not for the smoke run: its runs are too small to hold against goals.)
+if (!SMOKE) for (const row of goalRows(results).filter((r) => r[3] === '**missed**')) log(`missed: ${row[0]}: ${row[2]} (goal ${row[1]})`);
+if (size.first_load_gzip > size.budget_gzip * 1.05) {
+  console.error(`[bench] the first load is ${(size.first_load_gzip / 1024).toFixed(1)} KB gzipped, more than 5 % past its budget of ${(size.budget_gzip / 1024).toFixed(1)} KB (bench/budget.json): find what grew, or set a new budget and say why`);
+  process.exit(1);
+}
+
 // ---- docs/BENCHMARKS.md --------------------------------------------------------
-function report(r) {
+function goalRows(r) {
   const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? `${x.toFixed(0)} ms` : `${x.toFixed(2)} ms`);
   const fig = (s, f = ms) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
   const pct = (x) => `${(x * 100).toFixed(1)} %`;
@@ -476,7 +511,14 @@ function report(r) {
   ]);
   for (const k of kernels) {
     const kf = r.kernels[k];
-    rows.push([`wasm / native single-thread, ${k}`, '≤ 1.1', `${fig(kf.ratio, num(3))} (${ms(kf.wasm_ms.median)} vs ${ms(kf.native_ms.median)})`, verdict(kf.ratio.median <= 1.1)]);
+    rows.push([`wasm / native single-thread, ${k} (native against the toolchain's own std)`, '≤ 1.1', `${fig(kf.ratio, num(3))} (${ms(kf.wasm_ms.median)} vs ${ms(kf.native_ms.median)})`, verdict(kf.ratio.median <= 1.1)]);
+  }
+  for (const k of kernels) {
+    const e = r.efficiency_p2[k];
+    const nat = r.parallel[k][String(e.p)]?.native_efficiency;
+    if (!nat) continue;
+    const gap = nat.median - e.efficiency.median;
+    rows.push([`parity at p = ${e.p}, ${k}: native rayon's efficiency − the page's`, '≤ 0.03', `${gap.toFixed(3)} (native ${nat.median.toFixed(3)}, page ${e.efficiency.median.toFixed(3)})`, verdict(gap <= 0.03)]);
   }
   for (const [n, s] of Object.entries(r.concurrent_waits)) {
     rows.push([`${Number(n).toLocaleString('en')} concurrent waits of 100 ms: makespan / 100 ms`, n === '10000' ? '≤ 1.10' : '–', fig(s, num(3)), n === '10000' ? verdict(s.median <= 1.1) : '']);
@@ -495,6 +537,7 @@ function report(r) {
   rows.push(['longest frame gap during a parallel CPU run', '≤ 33 ms, no long task', `${fig(r.frame_gap.longest_ms)}; long tasks ${fig(r.frame_gap.long_frames, num(0))}`, verdict(r.frame_gap.longest_ms.median <= 33 && r.frame_gap.long_frames.max === 0)]);
   rows.push([`thread-pool start-up, ${r.machine.pool_threads} threads`, '≤ 150 ms', fig(r.pool_start_ms), verdict(r.pool_start_ms.median <= 150)]);
   const st = r.start_up_steps_ms;
+  rows.push([`ready for runs after navigation, ${st.ready_ms.runs} loads`, '≤ 500 ms (median)', fig(st.ready_ms), verdict(st.ready_ms.median <= 500)]);
   rows.push([
     'start-up, step by step (ms from navigation)',
     'reported',
@@ -510,7 +553,7 @@ function report(r) {
   rows.push([
     'after the pool',
     'reported',
-    `page built and yields measured ${fig(st.yields_ms)} after the pool's promise; calibration and warm-up ${fig(st.calibration_and_warm_up_ms)}`,
+    `in the background after ready: yields measured ${fig(st.yields_after_ready_ms)}, every kernel calibrated and run on every pool thread ${fig(st.prepared_after_ready_ms)} after ready (a run meanwhile waits for at most one step; a kernel's first run prepares it itself)`,
     '',
   ]);
   rows.push([`span-recording overhead, ${r.recording.overhead.runs} paired runs in alternating order`, '≤ 2 %', `${fig(r.recording.overhead, pct)} (${ms(r.recording.with_ms.median)} vs ${ms(r.recording.without_ms.median)})`, verdict(r.recording.overhead.median <= 0.02)]);
@@ -520,9 +563,20 @@ function report(r) {
   // The display runs at 60 Hz: a met goal reads about 60.0, hence ≥ 59.5.
   rows.push([`replay at 1/100, ${r.replay.spans.toLocaleString('en')} spans: frames per second`, '60, no frame missed', `${fig(r.replay.fps, num(1))}; missed ${fig(r.replay.missed_frames, num(0))}; work per frame p95 ${fig(r.replay.work_ms_p95)}`, verdict(r.replay.fps.median >= 59.5 && r.replay.missed_frames.max === 0)]);
   const kb = (x) => `${(x / 1024).toFixed(1)} KB`;
-  rows.push(['download, gzipped (wasm, js, css, html)', '≤ 250 KB', kb(r.download.total_gzip), verdict(r.download.total_gzip <= 250 * 1024)]);
+  rows.push(['first load, gzipped: what the page needs to appear and run (wasm, JS glue, worker helper, CSS, HTML, isolation.js)', '≤ 250 KB', kb(r.download.first_load_gzip), verdict(r.download.first_load_gzip <= 250 * 1024)]);
+  rows.push(['first load against its budget (bench/budget.json; the smoke run in make test fails past it)', `≤ ${kb(r.download.budget_gzip * 1.05)}`, kb(r.download.first_load_gzip), verdict(r.download.first_load_gzip <= r.download.budget_gzip * 1.05)]);
   rows.push(['first contentful paint, localhost', '≤ 400 ms', fig(r.first_contentful_paint_ms), verdict(r.first_contentful_paint_ms.median <= 400)]);
 
+  return rows;
+}
+
+function report(r) {
+  const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x >= 10 ? `${x.toFixed(0)} ms` : `${x.toFixed(2)} ms`);
+  const fig = (s, f = ms) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+  const num = (d) => (x) => x.toFixed(d);
+  const pct = (x) => `${(x * 100).toFixed(1)} %`;
+  const rows = goalRows(r);
+  const all = Object.keys(r.parallel[kernels[0]]).at(-1);
   const testRows = Object.entries(r.test_figures)
     .filter(([k]) => k in LIMITS)
     .map(([, f]) => {
@@ -546,7 +600,7 @@ with the smallest and largest in brackets. Raw figures: bench/results.json.
 
 - Machine: ${r.machine.cpu}, ${r.machine.cores} logical cores (the page saw hardwareConcurrency ${r.machine.hardware_concurrency}, pool of ${r.machine.pool_threads} threads)
 - Browser: ${r.browser}, headless, driven by playwright-core
-- Native baselines: the same engine and kernels, \`cargo run --release --example native_bench\`, in the same run
+- Native baselines: the same engine and kernels, \`scripts/native.sh run --release --example native_bench\` (the toolchain's own std, as any Rust program gets), in the same run
 
 ## Figures against their goals
 
@@ -600,6 +654,18 @@ ${speedupRows.join('\n')}
 |---|---|---|
 ${r.download.files.map((f) => `| ${f.file} | ${f.bytes.toLocaleString('en')} | ${f.gzip.toLocaleString('en')} |`).join('\n')}
 | **total** | ${r.download.total_bytes.toLocaleString('en')} | ${r.download.total_gzip.toLocaleString('en')} |
+| **first load** (all but the service worker, which only hosts without headers fetch, after it) | | ${r.download.first_load_gzip.toLocaleString('en')} |
+
+### What the .wasm is made of
+
+The module rustc links, optimised as Trunk does (wasm-opt -Oz) with its names
+kept (bench/wasm-size.mjs): code bytes by the crate each function comes from
+(generic code counts where it was written), and conpar's by module. Code is
+${r.download.wasm_parts.code_bytes.toLocaleString('en')} bytes, data ${r.download.wasm_parts.data_bytes.toLocaleString('en')}.
+
+| part | code bytes | share |
+|---|---|---|
+${r.download.wasm_parts.parts.filter((p) => p.share >= 0.005).map((p) => `| ${p.name} | ${p.bytes.toLocaleString('en')} | ${(p.share * 100).toFixed(1)} % |`).join('\n')}
 
 ${notes}`;
 }

@@ -77,3 +77,24 @@ for (const kernel of ['primes', 'mandelbrot', 'hash']) {
     assert.ok(passed, `median task (ms) on the main thread and on a worker, want 50 ± 15 %; every attempt:${attempts(seen)}`);
   });
 }
+
+// The page is ready for runs once its pool has started; its kernels are
+// calibrated and run once on every thread in the background after that
+// (runtime/lab.rs). A run pressed at once waits its turn, prepares its own
+// kernel if the background has not yet, and completes; the page says the
+// rate each kernel was given and when.
+test('a run pressed as soon as the page is ready completes, and the page names the rate it used', async () => {
+  const { page } = b;
+  await page.goto(`${site.url}?mode=parallel&workload=cpu&kernel=hash&tasks=8&work_ms=20&threads=2`);
+  await page.waitForFunction(() => {
+    const status = document.querySelector('.status')?.textContent ?? '';
+    const run = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Run');
+    return document.querySelector('[data-fact=pool]') && !status.includes('Starting') && run && !run.disabled;
+  });
+  const prepared = await page.evaluate(() => performance.getEntriesByName('conpar:prepared').length > 0);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('.compare tbody tr[data-mode=parallel]')?.dataset.outcome === 'completed', null, { timeout: 30000 });
+  const rates = await page.locator('[data-fact=rates]').textContent();
+  assert.match(rates, /Hashing \(FNV-1a\) [\d,]+ units\/ms \([\d.]+ (ms|s) after load\)/, rates);
+  console.log(`# run pressed at ready (background preparation ${prepared ? 'already done' : 'not yet done'}); rates: ${rates}`);
+});

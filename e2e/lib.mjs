@@ -82,13 +82,19 @@ export async function closeSite(site, b) {
   await site?.close();
 }
 
-/** Waits until the page has started its pool (or given up on it) and warmed up. */
+/**
+ * Waits until the page has started its pool (or given up on it), and has
+ * finished readying its kernels in the background (calibrated, and run once
+ * on every pool thread: runtime/lab.rs). The page takes runs before that,
+ * each waiting for the step in progress; the tests start from a settled
+ * page, so that what they time is never next to a start-up step.
+ */
 export async function ready(page, timeout = 30000) {
   await page.waitForFunction(
     () => {
       const pool = document.querySelector('[data-fact=pool]')?.textContent;
       const starting = document.querySelector('.status')?.textContent?.includes('Starting');
-      return pool && pool !== 'starting…' && !starting;
+      return pool && pool !== 'starting…' && !starting && performance.getEntriesByName('conpar:prepared').length > 0;
     },
     null,
     { timeout },

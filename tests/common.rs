@@ -91,15 +91,15 @@ pub fn two_cores_free() -> Result<(), Skip> {
 }
 
 /// The property tests' configuration: 10,000 generated cases each, and the
-/// failing cases found kept beside the test's file (`tests/links.rs` →
-/// `tests/links.proptest-regressions`), where proptest's default puts them
-/// too for this crate, after a warning that it found no `lib.rs` above it.
-pub fn proptest_config() -> Config {
+/// failing cases found kept in `regressions`, beside the test's file
+/// (`tests/links.rs` → `tests/links.proptest-regressions`).
+pub fn proptest_config(regressions: &'static str) -> Config {
     Config {
         cases: 10_000,
-        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
-            "proptest-regressions",
-        ))),
+        // By absolute path: the native tests run from outside the
+        // repository (scripts/native.sh), where a path relative to the
+        // source file would not be found.
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions))),
         ..Config::default()
     }
 }

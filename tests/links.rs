@@ -132,7 +132,7 @@ fn a_decimal_task_count_is_rounded_and_reported() {
 }
 
 proptest! {
-    #![proptest_config(proptest_config())]
+    #![proptest_config(proptest_config(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/links.proptest-regressions")))]
 
     fn any_link_gives_settings_within_bounds((q, _) in query()) {
         let (s, notices) = parse_query(&q);

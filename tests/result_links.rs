@@ -536,7 +536,7 @@ fn hostile_report() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(proptest_config())]
+    #![proptest_config(proptest_config(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/result_links.proptest-regressions")))]
 
     fn damaged_records_never_panic(bytes in mutated_record()) {
         if let Ok(r) = decode(&bytes) {

@@ -1,6 +1,8 @@
 //! What the page found out about the browser it runs in: plain data, filled in
 //! by the runtime, shown by the environment panel and written into exports.
 
+use crate::engine::work::Kernel;
+
 /// The browser's capabilities as measured at start-up.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Environment {
@@ -24,6 +26,18 @@ pub struct Environment {
     pub user_agent: String,
     /// Today's date, `YYYY-MM-DD`, for reports and result links (empty when unknown).
     pub date: String,
+    /// Each kernel's rate as measured on this page's main thread, in the
+    /// order measured: what every run of that kernel used.
+    pub rates: Vec<KernelRate>,
+}
+
+/// A kernel's measured rate, and when it was measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KernelRate {
+    pub kernel: Kernel,
+    pub units_per_ms: f64,
+    /// Milliseconds after the page's navigation.
+    pub at_ms: f64,
 }
 
 impl Environment {

@@ -67,8 +67,13 @@ pub fn fit_hidpi(canvas: &HtmlCanvasElement, height: u32) -> Result<Fitted, Stri
         canvas.set_height(device_h);
         resized = true;
     }
-    // `canvas.style()` resolves to a tachys trait method in Leptos 0.8: set the attribute.
-    let _ = canvas.set_attribute("style", &format!("width:{width}px;height:{height}px"));
+    // `canvas.style()` resolves to a tachys trait method in Leptos 0.8: set
+    // the attribute; only when it changes, since a write makes the next
+    // read of a width (this canvas's or another's) lay the page out again.
+    let style = format!("width:{width}px;height:{height}px");
+    if canvas.get_attribute("style").as_deref() != Some(style.as_str()) {
+        let _ = canvas.set_attribute("style", &style);
+    }
     let context = context_2d(canvas)?;
     context
         .set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0)

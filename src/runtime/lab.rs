@@ -1,6 +1,15 @@
 //! The page's laboratory: runs experiments through the engine with the
 //! browser's clock, event loop and pool; keeps what Stop and the live
 //! timeline need; records animation frames during each run.
+//!
+//! Runs take turns ([`Lab::run`] waits for the one before), and a kernel is
+//! made ready for runs the first time one needs it: its rate measured on the
+//! main thread, and a short run of it on every pool thread (a wasm
+//! function's first calls on each thread run in a slower JIT tier; without
+//! that, the first parallel run would measure at half speed). The page is
+//! ready for runs as soon as its pool has started; [`Lab::prepare_all`]
+//! readies every kernel in the background, in turns a person's run can
+//! come between.
 
 use super::casualty::{self, LaneClock};
 use super::clock::BrowserClock;
@@ -14,8 +23,9 @@ use crate::engine::record::{FRAME_MS, FrameLog, Outcome, Trace, frame_stats};
 use crate::engine::work::Kernel;
 use crate::engine::work::Rate;
 use futures::future::{Either, select};
+use futures::lock::Mutex as AsyncMutex;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -45,9 +55,27 @@ pub struct LiveCopy {
     pub elapsed_ms: f64,
 }
 
+/// A kernel's rate as measured here, and when (ms since the page's
+/// navigation): what the page says a run used.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    pub kernel: Kernel,
+    pub rate: Rate,
+    pub at_ms: f64,
+}
+
+/// What the page does with each calibration.
+type OnCalibrated = Box<dyn Fn(Calibration)>;
+
 pub struct Lab {
     ev: Cell<BrowserLoop>,
     rates: RefCell<HashMap<Kernel, Rate>>,
+    /// The kernels that have run on every pool thread since the page loaded.
+    warmed: RefCell<HashSet<Kernel>>,
+    /// One run (or a kernel's preparation) at a time.
+    turn: AsyncMutex<()>,
+    /// Told of each calibration (the page shows the rates).
+    on_calibrated: RefCell<Option<OnCalibrated>>,
     active: RefCell<Option<Active>>,
     /// The animation frames seen while runs went on (and the one before
     /// and after each), on the aligned clock: a run's frame statistics and
@@ -60,6 +88,9 @@ thread_local! {
     static LAB: Rc<Lab> = Rc::new(Lab {
         ev: Cell::new(BrowserLoop { yield_method: YieldMethod::MessageChannel }),
         rates: RefCell::default(),
+        warmed: RefCell::default(),
+        turn: AsyncMutex::new(()),
+        on_calibrated: RefCell::default(),
         active: RefCell::default(),
         frames: RefCell::default(),
         runs: Cell::new(0),
@@ -78,6 +109,11 @@ impl Lab {
         });
     }
 
+    /// Calls `f` with each kernel's rate once it is measured.
+    pub fn on_calibrated(&self, f: impl Fn(Calibration) + 'static) {
+        *self.on_calibrated.borrow_mut() = Some(Box::new(f));
+    }
+
     /// Units per millisecond of `kernel` on the main thread, measured on
     /// first use (~100 ms); one rate for every mode, so that every mode
     /// computes the same units (see runtime/calibration.rs).
@@ -87,27 +123,57 @@ impl Lab {
         }
         let rate = super::calibration::measure_here(kernel);
         self.rates.borrow_mut().insert(kernel, rate);
+        let at_ms = super::clock::local_now();
+        if let Some(tell) = self.on_calibrated.borrow().as_ref() {
+            tell(Calibration {
+                kernel,
+                rate,
+                at_ms,
+            });
+        }
         rate
     }
 
-    /// Calibrates every kernel and runs each briefly on every pool thread.
-    /// A wasm function's first calls run in a slower JIT tier, on each thread
-    /// separately: without this, the first parallel run measures at half speed.
-    pub async fn warm_up(&self, pool_threads: u32) {
-        for kernel in Kernel::ALL {
-            self.rate(kernel);
-            if pool_threads > 0 {
-                let settings = Settings {
-                    kernel,
-                    workload: crate::engine::plan::Workload::Cpu,
-                    tasks: pool_threads * 2,
-                    work_ms: 15,
-                    lanes: pool_threads,
-                    fail_task: None,
-                    ..Settings::default()
-                };
-                self.run(&settings, Mode::Parallel, pool_threads).await;
-            }
+    /// Makes `kernel` ready for runs on `pool_threads` threads, if it is not
+    /// yet: its rate, then (with a pool) a short run of it on every thread.
+    /// The caller holds the turn.
+    async fn prepare(&self, kernel: Kernel, pool_threads: u32) {
+        self.rate(kernel);
+        let pool_threads = pool_threads.min(casualty::living());
+        if pool_threads == 0 || self.warmed.borrow().contains(&kernel) {
+            return;
+        }
+        let settings = Settings {
+            kernel,
+            workload: crate::engine::plan::Workload::Cpu,
+            tasks: pool_threads * 2,
+            work_ms: 15,
+            lanes: pool_threads,
+            fail_task: None,
+            ..Settings::default()
+        };
+        self.run_now(&settings, Mode::Parallel, pool_threads, true)
+            .await;
+        self.warmed.borrow_mut().insert(kernel);
+    }
+
+    /// Readies every kernel (the one the page shows first) and measures the
+    /// yields, in the background: one step a turn, so that a person's run
+    /// waits at most one step. `measure_yields` runs in the first turn.
+    pub async fn prepare_all(
+        &self,
+        first: Kernel,
+        pool_threads: u32,
+        measure_yields: impl std::future::Future<Output = ()>,
+    ) {
+        {
+            let _turn = self.turn.lock().await;
+            measure_yields.await;
+        }
+        let rest = Kernel::ALL.into_iter().filter(|&k| k != first);
+        for kernel in std::iter::once(first).chain(rest) {
+            let _turn = self.turn.lock().await;
+            self.prepare(kernel, pool_threads).await;
         }
     }
 
@@ -115,7 +181,8 @@ impl Lab {
         self.active.borrow().is_some()
     }
 
-    /// Runs the task set of `settings` in `mode` with `lanes` pool threads.
+    /// Runs the task set of `settings` in `mode` with `lanes` pool threads,
+    /// once the run before has ended and its kernel is ready.
     pub async fn run(&self, settings: &Settings, mode: Mode, lanes: u32) -> Trace {
         self.run_recording(settings, mode, lanes, true).await
     }
@@ -129,6 +196,13 @@ impl Lab {
         lanes: u32,
         record: bool,
     ) -> Trace {
+        let _turn = self.turn.lock().await;
+        self.prepare(settings.kernel, casualty::pool_size()).await;
+        self.run_now(settings, mode, lanes, record).await
+    }
+
+    /// The run itself; the caller holds the turn.
+    async fn run_now(&self, settings: &Settings, mode: Mode, lanes: u32, record: bool) -> Trace {
         // After a pool thread died, no more lanes than living threads: a
         // lane job nobody can take would leave its run waiting until another
         // lane ends, and with no thread left, for ever.

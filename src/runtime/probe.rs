@@ -126,8 +126,7 @@ pub async fn start_pool_then(mount: impl FnOnce()) {
     mount();
 }
 
-/// Starts the pool (see [`start_pool`]) and measures the yields; fills those
-/// facts into `env`.
+/// Waits for the pool (see [`start_pool`]); fills what became of it into `env`.
 pub async fn start(mut env: Environment, cores: u32) -> Environment {
     let (threads, started) = start_pool(cores).await;
     match started {
@@ -137,13 +136,19 @@ pub async fn start(mut env: Environment, cores: u32) -> Environment {
         }
         Err(why) => env.pool_error = Some(why),
     }
+    env
+}
+
+/// Measures the cheapest way to yield to the event loop, sets it for the
+/// page's runs, and says which it is and what it costs (~180 ms: done in
+/// the background once the page is ready, a run meanwhile yielding through
+/// a `MessageChannel`, which is what it finds nearly always).
+pub async fn measure_yields() -> (&'static str, f64) {
     let (method, cost) = YieldMethod::cheapest().await;
     mark("yields-measured");
     // The first jobs have run by now (a broadcast takes well under the
     // yields' 10–20 ms); a thread not seen yet simply has no marks.
     pool::mark_worker_steps();
     lab().set_yield_method(method);
-    env.yield_method = method.name();
-    env.yield_cost_ms = Some(cost);
-    env
+    (method.name(), cost)
 }

@@ -18,6 +18,7 @@ use super::speedup_view::SpeedupView;
 use super::state::{Page, PageStoreFields, SettingsEditor};
 use super::timeline_view::TimelineView;
 use super::url;
+use crate::engine::environment::KernelRate;
 use crate::runtime::frame_loop;
 use crate::runtime::lab::lab;
 use crate::runtime::probe;
@@ -49,6 +50,17 @@ pub fn App() -> impl IntoView {
     // gaps). The ball, the live timeline and the replay subscribe after.
     frame_loop::subscribe_while_mounted(move |timestamp| lab().on_frame(timestamp));
 
+    // Each kernel's rate, as it is measured: the page says what a run used.
+    lab().on_calibrated(move |c| {
+        page.env().update(|e| {
+            e.rates.push(KernelRate {
+                kernel: c.kernel,
+                units_per_ms: c.rate.units_per_ms,
+                at_ms: c.at_ms,
+            });
+        });
+    });
+
     spawn_local(async move {
         let env = page.env().get_untracked();
         let threads = env.hardware_concurrency.max(1);
@@ -64,8 +76,24 @@ pub fn App() -> impl IntoView {
         }
         let threads = env.pool_threads;
         page.env().set(env);
-        lab().warm_up(threads).await;
+        // Ready for runs now: a kernel not yet calibrated and warmed up is
+        // so by its first run; the rest is done in the background, the
+        // page's kernel first.
         page.ready().set(true);
+        probe::mark("ready");
+        // Not before the page has painted as ready: the calibrations block
+        // the main thread for a tenth of a second each.
+        let _ = wasm_bindgen_futures::JsFuture::from(crate::runtime::yielding::after_ms(100)).await;
+        let first = page.settings().with_untracked(|s| s.kernel);
+        let yields = async move {
+            let (method, cost) = probe::measure_yields().await;
+            page.env().update(|e| {
+                e.yield_method = method;
+                e.yield_cost_ms = Some(cost);
+            });
+        };
+        lab().prepare_all(first, threads, yields).await;
+        probe::mark("prepared");
     });
 
     let env = page.env();

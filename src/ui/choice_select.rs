@@ -1,6 +1,10 @@
 //! A `<select>` of a named choice ([`Choice`]): every setting with a few
 //! named values (mode, workload, kernel, task sizes, assignment, waits,
 //! strategy) and the page's own lists are this one control.
+//!
+//! The view is built by one non-generic function over the choice's names
+//! and labels: generic over the choice type, it was compiled once per
+//! type (seven times, 11 KB of the .wasm; docs/BENCHMARKS.md).
 
 use crate::engine::plan::Choice;
 use leptos::prelude::*;
@@ -16,28 +20,72 @@ pub fn choice_select<T: Choice>(
     disabled: Signal<bool>,
     unavailable: impl Fn(T) -> bool + Copy + Send + Sync + 'static,
     choose: impl Fn(T, &leptos::ev::Event) + 'static,
-) -> impl IntoView {
+) -> AnyView {
+    let values = T::all();
+    let options: Vec<(&'static str, &'static str)> =
+        values.iter().map(|v| (v.name(), v.label())).collect();
+    let selected = Signal::derive(move || {
+        let now = current.get();
+        values.iter().position(|v| *v == now).unwrap_or(0)
+    });
+    let greyed = Signal::derive(move || values.iter().map(|&v| unavailable(v)).collect::<Vec<_>>());
+    select_of(
+        id,
+        label,
+        options,
+        selected,
+        disabled,
+        greyed,
+        Box::new(move |i, ev| {
+            if let Some(&v) = values.get(i) {
+                choose(v, ev);
+            }
+        }),
+    )
+}
+
+/// What choosing option `i` does.
+type Choose = Box<dyn Fn(usize, &leptos::ev::Event)>;
+
+/// The `<select>` itself, for any list of `(name, label)` options.
+fn select_of(
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    selected: Signal<usize>,
+    disabled: Signal<bool>,
+    greyed: Signal<Vec<bool>>,
+    choose: Choose,
+) -> AnyView {
+    let names: Vec<&'static str> = options.iter().map(|o| o.0).collect();
+    let current_name = move || names.get(selected.get()).copied().unwrap_or_default();
+    let lookup: Vec<&'static str> = options.iter().map(|o| o.0).collect();
     view! {
         <label>
             <span>{label}</span>
             <select
                 id=id
                 aria-label=label
-                prop:value=move || current.get().name()
+                prop:value=current_name
                 disabled=move || disabled.get()
                 on:change=move |ev| {
-                    if let Some(v) = T::from_name(&event_target_value(&ev)) {
-                        choose(v, &ev);
+                    let picked = event_target_value(&ev);
+                    if let Some(i) = lookup.iter().position(|n| *n == picked) {
+                        choose(i, &ev);
                     }
                 }
             >
-                {T::all()
-                    .iter()
-                    .copied()
-                    .map(|v| {
+                {options
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (name, text))| {
                         view! {
-                            <option value=v.name() selected=move || current.get() == v disabled=move || unavailable(v)>
-                                {v.label()}
+                            <option
+                                value=name
+                                selected=move || selected.get() == i
+                                disabled=move || greyed.with(|g| g.get(i).copied().unwrap_or(false))
+                            >
+                                {text}
                             </option>
                         }
                     })
@@ -45,6 +93,7 @@ pub fn choice_select<T: Choice>(
             </select>
         </label>
     }
+    .into_any()
 }
 
 /// Always available: for [`choice_select`]'s `unavailable`.

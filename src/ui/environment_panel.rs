@@ -2,6 +2,7 @@
 
 use crate::charts::format_ms;
 use crate::engine::environment::Environment;
+use crate::engine::format::thousands;
 use crate::runtime::casualty;
 use leptos::prelude::*;
 use reactive_stores::Field;
@@ -62,6 +63,30 @@ pub fn EnvironmentPanel(#[prop(into)] env: Field<Environment>) -> impl IntoView 
                 <dd data-fact="pool-start">{move || env.with(|e| e.pool_start_ms.map_or("–".into(), format_ms))}</dd>
                 <dt>"Timer resolution seen"</dt>
                 <dd data-fact="timer">{move || env.with(|e| format!("{:.3} ms", e.timer_resolution_ms))}</dd>
+                <dt title="Each kernel's speed on this page's main thread, measured when a run first needed it (or in the background after start-up): every run of that kernel turns its milliseconds of work into units at this rate">
+                    "Kernel rates"
+                </dt>
+                <dd data-fact="rates">
+                    {move || {
+                        env.with(|e| {
+                            if e.rates.is_empty() {
+                                return "measured at the first run".to_string();
+                            }
+                            e.rates
+                                .iter()
+                                .map(|r| {
+                                    format!(
+                                        "{} {} units/ms ({} after load)",
+                                        r.kernel.label(),
+                                        thousands(r.units_per_ms.round() as u64),
+                                        format_ms(r.at_ms)
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        })
+                    }}
+                </dd>
                 <dt>"One cooperative yield"</dt>
                 <dd data-fact="yield">
                     {move || env.with(|e| e.yield_cost_ms.map_or("–".into(), |c| format!("{} ({})", format_ms(c), e.yield_method)))}

@@ -6,6 +6,7 @@ use super::state::{Busy, LessonResult};
 use super::table_wrap::table_wrap;
 use crate::engine::environment::Environment;
 use crate::engine::lessons::{GPU_TRAINING, Lesson, Machine, lessons, presets};
+use crate::runtime::probe;
 use leptos::prelude::*;
 use reactive_stores::Field;
 
@@ -19,8 +20,19 @@ pub fn Learn(
     results: Field<Vec<LessonResult>>,
     actions: Actions,
 ) -> impl IntoView {
-    let machine =
-        Memo::new(move |_| env.with(|e| Machine::new(e.pool_threads, e.hardware_concurrency)));
+    // The pool the lessons are sized for: the one running, or while it
+    // starts the one the page is starting (so that the cards, built once at
+    // start-up, are not built again when the pool comes up as expected).
+    let machine = Memo::new(move |_| {
+        env.with(|e| {
+            let pool = if e.pool_threads > 0 || e.pool_error.is_some() {
+                e.pool_threads
+            } else {
+                probe::pool_to_start(e.hardware_concurrency).0
+            };
+            Machine::new(pool, e.hardware_concurrency)
+        })
+    });
     let idle = Signal::derive(move || ready.get() && busy.with(Option::is_none));
     view! {
         <section class="card learn" aria-labelledby="learn-title">

@@ -6,7 +6,7 @@ use super::false_sharing_sentence;
 use super::words::times;
 use super::*;
 use crate::engine::analysis::{fit_amdahl_with, sweep_points};
-use crate::engine::plan::{MAX_ESTIMATE_MS, check_grid_estimate, grid};
+use crate::engine::plan::{Assignment, MAX_ESTIMATE_MS, Workload, check_grid_estimate, grid};
 use crate::engine::record::{Lane, Outcome, Span, SpanKind, Tally, Trace};
 
 const POOLS: [u32; 8] = [1, 2, 3, 4, 6, 12, 16, 64];

@@ -66,25 +66,27 @@ pub fn EnvironmentPanel(#[prop(into)] env: Field<Environment>) -> impl IntoView 
                 <dt title="Each kernel's speed on this page's main thread, measured when a run first needed it (or in the background after start-up): every run of that kernel turns its milliseconds of work into units at this rate">
                     "Kernel rates"
                 </dt>
-                <dd data-fact="rates">
+                <dd data-fact="rates" class="wide">
                     {move || {
                         env.with(|e| {
                             if e.rates.is_empty() {
-                                return "measured at the first run".to_string();
+                                return vec!["measured at the first run".to_string()];
                             }
                             e.rates
                                 .iter()
                                 .map(|r| {
                                     format!(
-                                        "{} {} units/ms ({} after load)",
-                                        r.kernel.label(),
+                                        "{}: {} units/ms, measured {} after load",
+                                        r.kernel.name(),
                                         thousands(r.units_per_ms.round() as u64),
                                         format_ms(r.at_ms)
                                     )
                                 })
                                 .collect::<Vec<_>>()
-                                .join("; ")
                         })
+                        .into_iter()
+                        .map(|line| view! { <span class="rate">{line}</span> })
+                        .collect_view()
                     }}
                 </dd>
                 <dt>"One cooperative yield"</dt>

@@ -1,9 +1,10 @@
 //! What the test modules share: the one way to build a run, the kernel's
 //! rate on either clock, the thread CPU clock, whether two threads can run
-//! at once right now (a test that needs it is skipped when not), and the
-//! property tests' configuration.
+//! at once right now (a test that needs it is skipped when not), retrying
+//! a measurement the machine's own speed can spoil, and the property tests'
+//! configuration.
 
-use crate::harness::Skip;
+use crate::harness::{Checked, Skip};
 use conpar::engine::exec::Clock;
 use conpar::engine::exec::{NativeClock, Run};
 use conpar::engine::plan::Settings;
@@ -88,6 +89,86 @@ pub fn two_cores_free() -> Result<(), Skip> {
     Err(Skip(format!(
         "two threads of this test got {seen:.2?} cores between them in 3 looks (another program is using the machine), so two lanes cannot run at once"
     )))
+}
+
+/// Runs a timed check up to `times` times, until one attempt passes; each
+/// attempt returns its account (what it measured), `Err` when it failed.
+/// When none passed: a skip if the host took the machine's cores away
+/// during every attempt ([`stolen_share`] at least [`SPOILED`]), else a
+/// panic with every attempt's account.
+///
+/// Why: this machine is a VM on a shared host. In the CI run of 2026-12-03,
+/// with both cores free by `two_cores_free`, two lanes ran a dynamic task
+/// set at about half their speed (a 120 ms task took 219 ms of CPU time)
+/// while a static one a second earlier ran at full speed, and the hash
+/// kernel's 10 ms tasks took +9 % .. +25 % of CPU time against a
+/// calibration made a moment before. Such spells come with steal time (the
+/// host running another guest on our cores): measured here the same day,
+/// the lock-share test failed 5 attempts of 8 while the host took 86 ticks
+/// over its run and passed every attempt in 3 runs with 0–8 ticks. A defect
+/// is the same in every attempt, stolen time or not.
+pub fn passes_within(
+    times: usize,
+    what: &str,
+    mut attempt: impl FnMut() -> Result<String, String>,
+) -> Checked {
+    let mut seen = Vec::new();
+    let mut all_spoiled = true;
+    for i in 1..=times {
+        let (before, wall) = (stolen_ms(), std::time::Instant::now());
+        let outcome = attempt();
+        let share = stolen_share(before, wall);
+        let host = match share {
+            Some(s) => format!("host took {:.1} % of the cores", s * 100.0),
+            None => "steal time unknown".to_string(),
+        };
+        match outcome {
+            Ok(account) => {
+                eprintln!("{what}, attempt {i} ({host}): {account}");
+                return Ok(());
+            }
+            Err(account) => {
+                eprintln!("{what}, attempt {i} failed ({host}): {account}");
+                all_spoiled &= share.is_some_and(|s| s >= SPOILED);
+                seen.push(format!("attempt {i} ({host}): {account}"));
+            }
+        }
+    }
+    if all_spoiled {
+        return Err(Skip(format!(
+            "{what}: the host took at least {:.0} % of this machine's cores during each of {times} attempts, so their times measure the host: {}",
+            SPOILED * 100.0,
+            seen.join("; ")
+        )));
+    }
+    panic!(
+        "{what}: failed in {times} attempts of {times}:\n{}",
+        seen.join("\n")
+    );
+}
+
+/// The share of the machine's CPU time the host took (steal time) at which
+/// an attempt's times measure the host rather than the code. Measured here
+/// 2026-12-03 over the lock-share test's 2-second attempts: 0–1 % while
+/// they passed, 2–5 % in the spells in which they failed.
+pub const SPOILED: f64 = 0.02;
+
+/// Milliseconds the hypervisor took from this machine's cores, all of
+/// them together (`/proc/stat`'s steal column, in USER_HZ = 100 ticks per
+/// second); `None` where there is no such file.
+pub fn stolen_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().find(|l| l.starts_with("cpu "))?;
+    let steal: f64 = line.split_whitespace().nth(8)?.parse().ok()?;
+    Some(steal * 10.0)
+}
+
+/// The share of every core's time since `wall` that the host took, given
+/// [`stolen_ms`] then.
+fn stolen_share(before: Option<f64>, wall: std::time::Instant) -> Option<f64> {
+    let cores = std::thread::available_parallelism().ok()?.get() as f64;
+    let elapsed = wall.elapsed().as_secs_f64() * 1e3;
+    Some((stolen_ms()? - before?) / (elapsed * cores))
 }
 
 /// The property tests' configuration: 10,000 generated cases each, and the

@@ -10,7 +10,7 @@
 //! another program takes a core. Wall-clock makespans are the benchmark's
 //! and the browser tests' business.
 
-use crate::common::{cpu_rate, new_run, thread_cpu_ms, two_cores_free};
+use crate::common::{cpu_rate, new_run, passes_within, thread_cpu_ms, two_cores_free};
 use crate::harness::{Checked, Skip, skip, tests};
 use conpar::engine::analysis::{fit_amdahl_with, sweep_points};
 use conpar::engine::exec::{Clock, execute};
@@ -84,7 +84,9 @@ fn busiest(t: &Trace) -> f64 {
 /// busy throughout while static's long lane finishes alone, faster. Measured
 /// (2 cores, 2026-11-26, 5 runs): CPU-time ratio 1.30–1.38, i.e. a
 /// co-running slowdown of up to 10 %; asserted ≥ 1.15, which fails only if
-/// static stopped leaving a lane idle.
+/// static stopped leaving a lane idle. Up to 3 attempts: in the CI run of
+/// 2026-12-03 the CPU-time ratio read 0.78 once, both dynamic lanes running
+/// at half speed ([`passes_within`]).
 fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() -> Checked {
     let s = Settings {
         workload: Workload::Cpu,
@@ -118,45 +120,57 @@ fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() -> Checked {
         assert_eq!(t.finished, 8);
         t
     };
-    let (stat, dynamic, stealing) = (
-        with(Assignment::Static),
-        with(Assignment::Dynamic),
-        with(Assignment::Stealing),
-    );
-    let lanes = format!(
-        "lanes: static {:?}, dynamic {:?}, stealing {:?}",
-        per_lane(&stat),
-        per_lane(&dynamic),
-        per_lane(&stealing)
-    );
-    // Static: each lane ran exactly its block, in order.
-    let mut blocks: Vec<Vec<u32>> = per_lane(&stat).into_values().map(|l| l.1).collect();
-    blocks.sort();
-    assert_eq!(blocks, [vec![0, 1, 2, 3], vec![4, 5, 6, 7]], "{lanes}");
-    // Dynamic and stealing: the heavy task ran on a lane with nothing else
-    // — when the two lanes really ran side by side. Beside another program
-    // the lanes take turns on about one core, and a claiming lane may well
-    // take a light task after the heavy one (measured beside `yes`: the
-    // heavy lane ran tasks 1 and 8, 3 runs of 4).
-    if let Err(Skip(why)) = two_cores_free() {
+    // Dynamic and stealing give the heavy task a lane of its own only when
+    // the two lanes really run side by side. Beside another program the
+    // lanes take turns on about one core, and a claiming lane may well take
+    // a light task after the heavy one (measured beside `yes`: the heavy
+    // lane ran tasks 1 and 8, 3 runs of 4).
+    let both_lanes = two_cores_free();
+    let mut skipped = None;
+    passes_within(3, "static against dynamic and stealing", || {
+        let (stat, dynamic, stealing) = (
+            with(Assignment::Static),
+            with(Assignment::Dynamic),
+            with(Assignment::Stealing),
+        );
+        let lanes = format!(
+            "lanes: static {:?}, dynamic {:?}, stealing {:?}",
+            per_lane(&stat),
+            per_lane(&dynamic),
+            per_lane(&stealing)
+        );
+        // Static: each lane ran exactly its block, in order.
+        let mut blocks: Vec<Vec<u32>> = per_lane(&stat).into_values().map(|l| l.1).collect();
+        blocks.sort();
+        assert_eq!(blocks, [vec![0, 1, 2, 3], vec![4, 5, 6, 7]], "{lanes}");
+        if let Err(Skip(why)) = &both_lanes {
+            skipped = Some(why.clone());
+            return Ok(lanes);
+        }
+        for t in [&dynamic, &stealing] {
+            let heavy = per_lane(t).into_values().find(|l| l.1.contains(&0));
+            assert_eq!(heavy.map(|l| l.1), Some(vec![0]), "{:?}: {lanes}", t.mode);
+        }
+        let in_work = [
+            units_of(&stat) / units_of(&dynamic),
+            units_of(&stat) / units_of(&stealing),
+        ];
+        let in_cpu = [
+            busiest(&stat) / busiest(&dynamic),
+            busiest(&stat) / busiest(&stealing),
+        ];
+        let account = format!("in work {in_work:.3?}, in CPU time {in_cpu:.3?} ({lanes})");
+        // The work is the assignment's, whatever the machine: never retried.
+        assert!(in_work.iter().all(|&r| r >= 1.3), "{account}");
+        if in_cpu.iter().all(|&r| r >= 1.15) {
+            Ok(account)
+        } else {
+            Err(account)
+        }
+    })?;
+    if let Some(why) = skipped {
         skip!("static's blocks checked, dynamic and stealing against them not: {why}");
     }
-    for t in [&dynamic, &stealing] {
-        let heavy = per_lane(t).into_values().find(|l| l.1.contains(&0));
-        assert_eq!(heavy.map(|l| l.1), Some(vec![0]), "{:?}: {lanes}", t.mode);
-    }
-    let in_work = [
-        units_of(&stat) / units_of(&dynamic),
-        units_of(&stat) / units_of(&stealing),
-    ];
-    let in_cpu = [
-        busiest(&stat) / busiest(&dynamic),
-        busiest(&stat) / busiest(&stealing),
-    ];
-    assert!(
-        in_work.iter().all(|&r| r >= 1.3) && in_cpu.iter().all(|&r| r >= 1.15),
-        "static/dynamic, static/stealing: in work {in_work:?}, in CPU time {in_cpu:?} ({lanes})"
-    );
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! runs: the shared counter's strategies (what they count, what they lose,
 //! what they cost) and a critical section as the limit of a sweep.
 
-use crate::common::{new_run, two_cores_free, wall_rate};
+use crate::common::{new_run, passes_within, two_cores_free, wall_rate};
 use crate::harness::{Checked, Skip, skip, tests};
 use conpar::engine::analysis::{lock_share, sweep_points};
 use conpar::engine::exec::run_native;
@@ -208,7 +208,10 @@ fn padded_counters_are_not_slower_than_adjacent_ones() {
 /// clock runs per point: with the lock the limit, about one lane computes
 /// at a time, so another program on the machine slows both points alike.
 /// Measured (2 cores, 2026-11-26, 6 runs of 10 ms tasks): read 0.598–0.618
-/// for 0.6 and 0.800–0.838 for 0.8.
+/// for 0.6 and 0.800–0.838 for 0.8. The points are taken in turns and up
+/// to 3 attempts made: in the CI run of 2026-12-03 the 2-thread runs of one
+/// attempt all fell in a slow spell (0.6 read 0.77: 127 ms where 103–105
+/// ms is usual; [`passes_within`]).
 fn a_lock_held_for_part_of_each_task_caps_the_speedup_at_its_share() -> Checked {
     two_cores_free()?;
     for pct in [60u32, 80] {
@@ -225,36 +228,37 @@ fn a_lock_held_for_part_of_each_task_caps_the_speedup_at_its_share() -> Checked 
             lock_pct: pct,
             ..Settings::default()
         };
-        let mut makespans = Vec::new();
-        // Lock waits per run: none on one thread (nobody else holds it),
-        // a good share of the run on two.
-        let mut waited = Vec::new();
-        for p in [1u32, 2] {
-            let fastest = (0..3)
-                .map(|_| {
-                    let t = run(&s, p);
-                    waited.push((p, t.stats().lock_ms / t.duration_ms));
-                    t.duration_ms
-                })
-                .fold(f64::INFINITY, f64::min);
-            makespans.push((p, fastest));
-        }
-        let found = lock_share(&sweep_points(&makespans), 16);
         let want = f64::from(pct) / 100.0;
-        eprintln!("lock share {want}: read {found:?} from {makespans:?}");
-        assert!(
-            found.is_some_and(|f| (f - want).abs() <= 0.1),
-            "lock share {want}: read {found:?} from {makespans:?}"
-        );
-        // Waiting spans only when the lock was taken: on 1 thread, none;
-        // on 2, a share of the run.
-        eprintln!("lock waits (threads, share of the run): {waited:?}");
-        assert!(
-            waited
-                .iter()
-                .all(|&(p, w)| if p == 1 { w == 0.0 } else { w > 0.1 }),
-            "lock waits (threads, share of the run): {waited:?}"
-        );
+        passes_within(3, &format!("lock share {want}"), || {
+            // Lock waits per run: none on one thread (nobody else holds
+            // it), a good share of the run on two.
+            let mut waited = Vec::new();
+            // The fastest of 3 runs on each thread count, taken in turns,
+            // so that a slow spell of the machine spoils both or neither.
+            let mut fastest = [(1u32, f64::INFINITY), (2, f64::INFINITY)];
+            for _ in 0..3 {
+                for (p, best) in &mut fastest {
+                    let t = run(&s, *p);
+                    waited.push((*p, t.stats().lock_ms / t.duration_ms));
+                    *best = best.min(t.duration_ms);
+                }
+            }
+            // Waiting spans only when the lock was taken: on 1 thread,
+            // none; on 2, a share of the run. Never retried.
+            assert!(
+                waited
+                    .iter()
+                    .all(|&(p, w)| if p == 1 { w == 0.0 } else { w > 0.1 }),
+                "lock waits (threads, share of the run): {waited:?}"
+            );
+            let found = lock_share(&sweep_points(&fastest), 16);
+            let account = format!("read {found:?} from {fastest:?}");
+            if found.is_some_and(|f| (f - want).abs() <= 0.1) {
+                Ok(account)
+            } else {
+                Err(account)
+            }
+        })?;
     }
     Ok(())
 }

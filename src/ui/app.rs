@@ -4,7 +4,7 @@
 use super::actions::Actions;
 use super::compare_view::CompareView;
 use super::controls::Controls;
-use super::counter_view::{CounterView, LockShare};
+use super::counter_view::CounterView;
 use super::environment_panel::EnvironmentPanel;
 use super::exports::Exports;
 use super::learn::Learn;
@@ -99,24 +99,35 @@ pub fn App() -> impl IntoView {
     let env = page.env();
     let ready = page.ready();
     let busy = page.busy();
+    // A newcomer is offered two ways in; a page opened on an experiment (a
+    // link with settings or a result) goes straight to it.
+    let newcomer = !url::opened_on_experiment();
     view! {
         <header class="top">
             <h1>"conpar"</h1>
-            <p class="tagline">"Concurrency and parallelism, measured in your own browser."</p>
+            <p class="tagline">
+                "Run the same tasks one after another, taking turns on one thread, and on several threads at once: "
+                "see and measure, in this browser, what concurrency and parallelism each buy."
+            </p>
+            <nav class="ways-in" aria-label="Where to start">
+                <button class="primary" on:click=move |_| go_to("learn-title")>"Learn it step by step"</button>
+                {newcomer.then(|| view! { <button on:click=move |_| go_to("experiment-title")>"Just run it"</button> })}
+            </nav>
         </header>
         <Notices notices=page.notices() />
+        // Reading order, the same at every width and for screen readers (it
+        // is the DOM's; no CSS reorders it): the controls, then what the
+        // last run shows, then the deeper views, then Learn. A new card goes
+        // where it belongs in this list; e2e/layout.test.mjs checks the order.
         <main class="layout">
-            <aside class="panel">
+            <div class="panel">
                 <Controls edit env=env ready=ready busy=busy message=page.message() actions />
-                <Responsiveness latest=page.latest() />
-                <EnvironmentPanel env=env />
-            </aside>
+            </div>
             <div class="results">
+                // What the last run shows.
                 <TimelineView latest=page.latest() busy=busy replay=page.replay() shown=shown />
-                <ReplayView page_runs=PageRuns::of(page) busy=busy replay=page.replay() shown=shown />
+                <Responsiveness latest=page.latest() />
                 <CompareView comparison=page.comparison() />
-                <SpeedupView sweep=page.sweep() env=env />
-                <LockShare sweep=page.sweep() />
                 <CounterView
                     settings=page.settings()
                     latest=page.latest()
@@ -127,8 +138,10 @@ pub fn App() -> impl IntoView {
                     busy=busy
                     actions
                 />
-                <Exports latest=page.latest() busy=busy message=page.message() env=env actions />
+                // The deeper views.
                 <ModesTimelines comparison=page.comparison() />
+                <SpeedupView sweep=page.sweep() env=env />
+                <ReplayView page_runs=PageRuns::of(page) busy=busy replay=page.replay() shown=shown />
                 <RecordedView
                     received=page.received()
                     settings=page.settings()
@@ -140,6 +153,8 @@ pub fn App() -> impl IntoView {
                     busy=busy
                     actions
                 />
+                <Exports latest=page.latest() busy=busy message=page.message() env=env actions />
+                <EnvironmentPanel env=env />
             </div>
         </main>
         <Learn env=env ready=ready busy=busy results=page.lessons() actions />
@@ -148,5 +163,20 @@ pub fn App() -> impl IntoView {
                 "conpar runs real work: async futures on the main thread, a rayon thread pool on Web Workers. Every number is measured here, now."
             </p>
         </footer>
+    }
+}
+
+/// Scrolls the heading `id` into view and moves the keyboard's focus there
+/// (the heading has `tabindex="-1"`). Not a `#fragment` link: under the
+/// site's `<base href>` one would reload the page without its settings, and
+/// a fragment is where a result link travels.
+fn go_to(id: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(heading) = document().get_element_by_id(id) else {
+        return;
+    };
+    heading.scroll_into_view();
+    if let Ok(h) = heading.dyn_into::<web_sys::HtmlElement>() {
+        let _ = h.focus();
     }
 }

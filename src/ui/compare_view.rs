@@ -2,9 +2,10 @@
 //! a table of what each mode achieved.
 
 use super::download;
+use super::empty_card::EmptyCard;
 use super::table_wrap::table_wrap;
 use crate::charts::compare::{CompareBar, draw_compare};
-use crate::charts::{Theme, draw_placeholder, format_ms};
+use crate::charts::{Theme, format_ms};
 use crate::engine::analysis::Comparison;
 use crate::engine::analysis::Row;
 use crate::engine::format::count;
@@ -25,30 +26,32 @@ pub fn CompareView(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView
         let theme = Theme::for_dark(dark.get());
         let rows = rows.get();
         let Some(canvas) = canvas.get() else { return };
-        let _ = if rows.is_empty() {
-            draw_hidpi(&canvas, 280, |a| {
-                draw_placeholder(a, &theme, "Compare all modes to see them side by side.")
+        // An empty comparison is the empty card's (no canvas).
+        if rows.is_empty() {
+            return;
+        }
+        let bars: Vec<CompareBar> = rows
+            .iter()
+            .map(|r| CompareBar {
+                label: r.trace.mode.label().into(),
+                short_label: r.trace.mode.short_label().into(),
+                makespan_ms: r.stats.makespan_ms,
+                cpu_ms: r.stats.cpu_ms,
+                idle_ms: r
+                    .stats
+                    .pool
+                    .as_ref()
+                    .map(|p| p.lanes.iter().map(|l| l.idle_ms).collect()),
             })
-        } else {
-            let bars: Vec<CompareBar> = rows
-                .iter()
-                .map(|r| CompareBar {
-                    label: r.trace.mode.label().into(),
-                    short_label: r.trace.mode.short_label().into(),
-                    makespan_ms: r.stats.makespan_ms,
-                    cpu_ms: r.stats.cpu_ms,
-                    idle_ms: r
-                        .stats
-                        .pool
-                        .as_ref()
-                        .map(|p| p.lanes.iter().map(|l| l.idle_ms).collect()),
-                })
-                .collect();
-            draw_hidpi(&canvas, 280, |a| draw_compare(a, &bars, &theme))
-        };
+            .collect();
+        let _ = draw_hidpi(&canvas, 280, |a| draw_compare(a, &bars, &theme));
     });
 
     view! {
+        <Show
+            when=move || !rows.with(Vec::is_empty)
+            fallback=|| view! { <EmptyCard class="compare" title_id="compare-title" title="Modes compared" hint="Compare all modes: times side by side." /> }
+        >
         <section class="card compare" aria-labelledby="compare-title">
             <div class="card-head">
                 <h2 id="compare-title">"Modes compared"</h2>
@@ -92,6 +95,7 @@ pub fn CompareView(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView
                 "Every figure is measured in this browser. Speedup and efficiency are against the sequential run of the same task set; the checksum shows each mode computed the same result. Idle time per thread shows load balance: a thread that finished its share early waits for the others. A thread waiting for the lock is neither idle nor computing: its wait is shown apart."
             </p>
         </section>
+        </Show>
     }
 }
 

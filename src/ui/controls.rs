@@ -41,7 +41,8 @@ pub fn Controls(
     } = use_clipboard();
 
     view! {
-        <div class="controls" role="group" aria-label="Experiment settings">
+        <section class="card controls" aria-labelledby="experiment-title">
+            <h2 id="experiment-title" tabindex="-1">"Experiment"</h2>
             <div class="choice-row">
                 {choice_select(
                     "setting-mode",
@@ -151,6 +152,6 @@ pub fn Controls(
                         Message::Info(text) => view! { <p class="message info">{text}</p> }.into_any(),
                     })
             }}
-        </div>
+        </section>
     }
 }

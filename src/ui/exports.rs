@@ -2,6 +2,7 @@
 
 use super::actions::Actions;
 use super::download;
+use super::empty_card::{EmptyCard, after_paint};
 use super::state::{Busy, Message};
 use crate::engine::environment::Environment;
 use crate::engine::record::Trace;
@@ -50,7 +51,12 @@ pub fn Exports(
         Ok(env.with_untracked(|e| report_json(&settings, e, traces)))
     };
     let nothing = move || latest.with(Option::is_none) || busy.with(Option::is_some);
+    let filled = after_paint(Signal::derive(move || latest.with(Option::is_some)));
     view! {
+        <Show
+            when=move || filled.get()
+            fallback=|| view! { <EmptyCard class="exports" title_id="exports-title" title="Export" hint="After a run: CSV, JSON report, trace." /> }
+        >
         <section class="card exports" aria-labelledby="exports-title">
             <h2 id="exports-title">"Export"</h2>
             <div class="buttons">
@@ -68,5 +74,6 @@ pub fn Exports(
                 "The trace opens in ui.perfetto.dev or in Chrome DevTools' Performance panel (Load profile): each lane is a thread."
             </p>
         </section>
+        </Show>
     }
 }

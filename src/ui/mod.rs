@@ -13,6 +13,7 @@ mod compare_view;
 mod controls;
 mod counter_view;
 mod download;
+mod empty_card;
 mod environment_panel;
 mod exports;
 mod learn;

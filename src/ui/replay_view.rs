@@ -7,6 +7,7 @@
 //! `replay_source.rs`, what it says of the moment `replay_moment.rs`.
 //! Everything shown comes from `engine::record::Replay`.
 
+use super::empty_card::{EmptyCard, after_paint};
 use super::replay_moment::MomentWords;
 use super::replay_source::{PageRuns, source_select, sources};
 use super::state::{Busy, ReplayState, ReplayStateStoreFields, Source};
@@ -65,7 +66,7 @@ pub fn ReplayView(
     let slowdown = RwSignal::new(10u32);
     let announcement = RwSignal::new(String::new());
     // Built on first use, after the run's last frames have been recorded.
-    let built = StoredValue::new(None::<Replay>);
+    let built = StoredValue::new(None::<(Replay, usize)>);
     let playback = StoredValue::new(Playback::new((0.0, 0.0), 10));
     let duration = Memo::new(move |_| shown.with(|t| t.as_ref().map_or(0.0, |t| t.duration_ms)));
     // The cursor's range: the run, and any span stamped outside it.
@@ -208,7 +209,7 @@ pub fn ReplayView(
     let has_frames = Memo::new(move |_| {
         shown.track();
         moment.track();
-        built.with_value(|r| r.as_ref().is_some_and(Replay::has_frames))
+        built.with_value(|r| r.as_ref().is_some_and(|(r, _)| r.has_frames()))
     });
     let words = MomentWords::of(moment, has_frames);
     // Said to screen readers when the cursor stops somewhere (not while it
@@ -274,8 +275,15 @@ pub fn ReplayView(
         )
     };
     let can_use = move || has_run.get() && !busy.get();
+    let filled = after_paint(Signal::derive(move || {
+        has_run.get() || sources.with(|s| !s.is_empty())
+    }));
 
     view! {
+        <Show
+            when=move || filled.get()
+            fallback=|| view! { <EmptyCard class="replay" title_id="replay-title" title="Replay" hint="After a run: play it back, slowly." /> }
+        >
         <section class="card replay" aria-labelledby="replay-title">
             <div class="card-head">
                 <h2 id="replay-title">"Replay"</h2>
@@ -398,19 +406,30 @@ pub fn ReplayView(
                 {move || announcement.get()}
             </p>
         </section>
+        </Show>
     }
 }
 
 /// Calls `f` with the replay of `shown`, built first if needed: lazily, so
-/// that the frames recorded just after the run are in.
+/// that the frames recorded just after the run are in, and again while the
+/// run's frames still grow. The first frame after the run closes them
+/// (`FrameLog::for_run`), and it can come after the first use: a page that
+/// builds several views at a run's end paints a little later, and a replay
+/// built before it said the page never painted again.
 fn with_replay_of<R>(
-    built: StoredValue<Option<Replay>>,
+    built: StoredValue<Option<(Replay, usize)>>,
     shown: Signal<Option<Arc<Trace>>>,
     f: impl FnOnce(&Replay) -> R,
 ) -> Option<R> {
-    if built.with_value(Option::is_none) {
-        let replay = shown.with_untracked(|t| t.as_deref().map(|t| Replay::new(t, frames_of(t))));
-        built.set_value(replay);
-    }
-    built.with_value(|r| r.as_ref().map(f))
+    shown.with_untracked(|t| {
+        let t = t.as_deref()?;
+        let frames = frames_of(t);
+        let stale = built.with_value(|b| b.as_ref().is_none_or(|(_, n)| *n != frames.len()));
+        if stale {
+            let n = frames.len();
+            built.set_value(Some((Replay::new(t, frames), n)));
+        }
+        Some(())
+    });
+    built.with_value(|r| r.as_ref().map(|(r, _)| f(r)))
 }

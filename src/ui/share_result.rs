@@ -7,6 +7,7 @@
 
 use super::actions::Actions;
 use super::download;
+use super::empty_card::after_paint;
 use super::state::Busy;
 use super::url;
 use crate::engine::environment::Environment;
@@ -129,7 +130,12 @@ pub fn ShareResult(
             made.set(Some(Err(why)));
         }
     };
+    let filled = after_paint(Signal::derive(move || latest.with(Option::is_some)));
     view! {
+        <Show
+            when=move || filled.get()
+            fallback=|| view! { <p class="note share-later">"After a run: a link that carries it, or its report."</p> }
+        >
         <div class="share-result">
             <div class="buttons">
                 <button disabled=move || nothing() || working.get() on:click=share>
@@ -140,7 +146,9 @@ pub fn ShareResult(
             <p class="caption">
                 "The link carries the runs as measured here, with this machine's cores and browser. It travels in the part of the address after #, which browsers never send to a server."
             </p>
-            {move || match made.get() {
+            {
+                let copy = copy.clone();
+                move || match made.get() {
                 None => None,
                 Some(Err(why)) => Some(view! { <p class="message error share-error" role="alert">{why}</p> }.into_any()),
                 Some(Ok(m)) => {
@@ -188,5 +196,6 @@ pub fn ShareResult(
                 }
             }}
         </div>
+        </Show>
     }
 }

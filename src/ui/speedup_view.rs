@@ -1,6 +1,8 @@
 //! The thread sweep: measured speedup against the ideal and Amdahl's law.
 
+use super::counter_view::LockShare;
 use super::download;
+use super::empty_card::EmptyCard;
 use super::state::Runs;
 use super::table_wrap::table_wrap;
 use crate::charts::speedup::{SpeedupData, cores_label, draw_speedup, marks_cores};
@@ -99,6 +101,10 @@ pub fn SpeedupView(
     let configured = Memo::new(move |_| settings.with(|s| s.as_ref().map_or(0, |s| s.serial_pct)));
 
     view! {
+        <Show
+            when=move || points.with(|p| !p.is_empty())
+            fallback=|| view! { <EmptyCard class="speedup" title_id="speedup-title" title="Speedup by threads" hint="Sweep threads: speedup per thread count." /> }
+        >
         <section class="card speedup" aria-labelledby="speedup-title">
             <div class="card-head">
                 <h2 id="speedup-title">"Speedup by threads"</h2>
@@ -136,6 +142,7 @@ pub fn SpeedupView(
                         }
                     })
             }}
+            <LockShare sweep=sweep />
             <p class="caption">
                 {move || match fit.get() {
                     Some(f) => format!(
@@ -182,5 +189,6 @@ pub fn SpeedupView(
                 })}
             </Show>
         </section>
+        </Show>
     }
 }

@@ -10,6 +10,7 @@
 //! doubles or the canvas changes size. The finished run is drawn whole.
 
 use super::download;
+use super::empty_card::EmptyCard;
 use super::state::{Busy, ReplayState, ReplayStateStoreFields};
 use crate::charts::cursor::CursorData;
 use crate::charts::timeline::{
@@ -227,6 +228,10 @@ pub fn TimelineView(
     };
 
     view! {
+        <Show
+            when=move || on_screen.with(Option::is_some) || busy.with(Option::is_some)
+            fallback=|| view! { <EmptyCard class="timeline" title_id="timeline-title" title="Timeline" hint="Press Run to see each thread's tasks." /> }
+        >
         <section class="card timeline" aria-labelledby="timeline-title">
             <div class="card-head">
                 <h2 id="timeline-title">"Timeline"</h2>
@@ -280,6 +285,7 @@ pub fn TimelineView(
             <p class="caption">{move || with_shown(&summary)}</p>
             {move || latest.with(|t| worker_warning(t.as_deref())).map(|w| view! { <p class="message warning" role="alert">{w}</p> })}
         </section>
+        </Show>
     }
 }
 

@@ -14,6 +14,17 @@ pub fn read() -> (Settings, Vec<Notice>) {
     parse_query(&search)
 }
 
+/// Whether the page was opened on an experiment: settings in the query, or
+/// a result in the fragment (a returning visitor, or a shared link).
+pub fn opened_on_experiment() -> bool {
+    web_sys::window().is_some_and(|w| {
+        let location = w.location();
+        let search = location.search().unwrap_or_default();
+        let hash = location.hash().unwrap_or_default();
+        search.len() > 1 || hash.len() > 1
+    })
+}
+
 thread_local! {
     /// When the last history entry was made (ms since the epoch).
     static LAST_PUSH: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };

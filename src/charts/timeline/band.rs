@@ -1,5 +1,5 @@
 //! A row with hundreds of waits drawn as a density band: over each pixel
-//! column, how many waits were in flight (hundreds of bars sharing a dozen
+//! column, how many waits were in flight (hundreds of bars sharing two
 //! tracks would say nothing about that).
 
 use super::bars::{Bar, bars};
@@ -12,7 +12,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// More waits than this on a row are drawn as a density band, not as bars:
-/// hundreds of bars sharing a dozen tracks say nothing about how many waits
+/// hundreds of bars sharing two tracks say nothing about how many waits
 /// were in flight, a band's height does.
 pub const BAND_ABOVE_WAITS: usize = 300;
 

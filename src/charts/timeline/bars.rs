@@ -51,7 +51,12 @@ impl Bar {
 }
 
 /// The most wait tracks a row gets; more concurrent waits share tracks.
-pub(super) const MAX_TRACKS: usize = 12;
+/// Two, so that a wait is never shorter than half a computing bar (the
+/// wait band, 0.42 of the row, over 2 tracks: 0.21 against the run band's
+/// 0.38), and a pointer can land on one: with up to 12 tracks, 8 waits in flight
+/// on the main thread were 3-pixel hairlines. How many are in flight is the
+/// density band's to say ([`super::band::BAND_ABOVE_WAITS`]).
+pub(super) const MAX_TRACKS: usize = 2;
 
 /// Turns spans into bars: waits get tracks (greedy interval partitioning),
 /// and neighbours narrower than `ms_per_px` merge. Waits of rows marked in
@@ -247,15 +252,15 @@ mod tests {
 
     #[test]
     fn overlapping_waits_get_their_own_tracks() {
-        let waits: Vec<Span> = (0..4)
+        let waits: Vec<Span> = (0..2)
             .map(|t| Span::new(t, Lane::Main, SpanKind::Wait, f64::from(t), 100.0))
             .collect();
         let b = bars(&waits, 1, 0.1, &[]);
-        assert_eq!(b.len(), 4);
+        assert_eq!(b.len(), 2);
         let mut tracks: Vec<usize> = b.iter().map(|b| b.track).collect();
         tracks.sort_unstable();
-        assert_eq!(tracks, [0, 1, 2, 3]);
-        assert!(b.iter().all(|b| b.tracks == 4));
+        assert_eq!(tracks, [0, 1]);
+        assert!(b.iter().all(|b| b.tracks == 2));
         // Back-to-back waits reuse a track.
         let seq: Vec<Span> = (0..4)
             .map(|t| {
@@ -275,9 +280,38 @@ mod tests {
         );
     }
 
+    /// At any number of waits in flight, up to the density band's
+    /// threshold, a wait is drawn at least half as tall as a computing bar
+    /// of its row (with up to 12 tracks, 8 waits in flight were each 0.05
+    /// of a row high, a computing bar 0.38).
+    #[test]
+    fn a_wait_is_never_shorter_than_half_a_computing_bar() {
+        for n in [1u32, 2, 3, 8, 64, 300] {
+            let mut spans: Vec<Span> = (0..n)
+                .map(|t| Span::new(t, Lane::Main, SpanKind::Wait, f64::from(t) * 0.01, 100.0))
+                .collect();
+            spans.push(Span::new(n, Lane::Main, SpanKind::Run, 100.0, 110.0));
+            let b = bars(&spans, 1, 0.1, &[]);
+            let run = b
+                .iter()
+                .find(|b| b.kind == SpanKind::Run)
+                .expect("a run bar");
+            let shortest = b
+                .iter()
+                .filter(|b| b.kind == SpanKind::Wait)
+                .map(|b| b.height(1))
+                .fold(f64::INFINITY, f64::min);
+            assert!(
+                shortest >= 0.5 * run.height(1),
+                "{n} waits: a wait {shortest:.3} of a row, a run {:.3}",
+                run.height(1)
+            );
+        }
+    }
+
     /// 100,000 waits in flight at once on the main thread (each 1 s long,
-    /// started 0.2 µs apart): the 12 tracks of the row hold them, overlapping
-    /// waits of a track drawn as one bar, so a redraw is a dozen rectangles.
+    /// started 0.2 µs apart): the tracks of the row hold them, overlapping
+    /// waits of a track drawn as one bar, so a redraw is a few rectangles.
     #[test]
     fn a_hundred_thousand_overlapping_waits_draw_as_a_few_bars() {
         let waits: Vec<Span> = (0..100_000)

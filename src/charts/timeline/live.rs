@@ -25,7 +25,7 @@ use plotters::prelude::*;
 pub struct LiveTimeline {
     rows: usize,
     x_max_ms: f64,
-    /// Wait tracks drawn per row: 1, 2, 4, 8 or 12 (more tracks, a full redraw).
+    /// Wait tracks drawn per row: 1 or [`MAX_TRACKS`] (more tracks, a full redraw).
     shown: Vec<usize>,
     tracks: Vec<Vec<Track>>,
     /// Waits seen per row (past [`BAND_ABOVE_WAITS`], no outlines: too many to read).
@@ -454,14 +454,14 @@ mod tests {
         let log = SpanLog::new(n as usize);
         let mut copy = LogReader::new(0.0);
         let mut live = LiveTimeline::new(2);
-        // Twelve waits first: the row has all its tracks before the burst.
-        for t in 0..12 {
+        // A wait per track first: the row has all its tracks before the burst.
+        for t in 0..MAX_TRACKS as u32 {
             log.open(t, Lane::Main, 0.5);
         }
         log.read_into(&mut copy, 1.0);
         live.update(&copy, 1.0);
         live_svg(&mut live, &copy);
-        for t in 12..n {
+        for t in MAX_TRACKS as u32..n {
             log.open(t, Lane::Main, 2.0 + f64::from(t) * 0.000_1);
         }
         log.read_into(&mut copy, 30.0);

@@ -29,7 +29,7 @@ const ORDER = [
 const ALWAYS = ['Experiment', 'Timeline', 'Modes compared', 'Speedup by threads', 'Replay', 'This browser', 'Learn: concurrency is not parallelism'];
 
 // Short runs: the test is about where things are, not how long they take.
-const QUERY = 'workload=cpu&kernel=primes&tasks=8&work_ms=10&threads=2';
+const QUERY = 'mode=both&workload=mixed&kernel=hash&tasks=8&work_ms=20&latency_ms=100&threads=2';
 
 let site;
 before(async () => (site = await serve()));

@@ -1,10 +1,12 @@
-// Learn's presets (the article's examples) as a person uses them: each Try it
-// runs and states a measured number on its card, each card keeps its
+// Learn's presets (the article's examples) as a person uses them: a card
+// asks for a prediction before it runs and shows it beside the measurement;
+// each Try it runs and states a measured number on its card, each card keeps its
 // sentence while others run, and the 10,000-connection chat server keeps
 // the page responsive.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUSY_CORES, attempts, closeSite, facts, open, openSite, retry, rows } from './lib.mjs';
+import { join } from 'node:path';
+import { ARTIFACTS, BUSY_CORES, attempts, closeSite, facts, open, openSite, retry, rows } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -12,9 +14,9 @@ after(() => closeSite(site, b));
 
 const NUMBER = /\d+(\.\d+)? ?(ms|s|%|×)/;
 
-/** Clicks the card's Try it and returns its sentence once measured. */
+/** Runs the card's experiment without a prediction (Skip the prediction) and returns its sentence once measured. */
 async function tryIt(page, card, timeout = 90000) {
-  await card.getByRole('button', { name: 'Try it' }).click();
+  await card.getByRole('button', { name: 'Skip the prediction' }).click();
   // The card says "Running…" as soon as Try it is pressed (before the
   // experiment's first run): a click that started nothing fails here,
   // instead of reading the card's earlier sentence as this one.
@@ -63,6 +65,29 @@ test('a lesson keeps its sentence when another lesson runs', async () => {
   assert.match(a, NUMBER);
   assert.match(c, NUMBER);
   assert.equal(await first.locator('.result').textContent(), a);
+});
+
+test('a lesson asks first: Try it without an answer runs nothing and says so; with one, prediction and measurement side by side', async () => {
+  const { page } = b;
+  await open(page, site.url);
+  const card = page.locator('.lesson[data-id="concurrency"]');
+  await card.getByRole('button', { name: 'Try it', exact: true }).click();
+  await card.getByRole('alert').waitFor({ timeout: 5000 });
+  assert.match(await card.getByRole('alert').textContent(), /Pick one/);
+  // Nothing ran: no "Running…", no sentence.
+  await page.waitForTimeout(500);
+  assert.equal(await card.locator('.result').count(), 0, 'Try it without a prediction started the experiment');
+  // The question is a choice between the modes it runs, labelled by its legend.
+  const group = card.getByRole('group', { name: /Predict first: Which finishes first\?/ });
+  await group.getByRole('radio', { name: 'Sequential' }).check();
+  await card.getByRole('button', { name: 'Try it', exact: true }).click();
+  await card.locator('.result:not(.running)').waitFor({ timeout: 60000 });
+  const prediction = card.locator('.prediction');
+  // Sequential waits one wait after another; overlapping them on one thread wins.
+  assert.equal(await prediction.getAttribute('data-right'), 'false');
+  assert.match(await prediction.textContent(), /You predicted Sequential; Concurrent \(async\) finished first, \d+(\.\d)?× as fast\..*Wall time, as measured: Sequential: [\d.]+ m?s; Concurrent \(async\): [\d.]+ m?s\./);
+  await card.locator('.prediction').screenshot({ path: join(ARTIFACTS, 'prediction-after.png') });
+  assert.deepEqual(b.errors, []);
 });
 
 test('10,000 connections on the event loop finish in about the longest wait with a longest frame gap of at most 50 ms', async (t) => {

@@ -58,7 +58,7 @@ test('a link restores every setting, and history back restores the earlier one',
   assert.equal(query(page).get('mode'), 'both');
 });
 
-test('every "Try it" runs its experiment and states a measured number', async () => {
+test('every lesson asks first, runs from its "Try it" with the prediction, and shows it beside a measured number', async () => {
   const { page } = b;
   await open(page, site.url);
   const lessons = page.locator('.lesson');
@@ -67,11 +67,23 @@ test('every "Try it" runs its experiment and states a measured number', async ()
   for (let i = 0; i < count; i++) {
     const lesson = lessons.nth(i);
     const title = await lesson.locator('h3').textContent();
-    await lesson.getByRole('button', { name: 'Try it' }).click();
+    // Answer the question: the first option, or a number in its range.
+    const radios = lesson.getByRole('radio');
+    if ((await radios.count()) > 0) {
+      await radios.first().check();
+    } else {
+      const input = lesson.getByRole('spinbutton');
+      const [min, max] = [Number(await input.getAttribute('min')), Number(await input.getAttribute('max'))];
+      await input.fill(String(min + (max - min) / 4));
+    }
+    await lesson.getByRole('button', { name: 'Try it', exact: true }).click();
     await lesson.locator('.result:not(.running)').waitFor({ timeout: 60000 });
     const sentence = await lesson.locator('.result').textContent();
     assert.match(sentence, /\d+(\.\d+)? ?(ms|s|%|×)/, `${title}: ${sentence}`);
     assert.doesNotMatch(sentence, /did not complete/, `${title}: ${sentence}`);
+    const prediction = lesson.locator('.prediction');
+    assert.match(await prediction.textContent(), /You predicted .*\d/, `${title}: the prediction beside the measurement`);
+    assert.match(await prediction.getAttribute('data-right'), /^(true|false)$/);
   }
   assert.deepEqual(b.errors, []);
 });

@@ -5,7 +5,9 @@ use super::actions::Actions;
 use super::state::{Busy, LessonResult};
 use super::table_wrap::table_wrap;
 use crate::engine::environment::Environment;
-use crate::engine::lessons::{GPU_TRAINING, Lesson, Machine, lessons, presets};
+use crate::engine::lessons::{
+    GPU_TRAINING, Lesson, Machine, Prediction, Question, lessons, presets,
+};
 use crate::runtime::probe;
 use leptos::prelude::*;
 use reactive_stores::Field;
@@ -36,7 +38,7 @@ pub fn Learn(
     let idle = Signal::derive(move || ready.get() && busy.with(Option::is_none));
     view! {
         <section class="card learn" aria-labelledby="learn-title">
-            <h2 id="learn-title">"Learn: concurrency is not parallelism"</h2>
+            <h2 id="learn-title" tabindex="-1">"Learn: concurrency is not parallelism"</h2>
             <div class="ideas">
                 <div>
                     <h3>"Concurrency"</h3>
@@ -130,8 +132,9 @@ pub fn Learn(
     }
 }
 
-/// A lesson's or a preset's card: its text, Try it, and its latest measured
-/// sentence, which stays while other cards run theirs.
+/// A lesson's or a preset's card: its text, the question it asks first,
+/// Try it, and its latest measured sentence (with the prediction beside the
+/// measurement), which stays while other cards run theirs.
 fn card(
     results: Field<Vec<LessonResult>>,
     actions: Actions,
@@ -140,27 +143,148 @@ fn card(
     idle: Signal<bool>,
 ) -> impl IntoView {
     let id = lesson.id;
-    let result =
-        move || results.with(|all| all.iter().find(|r| r.id == id).map(|r| r.sentence.clone()));
-    let l = lesson.clone();
+    let result = move || results.with(|all| all.iter().find(|r| r.id == id).cloned());
+    let question = lesson.question();
+    // What the person has answered so far: a choice, or the typed number.
+    let choice = RwSignal::new(None::<usize>);
+    let typed = RwSignal::new(String::new());
+    // Try it pressed without an answer: the question says so.
+    let nudged = RwSignal::new(false);
+    let q = question.clone();
+    let prediction = move || match &q {
+        Question::First { .. } => choice.get().map(Prediction::Choice),
+        Question::Number { min, max, .. } => typed
+            .get()
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && (*min..=*max).contains(x))
+            .map(Prediction::Number),
+    };
+    let prediction = Signal::derive(prediction);
+    let (l, skip) = (lesson.clone(), lesson.clone());
+    let try_it = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match prediction.get_untracked() {
+            Some(p) => {
+                nudged.set(false);
+                actions.try_lesson(l.clone(), Some(p));
+            }
+            None => nudged.set(true),
+        }
+    };
+    let field = format!("{class}-{id}-prediction");
+    let answer = match &question {
+        Question::First { options, .. } => options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                view! {
+                    <label class="option">
+                        <input
+                            type="radio"
+                            name=field.clone()
+                            value=i.to_string()
+                            on:change=move |_| {
+                                choice.set(Some(i));
+                                nudged.set(false);
+                            }
+                        />
+                        {o.clone()}
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        Question::Number { unit, min, max, .. } => {
+            let (min, max) = (*min, *max);
+            view! {
+                <label class="number">
+                    <input
+                        type="number"
+                        inputmode="decimal"
+                        step="any"
+                        min=min
+                        max=max
+                        aria-describedby=format!("{field}-unit")
+                        prop:value=move || typed.get()
+                        on:input=move |ev| {
+                            typed.set(event_target_value(&ev));
+                            nudged.set(false);
+                        }
+                    />
+                    <span id=format!("{field}-unit")>{unit_words(unit)}</span>
+                </label>
+            }
+            .into_any()
+        }
+    };
+    let hint = match &question {
+        Question::First { .. } => "Pick one, then Try it; or skip the prediction.".to_string(),
+        Question::Number { min, max, unit, .. } => format!(
+            "Type a number from {min} to {max} ({}), then Try it; or skip the prediction.",
+            unit_words(unit)
+        ),
+    };
+    let prompt = match &question {
+        Question::First { prompt, .. } | Question::Number { prompt, .. } => prompt.clone(),
+    };
     view! {
         <li class=class id=format!("{class}-{id}") data-id=id>
             <h3>{lesson.title}</h3>
             {lesson.body.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
-            <button
-                class="primary"
-                disabled=move || !idle.get()
-                on:click=move |_| actions.try_lesson(l.clone())
-            >
-                "Try it"
-            </button>
+            <form class="predict" on:submit=try_it>
+                <fieldset>
+                    <legend>"Predict first: " {prompt}</legend>
+                    {answer}
+                </fieldset>
+                {move || nudged.get().then(|| view! { <p class="message info" role="alert">{hint.clone()}</p> })}
+                <div class="buttons">
+                    <button class="primary" type="submit" disabled=move || !idle.get()>
+                        "Try it"
+                    </button>
+                    <button
+                        type="button"
+                        disabled=move || !idle.get()
+                        on:click=move |_| {
+                            nudged.set(false);
+                            actions.try_lesson(skip.clone(), None);
+                        }
+                    >
+                        "Skip the prediction"
+                    </button>
+                </div>
+            </form>
             {move || {
                 result()
-                    .map(|sentence| match sentence {
+                    .map(|r| match r.sentence {
                         None => view! { <p class="result running" role="status">"Running…"</p> }.into_any(),
-                        Some(s) => view! { <p class="result" role="status">{s}</p> }.into_any(),
+                        Some(s) => view! {
+                            <div role="status">
+                                {r.scored.map(|sc| view! {
+                                    <p class="prediction" data-right=sc.right.to_string()>
+                                        <strong>{if sc.right { "Right. " } else { "Not this time. " }}</strong>
+                                        {sc.sentence}
+                                        " "
+                                        <span class="why">{sc.why}</span>
+                                    </p>
+                                })}
+                                <p class="result">{s}</p>
+                            </div>
+                        }
+                        .into_any(),
                     })
             }}
         </li>
+    }
+}
+
+/// A unit as the question says it.
+fn unit_words(unit: &str) -> &'static str {
+    match unit {
+        "×" => "times as fast",
+        "ms" => "milliseconds",
+        "%" => "per cent",
+        _ => "",
     }
 }

@@ -13,6 +13,7 @@
 use super::url;
 use crate::engine::analysis::Comparison;
 use crate::engine::environment::Environment;
+use crate::engine::lessons::Scored;
 use crate::engine::plan::{Field as SettingField, Notice, Settings};
 use crate::engine::record::Trace;
 use crate::engine::travel::{Kind, Machine, Recorded, Summarised};
@@ -41,6 +42,9 @@ pub struct LessonResult {
     pub id: &'static str,
     /// `None` while it runs; the measured sentence after.
     pub sentence: Option<String>,
+    /// The person's prediction beside the measurement (none when skipped,
+    /// or when the experiment did not complete).
+    pub scored: Option<Scored>,
 }
 
 /// Who changed the settings last: only a person's change makes a history

@@ -14,6 +14,7 @@
 
 mod cards;
 mod counter_verdicts;
+mod predict;
 mod presets;
 mod sizing;
 mod sweep_verdicts;
@@ -22,6 +23,7 @@ mod words;
 
 pub use cards::lessons;
 pub use counter_verdicts::false_sharing_sentence;
+pub use predict::{NEAR, Prediction, Question, Scored, TIE};
 pub use presets::presets;
 pub use sizing::LOCK_LESSON_PCT;
 

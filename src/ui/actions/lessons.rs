@@ -2,7 +2,7 @@
 //! the shared counter's strategy × threads grids.
 
 use super::{Actions, Plan, Step};
-use crate::engine::lessons::{Experiment, Lesson};
+use crate::engine::lessons::{Experiment, Lesson, Prediction, Scored};
 use crate::engine::plan::{
     Assignment, Mode, Settings, Strategy, Workload, check_grid_estimate, grid,
 };
@@ -22,10 +22,14 @@ enum GridOf {
 
 impl Actions {
     /// Sets lesson `id`'s result on its card, the other cards' results kept.
-    fn set_lesson_result(self, id: &'static str, sentence: Option<String>) {
+    fn set_lesson_result(self, id: &'static str, sentence: Option<String>, scored: Option<Scored>) {
         self.page.lessons().update(|all| {
             all.retain(|r| r.id != id);
-            all.push(LessonResult { id, sentence });
+            all.push(LessonResult {
+                id,
+                sentence,
+                scored,
+            });
         });
     }
 
@@ -52,8 +56,9 @@ impl Actions {
     }
 
     /// A lesson's "Try it": loads its settings, runs its experiment, and
-    /// states the measured result.
-    pub fn try_lesson(self, lesson: Lesson) {
+    /// states the measured result, beside the person's `prediction` if they
+    /// made one.
+    pub fn try_lesson(self, lesson: Lesson, prediction: Option<Prediction>) {
         if self.is_busy() {
             return;
         }
@@ -67,7 +72,7 @@ impl Actions {
         .fit_to_pool(env.pool_threads);
         // Loading a lesson is the person's choice: Back returns to what was there.
         self.editor().set_by_person(settings);
-        self.set_lesson_result(lesson.id, None);
+        self.set_lesson_result(lesson.id, None, None);
         spawn_local(async move {
             let traces = match &lesson.experiment {
                 Experiment::Modes(modes) => {
@@ -91,10 +96,13 @@ impl Actions {
                     self.run_grid(strategies, threads, lesson.title, into).await
                 }
             };
+            let scored = prediction
+                .zip(traces.as_ref())
+                .and_then(|(p, t)| lesson.score(p, t));
             let sentence = traces.and_then(|t| lesson.conclude(&t)).unwrap_or_else(|| {
                 "The experiment did not complete, so there is no result to state.".into()
             });
-            self.set_lesson_result(lesson.id, Some(sentence));
+            self.set_lesson_result(lesson.id, Some(sentence), scored);
         });
     }
 

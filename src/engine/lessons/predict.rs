@@ -1,0 +1,532 @@
+//! Predict, then measure: the question a lesson asks before it runs, and
+//! the prediction scored against what its experiment measured.
+//!
+//! The question comes from the experiment's shape, so that every lesson and
+//! preset asks one, and a lesson added later does too: several modes (or
+//! ways of handing out tasks, or counter strategies) ask which finishes
+//! first; a sweep asks for the speedup on the most threads; the racy
+//! counter asks how many updates it loses; a single run asks how long it
+//! takes. The answer and the "why" are read from the traces only, as the
+//! lesson's own sentence is.
+
+use super::words::times;
+use super::{Experiment, Lesson};
+use crate::engine::analysis::{CounterRow, lost_pct, points_of, row_of};
+use crate::engine::format::{count, format_ms};
+use crate::engine::plan::{Mode, Strategy};
+use crate::engine::record::{Outcome, SpanKind, Trace};
+use std::borrow::Borrow;
+
+/// A prediction's kind and bounds: what the page asks before the run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Question {
+    /// Which of `options` finishes first.
+    First {
+        prompt: String,
+        options: Vec<String>,
+    },
+    /// A number in `min..=max`, in `unit` ("×", "ms", "%").
+    Number {
+        prompt: String,
+        unit: &'static str,
+        min: f64,
+        max: f64,
+    },
+}
+
+/// What the person answered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Prediction {
+    /// An index into [`Question::First`]'s options.
+    Choice(usize),
+    Number(f64),
+}
+
+/// A prediction beside the measurement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    /// Whether the prediction was right: the option that finished first
+    /// (or one within [`TIE`] of it), a number within [`NEAR`] of the
+    /// measured one (a share: within 5 points).
+    pub right: bool,
+    /// "You predicted …; measured …", with the error in words.
+    pub sentence: String,
+    /// Why, from the measured figures.
+    pub why: String,
+    /// The measured answer: the option's index, or the number.
+    pub measured: Prediction,
+}
+
+/// Runs whose wall times are within this share of the fastest finished
+/// "first" too: a difference that small is the machine's noise, not the
+/// mode's.
+pub const TIE: f64 = 0.05;
+
+/// A predicted number within this share of the measured one is right.
+pub const NEAR: f64 = 0.25;
+
+/// The racy counter's question is about the share of updates lost.
+fn is_race(lesson: &Lesson) -> bool {
+    matches!(&lesson.experiment, Experiment::Grid { strategies, .. } if strategies == &[Strategy::Racy])
+}
+
+impl Lesson {
+    /// What the lesson asks before it runs.
+    pub fn question(&self) -> Question {
+        let p = self.machine.pool;
+        match &self.experiment {
+            Experiment::Modes(modes) if modes.len() >= 2 => Question::First {
+                prompt: "Which finishes first?".into(),
+                options: modes.iter().map(|m| m.label().to_string()).collect(),
+            },
+            Experiment::Modes(modes) => Question::Number {
+                prompt: format!(
+                    "How long will the run take ({}, {})?",
+                    modes.first().copied().unwrap_or(Mode::Concurrent).label(),
+                    count(self.settings.tasks, "task")
+                ),
+                unit: "ms",
+                min: 0.0,
+                max: 600_000.0,
+            },
+            Experiment::Sweep => Question::Number {
+                prompt: format!(
+                    "On {}, how many times as fast as on one?",
+                    count(p, "thread")
+                ),
+                unit: "×",
+                min: 0.0,
+                max: f64::from(p) * 2.0,
+            },
+            Experiment::Assignments(ways) => Question::First {
+                prompt: "Which way of handing out the tasks finishes first?".into(),
+                options: ways.iter().map(|a| a.label().to_string()).collect(),
+            },
+            Experiment::Grid { .. } if is_race(self) => Question::Number {
+                prompt: format!(
+                    "What share of its updates will the racy counter lose on {}?",
+                    count(p, "thread")
+                ),
+                unit: "%",
+                min: 0.0,
+                max: 100.0,
+            },
+            Experiment::Grid {
+                strategies,
+                threads,
+            } => Question::First {
+                prompt: format!(
+                    "Which finishes first on {}?",
+                    count(threads.iter().copied().max().unwrap_or(p), "thread")
+                ),
+                options: strategies.iter().map(|s| s.label().to_string()).collect(),
+            },
+        }
+    }
+
+    /// `said` against the traces the experiment produced (in the order it
+    /// ran them). `None` when the traces do not fit the experiment (a
+    /// stopped or failed run), or `said` does not fit the question.
+    pub fn score<T: Borrow<Trace>>(&self, said: Prediction, traces: &[T]) -> Option<Scored> {
+        let traces: Vec<&Trace> = traces.iter().map(Borrow::borrow).collect();
+        if traces.is_empty() || traces.iter().any(|t| t.outcome != Outcome::Completed) {
+            return None;
+        }
+        match (&self.question(), said) {
+            (Question::First { options, .. }, Prediction::Choice(i)) if i < options.len() => {
+                let times = self.wall_times(&traces)?;
+                if times.len() != options.len() {
+                    return None;
+                }
+                Some(first(options, &times, i))
+            }
+            (Question::Number { unit, min, max, .. }, Prediction::Number(x))
+                if x.is_finite() && (*min..=*max).contains(&x) =>
+            {
+                let (measured, why) = self.number(&traces)?;
+                Some(number(x, measured, unit, why))
+            }
+            _ => None,
+        }
+    }
+
+    /// The wall time of each option of a [`Question::First`], in its order.
+    fn wall_times(&self, traces: &[&Trace]) -> Option<Vec<f64>> {
+        match &self.experiment {
+            Experiment::Modes(modes) => modes
+                .iter()
+                .map(|m| traces.iter().find(|t| t.mode == *m).map(|t| t.duration_ms))
+                .collect(),
+            // Run in the order of the ways, one trace each.
+            Experiment::Assignments(_) => Some(traces.iter().map(|t| t.duration_ms).collect()),
+            Experiment::Grid {
+                strategies,
+                threads,
+            } => {
+                let rows = CounterRow::all(traces);
+                let p = threads.iter().copied().max()?;
+                strategies
+                    .iter()
+                    .map(|s| row_of(&rows, *s, p).map(|r| r.makespan_ms))
+                    .collect()
+            }
+            Experiment::Sweep => None,
+        }
+    }
+
+    /// The measured number of a [`Question::Number`], and why it came out so.
+    fn number(&self, traces: &[&Trace]) -> Option<(f64, String)> {
+        let p = self.machine.pool;
+        match &self.experiment {
+            Experiment::Sweep => {
+                let points = points_of(traces);
+                let one = points.iter().find(|pt| pt.threads == 1)?;
+                let most = points.iter().max_by_key(|pt| pt.threads)?;
+                let why = if most.threads == 1 {
+                    "With one thread in the pool there is no second thread to share the work."
+                        .to_string()
+                } else {
+                    format!(
+                        "The job took {} on 1 thread and {} on {}; {} as fast is the most {} could give, \
+                         and what the serial parts, the waits for a lock and the machine's other work take away \
+                         is the rest.",
+                        format_ms(one.makespan_ms),
+                        format_ms(most.makespan_ms),
+                        count(most.threads, "thread"),
+                        times(f64::from(most.threads)),
+                        count(most.threads, "thread"),
+                    )
+                };
+                Some((most.speedup, why))
+            }
+            Experiment::Grid { .. } => {
+                let rows = CounterRow::all(traces);
+                let all = row_of(&rows, Strategy::Racy, p)?;
+                let lost = lost_pct(&all.tally);
+                let why = if p == 1 {
+                    "One thread cannot race with itself: nothing runs between its read and its write.".to_string()
+                } else {
+                    format!(
+                        "{} of {} updates were lost on {}: each is a stale value written back by one thread \
+                         while another was adding. How many depends on how often the threads' reads and writes \
+                         happened to interleave.",
+                        all.tally.lost(),
+                        all.tally.expected,
+                        count(p, "thread")
+                    )
+                };
+                Some((lost, why))
+            }
+            Experiment::Modes(_) => {
+                let t = traces.first()?;
+                let s = t.stats();
+                let waited: f64 = t
+                    .spans
+                    .iter()
+                    .filter(|s| s.kind == SpanKind::Wait)
+                    .map(|s| s.duration())
+                    .sum();
+                let overlap = if waited > s.makespan_ms {
+                    format!(
+                        " The waits add up to {}: they overlapped, so the run took less than their sum.",
+                        format_ms(waited)
+                    )
+                } else {
+                    String::new()
+                };
+                let why = format!(
+                    "{} in {}: {} of computation, at most {} in flight at once.{overlap}",
+                    count(t.tasks, "task"),
+                    format_ms(s.makespan_ms),
+                    format_ms(s.cpu_ms),
+                    count(s.peak_overlap, "task"),
+                );
+                Some((s.makespan_ms, why))
+            }
+            Experiment::Assignments(_) => None,
+        }
+    }
+}
+
+/// Scores the choice of option `said` against each option's wall time.
+fn first(options: &[String], walls: &[f64], said: usize) -> Scored {
+    let fastest = (0..walls.len())
+        .min_by(|a, b| walls[*a].total_cmp(&walls[*b]))
+        .unwrap_or(0);
+    let best = walls[fastest];
+    let tied = walls[said] <= best * (1.0 + TIE);
+    let right = said == fastest || tied;
+    let sentence = if said == fastest {
+        format!("You predicted {}; it finished first.", options[said])
+    } else if tied {
+        format!(
+            "You predicted {}; {} finished first, {} ahead: a tie, within the machine's noise.",
+            options[said],
+            options[fastest],
+            format_ms(walls[said] - best)
+        )
+    } else {
+        format!(
+            "You predicted {}; {} finished first, {} as fast.",
+            options[said],
+            options[fastest],
+            times(walls[said] / best)
+        )
+    };
+    let why = options
+        .iter()
+        .zip(walls)
+        .map(|(o, t)| format!("{o}: {}", format_ms(*t)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Scored {
+        right,
+        sentence,
+        why: format!("Wall time, as measured: {why}."),
+        measured: Prediction::Choice(fastest),
+    }
+}
+
+/// Scores the number `said` against the `measured` one.
+fn number(said: f64, measured: f64, unit: &str, why: String) -> Scored {
+    let say = |x: f64| match unit {
+        "×" => times(x),
+        "ms" => format_ms(x),
+        _ => format!("{x:.1} {unit}"),
+    };
+    // A share is judged in points (5 of 100), a time or a ratio relatively.
+    let (right, off) = if unit == "%" {
+        (
+            (said - measured).abs() <= 5.0,
+            format!("{:.1} points", (said - measured).abs()),
+        )
+    } else if measured > 0.0 {
+        let e = said / measured - 1.0;
+        (e.abs() <= NEAR, format!("{:.0} %", e.abs() * 100.0))
+    } else {
+        (said == 0.0, say(said))
+    };
+    let direction = if said > measured { "over" } else { "under" };
+    let sentence = if right {
+        format!(
+            "You predicted {}; measured {}: right, {} off.",
+            say(said),
+            say(measured),
+            off
+        )
+    } else {
+        format!(
+            "You predicted {}; measured {}: {off} {direction}.",
+            say(said),
+            say(measured)
+        )
+    };
+    Scored {
+        right,
+        sentence,
+        why,
+        measured: Prediction::Number(measured),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{lessons, presets};
+    use super::*;
+    use crate::engine::lessons::Machine;
+    use crate::engine::record::{Lane, Span, Tally};
+
+    fn all(m: Machine) -> Vec<Lesson> {
+        let mut v = lessons(m);
+        v.extend(presets(m));
+        v
+    }
+
+    fn trace(mode: Mode, lanes: u32, duration: f64) -> Trace {
+        let spans = vec![Span::new(0, Lane::Main, SpanKind::Run, 0.0, duration)];
+        Trace::new(mode, lanes, 1, 0.0, duration, spans)
+    }
+
+    fn counter(strategy: Strategy, lanes: u32, expected: u64, lost: u64, ms: f64) -> Trace {
+        let mut t = trace(Mode::Parallel, lanes, ms);
+        t.counter = Some(Tally {
+            strategy,
+            expected,
+            actual: expected - lost,
+        });
+        t
+    }
+
+    /// Traces as the lesson's experiment produces them, option `fast`
+    /// finishing first (wall times 100 ms, the others 200, 300, …), a sweep
+    /// 1.6× on its most threads, the racy counter losing 30 %.
+    fn traces_for(l: &Lesson, fast: usize) -> Vec<Trace> {
+        let wall = |i: usize| {
+            if i == fast {
+                100.0
+            } else {
+                200.0 + 100.0 * i as f64
+            }
+        };
+        match &l.experiment {
+            Experiment::Modes(modes) if modes.len() == 1 => {
+                let mut t = trace(modes[0], 1, 250.0);
+                t.spans
+                    .extend((1..5).map(|k| Span::new(k, Lane::Main, SpanKind::Wait, 0.0, 200.0)));
+                vec![t]
+            }
+            Experiment::Modes(modes) => modes
+                .iter()
+                .enumerate()
+                .map(|(i, m)| trace(*m, 2, wall(i)))
+                .collect(),
+            Experiment::Assignments(ways) => (0..ways.len())
+                .map(|i| trace(Mode::Parallel, 2, wall(i)))
+                .collect(),
+            Experiment::Sweep => (1..=l.machine.pool)
+                .map(|q| {
+                    let ms = if q == l.machine.pool && q > 1 {
+                        100.0
+                    } else {
+                        160.0
+                    };
+                    trace(Mode::Parallel, q, ms)
+                })
+                .collect(),
+            Experiment::Grid {
+                strategies,
+                threads,
+            } => strategies
+                .iter()
+                .enumerate()
+                .flat_map(|(i, s)| {
+                    threads.iter().map(move |&q| {
+                        let lost = if *s == Strategy::Racy && q > 1 {
+                            300
+                        } else {
+                            0
+                        };
+                        counter(*s, q, 1_000, lost, wall(i))
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Every lesson and preset, on every pool size, asks a question whose
+    /// answer its experiment's traces give: a right prediction is scored
+    /// right, a wrong one wrong, each with a sentence and a why from the
+    /// figures.
+    #[test]
+    fn every_lesson_asks_and_scores_from_its_traces() {
+        for pool in [1u32, 2, 4, 16] {
+            let every = all(Machine::new(pool, pool));
+            // The article's examples and the lessons: every one of them asks.
+            assert!(every.len() >= 17, "{} lessons", every.len());
+            for l in every {
+                match l.question() {
+                    Question::First { options, .. } => {
+                        assert!(options.len() >= 2, "{}: {options:?}", l.id);
+                        let fast = options.len() - 1;
+                        let traces = traces_for(&l, fast);
+                        let right = l.score(Prediction::Choice(fast), &traces).expect(l.id);
+                        assert!(right.right, "{}: {right:?}", l.id);
+                        assert_eq!(right.measured, Prediction::Choice(fast));
+                        assert!(right.why.contains("100 ms"), "{}: {}", l.id, right.why);
+                        let wrong = l.score(Prediction::Choice(0), &traces).expect(l.id);
+                        assert!(!wrong.right, "{}: {wrong:?}", l.id);
+                        assert!(
+                            wrong.sentence.contains(&options[fast]),
+                            "{}: {}",
+                            l.id,
+                            wrong.sentence
+                        );
+                    }
+                    Question::Number { unit, min, max, .. } => {
+                        assert!(min < max, "{}", l.id);
+                        let traces = traces_for(&l, 0);
+                        let Prediction::Number(measured) = l
+                            .score(Prediction::Number(min), &traces)
+                            .expect(l.id)
+                            .measured
+                        else {
+                            panic!("{}: a number question measured a choice", l.id)
+                        };
+                        let expected = match unit {
+                            "×" if pool > 1 => 1.6,
+                            "×" => 1.0,
+                            "%" if pool > 1 => 30.0,
+                            "%" => 0.0,
+                            _ => 250.0,
+                        };
+                        assert!(
+                            (measured - expected).abs() < 1e-9,
+                            "{}: measured {measured}",
+                            l.id
+                        );
+                        let near = l
+                            .score(Prediction::Number(measured * 1.1), &traces)
+                            .expect(l.id);
+                        assert!(near.right, "{}: {near:?}", l.id);
+                        let far = (measured * 3.0 + 20.0).min(max);
+                        let off = l.score(Prediction::Number(far), &traces).expect(l.id);
+                        assert!(!off.right, "{}: {off:?}", l.id);
+                        assert!(off.sentence.contains("over"), "{}: {}", l.id, off.sentence);
+                        assert!(!off.why.is_empty());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_tie_within_the_noise_is_right_and_said_so() {
+        let options = vec!["Sequential".to_string(), "Concurrent (async)".to_string()];
+        let s = first(&options, &[100.0, 103.0], 1);
+        assert!(s.right);
+        assert!(s.sentence.contains("a tie"), "{}", s.sentence);
+        let s = first(&options, &[100.0, 190.0], 1);
+        assert!(!s.right);
+        assert!(s.sentence.contains("1.9×"), "{}", s.sentence);
+    }
+
+    #[test]
+    fn shares_are_judged_in_points_and_others_relatively() {
+        assert!(number(12.0, 8.0, "%", String::new()).right);
+        assert!(!number(14.0, 8.0, "%", String::new()).right);
+        assert!(number(1.2, 1.0, "×", String::new()).right);
+        assert!(!number(1.3, 1.0, "×", String::new()).right);
+        let under = number(50.0, 100.0, "ms", String::new());
+        assert!(
+            !under.right && under.sentence.contains("50 % under"),
+            "{}",
+            under.sentence
+        );
+    }
+
+    /// A prediction that does not fit the question, or traces that do not
+    /// fit the experiment, are not scored: no panic, no made-up figure.
+    #[test]
+    fn what_does_not_fit_is_not_scored() {
+        let m = Machine::new(2, 2);
+        for l in all(m) {
+            let traces = traces_for(&l, 0);
+            for bad in [
+                Prediction::Choice(99),
+                Prediction::Number(f64::NAN),
+                Prediction::Number(-1.0),
+                Prediction::Number(1e12),
+            ] {
+                assert_eq!(l.score(bad, &traces), None, "{} {bad:?}", l.id);
+            }
+            assert_eq!(l.score(Prediction::Choice(0), &Vec::<Trace>::new()), None);
+            let mut stopped = traces.clone();
+            stopped[0].outcome = Outcome::Cancelled;
+            let said = match l.question() {
+                Question::First { .. } => Prediction::Choice(0),
+                Question::Number { min, .. } => Prediction::Number(min),
+            };
+            assert_eq!(l.score(said, &stopped), None, "{}", l.id);
+        }
+    }
+}

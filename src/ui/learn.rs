@@ -2,6 +2,7 @@
 //! experiment showing it and then states what was measured.
 
 use super::actions::Actions;
+use super::quiz::Quiz;
 use super::state::{Busy, LessonResult};
 use super::table_wrap::table_wrap;
 use crate::engine::environment::Environment;
@@ -39,6 +40,7 @@ pub fn Learn(
     view! {
         <section class="card learn" aria-labelledby="learn-title">
             <h2 id="learn-title" tabindex="-1">"Learn: concurrency is not parallelism"</h2>
+            <Quiz results machine idle actions />
             <div class="ideas">
                 <div>
                     <h3>"Concurrency"</h3>

@@ -20,6 +20,7 @@ mod learn;
 mod modes_timelines;
 mod notices;
 mod open_report;
+mod quiz;
 mod recorded_tables;
 mod recorded_view;
 mod replay_moment;

@@ -16,6 +16,7 @@ mod cards;
 mod counter_verdicts;
 mod predict;
 mod presets;
+mod quiz;
 mod sizing;
 mod sweep_verdicts;
 mod verdicts;
@@ -25,6 +26,7 @@ pub use cards::lessons;
 pub use counter_verdicts::false_sharing_sentence;
 pub use predict::{NEAR, Prediction, Question, Scored, TIE};
 pub use presets::presets;
+pub use quiz::{Progress, QUIZ, QuizQuestion};
 pub use sizing::LOCK_LESSON_PCT;
 
 use crate::engine::plan::{Assignment, MAX_LANES, Mode, Settings, Strategy};

@@ -1,0 +1,159 @@
+//! The quiz at the top of Learn: a question, a choice, whether it was
+//! right and why, and the lesson's experiment that settles it on this
+//! machine. What was answered stays in this browser (localStorage, under
+//! [`KEY`]) across reloads until Reset.
+
+use super::actions::Actions;
+use super::state::LessonResult;
+use crate::engine::lessons::{Lesson, Machine, Progress, QUIZ, QuizQuestion, lessons, presets};
+use leptos::prelude::*;
+use reactive_stores::Field;
+
+/// The localStorage key of the quiz's progress.
+const KEY: &str = "conpar-quiz";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The saved progress, as text ("" when none, or when storage is refused).
+fn load() -> String {
+    storage()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
+/// Saves the progress; a browser that refuses storage keeps it for the visit.
+fn save(progress: &Progress) {
+    if let Some(s) = storage() {
+        let _ = if progress.score().0 == 0 {
+            s.remove_item(KEY)
+        } else {
+            s.set_item(KEY, &progress.to_text())
+        };
+    }
+}
+
+#[component]
+pub fn Quiz(
+    #[prop(into)] results: Field<Vec<LessonResult>>,
+    machine: Memo<Machine>,
+    idle: Signal<bool>,
+    actions: Actions,
+) -> impl IntoView {
+    let (saved, notice) = Progress::from_text(&load());
+    let progress = RwSignal::new(saved);
+    Effect::new(move |_| progress.with(save));
+    let score = move || {
+        let (answered, right) = progress.with(Progress::score);
+        if answered == 0 {
+            format!(
+                "{} questions. Choose an answer: the page says whether it holds, and runs the experiment that settles it here.",
+                QUIZ.len()
+            )
+        } else {
+            format!(
+                "{right} of {answered} answered right ({} questions).",
+                QUIZ.len()
+            )
+        }
+    };
+    view! {
+        <section class="quiz" aria-labelledby="quiz-title">
+            <h3 id="quiz-title">"Quiz: what do you think?"</h3>
+            <p class="quiz-score" role="status">{score}</p>
+            {notice.map(|n| view! { <p class="message info">{n}</p> })}
+            <ol class="quiz-questions">
+                {QUIZ
+                    .iter()
+                    .map(|q| question(q, progress, results, machine, idle, actions))
+                    .collect_view()}
+            </ol>
+            <button on:click=move |_| progress.set(Progress::default())>"Reset the quiz"</button>
+        </section>
+    }
+}
+
+/// One question: its options, then, once answered, the verdict, why, and
+/// the run that settles it.
+fn question(
+    q: &'static QuizQuestion,
+    progress: RwSignal<Progress>,
+    results: Field<Vec<LessonResult>>,
+    machine: Memo<Machine>,
+    idle: Signal<bool>,
+    actions: Actions,
+) -> impl IntoView {
+    let answer = move || progress.with(|p| p.answer(q.id));
+    let lesson = move || -> Option<Lesson> {
+        let m = machine.get_untracked();
+        lessons(m)
+            .into_iter()
+            .chain(presets(m))
+            .find(|l| l.id == q.settled_by)
+    };
+    let settled = move || {
+        results.with(|all| {
+            all.iter()
+                .find(|r| r.id == q.settled_by)
+                .map(|r| r.sentence.clone())
+        })
+    };
+    view! {
+        <li class="quiz-question" data-id=q.id>
+            <fieldset>
+                <legend>{q.question}</legend>
+                {q.options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| {
+                        view! {
+                            <label class="option">
+                                <input
+                                    type="radio"
+                                    name=format!("quiz-{}", q.id)
+                                    prop:checked=move || answer() == Some(i)
+                                    on:change=move |_| progress.update(|p| p.answer_with(q.id, i))
+                                />
+                                {*o}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            {move || {
+                answer()
+                    .map(|a| {
+                        let verdict = if a == q.right {
+                            "Right. ".to_string()
+                        } else {
+                            format!("Not quite: {}. ", q.options[q.right])
+                        };
+                        view! {
+                            <p class="quiz-verdict" data-right=(a == q.right).to_string()>
+                                <strong>{verdict}</strong>
+                                {q.why}
+                            </p>
+                            <button
+                                disabled=move || !idle.get()
+                                on:click=move |_| {
+                                    if let Some(l) = lesson() {
+                                        actions.try_lesson(l, None);
+                                    }
+                                }
+                            >
+                                "Settle it on this machine"
+                            </button>
+                            {move || {
+                                settled()
+                                    .map(|s| match s {
+                                        None => view! { <p class="result running" role="status">"Running…"</p> }.into_any(),
+                                        Some(s) => view! { <p class="result" role="status">{s}</p> }.into_any(),
+                                    })
+                            }}
+                        }
+                    })
+            }}
+        </li>
+    }
+}

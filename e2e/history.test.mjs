@@ -46,7 +46,7 @@ const pause = (page) => page.waitForTimeout(PUSH_WINDOW_MS + 200);
 
 const entries = (page) => page.evaluate(() => history.length);
 const param = (page, key) => new URL(page.url()).searchParams.get(key);
-const tasksShown = (page) => page.getByRole('spinbutton', { name: 'Tasks' }).inputValue();
+const tasksShown = (page) => page.getByRole('spinbutton', { name: 'Tasks', exact: true }).inputValue();
 
 test('Back from a freshly opened short link leaves conpar in one step', async () => {
   const { page, errors, first, base } = await tabWithPageBefore();
@@ -129,7 +129,7 @@ test('a number typed out of range, or with decimals, is used changed and the pag
   try {
     await open(page, site.url, SHORT);
     assert.deepEqual(await notices(page), [], 'a good link raises no notice');
-    const tasks = page.getByRole('spinbutton', { name: 'Tasks' });
+    const tasks = page.getByRole('spinbutton', { name: 'Tasks', exact: true });
 
     await tasks.fill('999999');
     await tasks.press('Enter');
@@ -151,7 +151,7 @@ test('a number typed out of range, or with decimals, is used changed and the pag
     assert.match(said[0], /Tasks.*8\.7.*\b9\b/);
 
     // Below the minimum of a field beside: the work per task.
-    const work = page.getByRole('spinbutton', { name: 'Work per task (ms)' });
+    const work = page.getByRole('spinbutton', { name: 'Work per task (ms)', exact: true });
     await work.fill('-3');
     await work.press('Enter');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('work_ms') === '1');

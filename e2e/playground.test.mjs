@@ -20,7 +20,7 @@ test('a slider moved by keyboard changes its number and the URL', async () => {
   const { page } = b;
   await open(page, site.url, 'mode=parallel&workload=cpu&tasks=8&work_ms=50&threads=2');
   const slider = page.getByRole('slider', { name: 'Tasks' });
-  const number = page.getByRole('spinbutton', { name: 'Tasks' });
+  const number = page.getByRole('spinbutton', { name: 'Tasks', exact: true });
   await slider.focus();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
@@ -46,7 +46,7 @@ test('a link restores every setting, and history back restores the earlier one',
   assert.equal(await page.getByLabel('Workload', { exact: true }).inputValue(), 'mixed');
   assert.equal(await page.getByLabel('Kernel', { exact: true }).inputValue(), 'mandelbrot');
   for (const [name, value] of [['Tasks', '12'], ['Work per task (ms)', '30'], ['I/O latency (ms)', '120'], ['Jitter (± ms)', '10'], ['Threads (lanes)', '2'], ['Slice length (ms)', '7']]) {
-    assert.equal(await page.getByRole('spinbutton', { name }).inputValue(), value, name);
+    assert.equal(await page.getByRole('spinbutton', { name, exact: true }).inputValue(), value, name);
   }
   assert.equal(query(page).toString(), link, 'the URL is the link, unchanged');
   assert.equal(await page.locator('.notices').count(), 0, 'a good link raises no notice');

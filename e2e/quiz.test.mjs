@@ -28,12 +28,18 @@ test('390 px: answers are judged at once, settled by a run, kept across a reload
     // A wrong answer, then a right one: each judged at once, with why.
     const cores = item(page, 'cores');
     await cores.getByRole('radio', { name: /Yes: tasks in progress/ }).check();
+    // Choosing is not answering: Check my answer records it.
+    assert.equal(await cores.locator('.quiz-verdict').count(), 0);
+    await cores.getByRole('button', { name: 'Check my answer' }).click();
     assert.equal(await cores.locator('.quiz-verdict').getAttribute('data-right'), 'false');
     assert.match(await cores.locator('.quiz-verdict').textContent(), /^Not quite: No: one thread can keep many tasks/);
     const nodejs = item(page, 'nodejs');
     await nodejs.getByRole('radio', { name: /^Concurrent: one event loop/ }).check();
+    await nodejs.getByRole('button', { name: 'Check my answer' }).click();
     assert.equal(await nodejs.locator('.quiz-verdict').getAttribute('data-right'), 'true');
     assert.match(await quiz(page).locator('.quiz-score').textContent(), /^1 of 2 answered right/);
+    // The first answer counts: the options are closed until Reset.
+    assert.ok(await cores.getByRole('radio', { name: /^No: one thread/ }).isDisabled());
 
     // The run that settles it, on this machine: a measured sentence.
     await cores.getByRole('button', { name: 'Settle it on this machine' }).click();

@@ -180,8 +180,8 @@ test('a failing task is reported by number, the run marked failed, and the next 
     assert.match(await page.locator('.controls .message.error').textContent(), /task 3 failed/, mode);
     // Turn the fault off (in the Advanced area) and run again: the pool (or the main thread) still works.
     await page.locator('details.advanced:not(.scenario) > summary').click();
-    await page.getByRole('spinbutton', { name: 'Failing task (0 = none)' }).fill('0');
-    await page.getByRole('spinbutton', { name: 'Failing task (0 = none)' }).press('Enter');
+    await page.getByRole('spinbutton', { name: 'Failing task (0 = none)', exact: true }).fill('0');
+    await page.getByRole('spinbutton', { name: 'Failing task (0 = none)', exact: true }).press('Enter');
     await runAndWait(page, 'Run');
     const again = (await rows(page))[mode];
     assert.equal(again.outcome, 'completed', mode);

@@ -5,7 +5,7 @@ use super::download;
 use super::empty_card::EmptyCard;
 use super::table_wrap::table_wrap;
 use crate::charts::compare::{CompareBar, draw_compare};
-use crate::charts::{Theme, format_ms};
+use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::analysis::Comparison;
 use crate::engine::analysis::Row;
 use crate::engine::format::count;
@@ -26,8 +26,12 @@ pub fn CompareView(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView
         let theme = Theme::for_dark(dark.get());
         let rows = rows.get();
         let Some(canvas) = canvas.get() else { return };
-        // An empty comparison is the empty card's (no canvas).
+        // Before any comparison the card is one line (no canvas); a new one
+        // clears the last as it starts, until its first mode ends.
         if rows.is_empty() {
+            let _ = draw_hidpi(&canvas, 280, |a| {
+                draw_placeholder(a, &theme, "Comparing: each mode appears here as it ends.")
+            });
             return;
         }
         let bars: Vec<CompareBar> = rows
@@ -47,9 +51,14 @@ pub fn CompareView(#[prop(into)] comparison: Field<Comparison>) -> impl IntoView
         let _ = draw_hidpi(&canvas, 280, |a| draw_compare(a, &bars, &theme));
     });
 
+    // Empty only until the first result: a new comparison or sweep clears
+    // the old one as it starts, and the card stays, not the line in its place.
+    let filled = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || !rows.with(Vec::is_empty)
+    });
     view! {
         <Show
-            when=move || !rows.with(Vec::is_empty)
+            when=move || filled.get()
             fallback=|| view! { <EmptyCard class="compare" title_id="compare-title" title="Modes compared" hint="Compare all modes: times side by side." /> }
         >
         <section class="card compare" aria-labelledby="compare-title">

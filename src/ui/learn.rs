@@ -208,7 +208,7 @@ fn card(
                         step="any"
                         min=min
                         max=max
-                        aria-describedby=format!("{field}-unit")
+                        aria-labelledby=format!("{field}-legend {field}-unit")
                         prop:value=move || typed.get()
                         on:input=move |ev| {
                             typed.set(event_target_value(&ev));
@@ -237,7 +237,7 @@ fn card(
             {lesson.body.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
             <form class="predict" on:submit=try_it>
                 <fieldset>
-                    <legend>"Predict first: " {prompt}</legend>
+                    <legend id=format!("{field}-legend")>"Predict first: " {prompt}</legend>
                     {answer}
                 </fieldset>
                 {move || nudged.get().then(|| view! { <p class="message info" role="alert">{hint.clone()}</p> })}

@@ -74,8 +74,8 @@ pub fn Quiz(
     }
 }
 
-/// One question: its options, then, once answered, the verdict, why, and
-/// the run that settles it.
+/// One question: its options and Check my answer, then the verdict, why,
+/// and the run that settles it. The first answer checked counts, until Reset.
 fn question(
     q: &'static QuizQuestion,
     progress: RwSignal<Progress>,
@@ -85,6 +85,8 @@ fn question(
     actions: Actions,
 ) -> impl IntoView {
     let answer = move || progress.with(|p| p.answer(q.id));
+    // The option chosen but not yet checked.
+    let pending = RwSignal::new(None::<usize>);
     let lesson = move || -> Option<Lesson> {
         let m = machine.get_untracked();
         lessons(m)
@@ -99,9 +101,14 @@ fn question(
                 .map(|r| r.sentence.clone())
         })
     };
+    let check = move |_| {
+        if let Some(i) = pending.get_untracked() {
+            progress.update(|p| p.answer_with(q.id, i));
+        }
+    };
     view! {
         <li class="quiz-question" data-id=q.id>
-            <fieldset>
+            <fieldset disabled=move || answer().is_some()>
                 <legend>{q.question}</legend>
                 {q.options
                     .iter()
@@ -112,8 +119,8 @@ fn question(
                                 <input
                                     type="radio"
                                     name=format!("quiz-{}", q.id)
-                                    prop:checked=move || answer() == Some(i)
-                                    on:change=move |_| progress.update(|p| p.answer_with(q.id, i))
+                                    prop:checked=move || answer().or(pending.get()) == Some(i)
+                                    on:change=move |_| pending.set(Some(i))
                                 />
                                 {*o}
                             </label>
@@ -121,19 +128,36 @@ fn question(
                     })
                     .collect_view()}
             </fieldset>
+            <button
+                class="check"
+                disabled=move || answer().is_some() || pending.get().is_none()
+                on:click=check
+            >
+                "Check my answer"
+            </button>
+            // Said to screen readers as it appears.
+            <div class="quiz-verdict-live" aria-live="polite">
+                {move || {
+                    answer()
+                        .map(|a| {
+                            let verdict = if a == q.right {
+                                "Right. ".to_string()
+                            } else {
+                                format!("Not quite: {}. ", q.options[q.right])
+                            };
+                            view! {
+                                <p class="quiz-verdict" data-right=(a == q.right).to_string()>
+                                    <strong>{verdict}</strong>
+                                    {q.why}
+                                </p>
+                            }
+                        })
+                }}
+            </div>
             {move || {
                 answer()
-                    .map(|a| {
-                        let verdict = if a == q.right {
-                            "Right. ".to_string()
-                        } else {
-                            format!("Not quite: {}. ", q.options[q.right])
-                        };
+                    .map(|_| {
                         view! {
-                            <p class="quiz-verdict" data-right=(a == q.right).to_string()>
-                                <strong>{verdict}</strong>
-                                {q.why}
-                            </p>
                             <button
                                 disabled=move || !idle.get()
                                 on:click=move |_| {
@@ -144,16 +168,19 @@ fn question(
                             >
                                 "Settle it on this machine"
                             </button>
-                            {move || {
-                                settled()
-                                    .map(|s| match s {
-                                        None => view! { <p class="result running" role="status">"Running…"</p> }.into_any(),
-                                        Some(s) => view! { <p class="result" role="status">{s}</p> }.into_any(),
-                                    })
-                            }}
                         }
                     })
             }}
+            <div role="status">
+                {move || {
+                    answer()
+                        .and_then(|_| settled())
+                        .map(|s| match s {
+                            None => view! { <p class="result running">"Running…"</p> }.into_any(),
+                            Some(s) => view! { <p class="result">{s}</p> }.into_any(),
+                        })
+                }}
+            </div>
         </li>
     }
 }

@@ -100,9 +100,14 @@ pub fn SpeedupView(
     // The serial reduce the sweep was set up with, in percent (none: 0).
     let configured = Memo::new(move |_| settings.with(|s| s.as_ref().map_or(0, |s| s.serial_pct)));
 
+    // Empty only until the first result: a new comparison or sweep clears
+    // the old one as it starts, and the card stays, not the line in its place.
+    let filled = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || points.with(|p| !p.is_empty())
+    });
     view! {
         <Show
-            when=move || points.with(|p| !p.is_empty())
+            when=move || filled.get()
             fallback=|| view! { <EmptyCard class="speedup" title_id="speedup-title" title="Speedup by threads" hint="Sweep threads: speedup per thread count." /> }
         >
         <section class="card speedup" aria-labelledby="speedup-title">

@@ -115,8 +115,11 @@ impl Lesson {
                 strategies,
                 threads,
             } => Question::First {
+                // Per update: the grid gives each strategy as many updates
+                // as take about as long (plan::grid), so wall times would
+                // compare nothing.
                 prompt: format!(
-                    "Which finishes first on {}?",
+                    "Which takes the least time per update on {}?",
                     count(threads.iter().copied().max().unwrap_or(p), "thread")
                 ),
                 options: strategies.iter().map(|s| s.label().to_string()).collect(),
@@ -134,11 +137,11 @@ impl Lesson {
         }
         match (&self.question(), said) {
             (Question::First { options, .. }, Prediction::Choice(i)) if i < options.len() => {
-                let times = self.wall_times(&traces)?;
-                if times.len() != options.len() {
+                let (measure, values) = self.measures(&traces)?;
+                if values.len() != options.len() {
                     return None;
                 }
-                Some(first(options, &times, i))
+                Some(first(options, measure, &values, i))
             }
             (Question::Number { unit, min, max, .. }, Prediction::Number(x))
                 if x.is_finite() && (*min..=*max).contains(&x) =>
@@ -150,25 +153,32 @@ impl Lesson {
         }
     }
 
-    /// The wall time of each option of a [`Question::First`], in its order.
-    fn wall_times(&self, traces: &[&Trace]) -> Option<Vec<f64>> {
+    /// What each option of a [`Question::First`] is judged by, in its
+    /// order: wall time, or time per update for the counter's strategies.
+    fn measures(&self, traces: &[&Trace]) -> Option<(Measure, Vec<f64>)> {
+        let wall = |v: Option<Vec<f64>>| v.map(|v| (Measure::Wall, v));
         match &self.experiment {
-            Experiment::Modes(modes) => modes
-                .iter()
-                .map(|m| traces.iter().find(|t| t.mode == *m).map(|t| t.duration_ms))
-                .collect(),
+            Experiment::Modes(modes) => wall(
+                modes
+                    .iter()
+                    .map(|m| traces.iter().find(|t| t.mode == *m).map(|t| t.duration_ms))
+                    .collect(),
+            ),
             // Run in the order of the ways, one trace each.
-            Experiment::Assignments(_) => Some(traces.iter().map(|t| t.duration_ms).collect()),
+            Experiment::Assignments(_) => {
+                wall(Some(traces.iter().map(|t| t.duration_ms).collect()))
+            }
             Experiment::Grid {
                 strategies,
                 threads,
             } => {
                 let rows = CounterRow::all(traces);
                 let p = threads.iter().copied().max()?;
-                strategies
+                let per_update: Option<Vec<f64>> = strategies
                     .iter()
-                    .map(|s| row_of(&rows, *s, p).map(|r| r.makespan_ms))
-                    .collect()
+                    .map(|s| row_of(&rows, *s, p).map(|r| r.ns_per_update))
+                    .collect();
+                per_update.map(|v| (Measure::PerUpdate, v))
             }
             Experiment::Sweep => None,
         }
@@ -182,19 +192,25 @@ impl Lesson {
                 let points = points_of(traces);
                 let one = points.iter().find(|pt| pt.threads == 1)?;
                 let most = points.iter().max_by_key(|pt| pt.threads)?;
+                let cores = self.machine.cores;
                 let why = if most.threads == 1 {
                     "With one thread in the pool there is no second thread to share the work."
                         .to_string()
                 } else {
+                    let beyond = if most.threads > cores {
+                        format!(
+                            " That is more threads than the browser's {}: past them, threads take turns on the cores.",
+                            count(cores, "logical core")
+                        )
+                    } else {
+                        String::new()
+                    };
                     format!(
-                        "The job took {} on 1 thread and {} on {}; {} as fast is the most {} could give, \
-                         and what the serial parts, the waits for a lock and the machine's other work take away \
-                         is the rest.",
+                        "The job took {} on 1 thread and {} on {}: {} as fast.{beyond}",
                         format_ms(one.makespan_ms),
                         format_ms(most.makespan_ms),
                         count(most.threads, "thread"),
-                        times(f64::from(most.threads)),
-                        count(most.threads, "thread"),
+                        times(most.speedup),
                     )
                 };
                 Some((most.speedup, why))
@@ -205,6 +221,13 @@ impl Lesson {
                 let lost = lost_pct(&all.tally);
                 let why = if p == 1 {
                     "One thread cannot race with itself: nothing runs between its read and its write.".to_string()
+                } else if all.tally.lost() == 0 {
+                    format!(
+                        "None of {} updates was lost on {} this time: the threads never read the same value at once. \
+                         The race is still there; another run may lose some.",
+                        all.tally.expected,
+                        count(p, "thread")
+                    )
                 } else {
                     format!(
                         "{} of {} updates were lost on {}: each is a stale value written back by one thread \
@@ -248,42 +271,69 @@ impl Lesson {
     }
 }
 
-/// Scores the choice of option `said` against each option's wall time.
-fn first(options: &[String], walls: &[f64], said: usize) -> Scored {
-    let fastest = (0..walls.len())
-        .min_by(|a, b| walls[*a].total_cmp(&walls[*b]))
+/// What a [`Question::First`] compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    /// Wall time of each run: the least finished first.
+    Wall,
+    /// Nanoseconds per update of each counter strategy.
+    PerUpdate,
+}
+
+impl Measure {
+    fn say(self, x: f64) -> String {
+        match self {
+            Measure::Wall => format_ms(x),
+            Measure::PerUpdate => format!("{x:.1} ns per update"),
+        }
+    }
+}
+
+/// Scores the choice of option `said` against each option's `values`
+/// (the least wins).
+fn first(options: &[String], measure: Measure, values: &[f64], said: usize) -> Scored {
+    let best_at = (0..values.len())
+        .min_by(|a, b| values[*a].total_cmp(&values[*b]))
         .unwrap_or(0);
-    let best = walls[fastest];
-    let tied = walls[said] <= best * (1.0 + TIE);
-    let right = said == fastest || tied;
-    let sentence = if said == fastest {
-        format!("You predicted {}; it finished first.", options[said])
+    let best = values[best_at];
+    let tied = values[said] <= best * (1.0 + TIE);
+    let right = said == best_at || tied;
+    let won = match measure {
+        Measure::Wall => "finished first",
+        Measure::PerUpdate => "took the least time per update",
+    };
+    let sentence = if said == best_at {
+        format!("You predicted {}; it {won}.", options[said])
     } else if tied {
         format!(
-            "You predicted {}; {} finished first, {} ahead: a tie, within the machine's noise.",
+            "You predicted {}; {} {won}, by less than {:.0} %: counted as a tie.",
             options[said],
-            options[fastest],
-            format_ms(walls[said] - best)
+            options[best_at],
+            TIE * 100.0
         )
     } else {
         format!(
-            "You predicted {}; {} finished first, {} as fast.",
+            "You predicted {}; {} {won}, {} as fast.",
             options[said],
-            options[fastest],
-            times(walls[said] / best)
+            options[best_at],
+            times(values[said] / best)
         )
     };
     let why = options
         .iter()
-        .zip(walls)
-        .map(|(o, t)| format!("{o}: {}", format_ms(*t)))
+        .zip(values)
+        .map(|(o, v)| format!("{o}: {}", measure.say(*v)))
         .collect::<Vec<_>>()
         .join("; ");
+    let what = match measure {
+        Measure::Wall => "Wall time",
+        Measure::PerUpdate => "Time per update",
+    };
     Scored {
         right,
         sentence,
-        why: format!("Wall time, as measured: {why}."),
-        measured: Prediction::Choice(fastest),
+        why: format!("{what}, as measured: {why}."),
+        measured: Prediction::Choice(best_at),
     }
 }
 
@@ -432,7 +482,12 @@ mod tests {
                         let right = l.score(Prediction::Choice(fast), &traces).expect(l.id);
                         assert!(right.right, "{}: {right:?}", l.id);
                         assert_eq!(right.measured, Prediction::Choice(fast));
-                        assert!(right.why.contains("100 ms"), "{}: {}", l.id, right.why);
+                        assert!(
+                            right.why.contains(&options[fast]),
+                            "{}: {}",
+                            l.id,
+                            right.why
+                        );
                         let wrong = l.score(Prediction::Choice(0), &traces).expect(l.id);
                         assert!(!wrong.right, "{}: {wrong:?}", l.id);
                         assert!(
@@ -482,10 +537,10 @@ mod tests {
     #[test]
     fn a_tie_within_the_noise_is_right_and_said_so() {
         let options = vec!["Sequential".to_string(), "Concurrent (async)".to_string()];
-        let s = first(&options, &[100.0, 103.0], 1);
+        let s = first(&options, Measure::Wall, &[100.0, 103.0], 1);
         assert!(s.right);
-        assert!(s.sentence.contains("a tie"), "{}", s.sentence);
-        let s = first(&options, &[100.0, 190.0], 1);
+        assert!(s.sentence.contains("counted as a tie"), "{}", s.sentence);
+        let s = first(&options, Measure::Wall, &[100.0, 190.0], 1);
         assert!(!s.right);
         assert!(s.sentence.contains("1.9×"), "{}", s.sentence);
     }
@@ -528,5 +583,42 @@ mod tests {
             };
             assert_eq!(l.score(said, &stopped), None, "{}", l.id);
         }
+    }
+
+    /// The grid gives each counter strategy as many updates as take about
+    /// as long, so the counter questions are judged per update: padded
+    /// counters doing 3.3× the updates in the same wall time win, not tie.
+    #[test]
+    fn counter_strategies_are_judged_per_update_not_by_wall_time() {
+        let l = all(Machine::new(2, 2))
+            .into_iter()
+            .find(|l| l.id == "false-sharing")
+            .expect("the false-sharing lesson");
+        let Question::First { options, .. } = l.question() else {
+            panic!("a choice")
+        };
+        let padded = options
+            .iter()
+            .position(|o| o == Strategy::Padded.label())
+            .expect("padded");
+        let adjacent = options
+            .iter()
+            .position(|o| o == Strategy::Adjacent.label())
+            .expect("adjacent");
+        let traces = vec![
+            counter(Strategy::Adjacent, 2, 4_000_000, 0, 150.0),
+            counter(Strategy::Padded, 2, 13_200_000, 0, 150.0),
+        ];
+        let s = l
+            .score(Prediction::Choice(adjacent), &traces)
+            .expect("scored");
+        assert!(!s.right, "{s:?}");
+        assert_eq!(s.measured, Prediction::Choice(padded));
+        assert!(s.sentence.contains("3.3× as fast"), "{}", s.sentence);
+        assert!(
+            s.why.starts_with("Time per update, as measured:"),
+            "{}",
+            s.why
+        );
     }
 }

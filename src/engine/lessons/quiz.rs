@@ -108,13 +108,15 @@ impl Progress {
         self.answers.get(id).copied()
     }
 
-    /// Records `option` as the answer to `id`; an unknown question or an
-    /// option it does not have is ignored.
+    /// Records `option` as the answer to `id`: the first answer counts,
+    /// and stays until a reset (the verdict names the right option, so a
+    /// changed answer would score what the page told). An unknown question
+    /// or an option it does not have is ignored.
     pub fn answer_with(&mut self, id: &str, option: usize) {
         if let Some(q) = QUIZ.iter().find(|q| q.id == id)
             && option < q.options.len()
         {
-            self.answers.insert(q.id, option);
+            self.answers.entry(q.id).or_insert(option);
         }
     }
 
@@ -200,12 +202,14 @@ mod tests {
         let mut p = Progress::default();
         assert_eq!(p.score(), (0, 0));
         p.answer_with("cores", 1);
-        p.answer_with("nodejs", 1);
         p.answer_with("nodejs", 0);
+        // A second answer does not replace the first.
+        p.answer_with("nodejs", 1);
         p.answer_with("nope", 0);
         p.answer_with("both", 9);
         assert_eq!(p.score(), (2, 2));
         p.answer_with("slower", 0);
+        p.answer_with("slower", 1);
         assert_eq!(p.score(), (3, 2));
         let text = p.to_text();
         assert_eq!(text, "v1:cores=1,nodejs=0,slower=0");

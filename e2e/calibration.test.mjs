@@ -5,35 +5,65 @@
 // for every mode (so that every mode computes the same units). So a worker
 // must run the kernels at the main thread's speed: that is what is tested,
 // with the page's own measurement (fastest of 5 batches after a warm-up) run
-// on each thread (bench_rate, a test hook); then that "50 ms" tasks measure
-// 50 ms on both threads, as long as no other program takes the cores (see
-// below). Native tests check that units cost the same wherever a task lies
-// (tests/modes.rs).
+// on each thread (bench_rate, a test hook); then that "50 ms" tasks take the
+// time the calibration says on both threads. Native tests check that units
+// cost the same wherever a task lies (tests/modes.rs).
+//
+// This host (a shared VM) changes a thread's speed for a second or so at a
+// time with no steal time to show for it, the hash kernel most: measured
+// 2026-12-03 in the page, quiet (other programs 0–0.03 cores), 16 pairs of
+// "rate, 6 tasks of 50 ms, rate" on each thread: hash tasks took 0.72–1.70
+// × 50 ms, its rate moved by 0.62–1.70 × between the two measurements around
+// one run, and one thread could run it a third slower than the other at the
+// same moment; primes and Mandelbrot moved by 0.90–1.14 ×. A single pair
+// cannot judge a ±15 % claim then (the CI run of 56253d2 failed that way:
+// hash tasks 53–75 ms). A defect is systematic (a unit that costs more in a
+// task than in the calibration, as when the calibration ran before the JIT's
+// optimised code: tasks took 0.75 ×), and shows in every pair; the host's
+// swings go either way. So each check is the median over 5 pairs, taken
+// in turns. Tasks still run a little slower than the calibration says when
+// the speed swings, since the calibration keeps the fastest of its batches:
+// in 8 runs of the test (5 pairs each, quiet), the median task / expected
+// read 1.006–1.092 for primes and Mandelbrot and 1.023–1.198 for hash, on
+// either thread. Hence ± 15 % for those two and ± 25 % for hash, which
+// still fails the JIT defect above (1.33).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUSY_CORES, attempts, closeSite, open, openSite, retry } from './lib.mjs';
+import { BUSY_CORES, attempts, closeSite, open, openSite, otherCoresDuring } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
 after(() => closeSite(site, b));
 
+/** How many pairs each check takes its median over. */
+const PAIRS = 5;
+
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+
+/** The kernel's rate (units/ms) measured now on the main thread or on a worker. */
+const rateNow = (kernel, onWorker) => b.page.evaluate(([k, w]) => window.wasmBindings.bench_rate(k, w), [kernel, onWorker]);
+
 for (const kernel of ['primes', 'mandelbrot', 'hash']) {
-  test(`${kernel}: a worker runs the kernel at the main thread's calibrated speed (± 15 %)`, async () => {
+  test(`${kernel}: a worker runs the kernel at the main thread's calibrated speed (± 15 %)`, async (t) => {
     await open(b.page, site.url);
-    const rate = (onWorker) => b.page.evaluate(([k, w]) => window.wasmBindings.bench_rate(k, w), [kernel, onWorker]);
-    // Measured (2 cores, 2026-11-26, 5 runs of each kernel): worker / main
-    // 0.957–1.080 quiet, 0.981–1.111 with one core kept busy.
-    // Up to 3 attempts; every one is printed on failure.
-    const { passed, seen } = await retry(
-      3,
-      async () => {
-        const main = await rate(false);
-        const worker = await rate(true);
-        return { main: +main.toFixed(1), worker: +worker.toFixed(1), ratio: +(worker / main).toFixed(3) };
-      },
-      (r) => Math.abs(r.ratio - 1) <= 0.15,
-    );
-    assert.ok(passed, `units/ms on a worker against the main thread, want a ratio within 1 ± 0.15: ${JSON.stringify(seen)}`);
+    // Measured (2 cores, 2026-11-26, 5 runs of each kernel, one pair each):
+    // worker / main 0.957–1.080 quiet, 0.981–1.111 with one core kept busy.
+    const pairs = [];
+    for (let i = 0; i < PAIRS; i++) {
+      pairs.push(
+        await otherCoresDuring(async () => {
+          const main = await rateNow(kernel, false);
+          const worker = await rateNow(kernel, true);
+          return { main: Math.round(main), worker: Math.round(worker), ratio: +(worker / main).toFixed(3) };
+        }),
+      );
+    }
+    const ratio = median(pairs.map((p) => p.ratio));
+    if (Math.abs(ratio - 1) > 0.15 && median(pairs.map((p) => p.otherCores)) > BUSY_CORES) {
+      t.skip(`another program kept more than ${BUSY_CORES} of the 2 cores busy; every pair:${attempts(pairs)}`);
+      return;
+    }
+    assert.ok(Math.abs(ratio - 1) <= 0.15, `units/ms on a worker against the main thread, want a median ratio within 1 ± 0.15, got ${ratio}; every pair:${attempts(pairs)}`);
   });
 }
 
@@ -46,35 +76,52 @@ async function medianTaskMs(page, query) {
   for (const s of run.spans) {
     if (s.kind === 'run') perTask.set(s.task, (perTask.get(s.task) ?? 0) + (s.end_ms - s.start_ms));
   }
-  const sorted = [...perTask.values()].sort((x, y) => x - y);
-  return +sorted[Math.floor(sorted.length / 2)].toFixed(1);
+  return median([...perTask.values()]);
 }
 
-for (const kernel of ['primes', 'mandelbrot', 'hash']) {
-  test(`${kernel}: a 50 ms task measures 50 ms ± 15 % on the main thread and on a worker`, async (t) => {
+/** The rate (units/ms) the page gave `kernel`, as its environment panel states it. */
+async function pageRate(page, kernel) {
+  const line = await page.locator('[data-fact=rates] .rate', { hasText: `${kernel}:` }).first().textContent();
+  const m = line.match(/: ([\d,]+) units\/ms/);
+  assert.ok(m, line);
+  return +m[1].replaceAll(',', '');
+}
+
+for (const [kernel, margin] of [['primes', 0.15], ['mandelbrot', 0.15], ['hash', 0.25]]) {
+  test(`${kernel}: a 50 ms task takes what the calibration says (± ${margin * 100} %) on the main thread and on a worker`, async (t) => {
     await open(b.page, site.url);
     const base = `workload=cpu&kernel=${kernel}&tasks=6&work_ms=50&threads=1`;
-    // Measured (2 cores, 2026-11-26, 5 runs of each kernel), median task:
-    // quiet 49.4–52.4 ms on the main thread, 50.3–56.8 ms on a worker; with
-    // one core kept busy by another program 51–58 ms and 52–79 ms: a worker
-    // sharing its core is preempted, and its spans stretch. So, as for the
-    // speedups (e2e/lib.mjs, retry), attempts made while other programs held
-    // more than half a core cannot judge the calibration: if every attempt was
-    // such, the test says so (a skip, every attempt printed).
-    const { passed, busy, seen } = await retry(
-      3,
-      async () => ({
-        main: await medianTaskMs(b.page, `mode=sequential&${base}`),
-        worker: await medianTaskMs(b.page, `mode=parallel&${base}`),
-      }),
-      (r) => Math.abs(r.main / 50 - 1) <= 0.15 && Math.abs(r.worker / 50 - 1) <= 0.15,
-      { needsFreeCores: true },
-    );
-    if (busy) {
-      t.skip(`another program kept more than ${BUSY_CORES} of the 2 cores busy in every attempt; every attempt:${attempts(seen)}`);
+    // On each thread: the rate now, a run of 6 tasks of 50 ms, the rate
+    // again. The tasks should take 50 ms × the page's rate / the rate now
+    // (the page measured its rate once, at another moment of the host's).
+    const pairs = [];
+    for (let i = 0; i < PAIRS; i++) {
+      pairs.push(
+        await otherCoresDuring(async () => {
+          const r = {};
+          for (const [thread, mode, onWorker] of [['main', 'sequential', false], ['worker', 'parallel', true]]) {
+            const before = await rateNow(kernel, onWorker);
+            const ms = await medianTaskMs(b.page, `mode=${mode}&${base}`);
+            const after = await rateNow(kernel, onWorker);
+            const expected = (50 * (await pageRate(b.page, kernel))) / ((before + after) / 2);
+            r[thread] = { ms: +ms.toFixed(1), expected: +expected.toFixed(1), ratio: +(ms / expected).toFixed(3) };
+          }
+          return r;
+        }),
+      );
+    }
+    const main = median(pairs.map((p) => p.main.ratio));
+    const worker = median(pairs.map((p) => p.worker.ratio));
+    const ok = Math.abs(main - 1) <= margin && Math.abs(worker - 1) <= margin;
+    const said = `median task / expected: main thread ${main}, worker ${worker}, want 1 ± ${margin}; every pair:${attempts(pairs)}`;
+    // With one core kept busy a worker sharing its core is preempted and its
+    // spans stretch (measured 2026-11-26: worker tasks 52–79 ms): no claim.
+    if (!ok && median(pairs.map((p) => p.otherCores)) > BUSY_CORES) {
+      t.skip(`another program kept more than ${BUSY_CORES} of the 2 cores busy; ${said}`);
       return;
     }
-    assert.ok(passed, `median task (ms) on the main thread and on a worker, want 50 ± 15 %; every attempt:${attempts(seen)}`);
+    assert.ok(ok, said);
+    console.log(`# ${kernel}: ${said.split(';')[0]}`);
   });
 }
 

@@ -215,9 +215,15 @@ test('the replay says when the page could not paint: while the main thread compu
   assert.equal(main, 'computing task 1', what);
   assert.equal(first.paint, 'frozen', what);
   assert.match(paint, /^could not paint: no frame from .* \((1\d\d|2\d\d) ms\)$/, `a gap of about 150 ms: ${what}`);
-  // The last event is the second task's end: the page paints again after it.
+  // The last event is the second task's end: the page paints again after
+  // it. With another program keeping a core busy, frames come unevenly and
+  // the end can fall in a short gap of their own (measured 2026-12-03, one
+  // core busy, 3 runs: 29, 42 and 47 ms, from 3 ms before the end): never
+  // the 150 ms of a task's computation, which is what this checks.
   await page.keyboard.press('End');
   const end = await replayState(page);
-  assert.equal(end.paint, 'painting', `after the run: ${JSON.stringify(end)}`);
+  const endPaint = await page.locator('.replay-paint').textContent();
+  const gap = Number(endPaint.match(/\(([\d.]+) ms\)$/)?.[1] ?? NaN);
+  assert.ok(end.paint === 'painting' || (end.paint === 'frozen' && gap < 100), `after the run: ${JSON.stringify(end)}, page "${endPaint}"`);
   assert.deepEqual(b.errors, []);
 });

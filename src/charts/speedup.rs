@@ -24,6 +24,9 @@ pub struct SpeedupData<'a> {
     /// Logical cores the browser reports: drawn as a marker, since threads
     /// beyond it cannot add speed.
     pub cores: u32,
+    /// The person's prediction: the speedup they expected on that many
+    /// threads, drawn as a ring beside the measured point.
+    pub predicted: Option<(u32, f64)>,
 }
 
 /// Whether the chart marks the core count: when the sweep went beyond it,
@@ -59,6 +62,7 @@ pub fn draw_speedup<DB: DrawingBackend>(
         .points
         .iter()
         .map(|p| p.speedup)
+        .chain(data.predicted.map(|(_, x)| x))
         .filter(|s| s.is_finite())
         .fold(f64::from(p_max), f64::max)
         * 1.1;
@@ -122,6 +126,24 @@ pub fn draw_speedup<DB: DrawingBackend>(
             theme.font(11.0).pos(Pos::new(HPos::Left, VPos::Bottom)),
         ))?;
     }
+    if let Some((threads, x)) = data.predicted.filter(|(_, x)| x.is_finite()) {
+        let ring = theme.text.stroke_width(2);
+        chart
+            .draw_series(std::iter::once(Circle::new(
+                (f64::from(threads), x),
+                8,
+                ring,
+            )))?
+            .label("your prediction")
+            .legend(move |(x, y)| Circle::new((x + 9, y), 6, ring));
+        // Left of the ring: the measured point's figure is on its right.
+        let (px, py) = chart.backend_coord(&(f64::from(threads), x));
+        area.draw(&Text::new(
+            format!("you: {x:.2}×"),
+            (px - 12, py),
+            theme.font(11.0).pos(Pos::new(HPos::Right, VPos::Center)),
+        ))?;
+    }
     if marks_cores(data) {
         let c = f64::from(data.cores);
         chart.draw_series(DashedLineSeries::new(
@@ -169,6 +191,7 @@ mod tests {
                     points: &points,
                     fit,
                     cores: 2,
+                    predicted: None,
                 },
                 &Theme::LIGHT,
             )
@@ -226,6 +249,7 @@ mod tests {
             points: &points,
             fit: fit_amdahl(&points),
             cores: 2,
+            predicted: None,
         };
         assert!(marks_cores(&data));
         let out = svg(640, 360, |a| draw_speedup(a, &data, &Theme::LIGHT).unwrap());
@@ -272,6 +296,7 @@ mod tests {
                     points: &points,
                     fit: None,
                     cores: 2,
+                    predicted: None,
                 },
                 &Theme::LIGHT,
             )
@@ -279,5 +304,54 @@ mod tests {
         });
         assert!(!out.contains("Amdahl"));
         assert!(!out.contains(&hex(AMDAHL)));
+    }
+
+    #[test]
+    fn a_prediction_is_a_ring_with_its_figure_even_above_the_points() {
+        let points = sweep_points(&[(1, 400.0), (2, 210.0)]);
+        let with = |predicted| {
+            svg(640, 360, |a| {
+                draw_speedup(
+                    a,
+                    &SpeedupData {
+                        points: &points,
+                        fit: None,
+                        cores: 2,
+                        predicted,
+                    },
+                    &Theme::LIGHT,
+                )
+                .unwrap()
+            })
+        };
+        let none = with(None);
+        assert!(!none.contains("your prediction") && !none.contains("you:"));
+        // Predicted 3.5x on 2 threads: above the ideal line's 2x, so the
+        // axis must grow to show it.
+        let out = with(Some((2, 3.5)));
+        assert!(has_text(&out, "you: 3.50×"), "{out}");
+        assert!(has_text(&out, "your prediction"));
+        let rings = out
+            .split("<circle")
+            .skip(1)
+            .filter(|c| c.contains("fill=\"none\"") && c.contains(&hex(Theme::LIGHT.text)))
+            .count();
+        assert_eq!(rings, 2, "the ring and its legend's: {out}");
+        // The y axis's labels ("0.5×", …) reach the prediction.
+        let top_label = |svg: &str| {
+            svg.split("<text")
+                .filter_map(|t| t.split_once('>')?.1.split_once("</text>"))
+                .filter_map(|(inner, _)| inner.trim().strip_suffix('×')?.parse::<f64>().ok())
+                .fold(0.0, f64::max)
+        };
+        assert!(
+            top_label(&out) >= 3.5,
+            "the axis stops at {}×",
+            top_label(&out)
+        );
+        assert!(
+            top_label(&none) < 3.5,
+            "without a prediction the axis stops lower"
+        );
     }
 }

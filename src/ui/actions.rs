@@ -7,13 +7,18 @@
 //! [`Actions`] is all a component with such buttons is given: it can start
 //! these operations, and read nothing through it. The runs of modes and
 //! sweeps are here; a lesson's experiments and the strategy × threads
-//! grids in `actions/lessons.rs`; what comes with a received result in
-//! `actions/received.rs`.
+//! grids in `actions/lessons.rs`; the question Run, Compare and Sweep ask
+//! first when the person wants one in `actions/predicted.rs`; what comes
+//! with a received result in `actions/received.rs`.
 
 mod lessons;
+mod predicted;
 mod received;
 
+pub use predicted::{machine_of, saved_predict_first};
+
 use super::state::{Busy, Message, Page, PageStoreFields, Runs, RunsStoreFields, SettingsEditor};
+use crate::engine::lessons::Action;
 use crate::engine::plan::{Mode, Settings, Workload};
 use crate::engine::record::{Outcome, Trace};
 use crate::runtime::casualty;
@@ -204,6 +209,8 @@ impl Actions {
     ) -> Vec<Arc<Trace>> {
         let total = steps.len() as u32;
         let mut traces = Vec::with_capacity(steps.len());
+        // A predicted time belongs to the run it predicted.
+        self.page.predicted_time().set(None);
         for (i, step) in steps.into_iter().enumerate() {
             self.page.busy().set(Some(Busy {
                 label: step.label,
@@ -268,17 +275,49 @@ impl Actions {
         )
     }
 
-    /// Run: the selected mode.
+    /// Run: the selected mode (or, with "Predict first" on, its question).
     pub fn run(self) {
-        let mode = self.page.settings().with_untracked(|s| s.mode);
-        spawn_local(async move {
-            self.run_modes(vec![mode], "Running").await;
-        });
+        self.press(Action::Run);
     }
 
     /// Compare all modes on the current task set.
     pub fn compare(self) {
-        self.compare_modes(Mode::ALL.to_vec(), "Comparing");
+        self.press(Action::Compare);
+    }
+
+    /// Sweep threads: the parallel mode on 1, 2, … pool-size threads.
+    pub fn sweep(self) {
+        self.press(Action::Sweep);
+    }
+
+    /// A button pressed: its question first if the person asked for one,
+    /// else its runs.
+    fn press(self, action: Action) {
+        if self.is_busy() {
+            return;
+        }
+        if self.page.predict_first().get_untracked() {
+            self.page.asking().set(Some(action));
+            return;
+        }
+        spawn_local(async move {
+            self.perform(action).await;
+        });
+    }
+
+    /// The runs of `action`; `None` if nothing ran.
+    async fn perform(self, action: Action) -> Option<Vec<Arc<Trace>>> {
+        match action {
+            Action::Run => {
+                let mode = self.page.settings().with_untracked(|s| s.mode);
+                self.run_modes(vec![mode], "Running").await
+            }
+            Action::Compare => {
+                self.page.comparison().update(|c| c.clear());
+                self.run_modes(Mode::ALL.to_vec(), "Comparing").await
+            }
+            Action::Sweep => self.sweep_threads("Sweeping threads").await,
+        }
     }
 
     /// Runs `modes` on the current task set as a new comparison.
@@ -292,17 +331,11 @@ impl Actions {
         });
     }
 
-    /// Sweep threads: the parallel mode on 1, 2, … pool-size threads.
-    pub fn sweep(self) {
-        spawn_local(async move {
-            self.sweep_threads("Sweeping threads").await;
-        });
-    }
-
     async fn sweep_threads(self, label: &str) -> Option<Vec<Arc<Trace>>> {
         let threads = self.page.env().with_untracked(|e| e.pool_threads);
         let (settings, _) = self.prepare(Plan::Sweep)?;
         let sweep = self.page.sweep();
+        self.page.predicted_speedup().set(None);
         sweep.set(Runs {
             settings: Some(settings.clone()),
             traces: Vec::new(),

@@ -1,7 +1,7 @@
 //! The page: its state, its layout, start-up, and the links between the URL
 //! and the settings.
 
-use super::actions::Actions;
+use super::actions::{Actions, saved_predict_first};
 use super::compare_view::CompareView;
 use super::controls::Controls;
 use super::counter_view::CounterView;
@@ -10,6 +10,7 @@ use super::exports::Exports;
 use super::learn::Learn;
 use super::modes_timelines::ModesTimelines;
 use super::notices::Notices;
+use super::predict_first::PredictFirst;
 use super::recorded_view::RecordedView;
 use super::replay_source::{PageRuns, replayed};
 use super::replay_view::ReplayView;
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
     let page = Store::new(Page::new(settings, notices, probe::quick()));
     let edit = SettingsEditor::of(page);
     let actions = Actions::new(page);
+    page.predict_first().set(saved_predict_first());
     // The run the timeline shows during a replay.
     let shown = replayed(page);
 
@@ -121,11 +123,28 @@ pub fn App() -> impl IntoView {
         // where it belongs in this list; e2e/layout.test.mjs checks the order.
         <main class="layout">
             <div class="panel">
-                <Controls edit env=env ready=ready busy=busy message=page.message() actions />
+                <Controls edit env=env ready=ready busy=busy message=page.message() actions>
+                    <PredictFirst
+                        on=page.predict_first()
+                        asking=page.asking()
+                        plain=page.plain()
+                        settings=page.settings()
+                        env=env
+                        ready=ready
+                        busy=busy
+                        actions
+                    />
+                </Controls>
             </div>
             <div class="results">
                 // What the last run shows.
-                <TimelineView latest=page.latest() busy=busy replay=page.replay() shown=shown />
+                <TimelineView
+                    latest=page.latest()
+                    busy=busy
+                    replay=page.replay()
+                    shown=shown
+                    predicted=page.predicted_time()
+                />
                 <Responsiveness latest=page.latest() />
                 <CompareView comparison=page.comparison() />
                 <CounterView
@@ -140,7 +159,7 @@ pub fn App() -> impl IntoView {
                 />
                 // The deeper views.
                 <ModesTimelines comparison=page.comparison() />
-                <SpeedupView sweep=page.sweep() env=env />
+                <SpeedupView sweep=page.sweep() env=env predicted=page.predicted_speedup() />
                 <ReplayView page_runs=PageRuns::of(page) busy=busy replay=page.replay() shown=shown />
                 <RecordedView
                     received=page.received()

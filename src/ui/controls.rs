@@ -22,6 +22,8 @@ pub fn Controls(
     #[prop(into)] busy: Field<Option<Busy>>,
     #[prop(into)] message: Field<Option<Message>>,
     actions: Actions,
+    /// Below the buttons: "Predict first" and its question.
+    children: Children,
 ) -> impl IntoView {
     let settings = edit.settings;
     let busy_now = Signal::derive(move || busy.with(Option::is_some));
@@ -121,6 +123,7 @@ pub fn Controls(
                     {move || if copied.get() { "Link copied" } else { "Copy link" }}
                 </button>
             </div>
+            {children()}
             <p class="estimate">
                 {move || {
                     settings.with(|s| match s.check_estimate(&[s.mode]) {

@@ -2,13 +2,13 @@
 //! experiment showing it and then states what was measured.
 
 use super::actions::Actions;
+use super::prediction_form::PredictionForm;
+use super::prediction_result::prediction_result;
 use super::quiz::Quiz;
 use super::state::{Busy, LessonResult};
 use super::table_wrap::table_wrap;
 use crate::engine::environment::Environment;
-use crate::engine::lessons::{
-    GPU_TRAINING, Lesson, Machine, Prediction, Question, lessons, presets,
-};
+use crate::engine::lessons::{GPU_TRAINING, Lesson, Machine, Prediction, lessons, presets};
 use crate::runtime::probe;
 use leptos::prelude::*;
 use reactive_stores::Field;
@@ -147,146 +147,15 @@ fn card(
     let id = lesson.id;
     let result = move || results.with(|all| all.iter().find(|r| r.id == id).cloned());
     let question = lesson.question();
-    // What the person has answered so far: a choice, or the typed number.
-    let choice = RwSignal::new(None::<usize>);
-    let typed = RwSignal::new(String::new());
-    // Try it pressed without an answer: the question says so.
-    let nudged = RwSignal::new(false);
-    let q = question.clone();
-    let prediction = move || match &q {
-        Question::First { .. } => choice.get().map(Prediction::Choice),
-        Question::Number { min, max, .. } => typed
-            .get()
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite() && (*min..=*max).contains(x))
-            .map(Prediction::Number),
-    };
-    let prediction = Signal::derive(prediction);
-    let (l, skip) = (lesson.clone(), lesson.clone());
-    let try_it = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match prediction.get_untracked() {
-            Some(p) => {
-                nudged.set(false);
-                actions.try_lesson(l.clone(), Some(p));
-            }
-            None => nudged.set(true),
-        }
-    };
-    let field = format!("{class}-{id}-prediction");
-    let answer = match &question {
-        Question::First { options, .. } => options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                view! {
-                    <label class="option">
-                        <input
-                            type="radio"
-                            name=field.clone()
-                            value=i.to_string()
-                            on:change=move |_| {
-                                choice.set(Some(i));
-                                nudged.set(false);
-                            }
-                        />
-                        {o.clone()}
-                    </label>
-                }
-            })
-            .collect_view()
-            .into_any(),
-        Question::Number { unit, min, max, .. } => {
-            let (min, max) = (*min, *max);
-            view! {
-                <label class="number">
-                    <input
-                        type="number"
-                        inputmode="decimal"
-                        step="any"
-                        min=min
-                        max=max
-                        aria-labelledby=format!("{field}-legend {field}-unit")
-                        prop:value=move || typed.get()
-                        on:input=move |ev| {
-                            typed.set(event_target_value(&ev));
-                            nudged.set(false);
-                        }
-                    />
-                    <span id=format!("{field}-unit")>{unit_words(unit)}</span>
-                </label>
-            }
-            .into_any()
-        }
-    };
-    let hint = match &question {
-        Question::First { .. } => "Pick one, then Try it; or skip the prediction.".to_string(),
-        Question::Number { min, max, unit, .. } => format!(
-            "Type a number from {min} to {max} ({}), then Try it; or skip the prediction.",
-            unit_words(unit)
-        ),
-    };
-    let prompt = match &question {
-        Question::First { prompt, .. } | Question::Number { prompt, .. } => prompt.clone(),
-    };
+    let (title, body) = (lesson.title, lesson.body);
+    let on_answer =
+        Callback::new(move |p: Option<Prediction>| actions.try_lesson(lesson.clone(), p));
     view! {
         <li class=class id=format!("{class}-{id}") data-id=id>
-            <h3>{lesson.title}</h3>
-            {lesson.body.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
-            <form class="predict" on:submit=try_it>
-                <fieldset>
-                    <legend id=format!("{field}-legend")>"Predict first: " {prompt}</legend>
-                    {answer}
-                </fieldset>
-                {move || nudged.get().then(|| view! { <p class="message info" role="alert">{hint.clone()}</p> })}
-                <div class="buttons">
-                    <button class="primary" type="submit" disabled=move || !idle.get()>
-                        "Try it"
-                    </button>
-                    <button
-                        type="button"
-                        disabled=move || !idle.get()
-                        on:click=move |_| {
-                            nudged.set(false);
-                            actions.try_lesson(skip.clone(), None);
-                        }
-                    >
-                        "Skip the prediction"
-                    </button>
-                </div>
-            </form>
-            {move || {
-                result()
-                    .map(|r| match r.sentence {
-                        None => view! { <p class="result running" role="status">"Running…"</p> }.into_any(),
-                        Some(s) => view! {
-                            <div role="status">
-                                {r.scored.map(|sc| view! {
-                                    <p class="prediction" data-right=sc.right.to_string()>
-                                        <strong>{if sc.right { "Right. " } else { "Not this time. " }}</strong>
-                                        {sc.sentence}
-                                        " "
-                                        <span class="why">{sc.why}</span>
-                                    </p>
-                                })}
-                                <p class="result">{s}</p>
-                            </div>
-                        }
-                        .into_any(),
-                    })
-            }}
+            <h3>{title}</h3>
+            {body.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
+            <PredictionForm question field=format!("{class}-{id}-prediction") go="Try it" idle on_answer />
+            <div role="status">{move || result().map(prediction_result)}</div>
         </li>
-    }
-}
-
-/// A unit as the question says it.
-fn unit_words(unit: &str) -> &'static str {
-    match unit {
-        "×" => "times as fast",
-        "ms" => "milliseconds",
-        "%" => "per cent",
-        _ => "",
     }
 }

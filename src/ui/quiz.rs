@@ -4,6 +4,8 @@
 //! [`KEY`]) across reloads until Reset.
 
 use super::actions::Actions;
+use super::local_store;
+use super::prediction_result::prediction_result;
 use super::state::LessonResult;
 use crate::engine::lessons::{Lesson, Machine, Progress, QUIZ, QuizQuestion, lessons, presets};
 use leptos::prelude::*;
@@ -12,26 +14,15 @@ use reactive_stores::Field;
 /// The localStorage key of the quiz's progress.
 const KEY: &str = "conpar-quiz";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 /// The saved progress, as text ("" when none, or when storage is refused).
 fn load() -> String {
-    storage()
-        .and_then(|s| s.get_item(KEY).ok().flatten())
-        .unwrap_or_default()
+    local_store::get(KEY).unwrap_or_default()
 }
 
 /// Saves the progress; a browser that refuses storage keeps it for the visit.
 fn save(progress: &Progress) {
-    if let Some(s) = storage() {
-        let _ = if progress.score().0 == 0 {
-            s.remove_item(KEY)
-        } else {
-            s.set_item(KEY, &progress.to_text())
-        };
-    }
+    let text = (progress.score().0 > 0).then(|| progress.to_text());
+    local_store::set(KEY, text.as_deref());
 }
 
 #[component]
@@ -94,13 +85,7 @@ fn question(
             .chain(presets(m))
             .find(|l| l.id == q.settled_by)
     };
-    let settled = move || {
-        results.with(|all| {
-            all.iter()
-                .find(|r| r.id == q.settled_by)
-                .map(|r| r.sentence.clone())
-        })
-    };
+    let settled = move || results.with(|all| all.iter().find(|r| r.id == q.settled_by).cloned());
     let check = move |_| {
         if let Some(i) = pending.get_untracked() {
             progress.update(|p| p.answer_with(q.id, i));
@@ -173,12 +158,7 @@ fn question(
             }}
             <div role="status">
                 {move || {
-                    answer()
-                        .and_then(|_| settled())
-                        .map(|s| match s {
-                            None => view! { <p class="result running">"Running…"</p> }.into_any(),
-                            Some(s) => view! { <p class="result">{s}</p> }.into_any(),
-                        })
+                    answer().and_then(|_| settled()).map(prediction_result)
                 }}
             </div>
         </li>

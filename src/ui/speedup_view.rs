@@ -36,13 +36,18 @@ pub fn SpeedupChart(
     /// whole rounds of its tasks (see [`fit_for`]).
     #[prop(into, optional)]
     settings: Option<Signal<Option<Settings>>>,
+    /// The person's predicted speedup on a number of threads, if any.
+    #[prop(into, optional)]
+    predicted: Option<Signal<Option<(u32, f64)>>>,
 ) -> impl IntoView {
     let dark = use_preferred_dark();
     let settings = settings.unwrap_or_else(|| Signal::derive(|| None));
+    let predicted = predicted.unwrap_or_else(|| Signal::derive(|| None));
     let fit = Memo::new(move |_| settings.with(|s| points.with(|p| fit_for(p, s.as_ref()))));
     Effect::new(move |_| {
         let theme = Theme::for_dark(dark.get());
         let cores = cores.get();
+        let predicted = predicted.get();
         let Some(canvas) = canvas.get() else { return };
         let _ = points.with(|points| {
             if points.is_empty() {
@@ -57,6 +62,7 @@ pub fn SpeedupChart(
                             points,
                             fit: fit.get(),
                             cores,
+                            predicted,
                         },
                         &theme,
                     )
@@ -74,9 +80,10 @@ pub fn SpeedupChart(
                 data-points=move || points.with(|p| p.iter().map(|p| format!("{}:{}", p.threads, p.speedup)).collect::<Vec<_>>().join(";"))
                 data-serial-fraction=move || fit.get().map_or(String::new(), |f| f.serial_fraction.to_string())
                 data-cores=move || cores.get()
+                data-predicted=move || predicted.get().map(|(p, x)| format!("{p}:{x}"))
                 data-cores-marked=move || {
                     points.with(|p| {
-                        let data = SpeedupData { points: p, fit: None, cores: cores.get() };
+                        let data = SpeedupData { points: p, fit: None, cores: cores.get(), predicted: None };
                         if marks_cores(&data) { cores_label(data.cores) } else { String::new() }
                     })
                 }
@@ -91,6 +98,9 @@ pub fn SpeedupView(
     #[prop(into)]
     sweep: Field<Runs>,
     #[prop(into)] env: Field<Environment>,
+    /// The person's prediction for this sweep, drawn beside its points.
+    #[prop(into)]
+    predicted: Field<Option<(u32, f64)>>,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let points = Memo::new(move |_| sweep.with(|s| points_of(&s.traces)));
@@ -131,6 +141,7 @@ pub fn SpeedupView(
                 name="speedup"
                 label="Measured speedup by number of threads"
                 settings=settings
+                predicted=Signal::derive(move || predicted.get())
             />
             {move || {
                 let pct = configured.get();

@@ -13,7 +13,7 @@
 use super::url;
 use crate::engine::analysis::Comparison;
 use crate::engine::environment::Environment;
-use crate::engine::lessons::Scored;
+use crate::engine::lessons::{Action, Scored};
 use crate::engine::plan::{Field as SettingField, Notice, Settings};
 use crate::engine::record::Trace;
 use crate::engine::travel::{Kind, Machine, Recorded, Summarised};
@@ -159,6 +159,20 @@ pub struct Page {
     pub false_sharing: Runs,
     /// Each lesson's latest result, kept on its card while others run.
     pub lessons: Vec<LessonResult>,
+    /// Whether Run, Compare and Sweep ask for a prediction first (kept in
+    /// this browser: `predict_first.rs`).
+    pub predict_first: bool,
+    /// The button whose question is waiting for an answer.
+    pub asking: Option<Action>,
+    /// The latest predicted Run, Compare or Sweep: the prediction beside
+    /// the measurement (its id is the button's).
+    pub plain: Option<LessonResult>,
+    /// A predicted time, drawn on the timeline of the run it predicted
+    /// until the next run starts.
+    pub predicted_time: Option<f64>,
+    /// A predicted speedup on a number of threads, drawn on the speedup
+    /// chart of the sweep it predicted until the next sweep starts.
+    pub predicted_speedup: Option<(u32, f64)>,
     pub received: Received,
     pub replay: ReplayState,
 }
@@ -179,6 +193,11 @@ impl Page {
             contention: Runs::default(),
             false_sharing: Runs::default(),
             lessons: Vec::new(),
+            predict_first: false,
+            asking: None,
+            plain: None,
+            predicted_time: None,
+            predicted_speedup: None,
             received: Received::default(),
             replay: ReplayState::default(),
         }

@@ -14,7 +14,7 @@ use super::empty_card::EmptyCard;
 use super::state::{Busy, ReplayState, ReplayStateStoreFields};
 use crate::charts::cursor::CursorData;
 use crate::charts::timeline::{
-    LiveTimeline, TimelineData, TimelineGeometry, draw_timeline, hit_test,
+    LiveTimeline, TimelineData, TimelineGeometry, draw_prediction, draw_timeline, hit_test,
 };
 use crate::charts::{Theme, draw_placeholder, format_ms};
 use crate::engine::format::plural;
@@ -59,6 +59,9 @@ pub fn TimelineView(
     /// The run the replay shows.
     #[prop(into)]
     shown: Signal<Option<Arc<Trace>>>,
+    /// The time the person predicted for the latest run, drawn on its axis.
+    #[prop(into)]
+    predicted: Field<Option<f64>>,
 ) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let layer = NodeRef::<Canvas>::new();
@@ -155,8 +158,11 @@ pub fn TimelineView(
         }
     });
 
+    // Not on a replayed run: the prediction was of the latest.
+    let predicted_ms = Signal::derive(move || predicted.get().filter(|_| !replaying.get()));
     Effect::new(move |_| {
         let trace = on_screen.get();
+        let predicted = predicted_ms.get();
         let theme = Theme::for_dark(dark.get());
         let Some(canvas) = canvas.get() else { return };
         if lab().is_running() {
@@ -181,7 +187,7 @@ pub fn TimelineView(
         let height = height_for(trace.rows());
         row_count.set(trace.rows());
         let geometry = draw_hidpi(&canvas, height, |a| {
-            draw_timeline(
+            let g = draw_timeline(
                 a,
                 &TimelineData {
                     spans: &trace.spans,
@@ -189,7 +195,11 @@ pub fn TimelineView(
                     x_max_ms: trace.duration_ms,
                 },
                 &theme,
-            )
+            )?;
+            if let Some(ms) = predicted {
+                draw_prediction(a, &g, ms, &theme)?;
+            }
+            Ok(g)
         });
         let geometry = geometry.ok();
         placed.set(geometry.map(|g| (g, height)));
@@ -261,6 +271,7 @@ pub fn TimelineView(
                     aria-label=move || with_shown(&summary)
                     data-spans=move || span_count.get()
                     data-rows=move || row_count.get()
+                    data-predicted-ms=move || predicted_ms.get().map(|ms| ms.to_string())
                     on:pointermove=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
                     on:pointerdown=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
                     on:pointerleave=move |_| hovered.set(None)

@@ -14,13 +14,15 @@
 //! One file per part: `geometry.rs` (where rows and times land, the axes),
 //! `bars.rs` (spans into bars and wait tracks), `band.rs` (the density band
 //! of a row with hundreds of waits), `live.rs` (the run in progress, drawn
-//! a little at a time), `hit.rs` (what a pointer points at).
+//! a little at a time), `hit.rs` (what a pointer points at),
+//! `prediction.rs` (a predicted time on the axis).
 
 mod band;
 mod bars;
 mod geometry;
 mod hit;
 mod live;
+mod prediction;
 
 use super::{DrawResult, Theme, task_colour};
 use crate::engine::record::Span;
@@ -35,6 +37,7 @@ pub use bars::LOCK_COLOUR;
 pub use geometry::TimelineGeometry;
 pub use hit::hit_test;
 pub use live::LiveTimeline;
+pub use prediction::draw_prediction;
 
 /// What the timeline shows.
 #[derive(Debug, Clone, Copy)]

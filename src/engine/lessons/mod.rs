@@ -14,6 +14,7 @@
 
 mod cards;
 mod counter_verdicts;
+mod plain;
 mod predict;
 mod presets;
 mod quiz;
@@ -24,7 +25,8 @@ mod words;
 
 pub use cards::lessons;
 pub use counter_verdicts::false_sharing_sentence;
-pub use predict::{NEAR, Prediction, Question, Scored, TIE};
+pub use plain::{Action, on_page, plain};
+pub use predict::{ABOUT_THE_SAME, Marker, NEAR, Prediction, Question, Scored, TIE};
 pub use presets::presets;
 pub use quiz::{Progress, QUIZ, QuizQuestion};
 pub use sizing::LOCK_LESSON_PCT;

@@ -20,7 +20,8 @@ use std::borrow::Borrow;
 /// A prediction's kind and bounds: what the page asks before the run.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Question {
-    /// Which of `options` finishes first.
+    /// Which of `options` finishes first, or [`ABOUT_THE_SAME`] (the
+    /// choice after the last option): see [`Question::choices`].
     First {
         prompt: String,
         options: Vec<String>,
@@ -34,10 +35,38 @@ pub enum Question {
     },
 }
 
+/// The choice after a [`Question::First`]'s options: that none of them
+/// will finish more than [`TIE`] ahead of the others. Often the right
+/// answer (two modes that compute the same work on one core), so it is
+/// always offered.
+pub const ABOUT_THE_SAME: &str = "About the same";
+
+impl Question {
+    /// What the page offers to choose from: the options, then
+    /// [`ABOUT_THE_SAME`]; a number question has none.
+    pub fn choices(&self) -> Vec<String> {
+        match self {
+            Question::First { options, .. } => options
+                .iter()
+                .cloned()
+                .chain([ABOUT_THE_SAME.to_string()])
+                .collect(),
+            Question::Number { .. } => Vec::new(),
+        }
+    }
+
+    pub fn prompt(&self) -> &str {
+        match self {
+            Question::First { prompt, .. } | Question::Number { prompt, .. } => prompt,
+        }
+    }
+}
+
 /// What the person answered.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Prediction {
-    /// An index into [`Question::First`]'s options.
+    /// An index into [`Question::choices`]: an option, or (one past the
+    /// last option) [`ABOUT_THE_SAME`].
     Choice(usize),
     Number(f64),
 }
@@ -136,7 +165,7 @@ impl Lesson {
             return None;
         }
         match (&self.question(), said) {
-            (Question::First { options, .. }, Prediction::Choice(i)) if i < options.len() => {
+            (Question::First { options, .. }, Prediction::Choice(i)) if i <= options.len() => {
                 let (measure, values) = self.measures(&traces)?;
                 if values.len() != options.len() {
                     return None;
@@ -271,6 +300,34 @@ impl Lesson {
     }
 }
 
+/// A prediction drawn on the chart that shows its measurement: a time on
+/// the timeline's axis, a speedup beside the sweep's measured point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Marker {
+    Time { ms: f64 },
+    Speedup { threads: u32, times: f64 },
+}
+
+impl Lesson {
+    /// Where `said` can be drawn once the experiment has run: a single
+    /// run's time, or a sweep's speedup on its most threads.
+    pub fn marker(&self, said: Prediction) -> Option<Marker> {
+        let Prediction::Number(x) = said else {
+            return None;
+        };
+        match (&self.experiment, self.question()) {
+            (Experiment::Modes(modes), Question::Number { .. }) if modes.len() == 1 => {
+                Some(Marker::Time { ms: x })
+            }
+            (Experiment::Sweep, _) => Some(Marker::Speedup {
+                threads: self.machine.pool,
+                times: x,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// What a [`Question::First`] compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Measure {
@@ -290,19 +347,40 @@ impl Measure {
 }
 
 /// Scores the choice of option `said` against each option's `values`
-/// (the least wins).
+/// (the least wins); `said == options.len()` is [`ABOUT_THE_SAME`].
 fn first(options: &[String], measure: Measure, values: &[f64], said: usize) -> Scored {
     let best_at = (0..values.len())
         .min_by(|a, b| values[*a].total_cmp(&values[*b]))
         .unwrap_or(0);
+    let worst_at = (0..values.len())
+        .max_by(|a, b| values[*a].total_cmp(&values[*b]))
+        .unwrap_or(0);
     let best = values[best_at];
-    let tied = values[said] <= best * (1.0 + TIE);
-    let right = said == best_at || tied;
+    let all_tied = values[worst_at] <= best * (1.0 + TIE);
+    let same = said == options.len();
+    let tied = !same && values[said] <= best * (1.0 + TIE);
+    let right = if same {
+        all_tied
+    } else {
+        said == best_at || tied
+    };
     let won = match measure {
         Measure::Wall => "finished first",
         Measure::PerUpdate => "took the least time per update",
     };
-    let sentence = if said == best_at {
+    let sentence = if same && all_tied {
+        format!(
+            "You predicted about the same; they were, within {:.0} % of each other.",
+            TIE * 100.0
+        )
+    } else if same {
+        format!(
+            "You predicted about the same; {} {won}, {} as fast as {}.",
+            options[best_at],
+            times(values[worst_at] / best),
+            options[worst_at]
+        )
+    } else if said == best_at {
         format!("You predicted {}; it {won}.", options[said])
     } else if tied {
         format!(
@@ -333,7 +411,7 @@ fn first(options: &[String], measure: Measure, values: &[f64], said: usize) -> S
         right,
         sentence,
         why: format!("{what}, as measured: {why}."),
-        measured: Prediction::Choice(best_at),
+        measured: Prediction::Choice(if all_tied { options.len() } else { best_at }),
     }
 }
 
@@ -543,6 +621,51 @@ mod tests {
         let s = first(&options, Measure::Wall, &[100.0, 190.0], 1);
         assert!(!s.right);
         assert!(s.sentence.contains("1.9×"), "{}", s.sentence);
+    }
+
+    /// "About the same" is offered after every question's options, and is
+    /// right only when every option came within the tie of the first.
+    #[test]
+    fn about_the_same_is_right_only_when_all_are_within_the_tie() {
+        let options = vec![
+            "Sequential".to_string(),
+            "Concurrent (async)".to_string(),
+            "Parallel".to_string(),
+        ];
+        let same = options.len();
+        let s = first(&options, Measure::Wall, &[100.0, 103.0, 104.0], same);
+        assert!(s.right, "{s:?}");
+        assert!(s.sentence.contains("within 5 %"), "{}", s.sentence);
+        assert_eq!(s.measured, Prediction::Choice(same));
+        let s = first(&options, Measure::Wall, &[100.0, 103.0, 160.0], same);
+        assert!(!s.right, "{s:?}");
+        assert!(
+            s.sentence
+                .contains("Sequential finished first, 1.6× as fast as Parallel"),
+            "{}",
+            s.sentence
+        );
+        assert_eq!(s.measured, Prediction::Choice(0));
+        // Every lesson that asks for a choice offers it, last, and scores it.
+        for l in all(Machine::new(2, 2)) {
+            if let Question::First { options, .. } = l.question() {
+                let choices = l.question().choices();
+                assert_eq!(choices.len(), options.len() + 1, "{}", l.id);
+                assert_eq!(choices.last().map(String::as_str), Some(ABOUT_THE_SAME));
+                let traces = traces_for(&l, 0);
+                let s = l.score(Prediction::Choice(options.len()), &traces);
+                assert_eq!(
+                    s.map(|s| s.right),
+                    Some(false),
+                    "{}: the options differ",
+                    l.id
+                );
+                assert_eq!(
+                    l.score(Prediction::Choice(options.len() + 1), &traces),
+                    None
+                );
+            }
+        }
     }
 
     #[test]

@@ -99,6 +99,9 @@ impl Actions {
             let scored = prediction
                 .zip(traces.as_ref())
                 .and_then(|(p, t)| lesson.score(p, t));
+            if let (Some(p), true) = (prediction, scored.is_some()) {
+                self.show_marker(&lesson, p);
+            }
             let sentence = traces.and_then(|t| lesson.conclude(&t)).unwrap_or_else(|| {
                 "The experiment did not complete, so there is no result to state.".into()
             });

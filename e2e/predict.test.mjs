@@ -1,0 +1,155 @@
+// "Predict first" for the page's own buttons: with the switch on, Run,
+// Compare all modes and Sweep threads each ask before they measure, and the
+// prediction then stands beside the measurement, in words and on the chart
+// that shows it (a time on the timeline's axis, a ring on the speedup
+// chart). The switch is remembered in this browser.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { ARTIFACTS, ROOT, browser, closeSite, open, openSite } from './lib.mjs';
+
+let site, b;
+before(async () => ({ site, b } = await openSite()));
+after(() => closeSite(site, b));
+
+const QUERY = 'mode=concurrent&workload=io&tasks=4&latency_ms=100&jitter_ms=0&threads=2';
+
+/** The panel's question, once a button has asked it. */
+const question = (page) => page.locator('.predict-first form.predict');
+
+/** Waits for the run the question started to end and returns the prediction's paragraph. */
+async function scored(page) {
+  const panel = page.locator('.predict-first');
+  await panel.locator('.result.running').waitFor({ timeout: 5000 });
+  await panel.locator('.prediction').waitFor({ timeout: 60000 });
+  return panel.locator('.prediction');
+}
+
+test('with Predict first on, Run asks for a time, refuses to run without one, and draws the answer on the timeline', async () => {
+  const { page } = b;
+  await open(page, site.url, QUERY);
+  const toggle = page.getByRole('checkbox', { name: /Predict first/ });
+  await toggle.check();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const form = question(page);
+  await form.waitFor({ timeout: 5000 });
+  // Nothing runs until the question is answered or skipped.
+  assert.equal(await page.locator('.status progress').count(), 0, 'Run ran before the question was answered');
+  const field = form.getByRole('spinbutton', { name: /How long will the run take \(Concurrent \(async\), 4 tasks\)\?.*milliseconds/ });
+  await form.getByRole('button', { name: 'Run with my prediction' }).click();
+  await form.getByRole('alert').waitFor({ timeout: 5000 });
+  assert.match(await form.getByRole('alert').textContent(), /Type a number from 0 to 600000/);
+  assert.equal(await page.locator('.status progress').count(), 0, 'an empty answer started the run');
+  // Four 100 ms waits at once on one thread: about 100 ms. Predict 400.
+  await field.fill('400');
+  await form.getByRole('button', { name: 'Run with my prediction' }).click();
+  const p = await scored(page);
+  const text = await p.textContent();
+  assert.match(text, /You predicted 400 ms; measured 1\d\d(\.\d)? ms: \d+ % over\./, text);
+  assert.equal(await p.getAttribute('data-right'), 'false', text);
+  // The why comes from the run: its tasks, its time, the waits' overlap.
+  assert.match(text, /4 tasks in 1\d\d(\.\d)? ms: .* at most 4 tasks in flight at once\. The waits add up to 4\d\d ms: they overlapped/, text);
+  assert.equal(await form.count(), 0, 'the question closes once answered');
+  const canvas = page.locator('.timeline canvas[data-predicted-ms]').first();
+  assert.equal(await canvas.getAttribute('data-predicted-ms'), '400');
+  await page.locator('.timeline').screenshot({ path: join(ARTIFACTS, 'predict-timeline.png') });
+  // The next run without a prediction takes the marker away.
+  await toggle.uncheck();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.waitForFunction(() => !document.querySelector('.timeline canvas[data-predicted-ms]'), null, { timeout: 30000 });
+  assert.deepEqual(b.errors, []);
+});
+
+test('Compare asks which mode finishes first, "About the same" included, and Sweep puts the predicted speedup on its chart', async () => {
+  const { page } = b;
+  await open(page, site.url, 'mode=parallel&workload=cpu&kernel=mandelbrot&tasks=8&work_ms=20&threads=2');
+  await page.getByRole('checkbox', { name: /Predict first/ }).check();
+  await page.getByRole('button', { name: 'Compare all modes', exact: true }).click();
+  const group = question(page).getByRole('group', { name: /Predict first: Which finishes first\?/ });
+  await group.waitFor({ timeout: 5000 });
+  const options = await group.getByRole('radio').evaluateAll((rs) => rs.map((r) => r.labels[0].textContent.trim()));
+  assert.deepEqual(options, ['Sequential', 'Concurrent (async)', 'Parallel (threads)', 'Concurrent + parallel', 'About the same'], options.join(' | '));
+  await group.getByRole('radio', { name: 'About the same' }).check();
+  await question(page).getByRole('button', { name: 'Compare with my prediction' }).click();
+  const p = await scored(page);
+  const text = await p.textContent();
+  // On 8 tasks of computation a thread pool of 2 beats one thread: the
+  // modes are not about the same, and the page says which came first.
+  assert.match(text, /You predicted about the same; .* finished first, \d+(\.\d)?× as fast as .*Wall time, as measured: Sequential: [\d.]+ m?s; Concurrent \(async\): [\d.]+ m?s; Parallel \(threads\): [\d.]+ m?s; Concurrent \+ parallel: [\d.]+ m?s\./, text);
+
+  await page.getByRole('button', { name: 'Sweep threads', exact: true }).click();
+  const field = question(page).getByRole('spinbutton', { name: /On 2 threads, how many times as fast as on one\?.*times as fast/ });
+  await field.fill('1.5');
+  await question(page).getByRole('button', { name: 'Sweep with my prediction' }).click();
+  const s = await scored(page);
+  assert.match(await s.textContent(), /You predicted 1\.5×; measured \d\.\d+×/);
+  const chart = page.locator('canvas[data-name=speedup]');
+  await chart.waitFor({ timeout: 10000 });
+  assert.equal(await chart.getAttribute('data-predicted'), '2:1.5');
+  await page.locator('.speedup').screenshot({ path: join(ARTIFACTS, 'predict-speedup.png') });
+  assert.deepEqual(b.errors, []);
+});
+
+test('the switch is remembered across a reload, and Skip runs without a prediction', async () => {
+  const { page } = b;
+  await open(page, site.url, QUERY);
+  const toggle = page.getByRole('checkbox', { name: /Predict first/ });
+  // Left on by the test before (this browser's storage).
+  assert.equal(await toggle.isChecked(), true, 'the switch was not remembered');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await question(page).waitFor({ timeout: 5000 });
+  await question(page).getByRole('button', { name: 'Skip the prediction' }).click();
+  await page.waitForFunction(() => document.querySelector('.compare tbody tr[data-mode=concurrent]')?.dataset.outcome === 'completed', null, { timeout: 30000 });
+  assert.equal(await page.locator('.predict-first .prediction').count(), 0, 'a skipped question has nothing to score');
+  await toggle.uncheck();
+  await page.reload();
+  await page.getByRole('checkbox', { name: /Predict first/ }).waitFor();
+  assert.equal(await page.getByRole('checkbox', { name: /Predict first/ }).isChecked(), false);
+  assert.deepEqual(b.errors, []);
+});
+
+/** axe-core's WCAG 2.1 AA violations inside `selector`, light and dark. */
+async function axe(page, selector) {
+  const found = {};
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    found[scheme] = await page.evaluate(async (sel) => {
+      const r = await globalThis.axe.run(document.querySelector(sel), { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+    }, selector);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
+}
+
+test('390 px: the questions and the predictions beside their measurements pass axe, light and dark', async () => {
+  // Its own browser: axe is injected, which the page's policy forbids.
+  const s = await browser({ width: 390, height: 900, bypassCSP: true });
+  try {
+    const { page } = s;
+    await open(page, site.url, QUERY);
+    await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') });
+    await page.getByRole('checkbox', { name: /Predict first/ }).check();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await question(page).waitFor({ timeout: 5000 });
+    // Asked, with the hint an empty answer brings.
+    await question(page).getByRole('button', { name: 'Run with my prediction' }).click();
+    await question(page).getByRole('alert').waitFor({ timeout: 5000 });
+    assert.deepEqual(await axe(page, '.predict-first'), { light: [], dark: [] }, 'asked');
+    await question(page).getByRole('spinbutton').fill('120');
+    await question(page).getByRole('button', { name: 'Run with my prediction' }).click();
+    await scored(page);
+    assert.deepEqual(await axe(page, '.predict-first'), { light: [], dark: [] }, 'answered');
+    await page.locator('.panel').screenshot({ path: join(ARTIFACTS, 'predict-panel-390.png') });
+    // A lesson's card, answered and measured.
+    const card = page.locator('.lesson[data-id="concurrency"]');
+    await card.getByRole('radio', { name: 'About the same' }).check();
+    await card.getByRole('button', { name: 'Try it', exact: true }).click();
+    await card.locator('.prediction').waitFor({ timeout: 60000 });
+    assert.deepEqual(await axe(page, '.lesson[data-id="concurrency"]'), { light: [], dark: [] }, 'a lesson answered');
+    assert.deepEqual(s.errors, []);
+  } finally {
+    await s.close();
+  }
+});

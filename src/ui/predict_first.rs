@@ -1,0 +1,61 @@
+//! "Predict first": a switch beside the Run buttons. When it is on, Run,
+//! Compare all modes and Sweep threads each ask their question before they
+//! run (the same kind of question as the lessons': a time, a speedup, which
+//! mode finishes first), and the prediction is then shown beside what was
+//! measured, here and on the chart where one fits.
+
+use super::actions::Actions;
+use super::actions::machine_of;
+use super::prediction_form::PredictionForm;
+use super::prediction_result::prediction_result;
+use super::state::{Busy, LessonResult};
+use crate::engine::environment::Environment;
+use crate::engine::lessons::{Action, Prediction, on_page};
+use crate::engine::plan::Settings;
+use leptos::prelude::*;
+use reactive_stores::Field;
+
+#[component]
+pub fn PredictFirst(
+    #[prop(into)] on: Field<bool>,
+    #[prop(into)] asking: Field<Option<Action>>,
+    #[prop(into)] plain: Field<Option<LessonResult>>,
+    #[prop(into)] settings: Field<Settings>,
+    #[prop(into)] env: Field<Environment>,
+    #[prop(into)] ready: Field<bool>,
+    #[prop(into)] busy: Field<Option<Busy>>,
+    actions: Actions,
+) -> impl IntoView {
+    let idle = Signal::derive(move || ready.get() && busy.with(Option::is_none));
+    let on_answer = Callback::new(move |p: Option<Prediction>| actions.answer(p));
+    view! {
+        <div class="predict-first">
+            <label class="switch">
+                <input
+                    type="checkbox"
+                    prop:checked=move || on.get()
+                    on:change=move |ev| actions.set_predict_first(event_target_checked(&ev))
+                />
+                "Predict first: Run, Compare and Sweep ask what you expect before they measure"
+            </label>
+            {move || {
+                // Rebuilt when the settings change: the question names them.
+                asking
+                    .get()
+                    .map(|action| {
+                        let lesson = settings.with(|s| env.with(|e| on_page(action, s, machine_of(e), e.parallel_available())));
+                        view! {
+                            <PredictionForm
+                                question=lesson.question()
+                                field=format!("plain-{}-prediction", action.id())
+                                go=action.go()
+                                idle
+                                on_answer
+                            />
+                        }
+                    })
+            }}
+            <div role="status">{move || plain.get().map(prediction_result)}</div>
+        </div>
+    }
+}

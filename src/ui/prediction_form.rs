@@ -1,0 +1,133 @@
+//! The question asked before a run: its answer of the right kind (one
+//! choice, or a number with its unit), the button that runs the experiment
+//! with the answer, and the one that runs it without. Used by the lessons'
+//! cards and by Run, Compare and Sweep when "Predict first" is on.
+
+use crate::engine::lessons::{Prediction, Question};
+use leptos::prelude::*;
+
+#[component]
+pub fn PredictionForm(
+    question: Question,
+    /// Unique in the page: the radios' group name and the labels' ids.
+    field: String,
+    /// The button that runs the experiment with the answer.
+    go: &'static str,
+    idle: Signal<bool>,
+    /// Given the answer, or `None` when the person skips the prediction.
+    on_answer: Callback<Option<Prediction>>,
+) -> impl IntoView {
+    // What the person has answered so far: a choice, or the typed number.
+    let choice = RwSignal::new(None::<usize>);
+    let typed = RwSignal::new(String::new());
+    // The button pressed without an answer: the question says so.
+    let nudged = RwSignal::new(false);
+    let q = question.clone();
+    let prediction = Signal::derive(move || match &q {
+        Question::First { .. } => choice.get().map(Prediction::Choice),
+        Question::Number { min, max, .. } => typed
+            .get()
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && (*min..=*max).contains(x))
+            .map(Prediction::Number),
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match prediction.get_untracked() {
+            Some(p) => {
+                nudged.set(false);
+                on_answer.run(Some(p));
+            }
+            None => nudged.set(true),
+        }
+    };
+    let answer = match &question {
+        Question::First { .. } => question
+            .choices()
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| {
+                view! {
+                    <label class="option">
+                        <input
+                            type="radio"
+                            name=field.clone()
+                            value=i.to_string()
+                            on:change=move |_| {
+                                choice.set(Some(i));
+                                nudged.set(false);
+                            }
+                        />
+                        {o}
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        Question::Number { unit, min, max, .. } => {
+            let (min, max) = (*min, *max);
+            view! {
+                <label class="number">
+                    <input
+                        type="number"
+                        inputmode="decimal"
+                        step="any"
+                        min=min
+                        max=max
+                        aria-labelledby=format!("{field}-legend {field}-unit")
+                        prop:value=move || typed.get()
+                        on:input=move |ev| {
+                            typed.set(event_target_value(&ev));
+                            nudged.set(false);
+                        }
+                    />
+                    <span id=format!("{field}-unit")>{unit_words(unit)}</span>
+                </label>
+            }
+            .into_any()
+        }
+    };
+    let hint = match &question {
+        Question::First { .. } => format!("Pick one, then {go}; or skip the prediction."),
+        Question::Number { min, max, unit, .. } => format!(
+            "Type a number from {min} to {max} ({}), then {go}; or skip the prediction.",
+            unit_words(unit)
+        ),
+    };
+    view! {
+        <form class="predict" on:submit=submit>
+            <fieldset>
+                <legend id=format!("{field}-legend")>"Predict first: " {question.prompt().to_string()}</legend>
+                {answer}
+            </fieldset>
+            {move || nudged.get().then(|| view! { <p class="message info" role="alert">{hint.clone()}</p> })}
+            <div class="buttons">
+                <button class="primary" type="submit" disabled=move || !idle.get()>
+                    {go}
+                </button>
+                <button
+                    type="button"
+                    disabled=move || !idle.get()
+                    on:click=move |_| {
+                        nudged.set(false);
+                        on_answer.run(None);
+                    }
+                >
+                    "Skip the prediction"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// A unit as the question says it.
+fn unit_words(unit: &str) -> &'static str {
+    match unit {
+        "×" => "times as fast",
+        "ms" => "milliseconds",
+        "%" => "per cent",
+        _ => "",
+    }
+}

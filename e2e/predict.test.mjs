@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { ARTIFACTS, ROOT, browser, closeSite, open, openSite } from './lib.mjs';
+import { ARTIFACTS, ROOT, browser, closeSite, open, openSite, ready } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -152,4 +152,47 @@ test('390 px: the questions and the predictions beside their measurements pass a
   } finally {
     await s.close();
   }
+});
+
+test('a prediction travels in a result link: the receiver sees it beside the sender\'s runs, and predicts before Run it here', async () => {
+  const { page } = b;
+  await open(page, site.url, 'mode=concurrent&workload=io&tasks=4&latency_ms=60&jitter_ms=0&threads=2');
+  await page.getByRole('checkbox', { name: /Predict first/ }).check();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await question(page).getByRole('spinbutton').fill('250');
+  await question(page).getByRole('button', { name: 'Run with my prediction' }).click();
+  const mine = await (await scored(page)).textContent();
+  await page.getByRole('checkbox', { name: /Predict first/ }).uncheck();
+  await page.getByRole('button', { name: 'Share this result', exact: true }).click();
+  await page.locator('.share-made').waitFor({ timeout: 15000 });
+  assert.equal(await page.locator('.share-made').getAttribute('data-predicted'), 'true');
+  assert.match(await page.locator('.share-made .caption').textContent(), /carries your prediction/);
+  const link = await page.locator('.share-link').inputValue();
+
+  const other = await browser();
+  try {
+    await other.page.goto(link);
+    await other.page.waitForFunction(() => document.querySelector('.received-state')?.dataset.shown === 'true', null, { timeout: 15000 });
+    await ready(other.page);
+    const sent = other.page.locator('.recorded-result .prediction.sent');
+    const text = await sent.textContent();
+    // The sender's own words, from the same runs: "predicted 250 ms; measured …".
+    const measured = mine.match(/measured ([\d.]+ ms)/)[1];
+    assert.match(text, new RegExp(`^Asked before the run: How long will the run take \\(Concurrent \\(async\\), 4 tasks\\)\\? The sender predicted 250 ms; measured ${measured.replace('.', '\\.')}: \\d+ % over\\.`), text);
+    // The receiver is asked the same question of this machine's run.
+    const form = other.page.locator('.recorded-result form.predict');
+    const field = form.getByRole('spinbutton', { name: /How long will the run take \(Concurrent \(async\), 4 tasks\)\?/ });
+    await field.fill('60');
+    await form.getByRole('button', { name: 'Run it here with my prediction' }).click();
+    const theirs = other.page.locator('.received-prediction .prediction');
+    await theirs.waitFor({ timeout: 60000 });
+    assert.match(await theirs.textContent(), /^Right\. You predicted 60\.0 ms; measured 6\d(\.\d)? ms: right, \d+ % off\./);
+    // Its time is drawn on the timeline of the run it predicted.
+    assert.equal(await other.page.locator('.timeline canvas[data-predicted-ms]').first().getAttribute('data-predicted-ms'), '60');
+    await other.page.locator('.recorded-result').screenshot({ path: join(ARTIFACTS, 'predict-received.png') });
+    assert.deepEqual(other.errors, []);
+  } finally {
+    await other.close();
+  }
+  assert.deepEqual(b.errors, []);
 });

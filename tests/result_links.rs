@@ -132,6 +132,7 @@ fn comparison(tasks: u32, slices: u32) -> Recorded {
         kind: Kind::Modes,
         runs,
         summarised: None,
+        prediction: None,
     }
 }
 
@@ -152,6 +153,7 @@ fn sweep(tasks: u32, threads: u32) -> Recorded {
         kind: Kind::Sweep,
         runs,
         summarised: None,
+        prediction: None,
     }
 }
 
@@ -585,6 +587,7 @@ proptest! {
             kind: Kind::Modes,
             runs: vec![run],
             summarised: None,
+            prediction: None,
         };
         prop_assert_eq!(decode(&encode(&rec)), Ok(rec.clone()));
         let text = base64url_encode(&encode(&rec));

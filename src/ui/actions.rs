@@ -16,6 +16,7 @@ mod predicted;
 mod received;
 
 pub use predicted::{machine_of, saved_predict_first};
+pub use received::RECEIVED;
 
 use super::state::{Busy, Message, Page, PageStoreFields, Runs, RunsStoreFields, SettingsEditor};
 use crate::engine::lessons::Action;
@@ -318,17 +319,6 @@ impl Actions {
             }
             Action::Sweep => self.sweep_threads("Sweeping threads").await,
         }
-    }
-
-    /// Runs `modes` on the current task set as a new comparison.
-    fn compare_modes(self, modes: Vec<Mode>, label: &'static str) {
-        if self.is_busy() {
-            return;
-        }
-        self.page.comparison().update(|c| c.clear());
-        spawn_local(async move {
-            self.run_modes(modes, label).await;
-        });
     }
 
     async fn sweep_threads(self, label: &str) -> Option<Vec<Arc<Trace>>> {

@@ -170,6 +170,7 @@ pub fn App() -> impl IntoView {
                     env=env
                     ready=ready
                     busy=busy
+                    results=page.lessons()
                     actions
                 />
                 <Exports latest=page.latest() busy=busy message=page.message() env=env actions />

@@ -16,6 +16,10 @@ pub fn PredictionForm(
     idle: Signal<bool>,
     /// Given the answer, or `None` when the person skips the prediction.
     on_answer: Callback<Option<Prediction>>,
+    /// No "Skip the prediction" button: the card has its own way to run
+    /// without one.
+    #[prop(optional)]
+    no_skip: bool,
 ) -> impl IntoView {
     // What the person has answered so far: a choice, or the typed number.
     let choice = RwSignal::new(None::<usize>);
@@ -90,10 +94,11 @@ pub fn PredictionForm(
         }
     };
     let hint = match &question {
-        Question::First { .. } => format!("Pick one, then {go}; or skip the prediction."),
+        Question::First { .. } => format!("Pick one, then {go}{}.", skip_words(no_skip)),
         Question::Number { min, max, unit, .. } => format!(
-            "Type a number from {min} to {max} ({}), then {go}; or skip the prediction.",
-            unit_words(unit)
+            "Type a number from {min} to {max} ({}), then {go}{}.",
+            unit_words(unit),
+            skip_words(no_skip)
         ),
     };
     view! {
@@ -107,18 +112,29 @@ pub fn PredictionForm(
                 <button class="primary" type="submit" disabled=move || !idle.get()>
                     {go}
                 </button>
-                <button
-                    type="button"
-                    disabled=move || !idle.get()
-                    on:click=move |_| {
-                        nudged.set(false);
-                        on_answer.run(None);
-                    }
-                >
-                    "Skip the prediction"
-                </button>
+                {(!no_skip).then(|| view! {
+                    <button
+                        type="button"
+                        disabled=move || !idle.get()
+                        on:click=move |_| {
+                            nudged.set(false);
+                            on_answer.run(None);
+                        }
+                    >
+                        "Skip the prediction"
+                    </button>
+                })}
             </div>
         </form>
+    }
+}
+
+/// How the hint offers to run without a prediction.
+fn skip_words(no_skip: bool) -> &'static str {
+    if no_skip {
+        ""
+    } else {
+        "; or skip the prediction"
     }
 }
 

@@ -10,21 +10,24 @@
 //! Everything from a link or a file is data from a stranger: it is decoded
 //! and checked by `engine::travel`, and shown as text nodes only.
 
-use super::actions::Actions;
+use super::actions::{Actions, RECEIVED, machine_of};
 use super::download;
 use super::open_report::OpenReport;
+use super::prediction_form::PredictionForm;
+use super::prediction_result::prediction_result;
 use super::recorded_tables::{modes_table, sweep_table};
 use super::share_result::ShareResult;
 use super::speedup_view::SpeedupChart;
 use super::stacked_view::{Shown, StackedView};
-use super::state::{Busy, Received, ReceivedStoreFields, Runs};
+use super::state::{Busy, LessonResult, Received, ReceivedResult, ReceivedStoreFields, Runs};
 use crate::charts::format_ms;
 use crate::engine::analysis::{
     Comparison, difference, fit_for, fit_sentence, points_of, rows_of, sweep_difference,
 };
 use crate::engine::environment::Environment;
 use crate::engine::format::count;
-use crate::engine::plan::Settings;
+use crate::engine::lessons::{self, Prediction};
+use crate::engine::plan::{Mode, Settings};
 use crate::engine::record::Trace;
 use crate::engine::travel::{
     Kind, MAX_DECOMPRESSED_BYTES, Machine, Recorded, base64url_decode, decode, fragment_payload,
@@ -86,6 +89,32 @@ fn run_name(kind: Kind, t: &Trace) -> String {
     }
 }
 
+/// What the sender predicted before these runs, beside what the runs
+/// measured (as this page scores any prediction), or why it is left out.
+fn sent_prediction(rec: &ReceivedResult) -> Option<AnyView> {
+    let said = rec.prediction?;
+    let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
+    let sender = lessons::Machine::new(rec.machine.pool_threads, rec.machine.logical_cores);
+    let lesson = lessons::received(rec.kind, &rec.settings, &modes, sender);
+    Some(match lesson.score_sent(said, &rec.runs) {
+        Some(sc) => view! {
+            <p class="prediction sent" data-right=sc.right.to_string()>
+                <strong>"Asked before the run: "</strong>
+                {format!("{} {}", lesson.question().prompt(), sc.sentence)}
+                " "
+                <span class="why">{sc.why}</span>
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <p class="message info sent">
+                "The link carries a prediction that does not fit its runs (or they did not complete), so it is left out."
+            </p>
+        }
+        .into_any(),
+    })
+}
+
 /// Whether `a` (recorded) and `b` (here) are the same run of the experiment.
 fn same_run(kind: Kind, a: &Trace, b: &Trace) -> bool {
     match kind {
@@ -104,6 +133,10 @@ pub fn RecordedView(
     #[prop(into)] env: Field<Environment>,
     #[prop(into)] ready: Field<bool>,
     #[prop(into)] busy: Field<Option<Busy>>,
+    /// The lessons' results, where a prediction made before "Run it here"
+    /// is kept (as [`RECEIVED`]).
+    #[prop(into)]
+    results: Field<Vec<LessonResult>>,
     actions: Actions,
 ) -> impl IntoView {
     // Read now, before the settings' URL writing can replace the address.
@@ -263,10 +296,28 @@ pub fn RecordedView(
                                     )}
                                 </p>
                             })}
+                            {sent_prediction(rec)}
+                            {
+                                let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
+                                let here_question = env.with(|e| lessons::received(rec.kind, &rec.settings, &modes, machine_of(e)).question());
+                                view! {
+                                    <PredictionForm
+                                        question=here_question
+                                        field="received-prediction".to_string()
+                                        go="Run it here with my prediction"
+                                        idle=Signal::derive(can_run)
+                                        on_answer=Callback::new(move |p: Option<Prediction>| actions.run_received_here(p))
+                                        no_skip=true
+                                    />
+                                }
+                            }
                             <div class="buttons">
-                                <button class="primary run-here" disabled=move || !can_run() on:click=move |_| actions.run_received_here()>
+                                <button class="primary run-here" disabled=move || !can_run() on:click=move |_| actions.run_received_here(None)>
                                     "Run it here"
                                 </button>
+                            </div>
+                            <div role="status" class="received-prediction">
+                                {move || results.with(|all| all.iter().find(|r| r.id == RECEIVED).cloned()).map(prediction_result)}
                             </div>
                             <p class="caption">{what}</p>
                             {sentence.map(|s| view! { <p class="difference"><strong>{s}</strong></p> })}

@@ -38,6 +38,8 @@ struct Made {
     summarised: Option<Summarised>,
     /// The link's length with every span, before any merging.
     full_bytes: usize,
+    /// Whether it carries the prediction made before these runs.
+    predicted: bool,
 }
 
 /// The link for `rec`: `page?settings#r=<base64url of the compressed record>`.
@@ -58,11 +60,13 @@ async fn link_for(rec: &Recorded) -> Result<Made, String> {
         kind: rec.kind,
         spans: rec.span_count(),
         summarised: rec.summarised,
+        predicted: rec.prediction.is_some(),
     })
 }
 
 async fn make(actions: Actions, env: Field<Environment>) -> Result<Made, String> {
     let (settings, kind, runs) = actions.on_screen()?;
+    let prediction = actions.said_for(kind, &settings, &runs);
     let rec = Recorded {
         settings,
         machine: env.with_untracked(|e| Machine::of(e, &today())),
@@ -71,6 +75,7 @@ async fn make(actions: Actions, env: Field<Environment>) -> Result<Made, String>
         // then dropped.
         runs: runs.iter().map(|t| Trace::clone(t)).collect(),
         summarised: None,
+        prediction,
     };
     validate(&rec).map_err(|e| format!("This result cannot be shared: {e}"))?;
     let full = link_for(&rec).await?;
@@ -166,6 +171,7 @@ pub fn ShareResult(
                                 data-runs=m.runs
                                 data-kind=if m.kind == Kind::Sweep { "sweep" } else { "modes" }
                                 data-summarised=m.summarised.is_some().to_string()
+                                data-predicted=m.predicted.to_string()
                             >
                                 <input class="share-link" type="text" readonly aria-label="Result link" prop:value=m.link.clone() />
                                 <button
@@ -188,6 +194,7 @@ pub fn ShareResult(
                                         " To fit a link, each task's slices on a lane were merged into one bar ({} spans became {}); wall times are exact, CPU time and blocking become upper bounds. The JSON report keeps every span.",
                                         s.spans_before, s.spans_after
                                     ))}
+                                    {m.predicted.then_some(" It carries your prediction too: whoever opens it sees it beside what was measured.")}
                                 </p>
                             </div>
                         }

@@ -13,7 +13,7 @@
 use super::url;
 use crate::engine::analysis::Comparison;
 use crate::engine::environment::Environment;
-use crate::engine::lessons::{Action, Scored};
+use crate::engine::lessons::{Action, Prediction, Question, Scored};
 use crate::engine::plan::{Field as SettingField, Notice, Settings};
 use crate::engine::record::Trace;
 use crate::engine::travel::{Kind, Machine, Recorded, Summarised};
@@ -47,6 +47,14 @@ pub struct LessonResult {
     pub scored: Option<Scored>,
 }
 
+/// A prediction and what it was made for (see [`Page::said`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Said {
+    pub question: Question,
+    pub prediction: Prediction,
+    pub runs: Vec<Arc<Trace>>,
+}
+
 /// Who changed the settings last: only a person's change makes a history
 /// entry (see `url::write`), so that Back undoes what they did, not what
 /// the page adjusted.
@@ -77,6 +85,8 @@ pub struct ReceivedResult {
     pub machine: Machine,
     pub kind: Kind,
     pub summarised: Option<Summarised>,
+    /// The sender's prediction before these runs, as the link carried it.
+    pub prediction: Option<Prediction>,
     pub runs: Vec<Arc<Trace>>,
     /// Where it came from: "a link", "the report file x.json".
     pub source: String,
@@ -89,6 +99,7 @@ impl ReceivedResult {
             machine: rec.machine,
             kind: rec.kind,
             summarised: rec.summarised,
+            prediction: rec.prediction,
             runs: rec.runs.into_iter().map(Arc::new).collect(),
             source,
         }
@@ -167,6 +178,9 @@ pub struct Page {
     /// The latest predicted Run, Compare or Sweep: the prediction beside
     /// the measurement (its id is the button's).
     pub plain: Option<LessonResult>,
+    /// The latest prediction scored, with its question and the runs it was
+    /// scored against: a result link of exactly those runs carries it.
+    pub said: Option<Said>,
     /// A predicted time, drawn on the timeline of the run it predicted
     /// until the next run starts.
     pub predicted_time: Option<f64>,
@@ -196,6 +210,7 @@ impl Page {
             predict_first: false,
             asking: None,
             plain: None,
+            said: None,
             predicted_time: None,
             predicted_speedup: None,
             received: Received::default(),

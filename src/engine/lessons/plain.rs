@@ -5,6 +5,7 @@
 
 use super::{Experiment, Lesson, Machine};
 use crate::engine::plan::{Mode, Settings, Workload};
+use crate::engine::travel::{Kind, Recorded};
 
 /// The buttons that can ask first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +78,31 @@ pub fn on_page(action: Action, settings: &Settings, machine: Machine, parallel: 
         .filter(|m| !m.uses_pool() || parallel)
         .collect();
     plain(action, &settings, &modes, machine)
+}
+
+/// The question a received result's runs answer (`kind`, on `settings`,
+/// in `modes`, one per run), asked on `machine`: the sender's (to score the
+/// prediction their link carries) or this page's (for a prediction made
+/// before "Run it here", which runs the same modes or the sweep here). One
+/// run asks its time, several which finishes first, a sweep its speedup.
+pub fn received(kind: Kind, settings: &Settings, modes: &[Mode], machine: Machine) -> Lesson {
+    match (kind, modes) {
+        (Kind::Sweep, _) => plain(Action::Sweep, settings, &[], machine),
+        (Kind::Modes, [mode]) => {
+            let settings = Settings {
+                mode: *mode,
+                ..settings.clone()
+            };
+            plain(Action::Run, &settings, &[], machine)
+        }
+        (Kind::Modes, _) => plain(Action::Compare, settings, modes, machine),
+    }
+}
+
+/// [`received`] for a whole record.
+pub fn received_record(rec: &Recorded, machine: Machine) -> Lesson {
+    let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
+    received(rec.kind, &rec.settings, &modes, machine)
 }
 
 #[cfg(test)]
@@ -182,5 +208,50 @@ mod tests {
             ..Settings::default()
         };
         assert_eq!(on_page(Action::Run, &wide, m, true).settings.lanes, 2);
+    }
+
+    /// A link's prediction is scored with the question its runs ask, and
+    /// said of the sender.
+    #[test]
+    fn a_received_result_asks_what_its_runs_answer() {
+        use crate::engine::lessons::{Prediction, Question};
+        use crate::engine::travel::fixtures::{sample, sweep};
+        let m = Machine::new(2, 2);
+        let rec = sample();
+        let l = received_record(&rec, m);
+        let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
+        if modes.len() > 1 {
+            assert_eq!(l.experiment, Experiment::Modes(modes.clone()));
+            assert!(matches!(l.question(), Question::First { .. }));
+            let s = l
+                .score_sent(Prediction::Choice(0), &rec.runs)
+                .expect("scored");
+            assert!(
+                s.sentence.starts_with("The sender predicted "),
+                "{}",
+                s.sentence
+            );
+        }
+        let one = Recorded {
+            runs: rec.runs[..1].to_vec(),
+            ..rec.clone()
+        };
+        let l = received_record(&one, m);
+        assert_eq!(l.experiment, Experiment::Modes(vec![rec.runs[0].mode]));
+        assert_eq!(l.settings.mode, rec.runs[0].mode);
+        let s = l
+            .score_sent(Prediction::Number(1.0), &one.runs)
+            .expect("scored");
+        assert!(
+            s.sentence.starts_with("The sender predicted 1.00 ms"),
+            "{}",
+            s.sentence
+        );
+        let sw = sweep();
+        let l = received_record(&sw, Machine::new(4, 4));
+        assert_eq!(l.experiment, Experiment::Sweep);
+        assert!(matches!(l.question(), Question::Number { unit: "×", .. }));
+        // A choice does not fit a number question: not scored.
+        assert_eq!(l.score_sent(Prediction::Choice(0), &sw.runs), None);
     }
 }

@@ -62,14 +62,7 @@ impl Question {
     }
 }
 
-/// What the person answered.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Prediction {
-    /// An index into [`Question::choices`]: an option, or (one past the
-    /// last option) [`ABOUT_THE_SAME`].
-    Choice(usize),
-    Number(f64),
-}
+pub use crate::engine::travel::Prediction;
 
 /// A prediction beside the measurement.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,6 +173,17 @@ impl Lesson {
             }
             _ => None,
         }
+    }
+
+    /// As [`Lesson::score`], said of the person who sent a result link
+    /// rather than to the person reading it.
+    pub fn score_sent<T: Borrow<Trace>>(&self, said: Prediction, traces: &[T]) -> Option<Scored> {
+        self.score(said, traces).map(|mut s| {
+            s.sentence = s
+                .sentence
+                .replacen("You predicted", "The sender predicted", 1);
+            s
+        })
     }
 
     /// What each option of a [`Question::First`] is judged by, in its

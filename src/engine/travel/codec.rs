@@ -1,14 +1,16 @@
 //! The binary record of a result link (before the browser compresses it
 //! and after it decompresses it).
 //!
-//! The record, version 2 (all integers LEB128 varints unless said otherwise):
+//! The record, version 3 (all integers LEB128 varints unless said otherwise):
 //!
 //! ```text
-//! "CPR" 0x02                    magic and version
+//! "CPR" 0x03                    magic and version
 //! str settings                  the settings' query string (as in a settings link)
 //! machine                       logical cores, pool threads, isolated (0/1), str browser, str date
 //! kind                          0 runs of modes (a run, a comparison), 1 a thread sweep
 //! summarised                    0, or 1 + spans before + spans after (what was merged)
+//! prediction                    0 none, 1 + a choice's index, or 2 + a number (8 bytes,
+//!                               an f64 little-endian): the sender's, before the runs
 //! runs                          count, then each run:
 //!   mode (0..3), lanes, tasks, finished, duration µs, origin µs,
 //!   outcome (0 completed, 1 cancelled, 2 failed + task + str message),
@@ -20,9 +22,10 @@
 //!   start (zigzag delta µs), duration µs
 //! ```
 //!
-//! Version 1 is the same without `kind` (its runs are always modes), without
-//! `counter`, and with lane row × 2 + kind (run or wait); it is still read,
-//! so links made before sweeps could travel keep opening.
+//! Version 2 is the same without `prediction`; version 1 also without
+//! `kind` (its runs are always modes), without `counter`, and with lane row
+//! × 2 + kind (run or wait). Both are still read, so links made before
+//! predictions or sweeps could travel keep opening.
 //!
 //! Times travel in whole microseconds (the browser's clock gives no finer
 //! ones). Columns rather than records, because each column's values look
@@ -34,12 +37,15 @@ use super::recorded::{
     MAX_RUNS, MAX_SETTINGS_BYTES, MAX_SPANS_PER_RUN, MAX_TIME_US, MAX_TOTAL_SPANS, MAX_UPDATES,
     TRUNCATED, from_us, kind_code, refuse, settings_of, to_us, truncate, valid_date,
 };
-use super::{Kind, LinkError, Machine, Recorded, Summarised, validate};
+use super::{
+    Kind, LinkError, MAX_CHOICES, MAX_PREDICTED, Machine, Prediction, Recorded, Summarised,
+    validate,
+};
 use crate::engine::plan::{Field, MAX_LANES, Mode, Strategy, to_query};
 use crate::engine::record::{FrameStats, Lane, Outcome, Span, SpanKind, Tally, Trace};
 
 /// The record's format version, which the page writes.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 /// The oldest version still read: a link of a version outside
 /// `OLDEST_VERSION..=VERSION` is refused.
 pub const OLDEST_VERSION: u8 = 1;
@@ -112,6 +118,19 @@ fn encode_version(rec: &Recorded, version: u8) -> Vec<u8> {
             w.u(1);
             w.u(u64::from(s.spans_before));
             w.u(u64::from(s.spans_after));
+        }
+    }
+    if version >= 3 {
+        match rec.prediction {
+            None => w.u(0),
+            Some(Prediction::Choice(i)) => {
+                w.u(1);
+                w.u(i as u64);
+            }
+            Some(Prediction::Number(x)) => {
+                w.u(2);
+                w.0.extend_from_slice(&x.to_le_bytes());
+            }
         }
     }
     w.u(rec.runs.len() as u64);
@@ -276,6 +295,11 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
             spans_after: r.bounded(MAX_TOTAL_SPANS as u64, "the spans after merging")? as u32,
         }),
     };
+    let prediction = if version >= 3 {
+        read_prediction(&mut r)?
+    } else {
+        None
+    };
     let n_runs = r.bounded(MAX_RUNS as u64, "the number of runs")? as usize;
     let mut runs = Vec::with_capacity(n_runs);
     let mut total = 0usize;
@@ -295,9 +319,35 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
         kind,
         runs,
         summarised,
+        prediction,
     };
     validate(&rec)?;
     Ok(rec)
+}
+
+/// The sender's prediction: a choice among at most [`MAX_CHOICES`], or a
+/// number from 0 to [`MAX_PREDICTED`]. Whether it fits the runs' question
+/// is the receiving page's to say (it scores it, or says it cannot).
+fn read_prediction(r: &mut Reader<'_>) -> Result<Option<Prediction>, LinkError> {
+    match r.bounded(2, "the prediction's kind")? {
+        0 => Ok(None),
+        1 => Ok(Some(Prediction::Choice(
+            r.bounded(MAX_CHOICES as u64 - 1, "the predicted choice")? as usize,
+        ))),
+        _ => {
+            let mut bytes = [0u8; 8];
+            for b in &mut bytes {
+                *b = r.byte()?;
+            }
+            let x = f64::from_le_bytes(bytes);
+            if !(x.is_finite() && (0.0..=MAX_PREDICTED).contains(&x)) {
+                return refuse(format!(
+                    "The result in this link gives its prediction as {x}, outside 0 to {MAX_PREDICTED}."
+                ));
+            }
+            Ok(Some(Prediction::Number(x)))
+        }
+    }
 }
 
 fn read_run(r: &mut Reader<'_>, total: &mut usize, version: u8) -> Result<Trace, LinkError> {
@@ -465,6 +515,70 @@ mod tests {
             bytes[3] = v;
             let err = decode(&bytes).unwrap_err();
             assert!(err.0.contains("different version"), "{v}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_prediction_travels_and_version_2_links_still_open() {
+        for said in [
+            Prediction::Choice(2),
+            Prediction::Number(1.75),
+            Prediction::Number(0.0),
+        ] {
+            let rec = Recorded {
+                prediction: Some(said),
+                ..sample()
+            };
+            assert_eq!(decode(&encode(&rec)), Ok(rec.clone()));
+            // Format 2 has no prediction: read without one.
+            let v2 = encode_version(&rec, 2);
+            assert_eq!(decode(&v2).map(|r| r.prediction), Ok(None));
+            assert!(v2.len() < encode(&rec).len());
+        }
+    }
+
+    /// The prediction's bytes of a hostile link: each refused with why.
+    #[test]
+    fn a_hostile_prediction_is_refused() {
+        // Where the prediction starts: after the summary flag, which the
+        // sample (not summarised) writes as one 0 byte just before it.
+        let plain = encode(&sample());
+        let at = {
+            let with = encode(&Recorded {
+                prediction: Some(Prediction::Choice(0)),
+                ..sample()
+            });
+            // The first byte that differs is the prediction's kind.
+            plain
+                .iter()
+                .zip(&with)
+                .position(|(a, b)| a != b)
+                .expect("differs")
+        };
+        let with_bytes = |tail: &[u8]| {
+            let mut b = plain[..at].to_vec();
+            b.extend_from_slice(tail);
+            b.extend_from_slice(&plain[at + 1..]);
+            b
+        };
+        let number = |x: f64| {
+            let mut t = vec![2u8];
+            t.extend_from_slice(&x.to_le_bytes());
+            with_bytes(&t)
+        };
+        assert_eq!(
+            decode(&number(2.5)).map(|r| r.prediction),
+            Ok(Some(Prediction::Number(2.5)))
+        );
+        for (bytes, what) in [
+            (with_bytes(&[3]), "kind"),
+            (with_bytes(&[1, 16]), "choice"),
+            (number(f64::NAN), "prediction"),
+            (number(-1.0), "prediction"),
+            (number(1e9), "prediction"),
+        ] {
+            let err = decode(&bytes).unwrap_err();
+            assert!(err.0.contains(what), "{what}: {err}");
         }
     }
 }

@@ -40,6 +40,7 @@ pub fn sample() -> Recorded {
         kind: Kind::Modes,
         runs: vec![t],
         summarised: None,
+        prediction: None,
     }
 }
 

@@ -127,7 +127,27 @@ pub struct Recorded {
     pub runs: Vec<Trace>,
     /// Set when slices were merged to make the link small enough.
     pub summarised: Option<Summarised>,
+    /// What the sender predicted before these runs, if they did (a link's
+    /// only: format 3 and later); the receiver's page scores it against
+    /// the runs with the question the runs ask (`lessons::received`).
+    pub prediction: Option<Prediction>,
 }
+
+/// An answer given before an experiment ran: an index into the question's
+/// choices, or a number. (The questions are the lessons'; the answer is
+/// here, below them, because a result link carries it.)
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Prediction {
+    /// An index into the question's choices.
+    Choice(usize),
+    Number(f64),
+}
+
+/// The most choices a question has (the modes and "About the same"), and
+/// the largest number one asks for (a run's time in ms): a link's
+/// prediction beyond either is refused.
+pub const MAX_CHOICES: usize = 16;
+pub const MAX_PREDICTED: f64 = 600_000.0;
 
 impl Recorded {
     pub fn span_count(&self) -> usize {

@@ -178,6 +178,7 @@ pub fn from_report_json(text: &str) -> Result<Recorded, LinkError> {
         kind: kind_of_runs(&runs),
         runs,
         summarised: None,
+        prediction: None,
     };
     validate(&rec)?;
     Ok(rec)

@@ -22,7 +22,12 @@ enum GridOf {
 
 impl Actions {
     /// Sets lesson `id`'s result on its card, the other cards' results kept.
-    fn set_lesson_result(self, id: &'static str, sentence: Option<String>, scored: Option<Scored>) {
+    pub(super) fn set_lesson_result(
+        self,
+        id: &'static str,
+        sentence: Option<String>,
+        scored: Option<Scored>,
+    ) {
         self.page.lessons().update(|all| {
             all.retain(|r| r.id != id);
             all.push(LessonResult {
@@ -99,8 +104,8 @@ impl Actions {
             let scored = prediction
                 .zip(traces.as_ref())
                 .and_then(|(p, t)| lesson.score(p, t));
-            if let (Some(p), true) = (prediction, scored.is_some()) {
-                self.show_marker(&lesson, p);
+            if let (Some(p), Some(t), true) = (prediction, &traces, scored.is_some()) {
+                self.remember(&lesson, p, t);
             }
             let sentence = traces.and_then(|t| lesson.conclude(&t)).unwrap_or_else(|| {
                 "The experiment did not complete, so there is no result to state.".into()

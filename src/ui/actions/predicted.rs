@@ -4,11 +4,15 @@
 
 use super::Actions;
 use crate::engine::environment::Environment;
-use crate::engine::lessons::{Lesson, Machine, Marker, Prediction, on_page};
+use crate::engine::lessons::{Lesson, Machine, Marker, Prediction, on_page, received};
+use crate::engine::plan::{Mode, Settings};
+use crate::engine::record::Trace;
+use crate::engine::travel::Kind;
 use crate::ui::local_store;
-use crate::ui::state::{LessonResult, PageStoreFields};
+use crate::ui::state::{LessonResult, PageStoreFields, Said};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::sync::Arc;
 
 /// The localStorage key that remembers "Predict first" is on.
 const KEY: &str = "conpar-predict-first";
@@ -61,8 +65,8 @@ impl Actions {
             let traces = self.perform(action).await;
             let Some(p) = prediction else { return };
             let scored = traces.as_ref().and_then(|t| lesson.score(p, t));
-            if scored.is_some() {
-                self.show_marker(&lesson, p);
+            if let (Some(t), true) = (&traces, scored.is_some()) {
+                self.remember(&lesson, p, t);
             }
             let sentence = if scored.is_some() {
                 String::new()
@@ -78,9 +82,39 @@ impl Actions {
         });
     }
 
+    /// Prediction `p` of `lesson`, scored against `runs`: drawn on the
+    /// chart of its measurement where one fits, and kept for a result link
+    /// of those runs.
+    pub(super) fn remember(self, lesson: &Lesson, p: Prediction, runs: &[Arc<Trace>]) {
+        self.show_marker(lesson, p);
+        self.page.said().set(Some(Said {
+            question: lesson.question(),
+            prediction: p,
+            runs: runs.to_vec(),
+        }));
+    }
+
+    /// The prediction a result link of `runs` (of `kind`, on `settings`)
+    /// carries: the latest one scored, if it was scored against exactly
+    /// these runs with the question they ask a receiver.
+    pub fn said_for(
+        self,
+        kind: Kind,
+        settings: &Settings,
+        runs: &[Arc<Trace>],
+    ) -> Option<Prediction> {
+        let said = self.page.said().get_untracked()?;
+        let same_runs = said.runs.len() == runs.len()
+            && said.runs.iter().zip(runs).all(|(a, b)| Arc::ptr_eq(a, b));
+        let modes: Vec<Mode> = runs.iter().map(|t| t.mode).collect();
+        let machine = machine_of(&self.page.env().get_untracked());
+        let asked = received(kind, settings, &modes, machine).question();
+        (same_runs && asked == said.question).then_some(said.prediction)
+    }
+
     /// Draws prediction `p` of `lesson` on the chart of its measurement,
     /// where one fits.
-    pub(super) fn show_marker(self, lesson: &Lesson, p: Prediction) {
+    fn show_marker(self, lesson: &Lesson, p: Prediction) {
         match lesson.marker(p) {
             Some(Marker::Time { ms }) => self.page.predicted_time().set(Some(ms)),
             Some(Marker::Speedup { threads, times }) => {

@@ -2,12 +2,19 @@
 //! what the page has on screen to share or save.
 
 use super::Actions;
+use super::predicted::machine_of;
+use crate::engine::lessons::{Prediction, received};
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::record::Trace;
 use crate::engine::travel::{Kind, Recorded, shareable};
 use crate::ui::state::{PageStoreFields, ReceivedResult, ReceivedStoreFields};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use std::sync::Arc;
+
+/// The id a prediction made before "Run it here" is kept under, beside the
+/// lessons' results.
+pub const RECEIVED: &str = "received";
 
 impl Actions {
     /// Shows a result received by link or file, or why it was refused
@@ -28,8 +35,10 @@ impl Actions {
     }
 
     /// "Run it here": the received experiment on this machine — the modes
-    /// it recorded (and only those), or its thread sweep.
-    pub fn run_received_here(self) {
+    /// it recorded (and only those), or its thread sweep — with the
+    /// person's `prediction` if they made one, scored against this
+    /// machine's runs (under the id "received").
+    pub fn run_received_here(self, prediction: Option<Prediction>) {
         if self.is_busy() {
             return;
         }
@@ -46,10 +55,36 @@ impl Actions {
             ..rec.settings.clone()
         });
         self.page.received().ran_here().set(true);
-        match rec.kind {
-            Kind::Sweep => self.sweep(),
-            Kind::Modes => self.compare_modes(modes, "Running it here"),
-        }
+        let machine = machine_of(&self.page.env().get_untracked());
+        let lesson = received(rec.kind, &rec.settings, &modes, machine);
+        // "Running…" under a prediction; without one, nothing (an empty
+        // sentence shows nothing).
+        let running = if prediction.is_some() {
+            None
+        } else {
+            Some(String::new())
+        };
+        self.set_lesson_result(RECEIVED, running, None);
+        spawn_local(async move {
+            let traces = match rec.kind {
+                Kind::Sweep => self.sweep_threads("Running it here").await,
+                Kind::Modes => {
+                    self.page.comparison().update(|c| c.clear());
+                    self.run_modes(modes, "Running it here").await
+                }
+            };
+            let Some(p) = prediction else { return };
+            let scored = traces.as_ref().and_then(|t| lesson.score(p, t));
+            if let (Some(t), true) = (&traces, scored.is_some()) {
+                self.remember(&lesson, p, t);
+            }
+            let sentence = if scored.is_some() {
+                String::new()
+            } else {
+                "The runs did not complete, so there is no measurement to hold the prediction against.".into()
+            };
+            self.set_lesson_result(RECEIVED, Some(sentence), scored);
+        });
     }
 
     /// The runs on screen, whatever their settings: the comparison when

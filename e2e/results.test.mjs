@@ -2,7 +2,7 @@
 // carries the measured runs into a fresh browser; "Run it here" (the modes
 // recorded, and only those); a thread sweep that travels with its speedup
 // chart; a JSON report opened again, from the file picker and dropped on the
-// page (and a dropped file that is no report); and 31 hostile fragments, each refused (or shown as
+// page (and a dropped file that is no report); and 34 hostile fragments, each refused (or shown as
 // plain text) with no console error, no script run, and a page that still works.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -381,7 +381,7 @@ function run(o = {}) {
   let prevStart = 0;
   return [
     ...varint(r.mode), ...varint(r.lanes), ...varint(r.tasks), ...varint(r.finished), ...varint(r.dur), ...varint(r.origin),
-    ...r.outcome, ...r.frames.flatMap(varint), ...varint(r.cancel), ...r.checksum, ...varint(r.slices), ...varint(n),
+    ...r.outcome, ...r.frames.flatMap(varint), ...varint(r.cancel), ...r.checksum, ...varint(r.slices), ...(r.counter ?? []), ...varint(n),
     ...r.spans.flatMap((s) => { const d = s.task - prevTask; prevTask = s.task; return varint(zigzag(d)); }),
     ...r.spans.flatMap((s) => varint(s.code)),
     ...r.spans.flatMap((s) => { const d = s.start - prevStart; prevStart = s.start; return varint(zigzag(d)); }),
@@ -389,14 +389,20 @@ function run(o = {}) {
   ];
 }
 
+/** A run as format 2 and later write it: a counter flag (0, none), and lane row × 4 + kind. */
+const run3 = () => run({ counter: [0], spans: [{ task: 0, code: 4, start: 0, len: 50000 }, { task: 1, code: 8, start: 0, len: 50000 }] });
+
 /** A whole record, with overrides. */
 function record(o = {}) {
-  const r = { version: 1, settings: SETTINGS, cores: 16, pool: 15, iso: 1, browser: 'Chromium 156', date: '2026-11-26', kind: 0, summary: [0], runs: [run()], runCount: undefined, tail: [], ...o };
+  const r = { version: 1, settings: SETTINGS, cores: 16, pool: 15, iso: 1, browser: 'Chromium 156', date: '2026-11-26', kind: 0, summary: [0], prediction: [0], runs: [run()], runCount: undefined, tail: [], ...o };
   return Buffer.from([
     ...Buffer.from('CPR'), r.version, ...str(r.settings), ...varint(r.cores), ...varint(r.pool), ...varint(r.iso), ...str(r.browser), ...str(r.date),
     // Version 2 says what the runs are (0 modes, 1 a thread sweep); version 1 does not.
     ...(r.version >= 2 ? varint(r.kind) : []),
-    ...r.summary, ...varint(r.runCount ?? r.runs.length), ...r.runs.flat(), ...r.tail,
+    ...r.summary,
+    // Version 3 carries the sender's prediction (0: none).
+    ...(r.version >= 3 ? r.prediction : []),
+    ...varint(r.runCount ?? r.runs.length), ...r.runs.flat(), ...r.tail,
   ]);
 }
 
@@ -413,7 +419,10 @@ const HOSTILE = [
   ['base64 of plain text', `r=${b64(Buffer.from('hello, world'))}`, 'refused'],
   ['deflate of plain text', `r=${packed(Buffer.from('hello, world'))}`, 'refused'],
   ['uncompressed record', `r=${b64(record())}`, 'refused'],
-  ['other version', `r=${packed(record({ version: 3 }))}`, 'refused'],
+  ['other version', `r=${packed(record({ version: 4 }))}`, 'refused'],
+  ['a prediction of no known kind', `r=${packed(record({ version: 3, prediction: [3], runs: [run3()] }))}`, 'refused'],
+  ['a predicted number that is not a number', `r=${packed(record({ version: 3, prediction: [2, ...new Uint8Array(new Float64Array([NaN]).buffer)], runs: [run3()] }))}`, 'left out'],
+  ['a predicted choice past the options', `r=${packed(record({ version: 3, prediction: [1, 99], runs: [run3()] }))}`, 'left out'],
   ['a sweep that is not parallel runs', `r=${packed(record({ version: 2, kind: 1, runs: [run({ mode: 0, lanes: 1 }), run({ mode: 0, lanes: 2 })] }))}`, 'refused'],
   ['truncated record', `r=${packed(record().subarray(0, 40))}`, 'refused'],
   ['truncated link', `r=${packed(record()).slice(0, 30)}`, 'refused'],
@@ -438,8 +447,8 @@ const HOSTILE = [
   ['failure message with markup', `r=${packed(record({ runs: [run({ outcome: [2, 1, ...str('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">')], finished: 1 })] }))}`, 'shown'],
 ];
 
-test('31 hostile fragments: a clear notice each, no console error, no script run, the page still works', async () => {
-  assert.equal(HOSTILE.length, 31);
+test('34 hostile fragments: a clear notice each, no console error, no script run, the page still works', async () => {
+  assert.equal(HOSTILE.length, 34);
   const other = await browser();
   const { page, errors } = other;
   try {
@@ -456,12 +465,17 @@ test('31 hostile fragments: a clear notice each, no console error, no script run
         pwned: window.__pwned,
         injected: document.querySelectorAll('.recorded img, .recorded script, .recorded b').length,
         fatal: !!document.getElementById('fatal'),
+        sent: document.querySelector('.recorded-result .sent')?.textContent ?? '',
       }));
       outcomes.push({ name, notice: state.notice.slice(0, 140) });
       assert.equal(state.pwned, undefined, `${name}: no script ran`);
       assert.equal(state.injected, 0, `${name}: nothing rendered as HTML`);
       assert.equal(state.fatal, false, `${name}: no panic`);
-      if (expected === 'refused') {
+      if (expected === 'left out') {
+        // The runs are shown; the prediction is left out, saying what it was.
+        assert.equal(state.notice, '', `${name}: shown`);
+        assert.match(state.sent, /^The link carries a prediction \((NaN|choice 100)\) that does not answer the question its runs ask .*left out; the runs are shown\.$/, `${name}: ${state.sent}`);
+      } else if (expected === 'refused') {
         assert.ok(state.notice.length > 25 && /[.]$/.test(state.notice.trim()), `${name}: a clear notice, got ${JSON.stringify(state.notice)}`);
       } else {
         assert.equal(state.notice, '', `${name}: shown`);

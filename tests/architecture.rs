@@ -36,7 +36,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // and a link carries the answer (travel's `Prediction`).
     (
         "lessons",
-        &["work", "plan", "record", "exec", "analysis", "travel", "format"],
+        &[
+            "work", "plan", "record", "exec", "analysis", "travel", "format",
+        ],
     ),
 ];
 

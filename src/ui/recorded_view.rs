@@ -106,12 +106,21 @@ fn sent_prediction(rec: &ReceivedResult) -> Option<AnyView> {
             </p>
         }
         .into_any(),
-        None => view! {
-            <p class="message info sent">
-                "The link carries a prediction that does not fit its runs (or they did not complete), so it is left out."
-            </p>
+        None => {
+            let what = match said {
+                Prediction::Choice(i) => format!("choice {}", i.saturating_add(1)),
+                Prediction::Number(x) => format!("{x}"),
+            };
+            view! {
+                <p class="message info sent">
+                    {format!(
+                        "The link carries a prediction ({what}) that does not answer the question its runs ask (\"{}\"), or its runs did not complete, so it is left out; the runs are shown.",
+                        lesson.question().prompt()
+                    )}
+                </p>
+            }
+            .into_any()
         }
-        .into_any(),
     })
 }
 

@@ -37,10 +37,7 @@ use super::recorded::{
     MAX_RUNS, MAX_SETTINGS_BYTES, MAX_SPANS_PER_RUN, MAX_TIME_US, MAX_TOTAL_SPANS, MAX_UPDATES,
     TRUNCATED, from_us, kind_code, refuse, settings_of, to_us, truncate, valid_date,
 };
-use super::{
-    Kind, LinkError, MAX_CHOICES, MAX_PREDICTED, Machine, Prediction, Recorded, Summarised,
-    validate,
-};
+use super::{Kind, LinkError, Machine, Prediction, Recorded, Summarised, validate};
 use crate::engine::plan::{Field, MAX_LANES, Mode, Strategy, to_query};
 use crate::engine::record::{FrameStats, Lane, Outcome, Span, SpanKind, Tally, Trace};
 
@@ -325,27 +322,22 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
     Ok(rec)
 }
 
-/// The sender's prediction: a choice among at most [`MAX_CHOICES`], or a
-/// number from 0 to [`MAX_PREDICTED`]. Whether it fits the runs' question
-/// is the receiving page's to say (it scores it, or says it cannot).
+/// The sender's prediction: a choice's index, or a number (any f64: one
+/// that is not a number, or outside the question's bounds, is the
+/// receiving page's to leave out with a notice, keeping the runs; see
+/// `ui/recorded_view.rs`). An unknown kind is damage: the rest cannot be read.
 fn read_prediction(r: &mut Reader<'_>) -> Result<Option<Prediction>, LinkError> {
     match r.bounded(2, "the prediction's kind")? {
         0 => Ok(None),
         1 => Ok(Some(Prediction::Choice(
-            r.bounded(MAX_CHOICES as u64 - 1, "the predicted choice")? as usize,
+            r.bounded(u64::from(u32::MAX), "the predicted choice")? as usize,
         ))),
         _ => {
             let mut bytes = [0u8; 8];
             for b in &mut bytes {
                 *b = r.byte()?;
             }
-            let x = f64::from_le_bytes(bytes);
-            if !(x.is_finite() && (0.0..=MAX_PREDICTED).contains(&x)) {
-                return refuse(format!(
-                    "The result in this link gives its prediction as {x}, outside 0 to {MAX_PREDICTED}."
-                ));
-            }
-            Ok(Some(Prediction::Number(x)))
+            Ok(Some(Prediction::Number(f64::from_le_bytes(bytes))))
         }
     }
 }
@@ -537,18 +529,19 @@ mod tests {
         }
     }
 
-    /// The prediction's bytes of a hostile link: each refused with why.
+    /// The prediction's bytes of a hostile link: damage is refused with
+    /// why; a value that fits no question is read, for the page to leave
+    /// out with a notice (the runs are kept).
     #[test]
-    fn a_hostile_prediction_is_refused() {
-        // Where the prediction starts: after the summary flag, which the
-        // sample (not summarised) writes as one 0 byte just before it.
+    fn a_hostile_prediction_is_read_or_refused() {
+        // Where the prediction starts: the first byte that differs from the
+        // same record with a prediction is its kind.
         let plain = encode(&sample());
         let at = {
             let with = encode(&Recorded {
                 prediction: Some(Prediction::Choice(0)),
                 ..sample()
             });
-            // The first byte that differs is the prediction's kind.
             plain
                 .iter()
                 .zip(&with)
@@ -566,19 +559,18 @@ mod tests {
             t.extend_from_slice(&x.to_le_bytes());
             with_bytes(&t)
         };
+        let read = |bytes: &[u8]| decode(bytes).map(|r| r.prediction);
+        assert_eq!(read(&number(2.5)), Ok(Some(Prediction::Number(2.5))));
+        assert_eq!(read(&number(-1.0)), Ok(Some(Prediction::Number(-1.0))));
+        assert!(matches!(read(&number(f64::NAN)), Ok(Some(Prediction::Number(x))) if x.is_nan()));
         assert_eq!(
-            decode(&number(2.5)).map(|r| r.prediction),
-            Ok(Some(Prediction::Number(2.5)))
+            read(&with_bytes(&[1, 99])),
+            Ok(Some(Prediction::Choice(99)))
         );
-        for (bytes, what) in [
-            (with_bytes(&[3]), "kind"),
-            (with_bytes(&[1, 16]), "choice"),
-            (number(f64::NAN), "prediction"),
-            (number(-1.0), "prediction"),
-            (number(1e9), "prediction"),
-        ] {
-            let err = decode(&bytes).unwrap_err();
-            assert!(err.0.contains(what), "{what}: {err}");
-        }
+        let err = decode(&with_bytes(&[3])).unwrap_err();
+        assert!(err.0.contains("the prediction's kind"), "{err}");
+        // A number cut short takes the runs' bytes for its own: what is
+        // left cannot be read as runs.
+        assert!(decode(&with_bytes(&[2, 1, 2, 3])).is_err());
     }
 }

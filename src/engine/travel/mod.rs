@@ -29,10 +29,9 @@ pub use codec::{OLDEST_VERSION, VERSION, decode, encode};
 pub use export::{chrome_trace, spans_csv};
 pub use json::{json_number, json_string};
 pub use recorded::{
-    FRAGMENT_PREFIX, Kind, LINK_BUDGET_BYTES, LinkError, MAX_BROWSER_CHARS, MAX_CHOICES, MAX_CORES,
-    MAX_DECOMPRESSED_BYTES, MAX_FRAGMENT_CHARS, MAX_MESSAGE_CHARS, MAX_PREDICTED, MAX_REPORT_BYTES,
-    MAX_RUNS, MAX_SPANS_PER_RUN, MAX_TIME_MS, MAX_TOTAL_SPANS, Machine, Prediction, Recorded,
-    Summarised,
+    FRAGMENT_PREFIX, Kind, LINK_BUDGET_BYTES, LinkError, MAX_BROWSER_CHARS, MAX_CORES,
+    MAX_DECOMPRESSED_BYTES, MAX_FRAGMENT_CHARS, MAX_MESSAGE_CHARS, MAX_REPORT_BYTES, MAX_RUNS,
+    MAX_SPANS_PER_RUN, MAX_TIME_MS, MAX_TOTAL_SPANS, Machine, Prediction, Recorded, Summarised,
 };
 pub use report::{from_report_json, report_json};
 pub use shareable::shareable;

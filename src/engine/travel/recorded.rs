@@ -143,12 +143,6 @@ pub enum Prediction {
     Number(f64),
 }
 
-/// The most choices a question has (the modes and "About the same"), and
-/// the largest number one asks for (a run's time in ms): a link's
-/// prediction beyond either is refused.
-pub const MAX_CHOICES: usize = 16;
-pub const MAX_PREDICTED: f64 = 600_000.0;
-
 impl Recorded {
     pub fn span_count(&self) -> usize {
         self.runs.iter().map(|t| t.spans.len()).sum()

@@ -25,8 +25,17 @@
 // the speed swings, since the calibration keeps the fastest of its batches:
 // in 8 runs of the test (5 pairs each, quiet), the median task / expected
 // read 1.006–1.092 for primes and Mandelbrot and 1.023–1.198 for hash, on
-// either thread. Hence ± 15 % for those two and ± 25 % for hash, which
-// still fails the JIT defect above (1.33).
+// either thread. Hence ± 15 % for those two and ± 25 % for hash.
+//
+// Against a fresh rate, a defect of the page's calibration itself would
+// cancel out (the JIT defect above made the page's rate 0.75 of the true
+// one: tasks and expectation both short). So the page's rate is also held
+// against the fresh ones: for primes and Mandelbrot, whose speed moved by
+// 0.90–1.14 between measurements, within ± 15 %. Not for hash: the page
+// measured it once, at some moment of a swing (page / fresh read 0.75–1.25
+// in those runs), so its ± 25 % could not tell the defect from the host; a
+// defect of the calibration is the same for every kernel, and the two
+// others catch it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BUSY_CORES, attempts, closeSite, open, openSite, otherCoresDuring } from './lib.mjs';
@@ -59,11 +68,11 @@ for (const kernel of ['primes', 'mandelbrot', 'hash']) {
       );
     }
     const ratio = median(pairs.map((p) => p.ratio));
-    if (Math.abs(ratio - 1) > 0.15 && median(pairs.map((p) => p.otherCores)) > BUSY_CORES) {
+    if (Math.abs(ratio - 1) >= 0.15 && median(pairs.map((p) => p.otherCores)) > BUSY_CORES) {
       t.skip(`another program kept more than ${BUSY_CORES} of the 2 cores busy; every pair:${attempts(pairs)}`);
       return;
     }
-    assert.ok(Math.abs(ratio - 1) <= 0.15, `units/ms on a worker against the main thread, want a median ratio within 1 ± 0.15, got ${ratio}; every pair:${attempts(pairs)}`);
+    assert.ok(Math.abs(ratio - 1) < 0.15, `units/ms on a worker against the main thread, want a median ratio within 1 ± 0.15, got ${ratio}; every pair:${attempts(pairs)}`);
   });
 }
 
@@ -103,8 +112,9 @@ for (const [kernel, margin] of [['primes', 0.15], ['mandelbrot', 0.15], ['hash',
             const before = await rateNow(kernel, onWorker);
             const ms = await medianTaskMs(b.page, `mode=${mode}&${base}`);
             const after = await rateNow(kernel, onWorker);
-            const expected = (50 * (await pageRate(b.page, kernel))) / ((before + after) / 2);
-            r[thread] = { ms: +ms.toFixed(1), expected: +expected.toFixed(1), ratio: +(ms / expected).toFixed(3) };
+            const given = await pageRate(b.page, kernel);
+            const expected = (50 * given) / ((before + after) / 2);
+            r[thread] = { ms: +ms.toFixed(1), expected: +expected.toFixed(1), ratio: +(ms / expected).toFixed(3), page: +(given / ((before + after) / 2)).toFixed(3) };
           }
           return r;
         }),
@@ -112,8 +122,10 @@ for (const [kernel, margin] of [['primes', 0.15], ['mandelbrot', 0.15], ['hash',
     }
     const main = median(pairs.map((p) => p.main.ratio));
     const worker = median(pairs.map((p) => p.worker.ratio));
-    const ok = Math.abs(main - 1) <= margin && Math.abs(worker - 1) <= margin;
-    const said = `median task / expected: main thread ${main}, worker ${worker}, want 1 ± ${margin}; every pair:${attempts(pairs)}`;
+    const page = median(pairs.map((p) => p.main.page));
+    const pageOk = kernel === 'hash' || Math.abs(page - 1) < margin;
+    const ok = Math.abs(main - 1) < margin && Math.abs(worker - 1) < margin && pageOk;
+    const said = `median task / expected: main thread ${main}, worker ${worker}, want 1 ± ${margin}; page rate / fresh rate ${page}${kernel === 'hash' ? ' (not judged for hash)' : `, want 1 ± ${margin}`}; every pair:${attempts(pairs)}`;
     // With one core kept busy a worker sharing its core is preempted and its
     // spans stretch (measured 2026-11-26: worker tasks 52–79 ms): no claim.
     if (!ok && median(pairs.map((p) => p.otherCores)) > BUSY_CORES) {

@@ -37,9 +37,14 @@ test('with Predict first on, Run asks for a time, refuses to run without one, an
   // Nothing runs until the question is answered or skipped.
   assert.equal(await page.locator('.status progress').count(), 0, 'Run ran before the question was answered');
   const field = form.getByRole('spinbutton', { name: /How long will the run take \(Concurrent \(async\), 4 tasks\)\?.*milliseconds/ });
+  // The keyboard's focus moved to the answer: the form appeared away from Run.
+  assert.equal(await field.evaluate((e) => e === document.activeElement), true, 'focus on the answer');
   await form.getByRole('button', { name: 'Run with my prediction' }).click();
   await form.getByRole('alert').waitFor({ timeout: 5000 });
   assert.match(await form.getByRole('alert').textContent(), /Type a number from 0 to 600000/);
+  // The hint describes the field, which says it is not yet answered.
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  assert.match(await field.evaluate((e) => document.getElementById(e.getAttribute('aria-describedby'))?.textContent ?? ''), /Type a number/);
   assert.equal(await page.locator('.status progress').count(), 0, 'an empty answer started the run');
   // Four 100 ms waits at once on one thread: about 100 ms. Predict 400.
   await field.fill('400');
@@ -74,9 +79,11 @@ test('Compare asks which mode finishes first, "About the same" included, and Swe
   await question(page).getByRole('button', { name: 'Compare with my prediction' }).click();
   const p = await scored(page);
   const text = await p.textContent();
-  // On 8 tasks of computation a thread pool of 2 beats one thread: the
-  // modes are not about the same, and the page says which came first.
-  assert.match(text, /You predicted about the same; .* finished first, \d+(\.\d)?× as fast as .*Wall time, as measured: Sequential: [\d.]+ m?s; Concurrent \(async\): [\d.]+ m?s; Parallel \(threads\): [\d.]+ m?s; Concurrent \+ parallel: [\d.]+ m?s\./, text);
+  // On 8 tasks of computation a thread pool of 2 beats one thread, and the
+  // page says which came first; with another program on a core the pool
+  // may not (parallel / sequential up to 1.06 measured, e2e/lib.mjs), and
+  // all four can finish within 5 %: then "about the same" was right.
+  assert.match(text, /You predicted about the same; (.* finished first, \d+(\.\d)?× as fast as .*|they were, within 5 % of each other\. )Wall time, as measured: Sequential: [\d.]+ m?s; Concurrent \(async\): [\d.]+ m?s; Parallel \(threads\): [\d.]+ m?s; Concurrent \+ parallel: [\d.]+ m?s\./, text);
 
   await page.getByRole('button', { name: 'Sweep threads', exact: true }).click();
   const field = question(page).getByRole('spinbutton', { name: /On 2 threads, how many times as fast as on one\?.*times as fast/ });

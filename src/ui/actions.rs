@@ -301,6 +301,8 @@ impl Actions {
             self.page.asking().set(Some(action));
             return;
         }
+        // The panel's last prediction was of other runs.
+        self.page.plain().set(None);
         spawn_local(async move {
             self.perform(action).await;
         });

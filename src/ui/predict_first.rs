@@ -28,6 +28,17 @@ pub fn PredictFirst(
 ) -> impl IntoView {
     let idle = Signal::derive(move || ready.get() && busy.with(Option::is_none));
     let on_answer = Callback::new(move |p: Option<Prediction>| actions.answer(p));
+    // The question asked, compared by value: the environment changes after
+    // start-up (each kernel's rate), and rebuilding the form then would drop
+    // what the person has typed.
+    let asked = Memo::new(move |_| {
+        asking.get().map(|action| {
+            let question = settings.with(|s| {
+                env.with(|e| on_page(action, s, machine_of(e), e.parallel_available()).question())
+            });
+            (action, question)
+        })
+    });
     view! {
         <div class="predict-first">
             <label class="switch">
@@ -39,18 +50,19 @@ pub fn PredictFirst(
                 "Predict first: Run, Compare and Sweep ask what you expect before they measure"
             </label>
             {move || {
-                // Rebuilt when the settings change: the question names them.
-                asking
+                // Rebuilt when the question changes (its prompt names the
+                // settings): the answer is then to a different question.
+                asked
                     .get()
-                    .map(|action| {
-                        let lesson = settings.with(|s| env.with(|e| on_page(action, s, machine_of(e), e.parallel_available())));
+                    .map(|(action, question)| {
                         view! {
                             <PredictionForm
-                                question=lesson.question()
+                                question
                                 field=format!("plain-{}-prediction", action.id())
                                 go=action.go()
                                 idle
                                 on_answer
+                                focus_first=true
                             />
                         }
                     })

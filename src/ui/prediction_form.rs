@@ -20,7 +20,25 @@ pub fn PredictionForm(
     /// without one.
     #[prop(optional)]
     no_skip: bool,
+    /// Move the keyboard's focus to the answer when the form appears: it
+    /// appeared because a button was pressed, away from where focus is.
+    #[prop(optional)]
+    focus_first: bool,
 ) -> impl IntoView {
+    let form = NodeRef::<leptos::html::Form>::new();
+    if focus_first {
+        Effect::new(move |_| {
+            use wasm_bindgen::JsCast;
+            let first = form
+                .get()
+                .and_then(|f| f.query_selector("input").ok().flatten())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(input) = first {
+                let _ = input.focus();
+            }
+        });
+    }
+    let hint_id = format!("{field}-hint");
     // What the person has answered so far: a choice, or the typed number.
     let choice = RwSignal::new(None::<usize>);
     let typed = RwSignal::new(String::new());
@@ -81,6 +99,8 @@ pub fn PredictionForm(
                         min=min
                         max=max
                         aria-labelledby=format!("{field}-legend {field}-unit")
+                        aria-describedby=hint_id.clone()
+                        aria-invalid=move || nudged.get().to_string()
                         prop:value=move || typed.get()
                         on:input=move |ev| {
                             typed.set(event_target_value(&ev));
@@ -102,12 +122,16 @@ pub fn PredictionForm(
         ),
     };
     view! {
-        <form class="predict" on:submit=submit>
-            <fieldset>
+        <form class="predict" on:submit=submit node_ref=form>
+            <fieldset aria-describedby=hint_id.clone()>
                 <legend id=format!("{field}-legend")>"Predict first: " {question.prompt().to_string()}</legend>
                 {answer}
             </fieldset>
-            {move || nudged.get().then(|| view! { <p class="message info" role="alert">{hint.clone()}</p> })}
+            // Always in the page (named by the answer's aria-describedby),
+            // shown only once the button was pressed without an answer.
+            <p class="message info" id=hint_id.clone() role="alert" hidden=move || !nudged.get()>
+                {move || nudged.get().then(|| hint.clone())}
+            </p>
             <div class="buttons">
                 <button class="primary" type="submit" disabled=move || !idle.get()>
                     {go}

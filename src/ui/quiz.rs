@@ -158,7 +158,11 @@ fn question(
             }}
             <div role="status">
                 {move || {
-                    answer().and_then(|_| settled()).map(prediction_result)
+                    // The measured sentence only: a prediction made on the
+                    // lesson's card answered another question than this one.
+                    answer()
+                        .and_then(|_| settled())
+                        .map(|r| prediction_result(LessonResult { scored: None, ..r }))
                 }}
             </div>
         </li>

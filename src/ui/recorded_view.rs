@@ -26,8 +26,8 @@ use crate::engine::analysis::{
 };
 use crate::engine::environment::Environment;
 use crate::engine::format::count;
-use crate::engine::lessons::{self, Prediction};
-use crate::engine::plan::{Mode, Settings};
+use crate::engine::lessons::{self, Prediction, modes_of};
+use crate::engine::plan::Settings;
 use crate::engine::record::Trace;
 use crate::engine::travel::{
     Kind, MAX_DECOMPRESSED_BYTES, Machine, Recorded, base64url_decode, decode, fragment_payload,
@@ -93,9 +93,8 @@ fn run_name(kind: Kind, t: &Trace) -> String {
 /// measured (as this page scores any prediction), or why it is left out.
 fn sent_prediction(rec: &ReceivedResult) -> Option<AnyView> {
     let said = rec.prediction?;
-    let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
-    let sender = lessons::Machine::new(rec.machine.pool_threads, rec.machine.logical_cores);
-    let lesson = lessons::received(rec.kind, &rec.settings, &modes, sender);
+    let sender = lessons::Machine::from(&rec.machine);
+    let lesson = lessons::received(rec.kind, &rec.settings, &modes_of(&rec.runs), sender, true);
     Some(match lesson.score_sent(said, &rec.runs) {
         Some(sc) => view! {
             <p class="prediction sent" data-right=sc.right.to_string()>
@@ -109,7 +108,9 @@ fn sent_prediction(rec: &ReceivedResult) -> Option<AnyView> {
         None => {
             let what = match said {
                 Prediction::Choice(i) => format!("choice {}", i.saturating_add(1)),
-                Prediction::Number(x) => format!("{x}"),
+                // A hostile number can have hundreds of digits.
+                Prediction::Number(x) if x.abs() < 1e6 => format!("{x}"),
+                Prediction::Number(x) => format!("{x:.3e}"),
             };
             view! {
                 <p class="message info sent">
@@ -159,6 +160,25 @@ pub fn RecordedView(
     );
 
     let kind = Memo::new(move |_| result.with(|r| r.as_ref().map(|rec| rec.kind)));
+    // The question asked before "Run it here", of this machine, compared by
+    // value: the environment changes after start-up (each kernel's rate),
+    // and rebuilding the form then would drop the answer being typed.
+    let here_question = Memo::new(move |_| {
+        result.with(|r| {
+            r.as_ref().map(|rec| {
+                env.with(|e| {
+                    lessons::received(
+                        rec.kind,
+                        &rec.settings,
+                        &modes_of(&rec.runs),
+                        machine_of(e),
+                        e.parallel_available(),
+                    )
+                    .question()
+                })
+            })
+        })
+    });
     let here_machine = Memo::new(move |_| env.with(|e| Machine::of(e, &today())));
     // This machine's runs of the recorded experiment, once "Run it here" ran.
     let here = Memo::new(move |_| {
@@ -306,20 +326,16 @@ pub fn RecordedView(
                                 </p>
                             })}
                             {sent_prediction(rec)}
-                            {
-                                let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
-                                let here_question = env.with(|e| lessons::received(rec.kind, &rec.settings, &modes, machine_of(e)).question());
-                                view! {
-                                    <PredictionForm
-                                        question=here_question
-                                        field="received-prediction".to_string()
-                                        go="Run it here with my prediction"
-                                        idle=Signal::derive(can_run)
-                                        on_answer=Callback::new(move |p: Option<Prediction>| actions.run_received_here(p))
-                                        no_skip=true
-                                    />
-                                }
-                            }
+                            {here_question.get().map(|question| view! {
+                                <PredictionForm
+                                    question
+                                    field="received-prediction".to_string()
+                                    go="Run it here with my prediction"
+                                    idle=Signal::derive(can_run)
+                                    on_answer=Callback::new(move |p: Option<Prediction>| actions.run_received_here(p))
+                                    no_skip=true
+                                />
+                            })}
                             <div class="buttons">
                                 <button class="primary run-here" disabled=move || !can_run() on:click=move |_| actions.run_received_here(None)>
                                     "Run it here"

@@ -40,6 +40,8 @@ struct Made {
     full_bytes: usize,
     /// Whether it carries the prediction made before these runs.
     predicted: bool,
+    /// A prediction was made, but for other runs than these: not carried.
+    left_out: bool,
 }
 
 /// The link for `rec`: `page?settings#r=<base64url of the compressed record>`.
@@ -61,12 +63,14 @@ async fn link_for(rec: &Recorded) -> Result<Made, String> {
         spans: rec.span_count(),
         summarised: rec.summarised,
         predicted: rec.prediction.is_some(),
+        left_out: false,
     })
 }
 
 async fn make(actions: Actions, env: Field<Environment>) -> Result<Made, String> {
     let (settings, kind, runs) = actions.on_screen()?;
     let prediction = actions.said_for(kind, &settings, &runs);
+    let left_out = prediction.is_none() && actions.has_said();
     let rec = Recorded {
         settings,
         machine: env.with_untracked(|e| Machine::of(e, &today())),
@@ -78,7 +82,10 @@ async fn make(actions: Actions, env: Field<Environment>) -> Result<Made, String>
         prediction,
     };
     validate(&rec).map_err(|e| format!("This result cannot be shared: {e}"))?;
-    let full = link_for(&rec).await?;
+    let full = Made {
+        left_out,
+        ..link_for(&rec).await?
+    };
     if full.link.len() <= LINK_BUDGET_BYTES {
         return Ok(full);
     }
@@ -86,6 +93,7 @@ async fn make(actions: Actions, env: Field<Environment>) -> Result<Made, String>
     if merged.link.len() <= LINK_BUDGET_BYTES {
         return Ok(Made {
             full_bytes: full.link.len(),
+            left_out,
             ..merged
         });
     }
@@ -195,6 +203,7 @@ pub fn ShareResult(
                                         s.spans_before, s.spans_after
                                     ))}
                                     {m.predicted.then_some(" It carries your prediction too: whoever opens it sees it beside what was measured.")}
+                                    {m.left_out.then_some(" Your last prediction was of other runs than these (a run added to the comparison since, or another experiment), so the link does not carry it.")}
                                 </p>
                             </div>
                         }

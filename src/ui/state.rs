@@ -171,7 +171,7 @@ pub struct Page {
     /// Each lesson's latest result, kept on its card while others run.
     pub lessons: Vec<LessonResult>,
     /// Whether Run, Compare and Sweep ask for a prediction first (kept in
-    /// this browser: `predict_first.rs`).
+    /// this browser: `actions/predicted.rs`, through `local_store.rs`).
     pub predict_first: bool,
     /// The button whose question is waiting for an answer.
     pub asking: Option<Action>,

@@ -25,7 +25,7 @@ mod words;
 
 pub use cards::lessons;
 pub use counter_verdicts::false_sharing_sentence;
-pub use plain::{Action, on_page, plain, received, received_record};
+pub use plain::{Action, modes_of, on_page, plain, received, received_record};
 pub use predict::{ABOUT_THE_SAME, Marker, NEAR, Prediction, Question, Scored, TIE};
 pub use presets::presets;
 pub use quiz::{Progress, QUIZ, QuizQuestion};

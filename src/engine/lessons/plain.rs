@@ -5,7 +5,9 @@
 
 use super::{Experiment, Lesson, Machine};
 use crate::engine::plan::{Mode, Settings, Workload};
+use crate::engine::record::Trace;
 use crate::engine::travel::{Kind, Recorded};
+use std::borrow::Borrow;
 
 /// The buttons that can ask first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,26 +85,56 @@ pub fn on_page(action: Action, settings: &Settings, machine: Machine, parallel: 
 /// The question a received result's runs answer (`kind`, on `settings`,
 /// in `modes`, one per run), asked on `machine`: the sender's (to score the
 /// prediction their link carries) or this page's (for a prediction made
-/// before "Run it here", which runs the same modes or the sweep here). One
+/// before "Run it here", which runs the same modes or the sweep here, the
+/// pool's modes only when `parallel` is available, as `on_page` asks). One
 /// run asks its time, several which finishes first, a sweep its speedup.
-pub fn received(kind: Kind, settings: &Settings, modes: &[Mode], machine: Machine) -> Lesson {
-    match (kind, modes) {
-        (Kind::Sweep, _) => plain(Action::Sweep, settings, &[], machine),
+pub fn received(
+    kind: Kind,
+    settings: &Settings,
+    modes: &[Mode],
+    machine: Machine,
+    parallel: bool,
+) -> Lesson {
+    let (settings, _) = settings.clone().fit_to_pool(machine.pool);
+    let modes: Vec<Mode> = modes
+        .iter()
+        .copied()
+        .filter(|m| !m.uses_pool() || parallel)
+        .collect();
+    match (kind, modes.as_slice()) {
+        (Kind::Sweep, _) => plain(Action::Sweep, &settings, &[], machine),
         (Kind::Modes, [mode]) => {
             let settings = Settings {
                 mode: *mode,
-                ..settings.clone()
+                ..settings
             };
             plain(Action::Run, &settings, &[], machine)
         }
-        (Kind::Modes, _) => plain(Action::Compare, settings, modes, machine),
+        (Kind::Modes, _) => plain(Action::Compare, &settings, &modes, machine),
     }
 }
 
-/// [`received`] for a whole record.
-pub fn received_record(rec: &Recorded, machine: Machine) -> Lesson {
-    let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
-    received(rec.kind, &rec.settings, &modes, machine)
+/// [`received`] for a whole record, asked of its sender (whose runs ran).
+pub fn received_record(rec: &Recorded) -> Lesson {
+    received(
+        rec.kind,
+        &rec.settings,
+        &modes_of(&rec.runs),
+        Machine::from(&rec.machine),
+        true,
+    )
+}
+
+/// The mode of each run, in order.
+pub fn modes_of<T: Borrow<Trace>>(runs: &[T]) -> Vec<Mode> {
+    runs.iter().map(|t| t.borrow().mode).collect()
+}
+
+impl From<&crate::engine::travel::Machine> for Machine {
+    /// The machine a result was recorded on, as the lessons size for one.
+    fn from(m: &crate::engine::travel::Machine) -> Machine {
+        Machine::new(m.pool_threads, m.logical_cores)
+    }
 }
 
 #[cfg(test)]
@@ -211,34 +243,16 @@ mod tests {
     }
 
     /// A link's prediction is scored with the question its runs ask, and
-    /// said of the sender.
+    /// said of the sender; here, modes this page cannot run are not asked.
     #[test]
     fn a_received_result_asks_what_its_runs_answer() {
         use crate::engine::lessons::{Prediction, Question};
         use crate::engine::travel::fixtures::{sample, sweep};
-        let m = Machine::new(2, 2);
-        let rec = sample();
-        let l = received_record(&rec, m);
-        let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
-        if modes.len() > 1 {
-            assert_eq!(l.experiment, Experiment::Modes(modes.clone()));
-            assert!(matches!(l.question(), Question::First { .. }));
-            let s = l
-                .score_sent(Prediction::Choice(0), &rec.runs)
-                .expect("scored");
-            assert!(
-                s.sentence.starts_with("The sender predicted "),
-                "{}",
-                s.sentence
-            );
-        }
-        let one = Recorded {
-            runs: rec.runs[..1].to_vec(),
-            ..rec.clone()
-        };
-        let l = received_record(&one, m);
-        assert_eq!(l.experiment, Experiment::Modes(vec![rec.runs[0].mode]));
-        assert_eq!(l.settings.mode, rec.runs[0].mode);
+        let one = sample();
+        assert_eq!(one.runs.len(), 1);
+        let l = received_record(&one);
+        assert_eq!(l.experiment, Experiment::Modes(vec![one.runs[0].mode]));
+        assert_eq!(l.settings.mode, one.runs[0].mode);
         let s = l
             .score_sent(Prediction::Number(1.0), &one.runs)
             .expect("scored");
@@ -247,8 +261,48 @@ mod tests {
             "{}",
             s.sentence
         );
+
+        // Two runs: which finished first, said of the sender.
+        let mut two = sample();
+        let mut other = two.runs[0].clone();
+        other.mode = if other.mode == Mode::Sequential {
+            Mode::Concurrent
+        } else {
+            Mode::Sequential
+        };
+        other.duration_ms *= 2.0;
+        two.runs.push(other);
+        let l = received_record(&two);
+        let Question::First { options, .. } = l.question() else {
+            panic!("two runs ask which finished first")
+        };
+        assert_eq!(options.len(), 2);
+        let s = l
+            .score_sent(Prediction::Choice(1), &two.runs)
+            .expect("scored");
+        assert!(!s.right);
+        assert!(
+            s.sentence.starts_with(&format!(
+                "The sender predicted {}; {} finished first",
+                options[1], options[0]
+            )),
+            "{}",
+            s.sentence
+        );
+
+        // Here, without a pool, a parallel run is not asked about.
+        let modes = [Mode::Sequential, Mode::Parallel];
+        let here = received(
+            Kind::Modes,
+            &two.settings,
+            &modes,
+            Machine::new(1, 1),
+            false,
+        );
+        assert_eq!(here.experiment, Experiment::Modes(vec![Mode::Sequential]));
+
         let sw = sweep();
-        let l = received_record(&sw, Machine::new(4, 4));
+        let l = received_record(&sw);
         assert_eq!(l.experiment, Experiment::Sweep);
         assert!(matches!(l.question(), Question::Number { unit: "×", .. }));
         // A choice does not fit a number question: not scored.

@@ -68,7 +68,8 @@ pub use crate::engine::travel::Prediction;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
     /// Whether the prediction was right: the option that finished first
-    /// (or one within [`TIE`] of it), a number within [`NEAR`] of the
+    /// (or one within [`TIE`] of it), [`ABOUT_THE_SAME`] when every option
+    /// came within [`TIE`] of the first, a number within [`NEAR`] of the
     /// measured one (a share: within 5 points).
     pub right: bool,
     /// "You predicted …; measured …", with the error in words.

@@ -78,6 +78,7 @@ impl Actions {
         // Loading a lesson is the person's choice: Back returns to what was there.
         self.editor().set_by_person(settings);
         self.set_lesson_result(lesson.id, None, None);
+        self.page.plain().set(None);
         spawn_local(async move {
             let traces = match &lesson.experiment {
                 Experiment::Modes(modes) => {
@@ -101,12 +102,7 @@ impl Actions {
                     self.run_grid(strategies, threads, lesson.title, into).await
                 }
             };
-            let scored = prediction
-                .zip(traces.as_ref())
-                .and_then(|(p, t)| lesson.score(p, t));
-            if let (Some(p), Some(t), true) = (prediction, &traces, scored.is_some()) {
-                self.remember(&lesson, p, t);
-            }
+            let scored = prediction.and_then(|p| self.settle(&lesson, p, traces.as_deref()).0);
             let sentence = traces.and_then(|t| lesson.conclude(&t)).unwrap_or_else(|| {
                 "The experiment did not complete, so there is no result to state.".into()
             });

@@ -4,10 +4,8 @@
 
 use super::Actions;
 use crate::engine::environment::Environment;
-use crate::engine::lessons::{Lesson, Machine, Marker, Prediction, on_page, received};
-use crate::engine::plan::{Mode, Settings};
+use crate::engine::lessons::{Lesson, Machine, Marker, Prediction, Scored, on_page};
 use crate::engine::record::Trace;
-use crate::engine::travel::Kind;
 use crate::ui::local_store;
 use crate::ui::state::{LessonResult, PageStoreFields, Said};
 use leptos::prelude::*;
@@ -64,16 +62,7 @@ impl Actions {
         spawn_local(async move {
             let traces = self.perform(action).await;
             let Some(p) = prediction else { return };
-            let scored = traces.as_ref().and_then(|t| lesson.score(p, t));
-            if let (Some(t), true) = (&traces, scored.is_some()) {
-                self.remember(&lesson, p, t);
-            }
-            let sentence = if scored.is_some() {
-                String::new()
-            } else {
-                "The run did not complete, so there is no measurement to hold the prediction against."
-                    .into()
-            };
+            let (scored, sentence) = self.settle(&lesson, p, traces.as_deref());
             self.page.plain().set(Some(LessonResult {
                 id: action.id(),
                 sentence: Some(sentence),
@@ -82,34 +71,45 @@ impl Actions {
         });
     }
 
+    /// Prediction `p` of `lesson` against the `traces` its runs left
+    /// (`None`: nothing ran): scored, drawn and kept when it could be,
+    /// else the sentence that says why not ("" when scored).
+    pub(super) fn settle(
+        self,
+        lesson: &Lesson,
+        p: Prediction,
+        traces: Option<&[Arc<Trace>]>,
+    ) -> (Option<Scored>, String) {
+        let Some(t) = traces else {
+            return (
+                None,
+                "Nothing ran (the message beside the buttons says why), so there is no measurement to hold the prediction against."
+                    .into(),
+            );
+        };
+        match lesson.score(p, t) {
+            Some(s) => {
+                self.remember(lesson, p, t);
+                (Some(s), String::new())
+            }
+            None => (
+                None,
+                "The runs did not complete, so there is no measurement to hold the prediction against."
+                    .into(),
+            ),
+        }
+    }
+
     /// Prediction `p` of `lesson`, scored against `runs`: drawn on the
     /// chart of its measurement where one fits, and kept for a result link
     /// of those runs.
-    pub(super) fn remember(self, lesson: &Lesson, p: Prediction, runs: &[Arc<Trace>]) {
+    fn remember(self, lesson: &Lesson, p: Prediction, runs: &[Arc<Trace>]) {
         self.show_marker(lesson, p);
         self.page.said().set(Some(Said {
             question: lesson.question(),
             prediction: p,
             runs: runs.to_vec(),
         }));
-    }
-
-    /// The prediction a result link of `runs` (of `kind`, on `settings`)
-    /// carries: the latest one scored, if it was scored against exactly
-    /// these runs with the question they ask a receiver.
-    pub fn said_for(
-        self,
-        kind: Kind,
-        settings: &Settings,
-        runs: &[Arc<Trace>],
-    ) -> Option<Prediction> {
-        let said = self.page.said().get_untracked()?;
-        let same_runs = said.runs.len() == runs.len()
-            && said.runs.iter().zip(runs).all(|(a, b)| Arc::ptr_eq(a, b));
-        let modes: Vec<Mode> = runs.iter().map(|t| t.mode).collect();
-        let machine = machine_of(&self.page.env().get_untracked());
-        let asked = received(kind, settings, &modes, machine).question();
-        (same_runs && asked == said.question).then_some(said.prediction)
     }
 
     /// Draws prediction `p` of `lesson` on the chart of its measurement,

@@ -3,7 +3,7 @@
 
 use super::Actions;
 use super::predicted::machine_of;
-use crate::engine::lessons::{Prediction, received};
+use crate::engine::lessons::{Prediction, modes_of, received};
 use crate::engine::plan::{Mode, Settings};
 use crate::engine::record::Trace;
 use crate::engine::travel::{Kind, Recorded, shareable};
@@ -23,6 +23,11 @@ impl Actions {
         let received = self.page.received();
         match result {
             Ok(rec) => {
+                // A prediction made before running the last result here
+                // was of its runs, not of this one's.
+                self.page
+                    .lessons()
+                    .update(|all| all.retain(|r| r.id != RECEIVED));
                 received
                     .result()
                     .set(Some(Arc::new(ReceivedResult::new(rec, source))));
@@ -45,7 +50,7 @@ impl Actions {
         let Some(rec) = self.page.received().result().get_untracked() else {
             return;
         };
-        let modes: Vec<Mode> = rec.runs.iter().map(|t| t.mode).collect();
+        let modes = modes_of(&rec.runs);
         let mode = match rec.kind {
             Kind::Sweep => Mode::Parallel,
             Kind::Modes => modes.first().copied().unwrap_or(rec.settings.mode),
@@ -55,8 +60,15 @@ impl Actions {
             ..rec.settings.clone()
         });
         self.page.received().ran_here().set(true);
-        let machine = machine_of(&self.page.env().get_untracked());
-        let lesson = received(rec.kind, &rec.settings, &modes, machine);
+        let env = self.page.env().get_untracked();
+        let lesson = received(
+            rec.kind,
+            &rec.settings,
+            &modes,
+            machine_of(&env),
+            env.parallel_available(),
+        );
+        self.page.plain().set(None);
         // "Running…" under a prediction; without one, nothing (an empty
         // sentence shows nothing).
         let running = if prediction.is_some() {
@@ -74,17 +86,32 @@ impl Actions {
                 }
             };
             let Some(p) = prediction else { return };
-            let scored = traces.as_ref().and_then(|t| lesson.score(p, t));
-            if let (Some(t), true) = (&traces, scored.is_some()) {
-                self.remember(&lesson, p, t);
-            }
-            let sentence = if scored.is_some() {
-                String::new()
-            } else {
-                "The runs did not complete, so there is no measurement to hold the prediction against.".into()
-            };
+            let (scored, sentence) = self.settle(&lesson, p, traces.as_deref());
             self.set_lesson_result(RECEIVED, Some(sentence), scored);
         });
+    }
+
+    /// The prediction a result link of `runs` (of `kind`, on `settings`)
+    /// carries: the latest one scored, if it was scored against exactly
+    /// these runs with the question they ask a receiver.
+    pub fn said_for(
+        self,
+        kind: Kind,
+        settings: &Settings,
+        runs: &[Arc<Trace>],
+    ) -> Option<Prediction> {
+        let said = self.page.said().get_untracked()?;
+        let same_runs = said.runs.len() == runs.len()
+            && said.runs.iter().zip(runs).all(|(a, b)| Arc::ptr_eq(a, b));
+        let env = self.page.env().get_untracked();
+        let asked = received(kind, settings, &modes_of(runs), machine_of(&env), true).question();
+        (same_runs && asked == said.question).then_some(said.prediction)
+    }
+
+    /// Whether a prediction was scored on this page (for the share card to
+    /// say when a link leaves it out).
+    pub fn has_said(self) -> bool {
+        self.page.said().with_untracked(Option::is_some)
     }
 
     /// The runs on screen, whatever their settings: the comparison when

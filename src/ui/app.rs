@@ -5,6 +5,7 @@ use super::actions::{Actions, saved_predict_first};
 use super::compare_view::CompareView;
 use super::controls::Controls;
 use super::counter_view::CounterView;
+use super::empty_card::after_paint;
 use super::environment_panel::EnvironmentPanel;
 use super::exports::Exports;
 use super::learn::Learn;
@@ -104,6 +105,7 @@ pub fn App() -> impl IntoView {
     // A newcomer is offered two ways in; a page opened on an experiment (a
     // link with settings or a result) goes straight to it.
     let newcomer = !url::opened_on_experiment();
+    let learn_built = after_paint(Signal::derive(move || ready.get()));
     view! {
         <header class="top">
             <h1>"conpar"</h1>
@@ -177,7 +179,12 @@ pub fn App() -> impl IntoView {
                 <EnvironmentPanel env=env />
             </div>
         </main>
-        <Learn env=env ready=ready busy=busy results=page.lessons() actions />
+        // Built once the page is ready for runs and has painted: Learn's
+        // cards and quiz are the largest part of the page to build, and
+        // before they held up the ready page (docs/BENCHMARKS.md, start-up).
+        <Show when=move || learn_built.get()>
+            <Learn env=env ready=ready busy=busy results=page.lessons() actions />
+        </Show>
         <footer>
             <p>
                 "conpar runs real work: async futures on the main thread, a rayon thread pool on Web Workers. Every number is measured here, now."
@@ -190,9 +197,21 @@ pub fn App() -> impl IntoView {
 /// (the heading has `tabindex="-1"`). Not a `#fragment` link: under the
 /// site's `<base href>` one would reload the page without its settings, and
 /// a fragment is where a result link travels.
-fn go_to(id: &str) {
+fn go_to(id: &'static str) {
+    go_to_within(id, 30);
+}
+
+/// [`go_to`], trying again every 100 ms up to `tries` times while the
+/// heading is not built yet (Learn is built once the page is ready).
+fn go_to_within(id: &'static str, tries: u32) {
     use wasm_bindgen::JsCast;
     let Some(heading) = document().get_element_by_id(id) else {
+        if tries > 0 {
+            set_timeout(
+                move || go_to_within(id, tries - 1),
+                std::time::Duration::from_millis(100),
+            );
+        }
         return;
     };
     heading.scroll_into_view();

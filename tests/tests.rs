@@ -16,6 +16,7 @@
 
 mod architecture;
 mod common;
+mod goroutines;
 mod harness;
 mod links;
 mod modes;
@@ -26,6 +27,7 @@ mod shared_state;
 fn main() -> std::process::ExitCode {
     harness::main(&[
         architecture::TESTS,
+        goroutines::TESTS,
         links::TESTS,
         modes::TESTS,
         result_links::TESTS,

@@ -17,6 +17,7 @@ mod assigner;
 mod execute;
 mod lanes;
 mod main_thread;
+mod mn;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
 mod platform;
@@ -29,6 +30,7 @@ pub use assigner::{Assigner, block};
 pub use execute::execute;
 pub use lanes::{LaneWork, current_task, publish_all, run_lane, spawn_lanes, spawn_reduce};
 pub use main_thread::{AfterWait, run_event_loop, run_sequential};
+pub use mn::{MAX_NAP_MS, Placement, Ready, Server, Shared, ThreadReport, run_loop};
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{NativeClock, NativeLoop, run_native};
 pub use platform::{Clock, EventLoop};

@@ -106,6 +106,13 @@ test('the switch is remembered across a reload, and Skip runs without a predicti
   assert.equal(await toggle.isChecked(), true, 'the switch was not remembered');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await question(page).waitFor({ timeout: 5000 });
+  // A setting changed while the question waits: the question follows it,
+  // and the keyboard's focus stays on the setting.
+  const tasks = page.getByRole('spinbutton', { name: 'Tasks', exact: true });
+  await tasks.focus();
+  await tasks.press('ArrowUp');
+  await question(page).getByRole('spinbutton', { name: /5 tasks/ }).waitFor({ timeout: 5000 });
+  assert.equal(await tasks.evaluate((e) => e === document.activeElement), true, 'the rebuilt question took the focus');
   await question(page).getByRole('button', { name: 'Skip the prediction' }).click();
   await page.waitForFunction(() => document.querySelector('.compare tbody tr[data-mode=concurrent]')?.dataset.outcome === 'completed', null, { timeout: 30000 });
   assert.equal(await page.locator('.predict-first .prediction').count(), 0, 'a skipped question has nothing to score');

@@ -105,7 +105,14 @@ pub fn App() -> impl IntoView {
     // A newcomer is offered two ways in; a page opened on an experiment (a
     // link with settings or a result) goes straight to it.
     let newcomer = !url::opened_on_experiment();
-    let learn_built = after_paint(Signal::derive(move || ready.get()));
+    // Learn waits for the page to be ready for runs, or a second at most
+    // (a slow pool can take up to 15 s to start, and Learn needs none).
+    let learn_due = RwSignal::new(false);
+    set_timeout(
+        move || learn_due.set(true),
+        std::time::Duration::from_secs(1),
+    );
+    let learn_built = after_paint(Signal::derive(move || ready.get() || learn_due.get()));
     view! {
         <header class="top">
             <h1>"conpar"</h1>
@@ -179,7 +186,7 @@ pub fn App() -> impl IntoView {
                 <EnvironmentPanel env=env />
             </div>
         </main>
-        // Built once the page is ready for runs and has painted: Learn's
+        // Built once the page is ready for runs (or after a second) and has painted: Learn's
         // cards and quiz are the largest part of the page to build, and
         // before they held up the ready page (docs/BENCHMARKS.md, start-up).
         <Show when=move || learn_built.get()>

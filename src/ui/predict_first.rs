@@ -39,6 +39,8 @@ pub fn PredictFirst(
             (action, question)
         })
     });
+    // The button whose question last took the keyboard's focus.
+    let focused_for = StoredValue::new(None::<Action>);
     view! {
         <div class="predict-first">
             <label class="switch">
@@ -52,20 +54,23 @@ pub fn PredictFirst(
             {move || {
                 // Rebuilt when the question changes (its prompt names the
                 // settings): the answer is then to a different question.
-                asked
-                    .get()
-                    .map(|(action, question)| {
-                        view! {
-                            <PredictionForm
-                                question
-                                field=format!("plain-{}-prediction", action.id())
-                                go=action.go()
-                                idle
-                                on_answer
-                                focus_first=true
-                            />
-                        }
-                    })
+                // The keyboard's focus moves to it only when a button has
+                // just asked, not when a slider moved meanwhile.
+                let asked = asked.get();
+                let newly = asked.as_ref().map(|(a, _)| *a) != focused_for.get_value();
+                focused_for.set_value(asked.as_ref().map(|(a, _)| *a));
+                asked.map(|(action, question)| {
+                    view! {
+                        <PredictionForm
+                            question
+                            field=format!("plain-{}-prediction", action.id())
+                            go=action.go()
+                            idle
+                            on_answer
+                            focus_first=newly
+                        />
+                    }
+                })
             }}
             <div role="status">{move || plain.get().map(prediction_result)}</div>
         </div>

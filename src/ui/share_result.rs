@@ -203,7 +203,7 @@ pub fn ShareResult(
                                         s.spans_before, s.spans_after
                                     ))}
                                     {m.predicted.then_some(" It carries your prediction too: whoever opens it sees it beside what was measured.")}
-                                    {m.left_out.then_some(" Your last prediction was of other runs than these (a run added to the comparison since, or another experiment), so the link does not carry it.")}
+                                    {m.left_out.then_some(" Your last prediction does not answer the question these runs ask as a link carries them (it was of other runs, or a lesson asked it otherwise), so the link does not carry it.")}
                                 </p>
                             </div>
                         }

@@ -11,11 +11,15 @@
 //! thread looks again soon). Two placements:
 //! - [`Placement::Pinned`]: connection `c` lives on thread `c mod p` for
 //!   good (Node's cluster mode, nginx's workers): no stealing;
-//! - [`Placement::Stealing`]: an idle thread steals half of a busy thread's
-//!   queue (crossbeam-deque, as rayon and tokio do), and fires the due
-//!   timers of a thread that is busy computing (as Go's scheduler steals
-//!   timers: a busy loop cannot look at its own); a connection so taken
-//!   has moved, and its next wait is timed by its new thread.
+//! - [`Placement::Stealing`]: an idle thread steals half of another
+//!   thread's queue (crossbeam-deque, as rayon and tokio do), else fires
+//!   another thread's due timers when they are free (as Go's scheduler
+//!   steals timers: a loop busy computing cannot look at its own); a
+//!   connection so taken has moved, and its next wait is timed by its new
+//!   thread.
+//!
+//! Queues are first in, first out, as Go's and tokio's run queues are: a
+//! message ready earlier is handled earlier on its thread.
 //!
 //! What is measured per message: the scheduled time, from the wait's end
 //! (the message ready) to its handler starting, as tokio-console names it.
@@ -71,10 +75,20 @@ impl Server {
         let h = mix(self.seed ^ mix((u64::from(c) << 32) | u64::from(m)));
         // A uniform in (0, 1]: never ln(0).
         let u = ((h >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
-        -self.wait_mean_ms * u.ln()
+        -self.mean_ms() * u.ln()
     }
 
-    /// Kernel units of message `m` of connection `c`'s handler.
+    /// The mean wait, finite and within a minute: an infinite or NaN one
+    /// would arm a timer that never fires (the run would never end).
+    fn mean_ms(&self) -> f64 {
+        if self.wait_mean_ms.is_finite() {
+            self.wait_mean_ms.clamp(0.0, 60_000.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Kernel units of each of connection `c`'s handlers.
     pub fn units_of(&self, c: u32) -> u64 {
         if c < self.hot {
             self.units.saturating_mul(self.hot_factor.max(1))
@@ -144,7 +158,7 @@ impl<'a> Shared<'a> {
         placement: Placement,
         stop: &'a AtomicBool,
     ) -> (Shared<'a>, Vec<Worker<Ready>>) {
-        let queues: Vec<Worker<Ready>> = (0..threads.max(1)).map(|_| Worker::new_lifo()).collect();
+        let queues: Vec<Worker<Ready>> = (0..threads.max(1)).map(|_| Worker::new_fifo()).collect();
         let shared = Shared {
             server,
             placement,
@@ -164,10 +178,12 @@ pub struct ThreadReport {
     pub checksum: u64,
     /// Scheduled time of each message it handled (ms).
     pub scheduled_ms: Vec<f64>,
-    /// Messages it took from another thread's queue.
-    pub stolen: u64,
-    /// Connections whose messages it handled (each once per message).
-    pub connections: Vec<u32>,
+    /// Times it took work from another thread: half a queue, or that
+    /// thread's due timers (each time one message or more).
+    pub steals: u64,
+    /// Each message it handled: connection, message, and when its handler
+    /// began and ended (ms on the run's clock).
+    pub handled_log: Vec<(u32, u32, f64, f64)>,
 }
 
 /// Thread `me`'s event loop (see the module docs), from `start` on
@@ -181,6 +197,9 @@ pub fn run_loop<C: Clock + ?Sized>(
     sleep: &(dyn Fn(f64) + Sync),
     start: f64,
 ) -> ThreadReport {
+    // A loop that panics stops the others: the message it held would never
+    // be counted, and they would wait for it for ever.
+    let _stop_on_panic = StopOnPanic(shared.stop);
     let server = shared.server;
     let p = shared.stealers.len() as u32;
     let arm = |at: f64, c: u32, m: u32| {
@@ -196,7 +215,7 @@ pub fn run_loop<C: Clock + ?Sized>(
         let job = local.pop().or_else(|| match shared.placement {
             Placement::Pinned => None,
             Placement::Stealing => {
-                steal(me, shared, &local, clock.now()).inspect(|_| report.stolen += 1)
+                steal(me, shared, &local, clock.now()).inspect(|_| report.steals += 1)
             }
         });
         let Some(r) = job else {
@@ -214,19 +233,33 @@ pub fn run_loop<C: Clock + ?Sized>(
         report.checksum = report
             .checksum
             .wrapping_add(server.handle(r.connection, r.message));
+        let ended = clock.now();
         report.handled += 1;
-        report.connections.push(r.connection);
+        report
+            .handled_log
+            .push((r.connection, r.message, began, ended));
         shared.remaining.fetch_sub(1, Ordering::AcqRel);
         let next = r.message + 1;
         if next < server.messages {
             arm(
-                clock.now() + server.wait_ms(r.connection, next),
+                ended + server.wait_ms(r.connection, next),
                 r.connection,
                 next,
             );
         }
     }
     report
+}
+
+/// Sets the stop flag if its thread unwinds (see [`run_loop`]).
+struct StopOnPanic<'a>(&'a AtomicBool);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
 }
 
 /// A thread's timers; a loop that panicked mid-run left them as they were.
@@ -255,7 +288,7 @@ fn fire_due(timers: &mut BinaryHeap<Timer>, now: f64, local: &Worker<Ready>) -> 
 }
 
 /// Work from another thread: half of its queue, else its due timers (when
-/// it is busy and its timers free), into `local`, and one of it to run.
+/// no one holds them), into `local`, and one of it to run.
 fn steal(me: u32, shared: &Shared<'_>, local: &Worker<Ready>, now: f64) -> Option<Ready> {
     let p = shared.stealers.len();
     let others = (1..p).map(|k| (me as usize + k) % p);
@@ -284,27 +317,44 @@ mod tests {
     use crate::engine::exec::NativeClock;
     use proptest::prelude::*;
 
-    fn serve(server: &Server, threads: u32, placement: Placement) -> Vec<ThreadReport> {
+    fn nap(ms: f64) {
+        std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
+    }
+
+    /// Every loop's report, and the run's start on the clock; `stop_after`
+    /// sets the stop flag that many ms into the run.
+    fn serve_until(
+        server: &Server,
+        threads: u32,
+        placement: Placement,
+        stop_after: Option<u64>,
+    ) -> (Vec<ThreadReport>, f64) {
         let stop = AtomicBool::new(false);
         let (shared, queues) = Shared::new(server, threads, placement, &stop);
-        let clock = NativeClock;
-        let start = clock.now();
-        let nap = |ms: f64| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
+        let start = NativeClock.now();
         std::thread::scope(|s| {
             let handles: Vec<_> = queues
                 .into_iter()
                 .enumerate()
                 .map(|(i, q)| {
                     let shared = &shared;
-                    let nap = &nap;
-                    s.spawn(move || run_loop(i as u32, shared, q, &NativeClock, nap, start))
+                    s.spawn(move || run_loop(i as u32, shared, q, &NativeClock, &nap, start))
                 })
                 .collect();
-            handles
+            if let Some(ms) = stop_after {
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+                stop.store(true, Ordering::Relaxed);
+            }
+            let reports = handles
                 .into_iter()
                 .map(|h| h.join().expect("a loop"))
-                .collect()
+                .collect();
+            (reports, start)
         })
+    }
+
+    fn serve(server: &Server, threads: u32, placement: Placement) -> (Vec<ThreadReport>, f64) {
+        serve_until(server, threads, placement, None)
     }
 
     fn server(connections: u32, messages: u32, hot: u32, seed: u64) -> Server {
@@ -324,7 +374,8 @@ mod tests {
         #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
         /// Every message is handled exactly once whatever the threads and
         /// the placement (the checksum says each handler ran once), and
-        /// never before its wait ended.
+        /// none began before its wait had passed: the run's start plus the
+        /// first wait, then its previous handler's end plus the next wait.
         #[test]
         fn every_message_is_handled_once_and_never_early(
             connections in 1u32..40,
@@ -336,13 +387,19 @@ mod tests {
         ) {
             let s = server(connections, messages, hot, seed);
             let placement = if stealing { Placement::Stealing } else { Placement::Pinned };
-            let reports = serve(&s, threads, placement);
+            let (reports, start) = serve(&s, threads, placement);
             let handled: u64 = reports.iter().map(|r| r.handled).sum();
             prop_assert_eq!(handled, s.total_messages());
             let sum = reports.iter().fold(0u64, |a, r| a.wrapping_add(r.checksum));
             prop_assert_eq!(sum, s.expected_checksum());
-            for r in &reports {
-                prop_assert!(r.scheduled_ms.iter().all(|ms| *ms >= 0.0), "a handler began before its wait ended");
+            let mut log: Vec<(u32, u32, f64, f64)> =
+                reports.iter().flat_map(|r| r.handled_log.iter().copied()).collect();
+            log.sort_by_key(|&(c, m, ..)| (c, m));
+            for (i, &(c, m, began, _)) in log.iter().enumerate() {
+                let after = if m == 0 { start } else { log[i - 1].3 };
+                prop_assert!(m == 0 || (log[i - 1].0, log[i - 1].1) == (c, m - 1));
+                let due = after + s.wait_ms(c, m);
+                prop_assert!(began >= due, "connection {} message {} began {} ms early", c, m, due - began);
             }
         }
     }
@@ -352,19 +409,20 @@ mod tests {
     #[test]
     fn a_pinned_connection_stays_on_its_thread() {
         let s = server(20, 3, 2, 7);
-        let reports = serve(&s, 3, Placement::Pinned);
+        let (reports, _) = serve(&s, 3, Placement::Pinned);
         for (t, r) in reports.iter().enumerate() {
-            assert_eq!(r.stolen, 0);
+            assert_eq!(r.steals, 0);
             assert!(
-                r.connections.iter().all(|c| c % 3 == t as u32),
+                r.handled_log.iter().all(|(c, ..)| c % 3 == t as u32),
                 "thread {t}: {:?}",
-                r.connections
+                r.handled_log
             );
         }
     }
 
     /// The waits are the seed's: the same for every call, exponential with
-    /// the mean asked (10,000 draws within 3 % of it), never negative.
+    /// the mean asked (10,000 draws within 3 % of it), never negative; an
+    /// infinite mean is no wait at all, not a timer that never fires.
     #[test]
     fn waits_are_seeded_and_exponential() {
         let s = server(100, 100, 0, 42);
@@ -384,23 +442,57 @@ mod tests {
             (median / (s.wait_mean_ms * std::f64::consts::LN_2) - 1.0).abs() < 0.05,
             "median {median}"
         );
+        for bad in [f64::INFINITY, f64::NAN] {
+            let b = Server {
+                wait_mean_ms: bad,
+                ..s
+            };
+            assert_eq!(b.wait_ms(1, 1), 0.0);
+        }
     }
 
-    /// A stop ends every loop at once, with messages left unhandled.
+    /// A stop set while the loops run ends every one of them within a few
+    /// milliseconds, with messages left unhandled.
     #[test]
     fn stop_ends_every_loop() {
         let s = Server {
-            wait_mean_ms: 50.0,
+            wait_mean_ms: 20.0,
             ..server(200, 10, 0, 1)
         };
-        let stop = AtomicBool::new(true);
-        let (shared, queues) = Shared::new(&s, 2, Placement::Stealing, &stop);
-        let nap = |_: f64| {};
-        let reports: Vec<ThreadReport> = queues
-            .into_iter()
-            .enumerate()
-            .map(|(i, q)| run_loop(i as u32, &shared, q, &NativeClock, &nap, NativeClock.now()))
-            .collect();
-        assert!(reports.iter().all(|r| r.handled == 0));
+        let began = NativeClock.now();
+        let (reports, _) = serve_until(&s, 2, Placement::Stealing, Some(30));
+        let took = NativeClock.now() - began;
+        let handled: u64 = reports.iter().map(|r| r.handled).sum();
+        assert!(handled > 0 && handled < s.total_messages(), "{handled}");
+        // The run would take about 10 × 20 ms = 200 ms; stopped at 30 ms,
+        // a loop naps at most MAX_NAP_MS: 80 ms leaves room for a busy host.
+        assert!(took < 80.0, "the loops ended {took} ms after the start");
+    }
+
+    /// A loop that panics stops the others instead of leaving them waiting
+    /// for the message it held.
+    #[test]
+    fn a_panicking_loop_stops_the_others() {
+        struct Broken;
+        impl Clock for Broken {
+            fn now(&self) -> f64 {
+                panic!("a broken clock")
+            }
+        }
+        let s = server(10, 5, 0, 2);
+        let stop = AtomicBool::new(false);
+        let (shared, mut queues) = Shared::new(&s, 2, Placement::Pinned, &stop);
+        let start = NativeClock.now();
+        let healthy = queues.pop().expect("two queues");
+        let broken = queues.pop().expect("two queues");
+        std::thread::scope(|sc| {
+            let shared = &shared;
+            let other = sc.spawn(move || run_loop(1, shared, healthy, &NativeClock, &nap, start));
+            let died = sc.spawn(move || run_loop(0, shared, broken, &Broken, &nap, start));
+            assert!(died.join().is_err());
+            let r = other.join().expect("the healthy loop returns");
+            assert!(r.handled < s.total_messages());
+        });
+        assert!(stop.load(Ordering::Relaxed));
     }
 }

@@ -103,9 +103,12 @@ impl Actions {
                 }
             };
             let scored = prediction.and_then(|p| self.settle(&lesson, p, traces.as_deref()).0);
-            let sentence = traces.and_then(|t| lesson.conclude(&t)).unwrap_or_else(|| {
-                "The experiment did not complete, so there is no result to state.".into()
-            });
+            let sentence = match traces {
+                None => "Nothing ran (the message beside the buttons says why), so there is no result to state.".into(),
+                Some(t) => lesson.conclude(&t).unwrap_or_else(|| {
+                    "The experiment did not complete, so there is no result to state.".into()
+                }),
+            };
             self.set_lesson_result(lesson.id, Some(sentence), scored);
         });
     }
@@ -172,6 +175,7 @@ impl Actions {
 
     /// Contention: racy, atomic, mutex and local, each on 1..pool threads.
     pub fn contention(self) {
+        self.page.plain().set(None);
         let pool = self.page.env().with_untracked(|e| e.pool_threads).max(1);
         let threads: Vec<u32> = (1..=pool).collect();
         spawn_local(async move {
@@ -193,6 +197,7 @@ impl Actions {
     /// False sharing: per-lane counters side by side, then padded apart,
     /// on every thread of the pool.
     pub fn false_sharing(self) {
+        self.page.plain().set(None);
         let pool = self.page.env().with_untracked(|e| e.pool_threads).max(1);
         spawn_local(async move {
             self.run_grid(

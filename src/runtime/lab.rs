@@ -246,7 +246,7 @@ impl Lab {
         if let Some(at) = active.and_then(|a| a.stopped_at.get()) {
             trace.cancel_latency_ms = Some(BrowserClock.now() - at);
         }
-        trace
+        trace.to_whole_micros()
     }
 
     /// Runs a pool mode while watching for a pool thread's death: a dead

@@ -480,6 +480,45 @@ mod tests {
         assert_eq!(decode(&encode(&rec)), Ok(rec));
     }
 
+    /// A run's times between two microseconds: kept as the page keeps its
+    /// runs (whole µs), the link brings back the same figures, to the
+    /// digit; kept raw, a 60.3497 ms run said "60.3 ms" to its sender and
+    /// "60.4 ms" to whoever opened the link.
+    #[test]
+    fn a_run_kept_in_whole_microseconds_reads_the_same_after_its_link() {
+        let raw = {
+            let mut rec = sample();
+            let t = &mut rec.runs[0];
+            t.duration_ms = 60.3497;
+            t.origin_ms = 1234.567_89;
+            t.spans[1].start = 0.300_49;
+            t.spans[1].end = 60.3497;
+            t.frames.longest_gap_ms = 16.666_66;
+            t.cancel_latency_ms = Some(3.141_59);
+            rec
+        };
+        let shown = |r: &Recorded| crate::engine::format::format_ms(r.runs[0].duration_ms);
+        let back_raw = decode(&encode(&raw)).expect("decodes");
+        assert_ne!(
+            shown(&raw),
+            shown(&back_raw),
+            "the case this guards against"
+        );
+        let kept = Recorded {
+            runs: raw
+                .runs
+                .iter()
+                .cloned()
+                .map(Trace::to_whole_micros)
+                .collect(),
+            ..raw.clone()
+        };
+        let back = decode(&encode(&kept)).expect("decodes");
+        assert_eq!(back, kept);
+        assert_eq!(shown(&back), shown(&kept));
+        assert_eq!(shown(&kept), "60.4 ms");
+    }
+
     #[test]
     fn a_sweep_round_trips_as_a_sweep() {
         let rec = sweep();

@@ -4,16 +4,18 @@
 
 use crate::common::{passes_within, two_cores_free};
 use crate::harness::{Checked, tests};
-use conpar::engine::exec::{Clock, NativeClock, Placement, Server, Shared, ThreadReport, run_loop};
+use conpar::engine::exec::{CancelFlag, Clock, NativeClock, Shared, run_loop};
+use conpar::engine::plan::{Server, Way};
+use conpar::engine::record::LoopReport;
 use conpar::engine::work::Kernel;
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 tests![stealing_cuts_the_tail_latency_a_hot_connection_causes_when_pinned];
 
 /// Every loop of one run on std threads; its wall time (ms) too.
-fn serve(server: &Server, threads: u32, placement: Placement) -> (Vec<ThreadReport>, f64) {
-    let stop = AtomicBool::new(false);
-    let (shared, queues) = Shared::new(server, threads, placement, &stop);
+fn serve(server: &Server, threads: u32, way: Way) -> (Vec<LoopReport>, f64) {
+    let stop = Arc::new(CancelFlag::new());
+    let (shared, queues) = Shared::new(*server, threads, way, stop);
     let start = NativeClock.now();
     let nap = |ms: f64| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
     let reports = std::thread::scope(|s| {
@@ -34,7 +36,7 @@ fn serve(server: &Server, threads: u32, placement: Placement) -> (Vec<ThreadRepo
 }
 
 /// The `q` quantile of every message's scheduled time (ms).
-fn quantile(reports: &[ThreadReport], q: f64) -> f64 {
+fn quantile(reports: &[LoopReport], q: f64) -> f64 {
     let mut all: Vec<f64> = reports
         .iter()
         .flat_map(|r| r.scheduled_ms.iter().copied())
@@ -75,11 +77,8 @@ fn stealing_cuts_the_tail_latency_a_hot_connection_causes_when_pinned() -> Check
         let mut best = [f64::INFINITY; 2];
         let mut steals = 0;
         for _ in 0..3 {
-            for (i, placement) in [Placement::Pinned, Placement::Stealing]
-                .into_iter()
-                .enumerate()
-            {
-                let (reports, _) = serve(&server, 2, placement);
+            for (i, way) in [Way::Pinned, Way::Stealing].into_iter().enumerate() {
+                let (reports, _) = serve(&server, 2, way);
                 best[i] = best[i].min(quantile(&reports, 0.99));
                 steals += reports.iter().map(|r| r.steals).sum::<u64>();
             }

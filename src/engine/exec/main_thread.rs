@@ -57,7 +57,7 @@ pub enum AfterWait {
 /// How long ending waits may hold the main thread before it yields: 100,000
 /// waits can end on the same millisecond, and closing them all in one turn
 /// would freeze the page for a frame or more.
-const TURN_BUDGET_MS: f64 = 4.0;
+pub(super) const TURN_BUDGET_MS: f64 = 4.0;
 
 /// Concurrent (`ComputeHere`) or the main thread's part of Concurrent +
 /// parallel (`HandToLanes`; this closes the queue when every task has been

@@ -9,9 +9,9 @@
 //! and with nothing to do sleeps until its next deadline (at most
 //! [`MAX_NAP_MS`]: a thread cannot be woken by another here, so an idle
 //! thread looks again soon). Two placements:
-//! - [`Placement::Pinned`]: connection `c` lives on thread `c mod p` for
+//! - [`Way::Pinned`]: connection `c` lives on thread `c mod p` for
 //!   good (Node's cluster mode, nginx's workers): no stealing;
-//! - [`Placement::Stealing`]: an idle thread steals half of another
+//! - [`Way::Stealing`]: an idle thread steals half of another
 //!   thread's queue (crossbeam-deque, as rayon and tokio do), else fires
 //!   another thread's due timers when they are free (as Go's scheduler
 //!   steals timers: a loop busy computing cannot look at its own); a
@@ -28,101 +28,18 @@
 //! native tests run it on std threads; the page will run one loop per pool
 //! thread. Not yet in the page: see the goroutines issue.
 
+use super::CancelFlag;
 use super::platform::Clock;
-use crate::engine::work::Kernel;
+use crate::engine::plan::{Server, Way};
+use crate::engine::record::LoopReport;
 use crossbeam_deque::{Steal, Stealer, Worker};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// The longest an idle thread sleeps before it looks again (ms).
 pub const MAX_NAP_MS: f64 = 1.0;
-
-/// Where a connection's messages are handled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
-    Pinned,
-    Stealing,
-}
-
-/// The server's workload: `connections` × `messages`, each message a wait
-/// of mean `wait_mean_ms` then `units` of the kernel; the first `hot`
-/// connections' handlers compute `hot_factor` times as much.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Server {
-    pub connections: u32,
-    pub messages: u32,
-    pub wait_mean_ms: f64,
-    pub units: u64,
-    pub hot: u32,
-    pub hot_factor: u64,
-    pub kernel: Kernel,
-    pub seed: u64,
-}
-
-/// A small, fast mixing of 64 bits (SplitMix64's finaliser).
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-impl Server {
-    /// The wait before message `m` of connection `c` (ms): exponential,
-    /// the same for a seed wherever and whenever it runs.
-    pub fn wait_ms(&self, c: u32, m: u32) -> f64 {
-        let h = mix(self.seed ^ mix((u64::from(c) << 32) | u64::from(m)));
-        // A uniform in (0, 1]: never ln(0).
-        let u = ((h >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
-        -self.mean_ms() * u.ln()
-    }
-
-    /// The mean wait, finite and within a minute: an infinite or NaN one
-    /// would arm a timer that never fires (the run would never end).
-    fn mean_ms(&self) -> f64 {
-        if self.wait_mean_ms.is_finite() {
-            self.wait_mean_ms.clamp(0.0, 60_000.0)
-        } else {
-            0.0
-        }
-    }
-
-    /// Kernel units of each of connection `c`'s handlers.
-    pub fn units_of(&self, c: u32) -> u64 {
-        if c < self.hot {
-            self.units.saturating_mul(self.hot_factor.max(1))
-        } else {
-            self.units
-        }
-    }
-
-    /// The first unit of message `m` of connection `c`: every handler
-    /// computes its own units, so the checksum says each ran once.
-    fn first_unit(&self, c: u32, m: u32) -> u64 {
-        (u64::from(c) * u64::from(self.messages) + u64::from(m)).wrapping_mul(1 << 20)
-    }
-
-    /// Runs message `m` of connection `c`'s handler: its checksum.
-    pub fn handle(&self, c: u32, m: u32) -> u64 {
-        self.kernel.run(self.first_unit(c, m), self.units_of(c))
-    }
-
-    pub fn total_messages(&self) -> u64 {
-        u64::from(self.connections) * u64::from(self.messages)
-    }
-
-    /// The checksum of every handler run once, in any order.
-    pub fn expected_checksum(&self) -> u64 {
-        let mut sum = 0u64;
-        for c in 0..self.connections {
-            for m in 0..self.messages {
-                sum = sum.wrapping_add(self.handle(c, m));
-            }
-        }
-        sum
-    }
-}
 
 /// A message whose wait has ended.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -135,33 +52,33 @@ pub struct Ready {
 
 /// A timer: a deadline on the clock (as bits: deadlines are finite and
 /// not negative, so their bits order as the numbers do).
-type Timer = Reverse<(u64, u32, u32)>;
+pub(super) type Timer = Reverse<(u64, u32, u32)>;
 
 /// What the threads share: the count of messages still to handle, the
 /// stop flag, each thread's queue's stealer and each thread's timers (its
 /// own to arm; another's to fire only when stealing, and only if free).
-pub struct Shared<'a> {
-    pub server: &'a Server,
-    pub placement: Placement,
+pub struct Shared {
+    pub server: Server,
+    pub way: Way,
     pub stealers: Vec<Stealer<Ready>>,
     timers: Vec<Mutex<BinaryHeap<Timer>>>,
     remaining: AtomicU64,
-    pub stop: &'a AtomicBool,
+    pub stop: Arc<CancelFlag>,
 }
 
-impl<'a> Shared<'a> {
+impl Shared {
     /// The shared state of a run on `threads` threads, and each thread's
     /// local queue (a `Worker` moves to its thread; it cannot be shared).
     pub fn new(
-        server: &'a Server,
+        server: Server,
         threads: u32,
-        placement: Placement,
-        stop: &'a AtomicBool,
-    ) -> (Shared<'a>, Vec<Worker<Ready>>) {
+        way: Way,
+        stop: Arc<CancelFlag>,
+    ) -> (Shared, Vec<Worker<Ready>>) {
         let queues: Vec<Worker<Ready>> = (0..threads.max(1)).map(|_| Worker::new_fifo()).collect();
         let shared = Shared {
             server,
-            placement,
+            way,
             stealers: queues.iter().map(Worker::stealer).collect(),
             timers: queues.iter().map(|_| Mutex::default()).collect(),
             remaining: AtomicU64::new(server.total_messages()),
@@ -171,36 +88,21 @@ impl<'a> Shared<'a> {
     }
 }
 
-/// What one thread did.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ThreadReport {
-    pub handled: u64,
-    pub checksum: u64,
-    /// Scheduled time of each message it handled (ms).
-    pub scheduled_ms: Vec<f64>,
-    /// Times it took work from another thread: half a queue, or that
-    /// thread's due timers (each time one message or more).
-    pub steals: u64,
-    /// Each message it handled: connection, message, and when its handler
-    /// began and ended (ms on the run's clock).
-    pub handled_log: Vec<(u32, u32, f64, f64)>,
-}
-
 /// Thread `me`'s event loop (see the module docs), from `start` on
 /// `clock`; `sleep(ms)` naps the thread. Returns when every message is
 /// handled or the stop flag is set.
 pub fn run_loop<C: Clock + ?Sized>(
     me: u32,
-    shared: &Shared<'_>,
+    shared: &Shared,
     local: Worker<Ready>,
     clock: &C,
     sleep: &(dyn Fn(f64) + Sync),
     start: f64,
-) -> ThreadReport {
+) -> LoopReport {
     // A loop that panics stops the others: the message it held would never
     // be counted, and they would wait for it for ever.
-    let _stop_on_panic = StopOnPanic(shared.stop);
-    let server = shared.server;
+    let _stop_on_panic = StopOnPanic(&shared.stop);
+    let server = &shared.server;
     let p = shared.stealers.len() as u32;
     let arm = |at: f64, c: u32, m: u32| {
         lock(&shared.timers[me as usize]).push(Reverse((at.max(0.0).to_bits(), c, m)));
@@ -209,14 +111,12 @@ pub fn run_loop<C: Clock + ?Sized>(
     for c in (me..server.connections).step_by(p as usize) {
         arm(start + server.wait_ms(c, 0), c, 0);
     }
-    let mut report = ThreadReport::default();
-    while !shared.stop.load(Ordering::Relaxed) && shared.remaining.load(Ordering::Acquire) > 0 {
+    let mut report = LoopReport::default();
+    while !shared.stop.is_cancelled() && shared.remaining.load(Ordering::Acquire) > 0 {
         fire_due(&mut lock(&shared.timers[me as usize]), clock.now(), &local);
-        let job = local.pop().or_else(|| match shared.placement {
-            Placement::Pinned => None,
-            Placement::Stealing => {
-                steal(me, shared, &local, clock.now()).inspect(|_| report.steals += 1)
-            }
+        let job = local.pop().or_else(|| match shared.way {
+            Way::Stealing => steal(me, shared, &local, clock.now()).inspect(|_| report.steals += 1),
+            Way::OneLoop | Way::Pinned => None,
         });
         let Some(r) = job else {
             let next = lock(&shared.timers[me as usize])
@@ -228,16 +128,7 @@ pub fn run_loop<C: Clock + ?Sized>(
             }
             continue;
         };
-        let began = clock.now();
-        report.scheduled_ms.push(began - r.at);
-        report.checksum = report
-            .checksum
-            .wrapping_add(server.handle(r.connection, r.message));
-        let ended = clock.now();
-        report.handled += 1;
-        report
-            .handled_log
-            .push((r.connection, r.message, began, ended));
+        let ended = handle(server, r, clock, local.len(), &mut report);
         shared.remaining.fetch_sub(1, Ordering::AcqRel);
         let next = r.message + 1;
         if next < server.messages {
@@ -251,13 +142,37 @@ pub fn run_loop<C: Clock + ?Sized>(
     report
 }
 
+/// Runs ready message `r`'s handler on this loop and notes it in
+/// `report`: its scheduled time, checksum, span, and the `queued` messages
+/// still waiting behind it. When it ended.
+pub(super) fn handle<C: Clock + ?Sized>(
+    server: &Server,
+    r: Ready,
+    clock: &C,
+    queued: usize,
+    report: &mut LoopReport,
+) -> f64 {
+    let began = clock.now();
+    report.queue.push((began, queued as u32));
+    report.scheduled_ms.push(began - r.at);
+    report.checksum = report
+        .checksum
+        .wrapping_add(server.handle(r.connection, r.message));
+    let ended = clock.now();
+    report.handled += 1;
+    report
+        .handled_log
+        .push((r.connection, r.message, began, ended));
+    ended
+}
+
 /// Sets the stop flag if its thread unwinds (see [`run_loop`]).
-struct StopOnPanic<'a>(&'a AtomicBool);
+struct StopOnPanic<'a>(&'a CancelFlag);
 
 impl Drop for StopOnPanic<'_> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            self.0.store(true, Ordering::Relaxed);
+            self.0.cancel();
         }
     }
 }
@@ -269,7 +184,7 @@ fn lock(m: &Mutex<BinaryHeap<Timer>>) -> std::sync::MutexGuard<'_, BinaryHeap<Ti
 
 /// Moves the timers of `timers` due at `now` into `local` as ready
 /// messages; how many.
-fn fire_due(timers: &mut BinaryHeap<Timer>, now: f64, local: &Worker<Ready>) -> usize {
+pub(super) fn fire_due(timers: &mut BinaryHeap<Timer>, now: f64, local: &Worker<Ready>) -> usize {
     let mut fired = 0;
     while let Some(&Reverse((bits, c, m))) = timers.peek() {
         let at = f64::from_bits(bits);
@@ -289,7 +204,7 @@ fn fire_due(timers: &mut BinaryHeap<Timer>, now: f64, local: &Worker<Ready>) -> 
 
 /// Work from another thread: half of its queue, else its due timers (when
 /// no one holds them), into `local`, and one of it to run.
-fn steal(me: u32, shared: &Shared<'_>, local: &Worker<Ready>, now: f64) -> Option<Ready> {
+fn steal(me: u32, shared: &Shared, local: &Worker<Ready>, now: f64) -> Option<Ready> {
     let p = shared.stealers.len();
     let others = (1..p).map(|k| (me as usize + k) % p);
     for victim in others.clone() {
@@ -315,6 +230,7 @@ fn steal(me: u32, shared: &Shared<'_>, local: &Worker<Ready>, now: f64) -> Optio
 mod tests {
     use super::*;
     use crate::engine::exec::NativeClock;
+    use crate::engine::work::Kernel;
     use proptest::prelude::*;
 
     fn nap(ms: f64) {
@@ -326,11 +242,11 @@ mod tests {
     fn serve_until(
         server: &Server,
         threads: u32,
-        placement: Placement,
+        way: Way,
         stop_after: Option<u64>,
-    ) -> (Vec<ThreadReport>, f64) {
-        let stop = AtomicBool::new(false);
-        let (shared, queues) = Shared::new(server, threads, placement, &stop);
+    ) -> (Vec<LoopReport>, f64) {
+        let stop = Arc::new(CancelFlag::new());
+        let (shared, queues) = Shared::new(*server, threads, way, Arc::clone(&stop));
         let start = NativeClock.now();
         std::thread::scope(|s| {
             let handles: Vec<_> = queues
@@ -343,7 +259,7 @@ mod tests {
                 .collect();
             if let Some(ms) = stop_after {
                 std::thread::sleep(std::time::Duration::from_millis(ms));
-                stop.store(true, Ordering::Relaxed);
+                stop.cancel();
             }
             let reports = handles
                 .into_iter()
@@ -353,8 +269,8 @@ mod tests {
         })
     }
 
-    fn serve(server: &Server, threads: u32, placement: Placement) -> (Vec<ThreadReport>, f64) {
-        serve_until(server, threads, placement, None)
+    fn serve(server: &Server, threads: u32, way: Way) -> (Vec<LoopReport>, f64) {
+        serve_until(server, threads, way, None)
     }
 
     fn server(connections: u32, messages: u32, hot: u32, seed: u64) -> Server {
@@ -386,8 +302,8 @@ mod tests {
             seed in any::<u64>(),
         ) {
             let s = server(connections, messages, hot, seed);
-            let placement = if stealing { Placement::Stealing } else { Placement::Pinned };
-            let (reports, start) = serve(&s, threads, placement);
+            let way = if stealing { Way::Stealing } else { Way::Pinned };
+            let (reports, start) = serve(&s, threads, way);
             let handled: u64 = reports.iter().map(|r| r.handled).sum();
             prop_assert_eq!(handled, s.total_messages());
             let sum = reports.iter().fold(0u64, |a, r| a.wrapping_add(r.checksum));
@@ -409,7 +325,7 @@ mod tests {
     #[test]
     fn a_pinned_connection_stays_on_its_thread() {
         let s = server(20, 3, 2, 7);
-        let (reports, _) = serve(&s, 3, Placement::Pinned);
+        let (reports, _) = serve(&s, 3, Way::Pinned);
         for (t, r) in reports.iter().enumerate() {
             assert_eq!(r.steals, 0);
             assert!(
@@ -460,7 +376,7 @@ mod tests {
             ..server(200, 10, 0, 1)
         };
         let began = NativeClock.now();
-        let (reports, _) = serve_until(&s, 2, Placement::Stealing, Some(30));
+        let (reports, _) = serve_until(&s, 2, Way::Stealing, Some(30));
         let took = NativeClock.now() - began;
         let handled: u64 = reports.iter().map(|r| r.handled).sum();
         assert!(handled > 0 && handled < s.total_messages(), "{handled}");
@@ -480,8 +396,8 @@ mod tests {
             }
         }
         let s = server(10, 5, 0, 2);
-        let stop = AtomicBool::new(false);
-        let (shared, mut queues) = Shared::new(&s, 2, Placement::Pinned, &stop);
+        let stop = Arc::new(CancelFlag::new());
+        let (shared, mut queues) = Shared::new(s, 2, Way::Pinned, Arc::clone(&stop));
         let start = NativeClock.now();
         let healthy = queues.pop().expect("two queues");
         let broken = queues.pop().expect("two queues");
@@ -493,6 +409,6 @@ mod tests {
             let r = other.join().expect("the healthy loop returns");
             assert!(r.handled < s.total_messages());
         });
-        assert!(stop.load(Ordering::Relaxed));
+        assert!(stop.is_cancelled());
     }
 }

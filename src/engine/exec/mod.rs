@@ -20,6 +20,7 @@ mod main_thread;
 mod mn;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
+mod one_loop;
 mod platform;
 mod run;
 mod shared_counter;
@@ -30,9 +31,10 @@ pub use assigner::{Assigner, block};
 pub use execute::execute;
 pub use lanes::{LaneWork, current_task, publish_all, run_lane, spawn_lanes, spawn_reduce};
 pub use main_thread::{AfterWait, run_event_loop, run_sequential};
-pub use mn::{MAX_NAP_MS, Placement, Ready, Server, Shared, ThreadReport, run_loop};
+pub use mn::{MAX_NAP_MS, Ready, Shared, run_loop};
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{NativeClock, NativeLoop, run_native};
+pub use one_loop::serve_one_loop;
 pub use platform::{Clock, EventLoop};
 pub use run::{COUNTER_SLICE, Run, Slice, TaskEnd, fault_message, into_trace, snapshot_trace};
 pub use shared_counter::{SharedCounter, adjacent_lines};

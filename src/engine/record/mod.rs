@@ -2,7 +2,7 @@
 //! began), the trace that holds them with how the run ended, the figures
 //! derived from one trace (busy, idle and lock time per lane, overlap,
 //! blocking), the animation frames the page saw, and the replay of a
-//! recorded run with its playback clock.
+//! recorded run with its playback clock; a server's run (`served.rs`).
 //!
 //! Architecture invariant: a trace is the only source of every figure the
 //! page shows about a run; nothing here runs anything or reads a clock.
@@ -13,6 +13,7 @@ pub(crate) mod fixtures;
 mod frames;
 mod playback;
 mod replay;
+mod served;
 mod span;
 mod stats;
 mod trace;
@@ -20,6 +21,7 @@ mod trace;
 pub use frames::{FRAME_MS, FrameLog, FrameStats, LONG_GAP_MS, frame_stats};
 pub use playback::{Playback, SPEEDS};
 pub use replay::{LaneState, Moment, Paint, Replay, bounds_of};
+pub use served::{LoopReport, Served, ServedOutcome, histogram, latency_edges, quantile};
 pub use span::{Lane, MAX_CLOCK_SKEW_MS, Span, SpanKind, push_merged};
 pub use stats::{LaneUse, PoolUse, Relative, Stats};
 pub use trace::{Outcome, Tally, Trace};

@@ -1,0 +1,127 @@
+//! A server's connections on one event loop, the main thread's: Node.js's
+//! way, beside the M:N runtime's loops on the pool (`mn.rs`). The same
+//! timers and first-in-first-out queue as a pool loop, but the loop never
+//! blocks: it awaits the event loop's timer when nothing is ready, and
+//! yields to the page after [`TURN_BUDGET_MS`] of handlers so that it can
+//! paint (a browser's main thread must; Node's need not, which is the
+//! only difference in what it does).
+
+use super::main_thread::TURN_BUDGET_MS;
+use super::mn::{Ready, Timer, fire_due, handle};
+use super::{CancelFlag, EventLoop};
+use crate::engine::plan::Server;
+use crate::engine::record::LoopReport;
+use crossbeam_deque::Worker;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Serves every message of `server` on this thread's event loop `ev`,
+/// from `start` on its clock, until all are handled or `cancel` is set.
+pub async fn serve_one_loop(
+    server: &Server,
+    ev: &impl EventLoop,
+    cancel: &CancelFlag,
+    start: f64,
+) -> LoopReport {
+    let mut timers: BinaryHeap<Timer> = (0..server.connections)
+        .map(|c| Reverse(((start + server.wait_ms(c, 0)).max(0.0).to_bits(), c, 0)))
+        .collect();
+    let local: Worker<Ready> = Worker::new_fifo();
+    let total = server.total_messages();
+    let mut report = LoopReport::default();
+    let mut turn = ev.now();
+    while !cancel.is_cancelled() && report.handled < total {
+        fire_due(&mut timers, ev.now(), &local);
+        let Some(r) = local.pop() else {
+            let Some(Reverse((bits, ..))) = timers.peek() else {
+                break; // nothing ready, nothing armed: cannot happen
+            };
+            ev.sleep_until(f64::from_bits(*bits), cancel).await;
+            turn = ev.now();
+            continue;
+        };
+        let ended = handle(server, r, ev, local.len(), &mut report);
+        let next = r.message + 1;
+        if next < server.messages {
+            let at = ended + server.wait_ms(r.connection, next);
+            timers.push(Reverse((at.max(0.0).to_bits(), r.connection, next)));
+        }
+        if ended - turn >= TURN_BUDGET_MS {
+            ev.yield_now().await;
+            turn = ev.now();
+        }
+    }
+    report
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::engine::exec::{Clock, NativeLoop};
+    use crate::engine::work::Kernel;
+    use futures::executor::block_on;
+
+    fn server(connections: u32, messages: u32, seed: u64) -> Server {
+        Server {
+            connections,
+            messages,
+            wait_mean_ms: 0.5,
+            units: 30,
+            hot: 1,
+            hot_factor: 5,
+            kernel: Kernel::Hash,
+            seed,
+        }
+    }
+
+    /// Every message once (the checksum of the sequential run), none before
+    /// its wait ended, on one loop.
+    #[test]
+    fn one_loop_handles_every_message_once_and_never_early() {
+        for seed in 0..6 {
+            let s = server(30 + seed as u32 * 7, 4, seed);
+            let ev = NativeLoop;
+            let start = ev.now();
+            let r = block_on(serve_one_loop(&s, &ev, &CancelFlag::new(), start));
+            assert_eq!(r.handled, s.total_messages());
+            assert_eq!(r.checksum, s.expected_checksum());
+            assert_eq!(r.steals, 0);
+            let mut log = r.handled_log.clone();
+            log.sort_by_key(|&(c, m, ..)| (c, m));
+            for (i, &(c, m, began, _)) in log.iter().enumerate() {
+                let after = if m == 0 { start } else { log[i - 1].3 };
+                assert!(began >= after + s.wait_ms(c, m), "{c}/{m} early");
+            }
+            // Handlers one after another: a loop computes one at a time.
+            let mut spans: Vec<(f64, f64)> =
+                r.handled_log.iter().map(|&(.., b, e)| (b, e)).collect();
+            spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+            assert!(spans.windows(2).all(|w| w[1].0 >= w[0].1));
+        }
+    }
+
+    /// Stop, set from another thread while the loop awaits its next timer
+    /// (second-long waits), ends the loop at once with messages left.
+    #[test]
+    fn cancel_ends_the_loop() {
+        let s = Server {
+            wait_mean_ms: 1_000.0,
+            ..server(10, 3, 1)
+        };
+        let ev = NativeLoop;
+        let cancel = CancelFlag::new();
+        let began = ev.now();
+        let r = std::thread::scope(|sc| {
+            sc.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                cancel.cancel();
+            });
+            block_on(serve_one_loop(&s, &ev, &cancel, began))
+        });
+        let took = ev.now() - began;
+        assert!(r.handled < s.total_messages());
+        // The waits would take seconds; the native loop's sleep looks at the
+        // flag every 2 ms: 500 ms leaves room for a busy host.
+        assert!(took < 500.0, "ended {took} ms after the start");
+    }
+}

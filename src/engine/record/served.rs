@@ -1,0 +1,250 @@
+//! What a server's run did (see `plan::Server`): each event loop's report,
+//! and the figures read from them — requests per second, the scheduled
+//! time's quantiles and histogram, steals, each loop's busy time.
+
+use crate::engine::plan::Way;
+
+/// What one event loop did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoopReport {
+    pub handled: u64,
+    /// Wrapping sum of its handlers' results.
+    pub checksum: u64,
+    /// Scheduled time of each message it handled, from its wait's end to
+    /// its handler starting (ms).
+    pub scheduled_ms: Vec<f64>,
+    /// Times it took work from another loop: half a queue, or that loop's
+    /// due timers (each time one message or more).
+    pub steals: u64,
+    /// Each message it handled: connection, message, and when its handler
+    /// began and ended (ms on the run's clock).
+    pub handled_log: Vec<(u32, u32, f64, f64)>,
+    /// Its run queue's length as each handler began, then: (ms on the run's
+    /// clock, messages ready and waiting).
+    pub queue: Vec<(f64, u32)>,
+}
+
+impl LoopReport {
+    /// Time its handlers computed (ms).
+    pub fn busy_ms(&self) -> f64 {
+        self.handled_log.iter().map(|&(.., b, e)| e - b).sum()
+    }
+}
+
+/// How a server's run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServedOutcome {
+    Completed,
+    Stopped,
+    /// A loop's thread died (a panic on the pool): the message says which.
+    Failed(String),
+}
+
+/// A server's run, one way: every loop's report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Served {
+    pub way: Way,
+    pub connections: u32,
+    /// Messages the run was to handle.
+    pub expected: u64,
+    /// The checksum of every handler run once (`Server::expected_checksum`).
+    pub expected_checksum: u64,
+    /// From the start to the last loop's end (ms).
+    pub wall_ms: f64,
+    pub loops: Vec<LoopReport>,
+    pub outcome: ServedOutcome,
+}
+
+impl Served {
+    pub fn handled(&self) -> u64 {
+        self.loops.iter().map(|l| l.handled).sum()
+    }
+
+    pub fn checksum(&self) -> u64 {
+        self.loops
+            .iter()
+            .fold(0u64, |a, l| a.wrapping_add(l.checksum))
+    }
+
+    /// Every message handled once: the count and the checksum say so.
+    pub fn checksum_matches(&self) -> bool {
+        self.handled() == self.expected && self.checksum() == self.expected_checksum
+    }
+
+    pub fn steals(&self) -> u64 {
+        self.loops.iter().map(|l| l.steals).sum()
+    }
+
+    /// Messages handled per second of the run's wall time (0 for a run of
+    /// no length).
+    pub fn requests_per_s(&self) -> f64 {
+        if self.wall_ms > 0.0 {
+            self.handled() as f64 * 1000.0 / self.wall_ms
+        } else {
+            0.0
+        }
+    }
+
+    /// Every message's scheduled time, smallest first.
+    pub fn scheduled_sorted(&self) -> Vec<f64> {
+        let mut all: Vec<f64> = self
+            .loops
+            .iter()
+            .flat_map(|l| l.scheduled_ms.iter().copied())
+            .filter(|x| x.is_finite())
+            .collect();
+        all.sort_by(f64::total_cmp);
+        all
+    }
+
+    /// The `q` quantile (0 to 1) of the scheduled time, nearest rank; None
+    /// when nothing was handled.
+    pub fn scheduled_quantile(&self, q: f64) -> Option<f64> {
+        quantile(&self.scheduled_sorted(), q)
+    }
+
+    /// Each loop's share of the wall time spent idle (0 to 1): not in a
+    /// handler.
+    pub fn idle_shares(&self) -> Vec<f64> {
+        self.loops
+            .iter()
+            .map(|l| {
+                if self.wall_ms > 0.0 {
+                    (1.0 - l.busy_ms() / self.wall_ms).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+
+    /// The longest any loop's run queue grew.
+    pub fn longest_queue(&self) -> u32 {
+        self.loops
+            .iter()
+            .flat_map(|l| l.queue.iter().map(|&(_, n)| n))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The `q` quantile of `sorted` (ascending), nearest rank.
+pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let q = if q.is_finite() {
+        q.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
+    Some(sorted[((sorted.len() - 1) as f64 * q).round() as usize])
+}
+
+/// Bin edges for scheduled times from 0.01 ms to past `max`, each bin
+/// twice the one before (latencies spread over decades).
+pub fn latency_edges(max: f64) -> Vec<f64> {
+    let mut edges = vec![0.0, 0.01];
+    while *edges.last().expect("two edges") < max.max(0.01) {
+        let next = edges.last().expect("two edges") * 2.0;
+        edges.push(next);
+    }
+    edges
+}
+
+/// How many of `values` fall in each bin `[edges[i], edges[i + 1])`; the
+/// last bin also takes values at its upper edge.
+pub fn histogram(values: &[f64], edges: &[f64]) -> Vec<u64> {
+    let bins = edges.len().saturating_sub(1);
+    let mut counts = vec![0u64; bins];
+    for &v in values {
+        if !v.is_finite() || bins == 0 {
+            continue;
+        }
+        let i = edges.partition_point(|&e| e <= v.max(0.0));
+        counts[i.saturating_sub(1).min(bins - 1)] += 1;
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(scheduled: &[f64], handlers: &[(f64, f64)]) -> LoopReport {
+        LoopReport {
+            handled: handlers.len() as u64,
+            checksum: handlers.len() as u64,
+            scheduled_ms: scheduled.to_vec(),
+            steals: 1,
+            handled_log: handlers.iter().map(|&(b, e)| (0, 0, b, e)).collect(),
+            queue: vec![(0.0, 3), (1.0, 7)],
+        }
+    }
+
+    fn served() -> Served {
+        Served {
+            way: Way::Stealing,
+            connections: 2,
+            expected: 4,
+            expected_checksum: 4,
+            wall_ms: 10.0,
+            loops: vec![
+                report(&[0.5, 4.0], &[(0.0, 2.0), (3.0, 5.0)]),
+                report(&[0.1, 1.0], &[(0.0, 1.0), (2.0, 3.0)]),
+            ],
+            outcome: ServedOutcome::Completed,
+        }
+    }
+
+    #[test]
+    fn figures_read_from_the_loops() {
+        let s = served();
+        assert!(s.checksum_matches());
+        assert_eq!(s.requests_per_s(), 400.0);
+        assert_eq!(s.steals(), 2);
+        assert_eq!(s.scheduled_quantile(0.0), Some(0.1));
+        assert_eq!(s.scheduled_quantile(0.5), Some(1.0));
+        assert_eq!(s.scheduled_quantile(1.0), Some(4.0));
+        assert_eq!(s.idle_shares(), vec![0.6, 0.8]);
+        assert_eq!(s.longest_queue(), 7);
+        let short = Served {
+            expected: 5,
+            ..served()
+        };
+        assert!(!short.checksum_matches(), "a message missing");
+        let wrong = Served {
+            expected_checksum: 5,
+            ..served()
+        };
+        assert!(
+            !wrong.checksum_matches(),
+            "a handler run twice, another never"
+        );
+    }
+
+    #[test]
+    fn nothing_handled_has_no_quantile_and_no_rate() {
+        let s = Served {
+            loops: vec![],
+            wall_ms: 0.0,
+            ..served()
+        };
+        assert_eq!(s.scheduled_quantile(0.99), None);
+        assert_eq!(s.requests_per_s(), 0.0);
+    }
+
+    #[test]
+    fn histogram_counts_every_value_once() {
+        let edges = latency_edges(5.0);
+        assert_eq!(edges[..4], [0.0, 0.01, 0.02, 0.04]);
+        assert!(*edges.last().unwrap() >= 5.0);
+        let values = [0.0, 0.005, 0.01, 0.03, 5.0, 2.0, f64::NAN];
+        let counts = histogram(&values, &edges);
+        assert_eq!(counts.iter().sum::<u64>(), 6, "NaN left out");
+        assert_eq!(counts[0], 2);
+        assert_eq!(counts[1], 1);
+        assert_eq!(counts[2], 1);
+        assert_eq!(*counts.last().unwrap(), 1, "the top edge's value");
+    }
+}

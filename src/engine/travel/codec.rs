@@ -490,11 +490,11 @@ mod tests {
             let mut rec = sample();
             let t = &mut rec.runs[0];
             t.duration_ms = 60.3497;
-            t.origin_ms = 1234.567_89;
+            t.origin_ms = 1_234.567_89;
             t.spans[1].start = 0.300_49;
             t.spans[1].end = 60.3497;
             t.frames.longest_gap_ms = 16.666_66;
-            t.cancel_latency_ms = Some(3.141_59);
+            t.cancel_latency_ms = Some(2.718_37);
             rec
         };
         let shown = |r: &Recorded| crate::engine::format::format_ms(r.runs[0].duration_ms);

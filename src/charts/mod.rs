@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod cursor;
+pub mod latency;
 pub mod speedup;
 pub mod stacked;
 pub mod timeline;

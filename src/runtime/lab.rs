@@ -17,8 +17,10 @@ use super::event_loop::BrowserLoop;
 use super::timers;
 use super::yielding::{YieldMethod, after_ms};
 use crate::engine::exec::LogReader;
-use crate::engine::exec::{Clock, Run, execute, into_trace, snapshot_trace};
+use crate::engine::exec::{CancelFlag, Clock, Run, execute, into_trace, snapshot_trace};
 use crate::engine::plan::{Mode, Settings};
+use crate::engine::plan::{Server, Way};
+use crate::engine::record::Served;
 use crate::engine::record::{FRAME_MS, FrameLog, Outcome, Trace, frame_stats};
 use crate::engine::work::Kernel;
 use crate::engine::work::Rate;
@@ -43,6 +45,9 @@ struct Active {
     started: f64,
     stopped_at: Cell<Option<f64>>,
 }
+
+/// A server's run in progress: its stop flag, and when Stop was pressed.
+type Serving = (Arc<CancelFlag>, Cell<Option<f64>>);
 
 /// The live view's copy of the run in progress, kept from frame to frame:
 /// each read copies only what changed since the last ([`Lab::read_live`]).
@@ -82,6 +87,8 @@ pub struct Lab {
     /// the replay's "could the page paint" both read them.
     frames: RefCell<FrameLog>,
     runs: Cell<u64>,
+    /// The server's run in progress: Stop sets its flag and notes when.
+    serving: RefCell<Option<Serving>>,
 }
 
 thread_local! {
@@ -94,6 +101,7 @@ thread_local! {
         active: RefCell::default(),
         frames: RefCell::default(),
         runs: Cell::new(0),
+        serving: RefCell::default(),
     });
 }
 
@@ -303,6 +311,20 @@ impl Lab {
         trace
     }
 
+    /// Serves `server` one `way` (see runtime/serve.rs), once the run
+    /// before has ended and its kernel is ready on every thread.
+    pub async fn serve(&self, server: Server, way: Way) -> Served {
+        let _turn = self.turn.lock().await;
+        self.prepare(server.kernel, casualty::pool_size()).await;
+        let stop = Arc::new(CancelFlag::new());
+        *self.serving.borrow_mut() = Some((Arc::clone(&stop), Cell::new(None)));
+        let mut served = super::serve::serve(server, way, stop, self.ev.get()).await;
+        if let Some((_, stopped_at)) = self.serving.borrow_mut().take() {
+            served.stop_latency_ms = stopped_at.get().map(|at| BrowserClock.now() - at);
+        }
+        served
+    }
+
     /// Stops the run in progress: lanes see the flag between slices, sleeping
     /// waits are woken.
     pub fn stop(&self) {
@@ -311,6 +333,12 @@ impl Lab {
                 active.stopped_at.set(Some(BrowserClock.now()));
             }
             active.run.cancel.cancel();
+        }
+        if let Some((stop, stopped_at)) = self.serving.borrow().as_ref() {
+            if stopped_at.get().is_none() {
+                stopped_at.set(Some(BrowserClock.now()));
+            }
+            stop.cancel();
         }
         timers::wake_all();
         super::yielding::release_all();

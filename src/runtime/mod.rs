@@ -14,6 +14,7 @@ pub mod lab;
 pub mod pool;
 pub mod probe;
 pub mod replay_bench;
+pub mod serve;
 pub mod test_hooks;
 pub mod timers;
 pub mod yielding;

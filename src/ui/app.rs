@@ -16,6 +16,7 @@ use super::recorded_view::RecordedView;
 use super::replay_source::{PageRuns, replayed};
 use super::replay_view::ReplayView;
 use super::responsiveness::Responsiveness;
+use super::server_view::ServerView;
 use super::speedup_view::SpeedupView;
 use super::state::{Page, PageStoreFields, SettingsEditor};
 use super::timeline_view::TimelineView;
@@ -169,6 +170,7 @@ pub fn App() -> impl IntoView {
                 // The deeper views.
                 <ModesTimelines comparison=page.comparison() />
                 <SpeedupView sweep=page.sweep() env=env predicted=page.predicted_speedup() />
+                <ServerView env=env ready=ready />
                 <ReplayView page_runs=PageRuns::of(page) busy=busy replay=page.replay() shown=shown />
                 <RecordedView
                     received=page.received()

@@ -32,7 +32,9 @@ pub use mode::{Mode, Workload};
 pub use named::Choice;
 pub use query::{MAX_NOTICES, parse_query, percent_decode, pool_from_link, read_number, to_query};
 pub use scenario::{Assignment, Sizes, Waits};
-pub use server::{Server, Way};
+pub use server::{
+    CONNECTIONS, HANDLER_MS, HOT_FACTOR, MESSAGES, Server, ServerAsk, WAIT_MEAN_MS, Way,
+};
 pub use settings::{MAX_LANES, MAX_SERIAL_PCT, Notice, POOL_PER_CORE, Settings};
 pub use slider::SLIDER_STEPS;
 pub use strategy::Strategy;

@@ -124,3 +124,163 @@ impl Server {
         sum
     }
 }
+
+/// What a person asks of the server, before it is sized in kernel units:
+/// the page's controls.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ServerAsk {
+    pub connections: u32,
+    pub messages: u32,
+    /// Each handler's computation (ms on the main thread).
+    pub handler_ms: f64,
+    pub wait_mean_ms: f64,
+    /// One connection's handlers compute [`HOT_FACTOR`] times as much.
+    pub hot: bool,
+}
+
+/// How many times as much a hot connection's handler computes.
+pub const HOT_FACTOR: u64 = 100;
+
+impl Default for ServerAsk {
+    fn default() -> ServerAsk {
+        ServerAsk {
+            connections: 1_000,
+            messages: 5,
+            handler_ms: 0.2,
+            wait_mean_ms: 50.0,
+            hot: false,
+        }
+    }
+}
+
+/// The bounds of each control: (least, most).
+pub const CONNECTIONS: (u32, u32) = (1, 100_000);
+pub const MESSAGES: (u32, u32) = (1, 50);
+pub const HANDLER_MS: (f64, f64) = (0.01, 20.0);
+pub const WAIT_MEAN_MS: (f64, f64) = (0.0, 1_000.0);
+
+impl ServerAsk {
+    /// Within the bounds, every change said in words (a NaN is the
+    /// default's value).
+    pub fn clamped(self) -> (ServerAsk, Vec<String>) {
+        let mut said = Vec::new();
+        let d = ServerAsk::default();
+        let mut whole = |v: u32, (lo, hi): (u32, u32), what: &str| {
+            let c = v.clamp(lo, hi);
+            if c != v {
+                said.push(format!(
+                    "{what}: {v} is out of range, {c} used ({lo} to {hi})."
+                ));
+            }
+            c
+        };
+        let connections = whole(self.connections, CONNECTIONS, "Connections");
+        let messages = whole(self.messages, MESSAGES, "Messages per connection");
+        let mut real = |v: f64, (lo, hi): (f64, f64), fallback: f64, what: &str| {
+            let c = if v.is_nan() {
+                fallback
+            } else {
+                v.clamp(lo, hi)
+            };
+            if c != v {
+                said.push(format!(
+                    "{what}: {v} is out of range, {c} used ({lo} to {hi})."
+                ));
+            }
+            c
+        };
+        let handler_ms = real(self.handler_ms, HANDLER_MS, d.handler_ms, "Handler (ms)");
+        let wait_mean_ms = real(
+            self.wait_mean_ms,
+            WAIT_MEAN_MS,
+            d.wait_mean_ms,
+            "Mean wait (ms)",
+        );
+        (
+            ServerAsk {
+                connections,
+                messages,
+                handler_ms,
+                wait_mean_ms,
+                hot: self.hot,
+            },
+            said,
+        )
+    }
+
+    /// The handlers' computation, summed (ms on one thread): the least one
+    /// loop can take.
+    pub fn compute_ms(&self) -> f64 {
+        let hot = if self.hot { HOT_FACTOR - 1 } else { 0 };
+        (f64::from(self.connections) + hot as f64) * f64::from(self.messages) * self.handler_ms
+    }
+
+    /// An estimate of one loop's run (ms): its computation, or its longest
+    /// chain of waits when that is longer (a connection's messages wait one
+    /// after another). An estimate, from the settings alone.
+    pub fn estimate_ms(&self) -> f64 {
+        self.compute_ms()
+            .max(f64::from(self.messages) * (self.wait_mean_ms + self.handler_ms))
+    }
+
+    /// The server to run, its handlers sized with `units_per_ms` of
+    /// `kernel` (the main thread's measured rate).
+    pub fn server(&self, kernel: Kernel, units_per_ms: f64, seed: u64) -> Server {
+        Server {
+            connections: self.connections,
+            messages: self.messages,
+            wait_mean_ms: self.wait_mean_ms,
+            units: ((self.handler_ms * units_per_ms).round() as u64).max(1),
+            hot: u32::from(self.hot),
+            hot_factor: HOT_FACTOR,
+            kernel,
+            seed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_asks_are_clamped_and_said() {
+        let (a, said) = ServerAsk {
+            connections: 1_000_000,
+            messages: 0,
+            handler_ms: f64::NAN,
+            wait_mean_ms: -3.0,
+            hot: true,
+        }
+        .clamped();
+        assert_eq!(a.connections, 100_000);
+        assert_eq!(a.messages, 1);
+        assert_eq!(a.handler_ms, ServerAsk::default().handler_ms);
+        assert_eq!(a.wait_mean_ms, 0.0);
+        assert_eq!(said.len(), 4, "{said:?}");
+        assert!(said[0].contains("1000000 is out of range, 100000 used"));
+        let (same, none) = ServerAsk::default().clamped();
+        assert_eq!((same, none.len()), (ServerAsk::default(), 0));
+    }
+
+    #[test]
+    fn the_estimate_is_the_computation_or_the_chain_of_waits() {
+        let a = ServerAsk::default();
+        // 1,000 connections × 5 messages × 0.2 ms.
+        assert!((a.compute_ms() - 1_000.0).abs() < 1e-9);
+        assert!((a.estimate_ms() - 1_000.0).abs() < 1e-9);
+        let slow = ServerAsk {
+            connections: 1,
+            wait_mean_ms: 500.0,
+            ..a
+        };
+        assert!((slow.estimate_ms() - 5.0 * 500.2).abs() < 1e-9);
+        let hot = ServerAsk { hot: true, ..a };
+        assert!((hot.compute_ms() - 1_099.0 * 5.0 * 0.2).abs() < 1e-9);
+        let s = hot.server(Kernel::Hash, 1_000.0, 1);
+        assert_eq!(
+            (s.units, s.hot, s.units_of(0), s.units_of(1)),
+            (200, 1, 20_000, 200)
+        );
+    }
+}

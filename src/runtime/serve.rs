@@ -1,0 +1,121 @@
+//! A server's run in the page (the goroutines example): its connections
+//! served one of three ways — on the main thread's event loop, or on a loop
+//! per pool thread, pinned or stealing (`engine::exec::{serve_one_loop,
+//! run_loop}`). The main thread never blocks: it awaits the loops' reports
+//! through oneshot channels, and watches for a pool thread's death, which
+//! ends the run as failed instead of leaving it waiting.
+
+use super::casualty::{self, LaneClock};
+use super::clock::BrowserClock;
+use super::event_loop::BrowserLoop;
+use super::yielding::after_ms;
+use crate::engine::exec::{CancelFlag, Clock, Shared, run_loop, serve_one_loop};
+use crate::engine::plan::{Server, Way};
+use crate::engine::record::{LoopReport, Served, ServedOutcome};
+use futures::channel::oneshot;
+use futures::future::{Either, join_all, select};
+use std::sync::Arc;
+use wasm_bindgen_futures::JsFuture;
+
+/// After a pool thread died, how long the living loops have to see Stop
+/// and report: they nap at most `MAX_NAP_MS` and look at the flag between
+/// handlers, so a loop still silent after this is stuck or dead too.
+const SETTLE_MS: f64 = 2_000.0;
+
+/// Serves `server` one `way`, until every message is handled or `stop` is
+/// set. `ev` is the main thread's event loop (for [`Way::OneLoop`]).
+pub async fn serve(server: Server, way: Way, stop: Arc<CancelFlag>, ev: BrowserLoop) -> Served {
+    let start = BrowserClock.now();
+    let (loops, failed) = if way.uses_pool() {
+        on_pool(server, way, &stop, start).await
+    } else {
+        (vec![serve_one_loop(&server, &ev, &stop, start).await], None)
+    };
+    // The run ends with its last handler: not when the main thread got
+    // round to reading the reports.
+    let last = loops
+        .iter()
+        .flat_map(|l| l.handled_log.last().map(|&(.., e)| e))
+        .fold(start, f64::max);
+    let outcome = match failed {
+        Some(message) => ServedOutcome::Failed(message),
+        None if stop.is_cancelled() => ServedOutcome::Stopped,
+        None => ServedOutcome::Completed,
+    };
+    Served {
+        way,
+        connections: server.connections,
+        expected: server.total_messages(),
+        expected_checksum: None,
+        start_ms: start,
+        wall_ms: last - start,
+        stop_latency_ms: None,
+        loops,
+        outcome,
+    }
+}
+
+/// A loop on each living pool thread; their reports, and why the run
+/// failed if a thread died.
+async fn on_pool(
+    server: Server,
+    way: Way,
+    stop: &Arc<CancelFlag>,
+    start: f64,
+) -> (Vec<LoopReport>, Option<String>) {
+    let threads = casualty::living();
+    if threads == 0 {
+        return (
+            vec![],
+            Some("no pool thread is left to run it; reload the page to get the pool back".into()),
+        );
+    }
+    let seen = casualty::count();
+    let (shared, queues) = Shared::new(server, threads, way, Arc::clone(stop));
+    let shared = Arc::new(shared);
+    let mut receivers = Vec::with_capacity(queues.len());
+    for (i, queue) in queues.into_iter().enumerate() {
+        let (tx, rx) = oneshot::channel();
+        let shared = Arc::clone(&shared);
+        // One job per thread: each runs its loop until the run ends, so no
+        // thread takes a second job meanwhile.
+        rayon::spawn(move || {
+            let nap = |ms: f64| {
+                let now = || LaneClock.now();
+                shared.stop.sleep_until(&now, now() + ms);
+            };
+            let report = run_loop(i as u32, &shared, queue, &LaneClock, &nap, start);
+            let _ = tx.send(report);
+        });
+        receivers.push(rx);
+    }
+    let dead = {
+        let all = Box::pin(join_all(receivers.iter_mut()));
+        let watch = Box::pin(casualty::next(seen));
+        match select(all, watch).await {
+            Either::Left((reports, _)) => return (reports.into_iter().flatten().collect(), None),
+            Either::Right((dead, _)) => dead,
+        }
+    };
+    stop.cancel();
+    // The dead thread's loop never reports: take the others' as
+    // they come, for a while.
+    let deadline = BrowserClock.now() + SETTLE_MS;
+    let mut got = vec![None; receivers.len()];
+    while BrowserClock.now() < deadline
+        && got.iter().filter(|r| r.is_some()).count() + 1 < receivers.len()
+    {
+        for (slot, rx) in got.iter_mut().zip(receivers.iter_mut()) {
+            if slot.is_none()
+                && let Ok(Some(r)) = rx.try_recv()
+            {
+                *slot = Some(r);
+            }
+        }
+        let _ = JsFuture::from(after_ms(10)).await;
+    }
+    (
+        got.into_iter().flatten().collect(),
+        Some(casualty::describe(&dead, None)),
+    )
+}

@@ -1,0 +1,299 @@
+//! The server card (the goroutines example): the same connections served
+//! one loop on the main thread (Node.js), a loop per pool thread pinned
+//! (Node's cluster mode), and M:N with stealing (Go, tokio); per way the
+//! requests per second, the scheduled time's p50 and p99, steals, each
+//! loop's idle share and longest queue, a latency histogram, and the
+//! sentence they support. Figures come from `engine::record::Served` and
+//! `engine::analysis::served_sentence`; this file only formats them.
+
+use super::table_wrap::table_wrap;
+use crate::charts::latency::{LatencySeries, draw_latency};
+use crate::charts::{Theme, format_ms, task_colour};
+use crate::engine::analysis::served_sentence;
+use crate::engine::environment::Environment;
+use crate::engine::format::thousands;
+use crate::engine::plan::{
+    CONNECTIONS, HANDLER_MS, MAX_ESTIMATE_MS, MESSAGES, ServerAsk, WAIT_MEAN_MS, Way,
+};
+use crate::engine::record::{Served, ServedOutcome, histogram, latency_edges};
+use crate::engine::work::Kernel;
+use crate::runtime::canvas::draw_hidpi;
+use crate::runtime::lab::lab;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_use_preferences::use_preferred_dark;
+use reactive_stores::Field;
+
+/// The handlers' kernel: the hash, the most regular per unit.
+const KERNEL: Kernel = Kernel::Hash;
+
+#[component]
+pub fn ServerView(
+    #[prop(into)] env: Field<Environment>,
+    #[prop(into)] ready: Field<bool>,
+) -> impl IntoView {
+    let ask = RwSignal::new(ServerAsk::default());
+    let runs = RwSignal::new(Vec::<Served>::new());
+    let serving = RwSignal::new(None::<Way>);
+    let said = RwSignal::new(Vec::<String>::new());
+    let can_serve = Signal::derive(move || ready.get() && serving.with(Option::is_none));
+    let serve = move || {
+        let (asked, notes) = ask.get_untracked().clamped();
+        ask.set(asked);
+        let estimate = asked.estimate_ms();
+        if estimate > MAX_ESTIMATE_MS {
+            said.set(vec![format!(
+                "Not served: one loop would take about {} (an estimate from the settings), more than the {} a run may take. Fewer connections, messages or a shorter handler.",
+                format_ms(estimate),
+                format_ms(MAX_ESTIMATE_MS)
+            )]);
+            return;
+        }
+        let parallel = env.with_untracked(Environment::parallel_available);
+        let mut notes = notes;
+        if !parallel {
+            notes.push(
+                "This page has no thread pool (see Environment): only the one loop is served."
+                    .into(),
+            );
+        }
+        said.set(notes);
+        runs.set(vec![]);
+        spawn_local(async move {
+            let lab = lab();
+            let seed = u64::from(asked.connections) ^ 0x5e_4e4;
+            for way in Way::ALL {
+                if way.uses_pool() && !parallel {
+                    continue;
+                }
+                serving.set(Some(way));
+                let units_per_ms = lab.rate(KERNEL).units_per_ms;
+                let served = lab
+                    .serve(asked.server(KERNEL, units_per_ms, seed), way)
+                    .await;
+                let stop = served.outcome != ServedOutcome::Completed;
+                runs.update(|r| r.push(served));
+                if stop {
+                    break;
+                }
+            }
+            serving.set(None);
+        });
+    };
+
+    let canvas = NodeRef::<Canvas>::new();
+    let dark = use_preferred_dark();
+    Effect::new(move |_| {
+        let theme = Theme::for_dark(dark.get());
+        let Some(canvas) = canvas.get() else { return };
+        runs.with(|runs| {
+            let max = runs
+                .iter()
+                .filter_map(|s| s.scheduled_quantile(1.0))
+                .fold(0.0, f64::max);
+            let edges = latency_edges(max);
+            let series: Vec<LatencySeries> = runs
+                .iter()
+                .map(|s| LatencySeries {
+                    label: short(s.way).into(),
+                    colour: task_colour(way_index(s.way)),
+                    counts: histogram(&s.scheduled_sorted(), &edges),
+                })
+                .collect();
+            let _ = draw_hidpi(&canvas, 260, |a| draw_latency(a, &series, &edges, &theme));
+        });
+    });
+
+    view! {
+        <section class="card server" aria-labelledby="server-title">
+            <div class="card-head">
+                <h2 id="server-title">"Serving many connections"</h2>
+            </div>
+            <p class="note">
+                "Each connection sends messages; each message waits (the network), then its handler computes. "
+                "The same connections, served three ways: one event loop (Node.js), a loop per thread with each connection pinned to one (Node's cluster mode, nginx), "
+                "and a loop per thread that takes ready work from busy ones (Go's goroutines, tokio)."
+            </p>
+            <div class="server-form">
+                {number_input("Connections", "server-connections", 1.0, move || f64::from(ask.get().connections),
+                    move |v| ask.update(|a| a.connections = v.round().clamp(0.0, f64::from(u32::MAX)) as u32),
+                    (f64::from(CONNECTIONS.0), f64::from(CONNECTIONS.1)))}
+                {number_input("Messages per connection", "server-messages", 1.0, move || f64::from(ask.get().messages),
+                    move |v| ask.update(|a| a.messages = v.round().clamp(0.0, f64::from(u32::MAX)) as u32),
+                    (f64::from(MESSAGES.0), f64::from(MESSAGES.1)))}
+                {number_input("Handler (ms of computation)", "server-handler", 0.01, move || ask.get().handler_ms,
+                    move |v| ask.update(|a| a.handler_ms = v), HANDLER_MS)}
+                {number_input("Mean wait (ms)", "server-wait", 1.0, move || ask.get().wait_mean_ms,
+                    move |v| ask.update(|a| a.wait_mean_ms = v), WAIT_MEAN_MS)}
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || ask.get().hot
+                        on:change=move |ev| ask.update(|a| a.hot = event_target_checked(&ev))
+                    />
+                    {format!("One hot connection (its handlers compute {}× as much)", crate::engine::plan::HOT_FACTOR)}
+                </label>
+            </div>
+            <p class="note">
+                {move || format!(
+                    "About {} of handlers in all (an estimate from the settings).",
+                    format_ms(ask.get().compute_ms())
+                )}
+            </p>
+            <div class="buttons">
+                <button class="primary" on:click=move |_| serve() disabled=move || !can_serve.get()>
+                    "Serve three ways"
+                </button>
+                <button on:click=move |_| lab().stop() disabled=move || serving.with(Option::is_none)>
+                    "Stop"
+                </button>
+            </div>
+            <p class="server-status" role="status" aria-live="polite">
+                {move || serving.get().map(|w| format!("Serving: {}…", w.label()))}
+                {move || said.get().join(" ")}
+            </p>
+            <Show when=move || runs.with(|r| !r.is_empty())>
+                {move || runs.with(|r| served_table(r))}
+                <p class="server-sentence">{move || runs.with(|r| served_sentence(r))}</p>
+            </Show>
+            <canvas
+                node_ref=canvas
+                data-name="server-latency"
+                role="img"
+                aria-label="Histogram of the messages' scheduled times, per way served"
+            ></canvas>
+        </section>
+    }
+}
+
+fn way_index(way: Way) -> u32 {
+    Way::ALL.iter().position(|w| *w == way).unwrap_or(0) as u32
+}
+
+fn short(way: Way) -> &'static str {
+    match way {
+        Way::OneLoop => "One loop",
+        Way::Pinned => "Pinned loops",
+        Way::Stealing => "M:N stealing",
+    }
+}
+
+/// A labelled number field: what is typed goes through `set`, and the
+/// server's clamping says what became of it when it runs.
+fn number_input(
+    label: &'static str,
+    id: &'static str,
+    step: f64,
+    get: impl Fn() -> f64 + Send + Sync + 'static,
+    set: impl Fn(f64) + Send + Sync + 'static,
+    (min, max): (f64, f64),
+) -> impl IntoView {
+    view! {
+        <label class="server-field" for=id>
+            <span>{label}</span>
+            <input
+                type="number"
+                id=id
+                min=min
+                max=max
+                step=step
+                prop:value=move || get().to_string()
+                on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
+                        set(v);
+                    }
+                }
+            />
+        </label>
+    }
+}
+
+fn served_table(runs: &[Served]) -> impl IntoView + use<> {
+    // The first way's checksum: every way computes the same handlers, so
+    // equal checksums say each ran every one once.
+    let reference = runs
+        .iter()
+        .find(|s| s.outcome == ServedOutcome::Completed)
+        .map(|s| (s.way, s.checksum()));
+    let rows = runs
+        .iter()
+        .map(|s| {
+            let p = |q| s.scheduled_quantile(q).map_or("–".into(), format_ms);
+            let idle = s
+                .idle_shares()
+                .iter()
+                .map(|x| format!("{:.0} %", x * 100.0))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let same = reference.is_some_and(|(_, c)| c == s.checksum());
+            let outcome = match (&s.outcome, reference) {
+                (ServedOutcome::Completed, _) if !s.checksum_matches() => {
+                    format!("{} of {}: a message lost", thousands(s.handled()), thousands(s.expected))
+                }
+                (ServedOutcome::Completed, Some((w, _))) if w == s.way => {
+                    format!("all {}", thousands(s.handled()))
+                }
+                (ServedOutcome::Completed, Some((w, _))) if same => {
+                    format!("all {}, checksum as {}'s", thousands(s.handled()), short(w).to_lowercase())
+                }
+                (ServedOutcome::Completed, _) => "all, but the checksum differs: a handler ran twice or not at all".into(),
+                (ServedOutcome::Stopped, _) => format!(
+                    "stopped: {} of {}{}",
+                    thousands(s.handled()),
+                    thousands(s.expected),
+                    s.stop_latency_ms
+                        .map(|ms| format!(", {} after Stop", format_ms(ms)))
+                        .unwrap_or_default()
+                ),
+                (ServedOutcome::Failed(why), _) => format!("failed: {why}"),
+            };
+            view! {
+                <tr
+                    data-way=s.way.name()
+                    data-handled=s.handled()
+                    data-checksum=s.checksum().to_string()
+                    data-complete=(s.outcome == ServedOutcome::Completed && s.checksum_matches()).to_string()
+                    data-requests-per-s=s.requests_per_s()
+                    data-p99=s.scheduled_quantile(0.99).unwrap_or(f64::NAN)
+                    data-steals=s.steals()
+                    data-start=s.start_ms
+                    data-wall=s.wall_ms
+                    data-stop-latency=s.stop_latency_ms.map(|x| x.to_string())
+                >
+                    <th scope="row">{s.way.label()}</th>
+                    <td class="num">{s.loops.len()}</td>
+                    <td class="num">{thousands(s.requests_per_s().round() as u64)}</td>
+                    <td class="num">{p(0.5)}</td>
+                    <td class="num">{p(0.99)}</td>
+                    <td class="num">{thousands(s.steals())}</td>
+                    <td>{idle}</td>
+                    <td class="num">{thousands(s.longest_queue())}</td>
+                    <td>{outcome}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    table_wrap(
+        "The server's runs, way by way",
+        view! {
+            <table class="served">
+                <caption>"Each way's run: requests per second of wall time, the scheduled time (a wait's end to its handler's start) at the median and the 99th percentile, and each loop's idle share"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Way"</th>
+                        <th scope="col">"Loops"</th>
+                        <th scope="col">"Requests/s"</th>
+                        <th scope="col">"p50"</th>
+                        <th scope="col">"p99"</th>
+                        <th scope="col">"Steals"</th>
+                        <th scope="col">"Idle per loop"</th>
+                        <th scope="col">"Longest queue"</th>
+                        <th scope="col">"Handled"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        },
+    )
+}

@@ -54,7 +54,7 @@ pub fn draw_latency<DB: DrawingBackend>(
         * 1.15;
     let mut chart = ChartBuilder::on(area)
         .margin_top(30)
-        .margin_right(16)
+        .margin_right(28)
         .x_label_area_size(44)
         .y_label_area_size(52)
         .build_cartesian_2d(0f64..bins as f64, 0f64..top)?;
@@ -83,15 +83,20 @@ pub fn draw_latency<DB: DrawingBackend>(
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let bin_px = f64::from(xr.end - xr.start) / bins as f64;
     let every = (48.0 / bin_px.max(1.0)).ceil().max(1.0) as usize;
+    let (w, _) = area.dim_in_pixel();
     for (i, edge) in edges.iter().enumerate().step_by(every) {
         let (px, _) = chart.backend_coord(&(i as f64, 0.0));
+        // A label cut by the chart's right edge is left out (about 6 px a
+        // character at 11 px, centred on its edge).
+        if px + (format_tick(*edge).chars().count() as i32 * 6) / 2 > w as i32 {
+            continue;
+        }
         area.draw(&Text::new(
             format_tick(*edge),
             (px, yr.end + 6),
             theme.font(11.0).pos(Pos::new(HPos::Center, VPos::Top)),
         ))?;
     }
-    let (w, _) = area.dim_in_pixel();
     area.draw(&Text::new(
         "scheduled time: a wait's end to its handler's start",
         (xr.start + (xr.end - xr.start) / 2, yr.end + 26),

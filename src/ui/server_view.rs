@@ -189,6 +189,9 @@ fn number_input(
     set: impl Fn(f64) + Send + Sync + 'static,
     (min, max): (f64, f64),
 ) -> impl IntoView {
+    // Its own value only: a change to another field must not write this
+    // one's value back over what is being typed here.
+    let value = Memo::new(move |_| get());
     view! {
         <label class="server-field" for=id>
             <span>{label}</span>
@@ -198,7 +201,7 @@ fn number_input(
                 min=min
                 max=max
                 step=step
-                prop:value=move || get().to_string()
+                prop:value=move || value.get().to_string()
                 on:change=move |ev| {
                     if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
                         set(v);

@@ -1,0 +1,181 @@
+// The server card (issue 21, goroutines): the same connections served one
+// loop on the main thread (Node.js), a loop per pool thread pinned (Node's
+// cluster mode), and M:N with stealing (Go, tokio), measured in the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BUSY_CORES, attempts, browser, closeSite, drawnPixels, open, openSite, ready, retry } from './lib.mjs';
+
+let site, b;
+before(async () => ({ site, b } = await openSite()));
+after(() => closeSite(site, b));
+
+/** Sets the server card's numbers (by field id) and the hot connection. */
+async function ask(page, fields, hot = false) {
+  const card = page.locator('section.server');
+  for (const [id, v] of Object.entries(fields)) {
+    await card.locator(`#${id}`).fill(String(v));
+    await card.locator(`#${id}`).dispatchEvent('change');
+  }
+  const box = card.getByRole('checkbox');
+  if ((await box.isChecked()) !== hot) await box.click();
+}
+
+/** Serves three ways and returns the table's rows (their data-* figures). */
+async function serveThreeWays(page, timeout = 120000) {
+  await page.locator('section.server').getByRole('button', { name: 'Serve three ways' }).click();
+  await page.waitForFunction(
+    () => document.querySelectorAll('table.served tbody tr').length === 3 && !document.querySelector('.server-status')?.textContent.includes('Serving'),
+    null,
+    { timeout },
+  );
+  return page.$$eval('table.served tbody tr', (rs) => rs.map((r) => ({ ...r.dataset, handledText: r.lastElementChild.textContent })));
+}
+
+test('10,000 connections, each way: every message handled, the same checksum, a histogram drawn', async () => {
+  const { page } = b;
+  await open(page, site.url);
+  await ready(page);
+  await ask(page, { 'server-connections': 10000, 'server-messages': 1, 'server-handler': 0.02, 'server-wait': 20 });
+  const rows = await serveThreeWays(page);
+  assert.deepEqual(rows.map((r) => r.way), ['one-loop', 'pinned', 'stealing']);
+  for (const r of rows) {
+    assert.equal(r.handled, '10000', JSON.stringify(r));
+    assert.equal(r.complete, 'true', JSON.stringify(r));
+    assert.equal(r.checksum, rows[0].checksum, `${r.way}'s checksum against one loop's`);
+  }
+  assert.match(rows[2].handledText, /^all 10,000, checksum as one loop's$/);
+  assert.ok(Number(rows[0].requestsPerS) > 0 && Number(rows[0].p99) >= 0);
+  assert.ok((await drawnPixels(page, 'canvas[data-name=server-latency]')) > 500, 'the histogram is drawn');
+  assert.ok((await page.locator('.server-sentence').textContent()).length > 40);
+  assert.deepEqual(b.errors, []);
+});
+
+// Compute-heavy handlers (200 connections × 10 messages × 1 ms, waits of
+// 5 ms on average): one loop computes every handler on the main thread,
+// M:N splits them over the pool's two threads. Measured (2 cores, release
+// site, 2026-12-03, 4 runs, the other cores free): M:N / one loop 1.70,
+// 1.95, 2.14, 1.96 (more than 2: the one loop also yields to the page and
+// idles on its timers); the main thread's longest frame gap during the M:N
+// run 20.6-31.1 ms (its loops keep both cores busy, and the page's frames
+// share them). The issue's bar is 1.6×; the frame gap's is two frames
+// (33.4 ms at 60 Hz). Each is asked of the best of 3 attempts, and neither
+// is judged when another program kept more than BUSY_CORES busy in every
+// attempt (it takes a core from the loops and from the page alike).
+const RATIO = 1.6;
+const TWO_FRAMES_MS = 2 * (1000 / 60);
+
+test('compute-heavy handlers: M:N on two threads serves at least 1.6× one loop\'s requests per second, and the page keeps painting', async (t) => {
+  const { page } = b;
+  await open(page, site.url);
+  await ready(page);
+  await ask(page, { 'server-connections': 200, 'server-messages': 10, 'server-handler': 1, 'server-wait': 5 });
+  await page.evaluate(() => {
+    window.framesSeen = [];
+    const f = () => {
+      window.framesSeen.push(performance.timeOrigin + performance.now());
+      requestAnimationFrame(f);
+    };
+    requestAnimationFrame(f);
+  });
+  const { passed, busy, seen } = await retry(
+    3,
+    async () => {
+      const rows = await serveThreeWays(page);
+      const [one, , mn] = rows;
+      const gap = await page.evaluate(({ start, wall }) => {
+        const f = window.framesSeen.filter((x) => x >= +start && x <= +start + +wall);
+        let g = 0;
+        for (let i = 1; i < f.length; i++) g = Math.max(g, f[i] - f[i - 1]);
+        return +g.toFixed(1);
+      }, mn);
+      return {
+        ratio: +(Number(mn.requestsPerS) / Number(one.requestsPerS)).toFixed(2),
+        rps: rows.map((r) => Math.round(Number(r.requestsPerS))),
+        p99: rows.map((r) => +Number(r.p99).toFixed(1)),
+        gap,
+        complete: rows.every((r) => r.complete === 'true'),
+      };
+    },
+    (x) => x.ratio >= RATIO && x.gap <= TWO_FRAMES_MS,
+    { needsFreeCores: true },
+  );
+  console.log(`# M:N against one loop, compute-heavy:${attempts(seen)}`);
+  assert.ok(seen.every((x) => x.complete), `every way handled every message:${attempts(seen)}`);
+  if (busy) {
+    t.skip(`another program kept more than ${BUSY_CORES} of the 2 cores busy in every attempt; every attempt:${attempts(seen)}`);
+    return;
+  }
+  assert.ok(passed, `want M:N / one loop ≥ ${RATIO} and the M:N run's longest frame gap ≤ ${TWO_FRAMES_MS.toFixed(1)} ms in one attempt; every attempt:${attempts(seen)}`);
+  assert.match(await page.locator('.server-sentence').textContent(), /^M:N with stealing \(Go, tokio\) on 2 threads served [\d,]+ requests\/s, \d\.\d× one loop's [\d,]+ requests\/s/);
+});
+
+// Stop during a long run (one loop, about 20 s of handlers): the loop sees
+// the flag between handlers of 1 ms, or wakes from its timer at once. The
+// page measures from Stop's click to the run's end on its own clock.
+// Measured here: see the closing note; the issue's bar is 100 ms.
+test('Stop ends a server\'s run within 100 ms and says how many messages it handled', async () => {
+  const { page } = b;
+  await open(page, site.url);
+  await ready(page);
+  await ask(page, { 'server-connections': 2000, 'server-messages': 10, 'server-handler': 1, 'server-wait': 5 });
+  const card = page.locator('section.server');
+  await card.getByRole('button', { name: 'Serve three ways' }).click();
+  await page.waitForTimeout(600);
+  await card.getByRole('button', { name: 'Stop' }).click();
+  await page.waitForFunction(() => !document.querySelector('.server-status')?.textContent.includes('Serving'), null, { timeout: 10000 });
+  const rows = await page.$$eval('table.served tbody tr', (rs) => rs.map((r) => ({ ...r.dataset, text: r.lastElementChild.textContent })));
+  assert.equal(rows.length, 1, 'the other ways are not served after Stop');
+  const [one] = rows;
+  assert.equal(one.way, 'one-loop');
+  assert.match(one.text, /^stopped: [\d,]+ of 20,000, [\d.]+ ms after Stop$/, one.text);
+  assert.ok(Number(one.stopLatency) < 100, `stopped ${one.stopLatency} ms after Stop`);
+  // Nothing claimed about a stopped run.
+  assert.equal(await page.locator('.server-sentence').textContent(), '');
+  assert.deepEqual(b.errors, []);
+});
+
+test('bad numbers are clamped and said; a run estimated past 30 s is refused, not started', async () => {
+  const { page } = b;
+  await open(page, site.url);
+  await ready(page);
+  await ask(page, { 'server-connections': 100000, 'server-messages': 50, 'server-handler': 20, 'server-wait': 5 });
+  await page.locator('section.server').getByRole('button', { name: 'Serve three ways' }).click();
+  const status = page.locator('.server-status');
+  await assert.doesNotReject(status.filter({ hasText: 'Not served' }).waitFor({ timeout: 5000 }));
+  assert.match(await status.textContent(), /Not served: one loop would take about [\d.]+ s \(an estimate from the settings\), more than the 30\.00 s a run may take/);
+  assert.equal(await page.locator('table.served').count(), 0);
+  await ask(page, { 'server-connections': 1e9, 'server-messages': 0, 'server-handler': 0.05, 'server-wait': -4 });
+  await page.locator('section.server').getByRole('button', { name: 'Serve three ways' }).click();
+  await status.filter({ hasText: 'out of range' }).waitFor({ timeout: 5000 }).catch(async (e) => {
+    const values = await page.$$eval('.server-form input[type=number]', (is) => is.map((i) => i.value));
+    throw new Error(`the status reads: ${await status.textContent()}; the fields: ${values}; ${e.message}`);
+  });
+  const said = await status.textContent();
+  assert.match(said, /Connections: 1000000000 is out of range, 100000 used \(1 to 100000\)\./);
+  assert.match(said, /Messages per connection: 0 is out of range, 1 used/);
+  assert.match(said, /Mean wait \(ms\): -4 is out of range, 0 used/);
+  assert.equal(await page.locator('#server-connections').inputValue(), '100000');
+  await page.locator('section.server').getByRole('button', { name: 'Stop' }).click();
+  await page.waitForFunction(() => !document.querySelector('.server-status')?.textContent.includes('Serving'), null, { timeout: 10000 });
+  assert.deepEqual(b.errors, []);
+});
+
+test('a panic on a pool thread fails the pinned run, naming the thread, instead of hanging', async () => {
+  const own = await browser();
+  try {
+    const { page } = own;
+    await open(page, site.url);
+    await ready(page);
+    await ask(page, { 'server-connections': 100, 'server-messages': 3, 'server-handler': 0.1, 'server-wait': 5 });
+    await page.evaluate(() => window.wasmBindings.test_panic_on_worker());
+    await page.locator('section.server').getByRole('button', { name: 'Serve three ways' }).click();
+    await page.waitForFunction(() => !document.querySelector('.server-status')?.textContent.includes('Serving') && document.querySelectorAll('table.served tbody tr').length === 2, null, { timeout: 15000 });
+    const rows = await page.$$eval('table.served tbody tr', (rs) => rs.map((r) => ({ ...r.dataset, text: r.lastElementChild.textContent })));
+    assert.equal(rows[0].complete, 'true', 'one loop, on the main thread, is untouched');
+    assert.equal(rows[1].way, 'pinned');
+    assert.match(rows[1].text, /^failed: worker \d+ of the pool stopped for good while running a task: it panicked \(a panic injected on a pool thread by the worker-panic test\)$/, rows[1].text);
+    assert.equal(await page.locator('.server-sentence').textContent(), '', 'nothing compared with a failed run');
+  } finally {
+    await own.close();
+  }
+});

@@ -179,3 +179,24 @@ test('a panic on a pool thread fails the pinned run, naming the thread, instead 
     await own.close();
   }
 });
+
+test('the goroutines lesson asks first, serves on the server card, and puts the prediction beside the measurement', async () => {
+  const { page } = b;
+  await open(page, site.url);
+  await ready(page);
+  const card = page.locator('.preset[data-id="goroutines"]');
+  await card.locator('h3').scrollIntoViewIfNeeded();
+  assert.match(await card.locator('form.predict').textContent(), /Which serves more requests per second\?/);
+  await card.getByRole('radio', { name: 'M:N with stealing (Go, tokio)' }).check();
+  await card.getByRole('button', { name: 'Try it', exact: true }).click();
+  await card.locator('.result.running').waitFor({ timeout: 5000 });
+  await card.locator('.result:not(.running)').waitFor({ timeout: 60000 });
+  const prediction = await card.locator('.prediction').textContent();
+  assert.match(prediction, /^(Right\.|Not this time\.) You predicted M:N with stealing \(Go, tokio\); (.+ served the most requests per second|they came within 10 % of each other)\. Measured: One event loop \(Node\.js\) [\d,]+ requests\/s, M:N with stealing \(Go, tokio\) [\d,]+ requests\/s\.$/, prediction);
+  assert.match(await card.locator('.result').textContent(), /on 2 threads served [\d,]+ requests\/s/);
+  // The card's two ways, on the server card, with their figures.
+  const ways = await page.$$eval('table.served tbody tr', (rs) => rs.map((r) => r.dataset.way));
+  assert.deepEqual(ways, ['one-loop', 'stealing']);
+  assert.equal(await page.locator('#server-connections').inputValue(), '200', 'the lesson\'s numbers, sized for a pool of 2');
+  assert.deepEqual(b.errors, []);
+});

@@ -16,6 +16,7 @@ use super::recorded_view::RecordedView;
 use super::replay_source::{PageRuns, replayed};
 use super::replay_view::ReplayView;
 use super::responsiveness::Responsiveness;
+use super::server_state::ServerState;
 use super::server_view::ServerView;
 use super::speedup_view::SpeedupView;
 use super::state::{Page, PageStoreFields, SettingsEditor};
@@ -35,6 +36,8 @@ use reactive_stores::Store;
 pub fn App() -> impl IntoView {
     let (settings, notices) = url::read();
     let page = Store::new(Page::new(settings, notices, probe::quick()));
+    // The server card's state, which Learn's server lessons share.
+    provide_context(ServerState::new());
     let edit = SettingsEditor::of(page);
     let actions = Actions::new(page);
     page.predict_first().set(saved_predict_first());

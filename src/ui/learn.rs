@@ -5,10 +5,13 @@ use super::actions::Actions;
 use super::prediction_form::PredictionForm;
 use super::prediction_result::prediction_result;
 use super::quiz::Quiz;
+use super::server_state::ServerState;
 use super::state::{Busy, LessonResult};
 use super::table_wrap::table_wrap;
 use crate::engine::environment::Environment;
-use crate::engine::lessons::{GPU_TRAINING, Lesson, Machine, Prediction, lessons, presets};
+use crate::engine::lessons::{
+    GPU_TRAINING, Lesson, Machine, Prediction, ServerLesson, lessons, presets, server_lessons,
+};
 use crate::runtime::probe;
 use leptos::prelude::*;
 use reactive_stores::Field;
@@ -94,7 +97,7 @@ pub fn Learn(
                         </tr>
                         <tr>
                             <th scope="row">"In code"</th>
-                            <td>"async/await, event loops, goroutines on one core"</td>
+                            <td>"async/await, event loops; goroutines, which Go also runs on every core (concurrent and parallel)"</td>
                             <td>"Thread pools, SIMD, GPU kernels, MapReduce jobs"</td>
                         </tr>
                         <tr>
@@ -123,6 +126,12 @@ pub fn Learn(
                     presets(machine.get())
                         .into_iter()
                         .map(|preset| card(results, actions, preset, "preset", idle))
+                        .collect_view()
+                }}
+                {move || {
+                    server_lessons(machine.get())
+                        .into_iter()
+                        .map(|lesson| server_card(results, env, lesson, idle))
                         .collect_view()
                 }}
                 <li class="preset gpu" id="preset-gpu">
@@ -155,6 +164,37 @@ fn card(
             <h3>{title}</h3>
             {body.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
             <PredictionForm question field=format!("{class}-{id}-prediction") go="Try it" idle on_answer />
+            <div role="status">{move || result().map(prediction_result)}</div>
+        </li>
+    }
+}
+
+/// A server lesson's card: as [`card`], its experiment served on the
+/// server card (which shows every figure), its sentence stated here.
+fn server_card(
+    results: Field<Vec<LessonResult>>,
+    env: Field<Environment>,
+    lesson: ServerLesson,
+    idle: Signal<bool>,
+) -> impl IntoView {
+    let state = expect_context::<ServerState>();
+    let id = lesson.id;
+    let result = move || results.with(|all| all.iter().find(|r| r.id == id).cloned());
+    let question = lesson.question();
+    let (title, body) = (lesson.title, lesson.body);
+    let idle = Signal::derive(move || idle.get() && !state.is_serving());
+    let on_answer = Callback::new(move |p: Option<Prediction>| {
+        // A copy, not a borrow: the lesson writes its result into the same
+        // store, which a borrow of `env` would hold locked (the write was lost).
+        let e = env.get_untracked();
+        state.try_lesson(&e, lesson.clone(), p, results);
+    });
+    view! {
+        <li class="preset server-lesson" id=format!("preset-{id}") data-id=id>
+            <h3>{title}</h3>
+            {body.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
+            <PredictionForm question field=format!("preset-{id}-prediction") go="Try it" idle on_answer />
+            <p class="note">"Served on the card “Serving many connections”, which shows every figure."</p>
             <div role="status">{move || result().map(prediction_result)}</div>
         </li>
     }

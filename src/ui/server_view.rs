@@ -6,80 +6,37 @@
 //! sentence they support. Figures come from `engine::record::Served` and
 //! `engine::analysis::served_sentence`; this file only formats them.
 
+use super::server_state::ServerState;
 use super::table_wrap::table_wrap;
 use crate::charts::latency::{LatencySeries, draw_latency};
 use crate::charts::{Theme, format_ms, task_colour};
 use crate::engine::analysis::served_sentence;
 use crate::engine::environment::Environment;
 use crate::engine::format::thousands;
-use crate::engine::plan::{
-    CONNECTIONS, HANDLER_MS, MAX_ESTIMATE_MS, MESSAGES, ServerAsk, WAIT_MEAN_MS, Way,
-};
+use crate::engine::plan::{CONNECTIONS, HANDLER_MS, MESSAGES, WAIT_MEAN_MS, Way};
 use crate::engine::record::{Served, ServedOutcome, histogram, latency_edges};
-use crate::engine::work::Kernel;
 use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::lab::lab;
 use leptos::html::Canvas;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_use_preferences::use_preferred_dark;
 use reactive_stores::Field;
-
-/// The handlers' kernel: the hash, the most regular per unit.
-const KERNEL: Kernel = Kernel::Hash;
 
 #[component]
 pub fn ServerView(
     #[prop(into)] env: Field<Environment>,
     #[prop(into)] ready: Field<bool>,
 ) -> impl IntoView {
-    let ask = RwSignal::new(ServerAsk::default());
-    let runs = RwSignal::new(Vec::<Served>::new());
-    let serving = RwSignal::new(None::<Way>);
-    let said = RwSignal::new(Vec::<String>::new());
+    let state = expect_context::<ServerState>();
+    let ServerState {
+        ask,
+        runs,
+        serving,
+        said,
+    } = state;
     let can_serve = Signal::derive(move || ready.get() && serving.with(Option::is_none));
     let serve = move || {
-        let (asked, notes) = ask.get_untracked().clamped();
-        ask.set(asked);
-        let estimate = asked.estimate_ms();
-        if estimate > MAX_ESTIMATE_MS {
-            said.set(vec![format!(
-                "Not served: one loop would take about {} (an estimate from the settings), more than the {} a run may take. Fewer connections, messages or a shorter handler.",
-                format_ms(estimate),
-                format_ms(MAX_ESTIMATE_MS)
-            )]);
-            return;
-        }
-        let parallel = env.with_untracked(Environment::parallel_available);
-        let mut notes = notes;
-        if !parallel {
-            notes.push(
-                "This page has no thread pool (see Environment): only the one loop is served."
-                    .into(),
-            );
-        }
-        said.set(notes);
-        runs.set(vec![]);
-        spawn_local(async move {
-            let lab = lab();
-            let seed = u64::from(asked.connections) ^ 0x5e_4e4;
-            for way in Way::ALL {
-                if way.uses_pool() && !parallel {
-                    continue;
-                }
-                serving.set(Some(way));
-                let units_per_ms = lab.rate(KERNEL).units_per_ms;
-                let served = lab
-                    .serve(asked.server(KERNEL, units_per_ms, seed), way)
-                    .await;
-                let stop = served.outcome != ServedOutcome::Completed;
-                runs.update(|r| r.push(served));
-                if stop {
-                    break;
-                }
-            }
-            serving.set(None);
-        });
+        state.serve(&env.get_untracked(), Way::ALL.to_vec(), |_| ());
     };
 
     let canvas = NodeRef::<Canvas>::new();
@@ -108,7 +65,7 @@ pub fn ServerView(
     view! {
         <section class="card server" aria-labelledby="server-title">
             <div class="card-head">
-                <h2 id="server-title">"Serving many connections"</h2>
+                <h2 id="server-title" tabindex="-1">"Serving many connections"</h2>
             </div>
             <p class="note">
                 "Each connection sends messages; each message waits (the network), then its handler computes. "

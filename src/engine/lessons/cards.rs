@@ -72,7 +72,8 @@ pub fn lessons(m: Machine) -> Vec<Lesson> {
             &[
                 "Concurrent. Your JavaScript runs on one thread, an event loop, which juggles thousands of \
                  outstanding I/O operations at once. It is not parallel by default: one long computation \
-                 blocks the loop and everything waits behind it (worker threads exist, but you opt in).",
+                 blocks the loop and everything waits behind it (worker threads and cluster mode exist, but you opt \
+                 in: “Node.js on every core” below measures cluster mode).",
                 "The browser's main thread is the same kind of event loop. Watch the animation beside the \
                  timeline: it keeps moving while thousands of waits are in flight, and freezes while a long \
                  computation runs on the main thread.",

@@ -18,6 +18,7 @@ mod plain;
 mod predict;
 mod presets;
 mod quiz;
+mod server_lessons;
 mod sizing;
 mod sweep_verdicts;
 mod verdicts;
@@ -29,6 +30,7 @@ pub use plain::{Action, modes_of, on_page, plain, received, received_record};
 pub use predict::{ABOUT_THE_SAME, Marker, NEAR, Prediction, Question, Scored, TIE};
 pub use presets::presets;
 pub use quiz::{Progress, QUIZ, QuizQuestion};
+pub use server_lessons::{Judged, ServerLesson, server_lessons};
 pub use sizing::LOCK_LESSON_PCT;
 
 use crate::engine::plan::{Assignment, MAX_LANES, Mode, Settings, Strategy};

@@ -1,0 +1,144 @@
+//! The server card's state, shared with Learn's server lessons (their Try
+//! it serves on the card and states the result on the lesson): what is
+//! asked, the runs so far, the way being served, and what the last serve
+//! said about the numbers. Provided once by the app as a context.
+
+use super::state::LessonResult;
+use crate::engine::environment::Environment;
+use crate::engine::format::format_ms;
+use crate::engine::lessons::{Prediction, ServerLesson};
+use crate::engine::plan::{MAX_ESTIMATE_MS, ServerAsk, Way};
+use crate::engine::record::{Served, ServedOutcome};
+use crate::engine::work::Kernel;
+use crate::runtime::lab::lab;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use reactive_stores::Field;
+
+/// The handlers' kernel: the hash, the most regular per unit.
+const KERNEL: Kernel = Kernel::Hash;
+
+#[derive(Debug, Clone, Copy)]
+pub struct ServerState {
+    pub ask: RwSignal<ServerAsk>,
+    pub runs: RwSignal<Vec<Served>>,
+    pub serving: RwSignal<Option<Way>>,
+    /// What became of the numbers asked, or why nothing was served.
+    pub said: RwSignal<Vec<String>>,
+}
+
+impl ServerState {
+    pub fn new() -> ServerState {
+        ServerState {
+            ask: RwSignal::new(ServerAsk::default()),
+            runs: RwSignal::new(Vec::new()),
+            serving: RwSignal::new(None),
+            said: RwSignal::new(Vec::new()),
+        }
+    }
+
+    pub fn is_serving(self) -> bool {
+        self.serving.with(Option::is_some)
+    }
+
+    /// Serves what is asked `ways`, one after the other (stopping at a run
+    /// that did not complete); calls `then` with every run once done. False
+    /// when nothing was started (the estimate is past the limit, or a serve
+    /// is going on).
+    pub fn serve(
+        self,
+        env: &Environment,
+        ways: Vec<Way>,
+        then: impl FnOnce(Vec<Served>) + 'static,
+    ) -> bool {
+        if self.is_serving() {
+            return false;
+        }
+        let (asked, mut notes) = self.ask.get_untracked().clamped();
+        self.ask.set(asked);
+        let estimate = asked.estimate_ms();
+        if estimate > MAX_ESTIMATE_MS {
+            self.said.set(vec![format!(
+                "Not served: one loop would take about {} (an estimate from the settings), more than the {} a run may take. Fewer connections, messages or a shorter handler.",
+                format_ms(estimate),
+                format_ms(MAX_ESTIMATE_MS)
+            )]);
+            return false;
+        }
+        let parallel = env.parallel_available();
+        if !parallel && ways.iter().any(|w| w.uses_pool()) {
+            notes.push(
+                "This page has no thread pool (see Environment): only the one loop is served."
+                    .into(),
+            );
+        }
+        self.said.set(notes);
+        self.runs.set(vec![]);
+        self.serving.set(Some(ways[0]));
+        spawn_local(async move {
+            let lab = lab();
+            let seed = u64::from(asked.connections) ^ 0x5e_4e4;
+            for way in ways {
+                if way.uses_pool() && !parallel {
+                    continue;
+                }
+                self.serving.set(Some(way));
+                let units_per_ms = lab.rate(KERNEL).units_per_ms;
+                let served = lab
+                    .serve(asked.server(KERNEL, units_per_ms, seed), way)
+                    .await;
+                let go_on = served.outcome == ServedOutcome::Completed;
+                self.runs.update(|r| r.push(served));
+                if !go_on {
+                    break;
+                }
+            }
+            self.serving.set(None);
+            then(self.runs.get_untracked());
+        });
+        true
+    }
+
+    /// A server lesson's Try it: its numbers on the card, its ways served,
+    /// then its measured sentence (and the prediction scored) on its card.
+    pub fn try_lesson(
+        self,
+        env: &Environment,
+        lesson: ServerLesson,
+        prediction: Option<Prediction>,
+        results: Field<Vec<LessonResult>>,
+    ) {
+        let id = lesson.id;
+        let set = move |sentence: Option<String>, scored| {
+            results.update(|all| {
+                all.retain(|r| r.id != id);
+                all.push(LessonResult {
+                    id,
+                    sentence,
+                    scored,
+                });
+            });
+        };
+        self.ask.set(lesson.ask);
+        set(None, None);
+        let started = self.serve(env, lesson.ways.clone(), move |runs| {
+            let sentence = lesson.conclude(&runs).unwrap_or_else(|| {
+                "The experiment did not complete (the server card says why), so there is no result to state.".into()
+            });
+            let scored = prediction.and_then(|p| lesson.score(p, &runs));
+            set(Some(sentence), scored);
+        });
+        if !started {
+            set(
+                Some("Nothing was served (the server card says why), so there is no result to state.".into()),
+                None,
+            );
+        }
+    }
+}
+
+impl Default for ServerState {
+    fn default() -> ServerState {
+        ServerState::new()
+    }
+}

@@ -111,6 +111,10 @@ pub fn ServerView(
                 {move || said.get().join(" ")}
             </p>
             <Show when=move || runs.with(|r| !r.is_empty())>
+                <p class="note">
+                    "Requests per second of wall time; p50 and p99: the scheduled time (a wait's end to its handler's start) "
+                    "that half and 99 % of messages stayed within; idle: each loop's share of the run not in a handler."
+                </p>
                 {move || runs.with(|r| served_table(r))}
                 <p class="server-sentence">{move || runs.with(|r| served_sentence(r))}</p>
             </Show>
@@ -238,7 +242,7 @@ fn served_table(runs: &[Served]) -> impl IntoView + use<> {
         "The server's runs, way by way",
         view! {
             <table class="served">
-                <caption>"Each way's run: requests per second of wall time, the scheduled time (a wait's end to its handler's start) at the median and the 99th percentile, and each loop's idle share"</caption>
+                <caption>"The server's runs, way by way"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Way"</th>

@@ -310,6 +310,38 @@ const manyWaits = {
   finished: summary(manyRuns.map((r) => r.finished)),
 };
 
+// The server (issue 21): the same connections on one loop (the main
+// thread), on pinned loops and on M:N loops with stealing (the pool).
+log('server: task switches, many connections, skew');
+const WAYS = ['one-loop', 'pinned', 'stealing'];
+const serveOnce = async (...a) => JSON.parse(await call('bench_serve', ...a));
+const SERVER_CONNECTIONS = SMOKE ? 1000 : 100000;
+const SWITCH_MESSAGES = SMOKE ? 5 : 200;
+const server = { connections: SERVER_CONNECTIONS, switch_ns: {}, requests_per_s: {}, p99_ms: {}, skew: {}, incomplete: 0 };
+for (const way of WAYS) {
+  // A task switch: 1,000 connections of handlers one kernel unit long, no
+  // waits: each loop's wall time over the messages it handled.
+  const sw = await times(RUNS, () => serveOnce(way, 1000, SWITCH_MESSAGES, 0, 0, false));
+  server.switch_ns[way] = summary(sw.map((r) => r.ns_per_message));
+  // Many connections, one message each: a wait of 50 ms on average, then
+  // a handler of 0.01 ms (1 s of handlers for 100,000 connections).
+  const many = await times(MANY_RUNS, () => serveOnce(way, SERVER_CONNECTIONS, 1, 0.01, 50, false));
+  server.requests_per_s[way] = summary(many.map((r) => r.requests_per_s));
+  server.p99_ms[way] = summary(many.map((r) => r.p99_ms));
+  server.incomplete += [...sw, ...many].filter((r) => !r.complete).length;
+}
+// Skew: the hot-connections lesson's numbers on this pool (20 connections
+// a thread, 20 messages of 0.05 ms, waits of 2 ms, one connection 100×).
+for (const way of ['pinned', 'stealing']) {
+  const runs = await times(RUNS, () => serveOnce(way, 20 * poolThreads, 20, 0.05, 2, true));
+  server.skew[way] = { p99_ms: summary(runs.map((r) => r.p99_ms)), requests_per_s: summary(runs.map((r) => r.requests_per_s)), steals: summary(runs.map((r) => r.steals)) };
+  server.incomplete += runs.filter((r) => !r.complete).length;
+}
+if (server.incomplete) {
+  console.error(`[bench] ${server.incomplete} server runs did not handle every message once`);
+  process.exit(1);
+}
+
 // One cooperative yield, each way.
 log('yields');
 const yieldRuns = await times(RUNS, async () => JSON.parse(await call('bench_yields', SMOKE ? 20 : 200)));
@@ -438,6 +470,7 @@ const results = {
   concurrent_waits: waits,
   replay,
   many_waits: manyWaits,
+  server,
   efficiency_p2: efficiency2,
   yields,
   recording,
@@ -639,6 +672,27 @@ may retry; this table shows every run, so noise that a retry absorbs is seen her
 | figure | test's bound | measured: median (min–max) | |
 |---|---|---|---|
 ${testRows.join('\n')}
+
+## The server: one loop, pinned loops, M:N with stealing
+
+The goroutines example (runtime/serve.rs): the same connections served on the main
+thread's event loop, on a loop per pool thread with each connection pinned, and on
+loops that steal (${r.machine.pool_threads} pool threads). A task switch: handlers one
+kernel unit long and no waits, each loop's wall time over the messages it handled.
+Many connections: ${r.server.connections.toLocaleString('en')} connections of one message, a wait of 50 ms on
+average, then 0.01 ms of handler. Skew: the hot-connections lesson on this pool.
+On a 16-core machine, the pool's ways would split the handlers over 16 loops: the
+requests per second of compute-heavy handlers should grow about 16×, the one loop's
+not at all; it has not been measured on one.
+
+| figure | one loop | pinned | stealing |
+|---|---|---|---|
+| task switch (ns per message) | ${['one-loop', 'pinned', 'stealing'].map((w) => fig(r.server.switch_ns[w], num(0))).join(' | ')} |
+| requests/s, ${r.server.connections.toLocaleString('en')} connections | ${['one-loop', 'pinned', 'stealing'].map((w) => fig(r.server.requests_per_s[w], num(0))).join(' | ')} |
+| p99 scheduled time, same runs | ${['one-loop', 'pinned', 'stealing'].map((w) => fig(r.server.p99_ms[w], ms)).join(' | ')} |
+| skew: p99 scheduled time | – | ${['pinned', 'stealing'].map((w) => fig(r.server.skew[w].p99_ms, ms)).join(' | ')} |
+| skew: requests/s | – | ${['pinned', 'stealing'].map((w) => fig(r.server.skew[w].requests_per_s, num(0))).join(' | ')} |
+| skew: steals | – | ${['pinned', 'stealing'].map((w) => fig(r.server.skew[w].steals, num(0))).join(' | ')} |
 
 ## Parallel speedup, p = 1..${all}
 

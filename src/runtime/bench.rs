@@ -120,3 +120,53 @@ pub fn bench_panic() -> Result<(), JsValue> {
     super::test_hooks::require()?;
     panic!("a panic injected by the reliability test");
 }
+
+/// Serves a server's connections one way (`one-loop`, `pinned` or
+/// `stealing`; see runtime/serve.rs), each handler `handler_ms` of the hash
+/// kernel at the main thread's rate (0: one unit, for the cost of a task
+/// switch), one connection hot when `hot`. Returns JSON: handled,
+/// loops, wall_ms, requests_per_s, p50_ms, p99_ms, steals,
+/// ns_per_message (each loop's wall time over the messages it handled, on
+/// average: with one-unit handlers and no waits, the cost of a task switch),
+/// complete.
+#[wasm_bindgen]
+pub async fn bench_serve(
+    way: String,
+    connections: u32,
+    messages: u32,
+    handler_ms: f64,
+    wait_mean_ms: f64,
+    hot: bool,
+) -> Result<String, JsValue> {
+    use crate::engine::plan::{ServerAsk, Way};
+    use crate::engine::record::ServedOutcome;
+    super::test_hooks::require()?;
+    let way = Way::from_name(&way).ok_or_else(|| JsValue::from_str("unknown way"))?;
+    let ask = ServerAsk {
+        connections,
+        messages,
+        handler_ms,
+        wait_mean_ms,
+        hot,
+    };
+    let lab = lab();
+    let rate = lab.rate(Kernel::Hash).units_per_ms;
+    let mut server = ask.server(Kernel::Hash, rate, u64::from(connections));
+    if handler_ms <= 0.0 {
+        server.units = 1;
+    }
+    let served = lab.serve(server, way).await;
+    let q = |x| json_number(served.scheduled_quantile(x).unwrap_or(f64::NAN));
+    let handled = served.handled();
+    Ok(format!(
+        "{{\"handled\": {handled}, \"wall_ms\": {}, \"requests_per_s\": {}, \"p50_ms\": {}, \"p99_ms\": {}, \"steals\": {}, \"ns_per_message\": {}, \"loops\": {}, \"complete\": {}}}",
+        json_number(served.wall_ms),
+        json_number(served.requests_per_s()),
+        q(0.5),
+        q(0.99),
+        served.steals(),
+        json_number(served.wall_ms * 1e6 * served.loops.len() as f64 / handled.max(1) as f64),
+        served.loops.len(),
+        served.outcome == ServedOutcome::Completed && served.checksum_matches()
+    ))
+}

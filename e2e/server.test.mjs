@@ -3,7 +3,7 @@
 // cluster mode), and M:N with stealing (Go, tokio), measured in the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUSY_CORES, attempts, browser, closeSite, drawnPixels, open, openSite, ready, retry } from './lib.mjs';
+import { BUSY_CORES, attempts, browser, closeSite, open, openSite, ready, retry } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -19,6 +19,23 @@ async function ask(page, fields, hot = false) {
   const box = card.getByRole('checkbox');
   if ((await box.isChecked()) !== hot) await box.click();
 }
+
+/**
+ * Pixels of the canvas `selector` in colour `rgb` (exactly): each way's bars
+ * are drawn in its colour, which only its legend swatch (12 × 12 px) shares.
+ */
+async function pixelsOf(page, selector, [r, g, b]) {
+  return page.evaluate(([sel, c]) => {
+    const canvas = document.querySelector(sel);
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] === c[0] && data[i + 1] === c[1] && data[i + 2] === c[2]) n++;
+    return n;
+  }, [selector, [r, g, b]]);
+}
+
+/** Each way's colour on the histogram, in Way::ALL's order (charts::task_colour). */
+const WAY_COLOURS = [[0, 114, 178], [230, 159, 0], [0, 158, 115]];
 
 /** Serves three ways and returns the table's rows (their data-* figures). */
 async function serveThreeWays(page, timeout = 120000) {
@@ -45,7 +62,12 @@ test('10,000 connections, each way: every message handled, the same checksum, a 
   }
   assert.match(rows[2].handledText, /^all 10,000, checksum as one loop's$/);
   assert.ok(Number(rows[0].requestsPerS) > 0 && Number(rows[0].p99) >= 0);
-  assert.ok((await drawnPixels(page, 'canvas[data-name=server-latency]')) > 500, 'the histogram is drawn');
+  // Each way's bars: more of its colour than its legend swatch alone (144
+  // px at this page's device pixel ratio of 1).
+  for (const [i, colour] of WAY_COLOURS.entries()) {
+    const n = await pixelsOf(page, 'canvas[data-name=server-latency]', colour);
+    assert.ok(n > 144 + 300, `${rows[i].way}'s bars: ${n} pixels of its colour`);
+  }
   assert.ok((await page.locator('.server-sentence').textContent()).length > 40);
   assert.deepEqual(b.errors, []);
 });
@@ -111,8 +133,10 @@ test('compute-heavy handlers: M:N on two threads serves at least 1.6× one loop\
 
 // Stop during a long run (one loop, about 20 s of handlers): the loop sees
 // the flag between handlers of 1 ms, or wakes from its timer at once. The
-// page measures from Stop's click to the run's end on its own clock.
-// Measured here: see the closing note; the issue's bar is 100 ms.
+// page measures from Stop's click handler to the way's end on its own
+// clock. Measured (release site, 2 cores, 2026-12-03, 6 runs): 0.7, 0.8,
+// 0.9, 2.2, 4.1 and 5.3 ms. The issue's bar is 100 ms: a loop that missed
+// the flag would run its 20 s on.
 test('Stop ends a server\'s run within 100 ms and says how many messages it handled', async () => {
   const { page } = b;
   await open(page, site.url);
@@ -128,6 +152,7 @@ test('Stop ends a server\'s run within 100 ms and says how many messages it hand
   const [one] = rows;
   assert.equal(one.way, 'one-loop');
   assert.match(one.text, /^stopped: [\d,]+ of 20,000, [\d.]+ ms after Stop$/, one.text);
+  console.log(`# stopped ${Number(one.stopLatency).toFixed(1)} ms after Stop`);
   assert.ok(Number(one.stopLatency) < 100, `stopped ${one.stopLatency} ms after Stop`);
   // Nothing claimed about a stopped run.
   assert.equal(await page.locator('.server-sentence').textContent(), '');
@@ -193,7 +218,7 @@ test('the goroutines lesson asks first, serves on the server card, and puts the 
   await card.locator('.result:not(.running)').waitFor({ timeout: 60000 });
   const prediction = await card.locator('.prediction').textContent();
   assert.match(prediction, /^(Right\.|Not this time\.) You predicted M:N with stealing \(Go, tokio\); (.+ served the most requests per second|they came within 10 % of each other)\. Measured: One event loop \(Node\.js\) [\d,]+ requests\/s, M:N with stealing \(Go, tokio\) [\d,]+ requests\/s\.$/, prediction);
-  assert.match(await card.locator('.result').textContent(), /on 2 threads served [\d,]+ requests\/s/);
+  assert.match(await card.locator('.result').textContent(), /^M:N with stealing \(Go, tokio\) on 2 threads (served [\d,]+ requests\/s|and one loop served about as many)/);
   // The card's two ways, on the server card, with their figures.
   const ways = await page.$$eval('table.served tbody tr', (rs) => rs.map((r) => r.dataset.way));
   assert.deepEqual(ways, ['one-loop', 'stealing']);

@@ -18,8 +18,8 @@ tests![
 /// Every loop of one run on std threads; its wall time (ms) too.
 fn serve(server: &Server, threads: u32, way: Way) -> (Vec<LoopReport>, f64) {
     let stop = Arc::new(CancelFlag::new());
-    let (shared, queues) = Shared::new(*server, threads, way, stop);
     let start = NativeClock.now();
+    let (shared, queues) = Shared::new(*server, threads, way, stop, start);
     let nap = |ms: f64| std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
     let reports = std::thread::scope(|s| {
         let handles: Vec<_> = queues
@@ -27,7 +27,7 @@ fn serve(server: &Server, threads: u32, way: Way) -> (Vec<LoopReport>, f64) {
             .enumerate()
             .map(|(i, q)| {
                 let (shared, nap) = (&shared, &nap);
-                s.spawn(move || run_loop(i as u32, shared, q, &NativeClock, nap, start))
+                s.spawn(move || run_loop(i as u32, shared, q, &NativeClock, nap))
             })
             .collect();
         handles

@@ -46,9 +46,6 @@ struct Active {
     stopped_at: Cell<Option<f64>>,
 }
 
-/// A server's run in progress: its stop flag, and when Stop was pressed.
-type Serving = (Arc<CancelFlag>, Cell<Option<f64>>);
-
 /// The live view's copy of the run in progress, kept from frame to frame:
 /// each read copies only what changed since the last ([`Lab::read_live`]).
 #[derive(Debug, Default)]
@@ -87,8 +84,8 @@ pub struct Lab {
     /// the replay's "could the page paint" both read them.
     frames: RefCell<FrameLog>,
     runs: Cell<u64>,
-    /// The server's run in progress: Stop sets its flag and notes when.
-    serving: RefCell<Option<Serving>>,
+    /// The stop flag of the server's run in progress: Stop sets it.
+    serving: RefCell<Option<Arc<CancelFlag>>>,
 }
 
 thread_local! {
@@ -312,17 +309,24 @@ impl Lab {
     }
 
     /// Serves `server` one `way` (see runtime/serve.rs), once the run
-    /// before has ended and its kernel is ready on every thread.
-    pub async fn serve(&self, server: Server, way: Way) -> Served {
+    /// before has ended and its kernel is ready on every thread; `stop`,
+    /// the caller's, may be set before the turn comes (then nothing runs).
+    pub async fn serve(&self, server: Server, way: Way, stop: Arc<CancelFlag>) -> Served {
         let _turn = self.turn.lock().await;
         self.prepare(server.kernel, casualty::pool_size()).await;
-        let stop = Arc::new(CancelFlag::new());
-        *self.serving.borrow_mut() = Some((Arc::clone(&stop), Cell::new(None)));
-        let mut served = super::serve::serve(server, way, stop, self.ev.get()).await;
-        if let Some((_, stopped_at)) = self.serving.borrow_mut().take() {
-            served.stop_latency_ms = stopped_at.get().map(|at| BrowserClock.now() - at);
-        }
+        *self.serving.borrow_mut() = Some(Arc::clone(&stop));
+        let served = super::serve::serve(server, way, stop, self.ev.get()).await;
+        self.serving.borrow_mut().take();
         served
+    }
+
+    /// Stops a server's run (`stop` is its flag; it may still wait for its
+    /// turn): its loops see the flag between handlers, a sleeping one loop
+    /// is woken.
+    pub fn stop_serving(&self, stop: &CancelFlag) {
+        stop.cancel();
+        timers::wake_all();
+        super::yielding::release_all();
     }
 
     /// Stops the run in progress: lanes see the flag between slices, sleeping
@@ -334,10 +338,7 @@ impl Lab {
             }
             active.run.cancel.cancel();
         }
-        if let Some((stop, stopped_at)) = self.serving.borrow().as_ref() {
-            if stopped_at.get().is_none() {
-                stopped_at.set(Some(BrowserClock.now()));
-            }
+        if let Some(stop) = self.serving.borrow().as_ref() {
             stop.cancel();
         }
         timers::wake_all();

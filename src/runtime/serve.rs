@@ -26,7 +26,9 @@ const SETTLE_MS: f64 = 2_000.0;
 /// set. `ev` is the main thread's event loop (for [`Way::OneLoop`]).
 pub async fn serve(server: Server, way: Way, stop: Arc<CancelFlag>, ev: BrowserLoop) -> Served {
     let start = BrowserClock.now();
-    let (loops, failed) = if way.uses_pool() {
+    let (loops, failed) = if stop.is_cancelled() {
+        (vec![], None) // stopped before its turn came
+    } else if way.uses_pool() {
         on_pool(server, way, &stop, start).await
     } else {
         (vec![serve_one_loop(&server, &ev, &stop, start).await], None)
@@ -42,17 +44,16 @@ pub async fn serve(server: Server, way: Way, stop: Arc<CancelFlag>, ev: BrowserL
         None if stop.is_cancelled() => ServedOutcome::Stopped,
         None => ServedOutcome::Completed,
     };
-    Served {
+    // No expected checksum: it would compute every handler again, here on
+    // the main thread; the page holds the ways' checksums against each other.
+    Served::new(
         way,
-        connections: server.connections,
-        expected: server.total_messages(),
-        expected_checksum: None,
-        start_ms: start,
-        wall_ms: last - start,
-        stop_latency_ms: None,
+        server.total_messages(),
+        None,
+        (start, last - start),
         loops,
         outcome,
-    }
+    )
 }
 
 /// A loop on each living pool thread; their reports, and why the run
@@ -71,7 +72,7 @@ async fn on_pool(
         );
     }
     let seen = casualty::count();
-    let (shared, queues) = Shared::new(server, threads, way, Arc::clone(stop));
+    let (shared, queues) = Shared::new(server, threads, way, Arc::clone(stop), start);
     let shared = Arc::new(shared);
     let mut receivers = Vec::with_capacity(queues.len());
     for (i, queue) in queues.into_iter().enumerate() {
@@ -84,7 +85,7 @@ async fn on_pool(
                 let now = || LaneClock.now();
                 shared.stop.sleep_until(&now, now() + ms);
             };
-            let report = run_loop(i as u32, &shared, queue, &LaneClock, &nap, start);
+            let report = run_loop(i as u32, &shared, queue, &LaneClock, &nap);
             let _ = tx.send(report);
         });
         receivers.push(rx);
@@ -102,8 +103,10 @@ async fn on_pool(
     // they come, for a while.
     let deadline = BrowserClock.now() + SETTLE_MS;
     let mut got = vec![None; receivers.len()];
+    // Every loop but the dead ones reports.
     while BrowserClock.now() < deadline
-        && got.iter().filter(|r| r.is_some()).count() + 1 < receivers.len()
+        && got.iter().filter(|r| r.is_some()).count() + ((casualty::count() - seen) as usize)
+            < receivers.len()
     {
         for (slot, rx) in got.iter_mut().zip(receivers.iter_mut()) {
             if slot.is_none()

@@ -5,15 +5,18 @@
 
 use super::state::LessonResult;
 use crate::engine::environment::Environment;
+use crate::engine::exec::{CancelFlag, Clock};
 use crate::engine::format::format_ms;
 use crate::engine::lessons::{Prediction, ServerLesson};
 use crate::engine::plan::{MAX_ESTIMATE_MS, ServerAsk, Way};
 use crate::engine::record::{Served, ServedOutcome};
 use crate::engine::work::Kernel;
+use crate::runtime::clock::BrowserClock;
 use crate::runtime::lab::lab;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reactive_stores::Field;
+use std::sync::Arc;
 
 /// The handlers' kernel: the hash, the most regular per unit.
 const KERNEL: Kernel = Kernel::Hash;
@@ -25,6 +28,10 @@ pub struct ServerState {
     pub serving: RwSignal<Option<Way>>,
     /// What became of the numbers asked, or why nothing was served.
     pub said: RwSignal<Vec<String>>,
+    /// The serve in progress's stop flag, and when Stop was pressed (on
+    /// the aligned clock): set from the moment Serve is pressed, so that
+    /// Stop reaches a serve still waiting for its turn.
+    stop: StoredValue<Option<(Arc<CancelFlag>, Option<f64>)>>,
 }
 
 impl ServerState {
@@ -34,7 +41,19 @@ impl ServerState {
             runs: RwSignal::new(Vec::new()),
             serving: RwSignal::new(None),
             said: RwSignal::new(Vec::new()),
+            stop: StoredValue::new(None),
         }
+    }
+
+    /// Stops the serve in progress: the way being served ends within a
+    /// handler or a nap, and no other way starts.
+    pub fn stop(self) {
+        self.stop.update_value(|s| {
+            if let Some((flag, at)) = s {
+                at.get_or_insert(BrowserClock.now());
+                lab().stop_serving(flag);
+            }
+        });
     }
 
     pub fn is_serving(self) -> bool {
@@ -49,9 +68,12 @@ impl ServerState {
         self,
         env: &Environment,
         ways: Vec<Way>,
-        then: impl FnOnce(Vec<Served>) + 'static,
+        then: impl FnOnce(&[Served]) + 'static,
     ) -> bool {
         if self.is_serving() {
+            self.said.set(vec![
+                "A serve is going on: wait for it to end, or press Stop.".into(),
+            ]);
             return false;
         }
         let (asked, mut notes) = self.ask.get_untracked().clamped();
@@ -66,35 +88,52 @@ impl ServerState {
             return false;
         }
         let parallel = env.parallel_available();
-        if !parallel && ways.iter().any(|w| w.uses_pool()) {
+        let ways: Vec<Way> = ways
+            .into_iter()
+            .filter(|w| parallel || !w.uses_pool())
+            .collect();
+        let Some(&first) = ways.first() else {
+            self.said.set(vec![
+                "Not served: this page has no thread pool (see Environment), and these ways need one."
+                    .into(),
+            ]);
+            return false;
+        };
+        if !parallel {
             notes.push(
-                "This page has no thread pool (see Environment): only the one loop is served."
+                "This page has no thread pool (see Environment): the ways that need one are not served."
                     .into(),
             );
         }
         self.said.set(notes);
         self.runs.set(vec![]);
-        self.serving.set(Some(ways[0]));
+        self.serving.set(Some(first));
+        let flag = Arc::new(CancelFlag::new());
+        self.stop.set_value(Some((Arc::clone(&flag), None)));
         spawn_local(async move {
             let lab = lab();
-            let seed = u64::from(asked.connections) ^ 0x5e_4e4;
             for way in ways {
-                if way.uses_pool() && !parallel {
-                    continue;
+                if flag.is_cancelled() {
+                    break;
                 }
                 self.serving.set(Some(way));
                 let units_per_ms = lab.rate(KERNEL).units_per_ms;
-                let served = lab
-                    .serve(asked.server(KERNEL, units_per_ms, seed), way)
-                    .await;
+                let server = asked.server(KERNEL, units_per_ms, asked.seed());
+                let mut served = lab.serve(server, way, Arc::clone(&flag)).await;
+                if served.outcome == ServedOutcome::Stopped {
+                    // From Stop's click to the way's end.
+                    let at = self.stop.with_value(|s| s.as_ref().and_then(|(_, at)| *at));
+                    served.stop_latency_ms = at.map(|t| BrowserClock.now() - t);
+                }
                 let go_on = served.outcome == ServedOutcome::Completed;
                 self.runs.update(|r| r.push(served));
                 if !go_on {
                     break;
                 }
             }
+            self.stop.set_value(None);
             self.serving.set(None);
-            then(self.runs.get_untracked());
+            self.runs.with_untracked(|runs| then(runs));
         });
         true
     }
@@ -122,10 +161,10 @@ impl ServerState {
         self.ask.set(lesson.ask);
         set(None, None);
         let started = self.serve(env, lesson.ways.clone(), move |runs| {
-            let sentence = lesson.conclude(&runs).unwrap_or_else(|| {
+            let sentence = lesson.conclude(runs).unwrap_or_else(|| {
                 "The experiment did not complete (the server card says why), so there is no result to state.".into()
             });
-            let scored = prediction.and_then(|p| lesson.score(p, &runs));
+            let scored = prediction.and_then(|p| lesson.score(p, runs));
             set(Some(sentence), scored);
         });
         if !started {

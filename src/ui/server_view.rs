@@ -14,9 +14,8 @@ use crate::engine::analysis::served_sentence;
 use crate::engine::environment::Environment;
 use crate::engine::format::thousands;
 use crate::engine::plan::{CONNECTIONS, HANDLER_MS, MESSAGES, WAIT_MEAN_MS, Way};
-use crate::engine::record::{Served, ServedOutcome, histogram, latency_edges};
+use crate::engine::record::{Served, ServedOutcome, checksum_reference, histogram, latency_edges};
 use crate::runtime::canvas::draw_hidpi;
-use crate::runtime::lab::lab;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_preferences::use_preferred_dark;
@@ -33,6 +32,7 @@ pub fn ServerView(
         runs,
         serving,
         said,
+        ..
     } = state;
     let can_serve = Signal::derive(move || ready.get() && serving.with(Option::is_none));
     let serve = move || {
@@ -55,7 +55,7 @@ pub fn ServerView(
                 .map(|s| LatencySeries {
                     label: short(s.way).into(),
                     colour: task_colour(way_index(s.way)),
-                    counts: histogram(&s.scheduled_sorted(), &edges),
+                    counts: histogram(s.scheduled_sorted(), &edges),
                 })
                 .collect();
             let _ = draw_hidpi(&canvas, 260, |a| draw_latency(a, &series, &edges, &theme));
@@ -102,7 +102,7 @@ pub fn ServerView(
                 <button class="primary" on:click=move |_| serve() disabled=move || !can_serve.get()>
                     "Serve three ways"
                 </button>
-                <button on:click=move |_| lab().stop() disabled=move || serving.with(Option::is_none)>
+                <button on:click=move |_| state.stop() disabled=move || serving.with(Option::is_none)>
                     "Stop"
                 </button>
             </div>
@@ -176,10 +176,7 @@ fn number_input(
 fn served_table(runs: &[Served]) -> impl IntoView + use<> {
     // The first way's checksum: every way computes the same handlers, so
     // equal checksums say each ran every one once.
-    let reference = runs
-        .iter()
-        .find(|s| s.outcome == ServedOutcome::Completed)
-        .map(|s| (s.way, s.checksum()));
+    let reference = checksum_reference(runs);
     let rows = runs
         .iter()
         .map(|s| {
@@ -190,18 +187,28 @@ fn served_table(runs: &[Served]) -> impl IntoView + use<> {
                 .map(|x| format!("{:.0} %", x * 100.0))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let same = reference.is_some_and(|(_, c)| c == s.checksum());
+            let agrees = s.agrees_with(reference.map(|(_, c)| c));
             let outcome = match (&s.outcome, reference) {
                 (ServedOutcome::Completed, _) if !s.checksum_matches() => {
-                    format!("{} of {}: a message lost", thousands(s.handled()), thousands(s.expected))
+                    format!(
+                        "{} handled of {}",
+                        thousands(s.handled()),
+                        thousands(s.expected)
+                    )
                 }
                 (ServedOutcome::Completed, Some((w, _))) if w == s.way => {
                     format!("all {}", thousands(s.handled()))
                 }
-                (ServedOutcome::Completed, Some((w, _))) if same => {
-                    format!("all {}, checksum as {}'s", thousands(s.handled()), short(w).to_lowercase())
+                (ServedOutcome::Completed, Some((w, _))) if agrees => {
+                    format!(
+                        "all {}, checksum as {}'s",
+                        thousands(s.handled()),
+                        short(w).to_lowercase()
+                    )
                 }
-                (ServedOutcome::Completed, _) => "all, but the checksum differs: a handler ran twice or not at all".into(),
+                (ServedOutcome::Completed, _) => {
+                    "all, but the checksum differs: a handler ran twice or not at all".into()
+                }
                 (ServedOutcome::Stopped, _) => format!(
                     "stopped: {} of {}{}",
                     thousands(s.handled()),
@@ -217,7 +224,7 @@ fn served_table(runs: &[Served]) -> impl IntoView + use<> {
                     data-way=s.way.name()
                     data-handled=s.handled()
                     data-checksum=s.checksum().to_string()
-                    data-complete=(s.outcome == ServedOutcome::Completed && s.checksum_matches()).to_string()
+                    data-complete=agrees.to_string()
                     data-requests-per-s=s.requests_per_s()
                     data-p99=s.scheduled_quantile(0.99).unwrap_or(f64::NAN)
                     data-steals=s.steals()

@@ -1,14 +1,15 @@
 //! An M:N runtime: many connections multiplexed over a few threads, each
 //! thread an event loop — what Go's scheduler and tokio do on a multi-core
-//! server, beside Node's one loop (the Concurrent mode).
+//! server, beside Node's one loop (`one_loop.rs`, on the main thread).
 //!
 //! A connection is a sequence of messages; each is a wait (exponential,
 //! seeded), then a handler's computation. Every thread runs [`run_loop`]:
 //! it fires its own timers that are due (a wait's end makes its message
 //! ready), takes a ready message from its local queue and runs its handler,
-//! and with nothing to do sleeps until its next deadline (at most
-//! [`MAX_NAP_MS`]: a thread cannot be woken by another here, so an idle
-//! thread looks again soon). Two placements:
+//! and with nothing to do naps until its next deadline, at most
+//! [`MAX_NAP_MS`]: no loop wakes another when it arms a timer or fills its
+//! queue, so an idle thread looks again soon (Stop does wake it: the nap
+//! waits on the run's `CancelFlag`). Two ways:
 //! - [`Way::Pinned`]: connection `c` lives on thread `c mod p` for
 //!   good (Node's cluster mode, nginx's workers): no stealing;
 //! - [`Way::Stealing`]: an idle thread steals half of another
@@ -24,9 +25,14 @@
 //! What is measured per message: the scheduled time, from the wait's end
 //! (the message ready) to its handler starting, as tokio-console names it.
 //!
+//! Every connection's first wait is armed when the run is set up
+//! ([`Shared::new`]), on the thread it starts on: a loop whose thread
+//! starts late finds its timers due, and (stealing) the others can fire
+//! them meanwhile.
+//!
 //! The platform comes in as parameters (the clock, how to sleep), so the
-//! native tests run it on std threads; the page will run one loop per pool
-//! thread. Not yet in the page: see the goroutines issue.
+//! native tests run it on std threads; the page runs one loop per pool
+//! thread (`runtime/serve.rs`).
 
 use super::CancelFlag;
 use super::platform::Clock;
@@ -67,20 +73,34 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// The shared state of a run on `threads` threads, and each thread's
-    /// local queue (a `Worker` moves to its thread; it cannot be shared).
+    /// The shared state of a run on `threads` threads that starts at
+    /// `start` on the loops' clock, every connection's first wait armed on
+    /// its thread (connection `c` on thread `c mod threads`); and each
+    /// thread's local queue (a `Worker` moves to its thread; it cannot be
+    /// shared).
     pub fn new(
         server: Server,
         threads: u32,
         way: Way,
         stop: Arc<CancelFlag>,
+        start: f64,
     ) -> (Shared, Vec<Worker<Ready>>) {
-        let queues: Vec<Worker<Ready>> = (0..threads.max(1)).map(|_| Worker::new_fifo()).collect();
+        let p = threads.max(1);
+        let queues: Vec<Worker<Ready>> = (0..p).map(|_| Worker::new_fifo()).collect();
+        let timers = (0..p)
+            .map(|t| {
+                let first = (t..server.connections)
+                    .step_by(p as usize)
+                    .map(|c| timer(start + server.wait_ms(c, 0), c, 0))
+                    .collect();
+                Mutex::new(first)
+            })
+            .collect();
         let shared = Shared {
             server,
             way,
             stealers: queues.iter().map(Worker::stealer).collect(),
-            timers: queues.iter().map(|_| Mutex::default()).collect(),
+            timers,
             remaining: AtomicU64::new(server.total_messages()),
             stop,
         };
@@ -88,32 +108,31 @@ impl Shared {
     }
 }
 
-/// Thread `me`'s event loop (see the module docs), from `start` on
-/// `clock`; `sleep(ms)` naps the thread. Returns when every message is
-/// handled or the stop flag is set.
+/// The timer of message `m` of connection `c`, due at `at`.
+pub(super) fn timer(at: f64, c: u32, m: u32) -> Timer {
+    Reverse((at.max(0.0).to_bits(), c, m))
+}
+
+/// Thread `me`'s event loop (see the module docs) on `clock`; `sleep(ms)`
+/// naps the thread. Returns when every message is handled or the stop flag
+/// is set.
 pub fn run_loop<C: Clock + ?Sized>(
     me: u32,
     shared: &Shared,
     local: Worker<Ready>,
     clock: &C,
     sleep: &(dyn Fn(f64) + Sync),
-    start: f64,
 ) -> LoopReport {
     // A loop that panics stops the others: the message it held would never
     // be counted, and they would wait for it for ever.
     let _stop_on_panic = StopOnPanic(&shared.stop);
     let server = &shared.server;
-    let p = shared.stealers.len() as u32;
-    let arm = |at: f64, c: u32, m: u32| {
-        lock(&shared.timers[me as usize]).push(Reverse((at.max(0.0).to_bits(), c, m)));
-    };
-    // This thread's connections' first waits.
-    for c in (me..server.connections).step_by(p as usize) {
-        arm(start + server.wait_ms(c, 0), c, 0);
-    }
+    let arm = |at: f64, c: u32, m: u32| lock(&shared.timers[me as usize]).push(timer(at, c, m));
     let mut report = LoopReport::default();
     while !shared.stop.is_cancelled() && shared.remaining.load(Ordering::Acquire) > 0 {
-        fire_due(&mut lock(&shared.timers[me as usize]), clock.now(), &local);
+        fire_due(&mut lock(&shared.timers[me as usize]), clock.now(), |r| {
+            local.push(r);
+        });
         let job = local.pop().or_else(|| match shared.way {
             Way::Stealing => steal(me, shared, &local, clock.now()).inspect(|_| report.steals += 1),
             Way::OneLoop | Way::Pinned => None,
@@ -153,7 +172,7 @@ pub(super) fn handle<C: Clock + ?Sized>(
     report: &mut LoopReport,
 ) -> f64 {
     let began = clock.now();
-    report.queue.push((began, queued as u32));
+    report.longest_queue = report.longest_queue.max(queued as u32);
     report.scheduled_ms.push(began - r.at);
     report.checksum = report
         .checksum
@@ -182,9 +201,13 @@ fn lock(m: &Mutex<BinaryHeap<Timer>>) -> std::sync::MutexGuard<'_, BinaryHeap<Ti
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Moves the timers of `timers` due at `now` into `local` as ready
-/// messages; how many.
-pub(super) fn fire_due(timers: &mut BinaryHeap<Timer>, now: f64, local: &Worker<Ready>) -> usize {
+/// Takes the timers of `timers` due at `now` and `push`es each as a ready
+/// message, earliest first; how many.
+pub(super) fn fire_due(
+    timers: &mut BinaryHeap<Timer>,
+    now: f64,
+    mut push: impl FnMut(Ready),
+) -> usize {
     let mut fired = 0;
     while let Some(&Reverse((bits, c, m))) = timers.peek() {
         let at = f64::from_bits(bits);
@@ -192,7 +215,7 @@ pub(super) fn fire_due(timers: &mut BinaryHeap<Timer>, now: f64, local: &Worker<
             break;
         }
         timers.pop();
-        local.push(Ready {
+        push(Ready {
             connection: c,
             message: m,
             at,
@@ -218,7 +241,7 @@ fn steal(me: u32, shared: &Shared, local: &Worker<Ready>, now: f64) -> Option<Re
     }
     for victim in others {
         if let Ok(mut timers) = shared.timers[victim].try_lock()
-            && fire_due(&mut timers, now, local) > 0
+            && fire_due(&mut timers, now, |r| local.push(r)) > 0
         {
             return local.pop();
         }
@@ -246,15 +269,15 @@ mod tests {
         stop_after: Option<u64>,
     ) -> (Vec<LoopReport>, f64) {
         let stop = Arc::new(CancelFlag::new());
-        let (shared, queues) = Shared::new(*server, threads, way, Arc::clone(&stop));
         let start = NativeClock.now();
+        let (shared, queues) = Shared::new(*server, threads, way, Arc::clone(&stop), start);
         std::thread::scope(|s| {
             let handles: Vec<_> = queues
                 .into_iter()
                 .enumerate()
                 .map(|(i, q)| {
                     let shared = &shared;
-                    s.spawn(move || run_loop(i as u32, shared, q, &NativeClock, &nap, start))
+                    s.spawn(move || run_loop(i as u32, shared, q, &NativeClock, &nap))
                 })
                 .collect();
             if let Some(ms) = stop_after {
@@ -380,8 +403,12 @@ mod tests {
         let took = NativeClock.now() - began;
         let handled: u64 = reports.iter().map(|r| r.handled).sum();
         assert!(handled > 0 && handled < s.total_messages(), "{handled}");
-        // The run would take about 10 × 20 ms = 200 ms; stopped at 30 ms,
-        // a loop naps at most MAX_NAP_MS: 80 ms leaves room for a busy host.
+        // The run would take about 10 × 20 ms = 200 ms; stopped at 30 ms, a
+        // loop naps at most MAX_NAP_MS. Measured (6 runs, 2026-12-03): the
+        // loops ended 0.4–1.0 ms after Stop. 50 ms after it leaves room for
+        // a busy host's scheduler, and a loop that missed Stop would run on
+        // for some 170 ms.
+        eprintln!("stopped at 30 ms, the loops ended {took:.1} ms after the start");
         assert!(took < 80.0, "the loops ended {took} ms after the start");
     }
 
@@ -397,14 +424,14 @@ mod tests {
         }
         let s = server(10, 5, 0, 2);
         let stop = Arc::new(CancelFlag::new());
-        let (shared, mut queues) = Shared::new(s, 2, Way::Pinned, Arc::clone(&stop));
         let start = NativeClock.now();
+        let (shared, mut queues) = Shared::new(s, 2, Way::Pinned, Arc::clone(&stop), start);
         let healthy = queues.pop().expect("two queues");
         let broken = queues.pop().expect("two queues");
         std::thread::scope(|sc| {
             let shared = &shared;
-            let other = sc.spawn(move || run_loop(1, shared, healthy, &NativeClock, &nap, start));
-            let died = sc.spawn(move || run_loop(0, shared, broken, &Broken, &nap, start));
+            let other = sc.spawn(move || run_loop(1, shared, healthy, &NativeClock, &nap));
+            let died = sc.spawn(move || run_loop(0, shared, broken, &Broken, &nap));
             assert!(died.join().is_err());
             let r = other.join().expect("the healthy loop returns");
             assert!(r.handled < s.total_messages());

@@ -2,8 +2,10 @@
 //! thread's side (Sequential, and the event loop of Concurrent and of
 //! Concurrent + parallel), the pool's lanes and how they get their tasks,
 //! the queue and cancel flag they share, the span log the live view reads,
-//! the shared counter, and the platform traits (clock, event loop) with
-//! their native implementations.
+//! the shared counter, the server's runtimes (an event loop per pool thread,
+//! pinned or stealing: `mn.rs`; every connection on the main thread's loop:
+//! `one_loop.rs`), and the platform traits (clock, event loop) with their
+//! native implementations.
 //!
 //! Architecture invariants:
 //! - the platform comes in as parameters ([`Clock`], [`EventLoop`]): this
@@ -31,7 +33,7 @@ pub use assigner::{Assigner, block};
 pub use execute::execute;
 pub use lanes::{LaneWork, current_task, publish_all, run_lane, spawn_lanes, spawn_reduce};
 pub use main_thread::{AfterWait, run_event_loop, run_sequential};
-pub use mn::{MAX_NAP_MS, Ready, Shared, run_loop};
+pub use mn::{Shared, run_loop};
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{NativeClock, NativeLoop, run_native};
 pub use one_loop::serve_one_loop;

@@ -158,6 +158,13 @@ pub const CONNECTIONS: (u32, u32) = (1, 100_000);
 pub const MESSAGES: (u32, u32) = (1, 50);
 pub const HANDLER_MS: (f64, f64) = (0.01, 20.0);
 pub const WAIT_MEAN_MS: (f64, f64) = (0.0, 1_000.0);
+/// The most messages a run may hold: each loop keeps about 40 bytes a
+/// message (its scheduled time and its handler's times), so three ways of
+/// this many take some 60 MB.
+pub const MAX_MESSAGES: u64 = 500_000;
+/// The longest a handler may compute (ms): the one loop runs each to its
+/// end before it looks at Stop or lets the page paint.
+pub const MAX_HANDLER_MS: f64 = 50.0;
 
 impl ServerAsk {
     /// Within the bounds, every change said in words (a NaN is the
@@ -189,13 +196,31 @@ impl ServerAsk {
             }
             c
         };
-        let handler_ms = real(self.handler_ms, HANDLER_MS, d.handler_ms, "Handler (ms)");
+        let mut handler_ms = real(self.handler_ms, HANDLER_MS, d.handler_ms, "Handler (ms)");
         let wait_mean_ms = real(
             self.wait_mean_ms,
             WAIT_MEAN_MS,
             d.wait_mean_ms,
             "Mean wait (ms)",
         );
+        let mut messages = messages;
+        let total = u64::from(connections) * u64::from(messages);
+        if total > MAX_MESSAGES {
+            let fits = (MAX_MESSAGES / u64::from(connections)).max(1) as u32;
+            said.push(format!(
+                "Messages per connection: {} connections × {messages} is more than the {} messages a run may hold; {fits} used.",
+                crate::engine::format::thousands(connections),
+                crate::engine::format::thousands(MAX_MESSAGES)
+            ));
+            messages = fits;
+        }
+        let most = MAX_HANDLER_MS / HOT_FACTOR as f64;
+        if self.hot && handler_ms > most {
+            said.push(format!(
+                "Handler (ms): with the hot connection ({HOT_FACTOR}× as much), at most {most} ms, so that no handler holds its loop for more than {MAX_HANDLER_MS} ms; {most} used."
+            ));
+            handler_ms = most;
+        }
         (
             ServerAsk {
                 connections,
@@ -221,6 +246,11 @@ impl ServerAsk {
     pub fn estimate_ms(&self) -> f64 {
         self.compute_ms()
             .max(f64::from(self.messages) * (self.wait_mean_ms + self.handler_ms))
+    }
+
+    /// The seed of its waits: the same numbers give the same waits.
+    pub fn seed(&self) -> u64 {
+        u64::from(self.connections) << 32 | u64::from(self.messages)
     }
 
     /// The server to run, its handlers sized with `units_per_ms` of
@@ -261,6 +291,48 @@ mod tests {
         assert!(said[0].contains("1000000 is out of range, 100000 used"));
         let (same, none) = ServerAsk::default().clamped();
         assert_eq!((same, none.len()), (ServerAsk::default(), 0));
+    }
+
+    /// A run holds at most half a million messages, and a hot connection's
+    /// handlers compute at most 50 ms each: both said.
+    #[test]
+    fn a_run_too_big_to_hold_or_a_handler_too_long_is_cut_and_said() {
+        let (a, said) = ServerAsk {
+            connections: 100_000,
+            messages: 50,
+            handler_ms: 20.0,
+            wait_mean_ms: 5.0,
+            hot: true,
+        }
+        .clamped();
+        assert_eq!((a.connections, a.messages), (100_000, 5));
+        assert_eq!(a.handler_ms, 0.5);
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(
+            said[0].contains(
+                "100,000 connections × 50 is more than the 500,000 messages a run may hold; 5 used"
+            ),
+            "{}",
+            said[0]
+        );
+        assert!(said[1].contains("at most 0.5 ms"), "{}", said[1]);
+        // Without the hot connection a 20 ms handler is allowed.
+        let (b, _) = ServerAsk {
+            hot: false,
+            connections: 10,
+            ..a
+        }
+        .clamped();
+        assert_eq!(b.handler_ms, 0.5, "kept as asked");
+        let (c, none) = ServerAsk {
+            hot: false,
+            connections: 10,
+            messages: 5,
+            handler_ms: 20.0,
+            wait_mean_ms: 5.0,
+        }
+        .clamped();
+        assert_eq!((c.handler_ms, none.len()), (20.0, 0));
     }
 
     #[test]

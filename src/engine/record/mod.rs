@@ -5,7 +5,9 @@
 //! recorded run with its playback clock; a server's run (`served.rs`).
 //!
 //! Architecture invariant: a trace is the only source of every figure the
-//! page shows about a run; nothing here runs anything or reads a clock.
+//! page shows about a run of the modes, a `Served` of a server's run (which
+//! keeps per-message figures, not spans); nothing here runs anything or
+//! reads a clock.
 //! Imports only `plan` (a trace names its mode and counter strategy).
 
 #[cfg(test)]
@@ -21,7 +23,7 @@ mod trace;
 pub use frames::{FRAME_MS, FrameLog, FrameStats, LONG_GAP_MS, frame_stats};
 pub use playback::{Playback, SPEEDS};
 pub use replay::{LaneState, Moment, Paint, Replay, bounds_of};
-pub use served::{LoopReport, Served, ServedOutcome, histogram, latency_edges, quantile};
+pub use served::{LoopReport, Served, ServedOutcome, checksum_reference, histogram, latency_edges};
 pub use span::{Lane, MAX_CLOCK_SKEW_MS, Span, SpanKind, push_merged};
 pub use stats::{LaneUse, PoolUse, Relative, Stats};
 pub use trace::{Outcome, Tally, Trace};

@@ -1,6 +1,8 @@
 //! What a server's run did (see `plan::Server`): each event loop's report,
 //! and the figures read from them — requests per second, the scheduled
-//! time's quantiles and histogram, steals, each loop's busy time.
+//! time's quantiles and histogram, steals, each loop's busy time. A server's
+//! run keeps no spans: it can hold half a million messages, so each loop
+//! keeps per message only what these figures need.
 
 use crate::engine::plan::Way;
 
@@ -19,9 +21,9 @@ pub struct LoopReport {
     /// Each message it handled: connection, message, and when its handler
     /// began and ended (ms on the run's clock).
     pub handled_log: Vec<(u32, u32, f64, f64)>,
-    /// Its run queue's length as each handler began, then: (ms on the run's
-    /// clock, messages ready and waiting).
-    pub queue: Vec<(f64, u32)>,
+    /// The most messages ready and waiting in its run queue as one of its
+    /// handlers began.
+    pub longest_queue: u32,
 }
 
 impl LoopReport {
@@ -40,11 +42,11 @@ pub enum ServedOutcome {
     Failed(String),
 }
 
-/// A server's run, one way: every loop's report.
+/// A server's run, one way: every loop's report (built by [`Served::new`],
+/// which sorts the scheduled times once for every quantile read after).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Served {
     pub way: Way,
-    pub connections: u32,
     /// Messages the run was to handle.
     pub expected: u64,
     /// The checksum of every handler run once (`Server::expected_checksum`),
@@ -61,9 +63,38 @@ pub struct Served {
     pub stop_latency_ms: Option<f64>,
     pub loops: Vec<LoopReport>,
     pub outcome: ServedOutcome,
+    /// Every message's scheduled time, smallest first.
+    scheduled: Vec<f64>,
 }
 
 impl Served {
+    pub fn new(
+        way: Way,
+        expected: u64,
+        expected_checksum: Option<u64>,
+        (start_ms, wall_ms): (f64, f64),
+        loops: Vec<LoopReport>,
+        outcome: ServedOutcome,
+    ) -> Served {
+        let mut scheduled: Vec<f64> = loops
+            .iter()
+            .flat_map(|l| l.scheduled_ms.iter().copied())
+            .filter(|x| x.is_finite())
+            .collect();
+        scheduled.sort_by(f64::total_cmp);
+        Served {
+            way,
+            expected,
+            expected_checksum,
+            start_ms,
+            wall_ms,
+            stop_latency_ms: None,
+            loops,
+            outcome,
+            scheduled,
+        }
+    }
+
     pub fn handled(&self) -> u64 {
         self.loops.iter().map(|l| l.handled).sum()
     }
@@ -96,21 +127,14 @@ impl Served {
     }
 
     /// Every message's scheduled time, smallest first.
-    pub fn scheduled_sorted(&self) -> Vec<f64> {
-        let mut all: Vec<f64> = self
-            .loops
-            .iter()
-            .flat_map(|l| l.scheduled_ms.iter().copied())
-            .filter(|x| x.is_finite())
-            .collect();
-        all.sort_by(f64::total_cmp);
-        all
+    pub fn scheduled_sorted(&self) -> &[f64] {
+        &self.scheduled
     }
 
     /// The `q` quantile (0 to 1) of the scheduled time, nearest rank; None
     /// when nothing was handled.
     pub fn scheduled_quantile(&self, q: f64) -> Option<f64> {
-        quantile(&self.scheduled_sorted(), q)
+        quantile(&self.scheduled, q)
     }
 
     /// Each loop's share of the wall time spent idle (0 to 1): not in a
@@ -132,14 +156,31 @@ impl Served {
     pub fn longest_queue(&self) -> u32 {
         self.loops
             .iter()
-            .flat_map(|l| l.queue.iter().map(|&(_, n)| n))
+            .map(|l| l.longest_queue)
             .max()
             .unwrap_or(0)
     }
+
+    /// Whether every message was handled and each handler ran once: the
+    /// expected checksum when it is known, and `reference`, another
+    /// completed way's checksum (every way computes the same handlers).
+    pub fn agrees_with(&self, reference: Option<u64>) -> bool {
+        self.outcome == ServedOutcome::Completed
+            && self.checksum_matches()
+            && reference.is_none_or(|c| c == self.checksum())
+    }
+}
+
+/// The first completed run's way and checksum: what the other ways'
+/// checksums are held against.
+pub fn checksum_reference(runs: &[Served]) -> Option<(Way, u64)> {
+    runs.iter()
+        .find(|s| s.outcome == ServedOutcome::Completed)
+        .map(|s| (s.way, s.checksum()))
 }
 
 /// The `q` quantile of `sorted` (ascending), nearest rank.
-pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
     if sorted.is_empty() {
         return None;
     }
@@ -188,25 +229,30 @@ mod tests {
             scheduled_ms: scheduled.to_vec(),
             steals: 1,
             handled_log: handlers.iter().map(|&(b, e)| (0, 0, b, e)).collect(),
-            queue: vec![(0.0, 3), (1.0, 7)],
+            longest_queue: 7,
         }
     }
 
+    fn served_with(expected: u64, wall_ms: f64, loops: Vec<LoopReport>) -> Served {
+        Served::new(
+            Way::Stealing,
+            expected,
+            Some(4),
+            (0.0, wall_ms),
+            loops,
+            ServedOutcome::Completed,
+        )
+    }
+
     fn served() -> Served {
-        Served {
-            way: Way::Stealing,
-            connections: 2,
-            expected: 4,
-            expected_checksum: Some(4),
-            start_ms: 0.0,
-            wall_ms: 10.0,
-            stop_latency_ms: None,
-            loops: vec![
+        served_with(
+            4,
+            10.0,
+            vec![
                 report(&[0.5, 4.0], &[(0.0, 2.0), (3.0, 5.0)]),
                 report(&[0.1, 1.0], &[(0.0, 1.0), (2.0, 3.0)]),
             ],
-            outcome: ServedOutcome::Completed,
-        }
+        )
     }
 
     #[test]
@@ -233,15 +279,26 @@ mod tests {
             !wrong.checksum_matches(),
             "a handler run twice, another never"
         );
+        // Against another way's checksum when none is expected.
+        let unknown = Served {
+            expected_checksum: None,
+            ..served()
+        };
+        assert!(unknown.agrees_with(Some(4)) && !unknown.agrees_with(Some(5)));
+        let stopped = Served {
+            outcome: ServedOutcome::Stopped,
+            ..unknown.clone()
+        };
+        assert!(!stopped.agrees_with(None));
+        assert_eq!(
+            checksum_reference(&[stopped, unknown]),
+            Some((Way::Stealing, 4))
+        );
     }
 
     #[test]
     fn nothing_handled_has_no_quantile_and_no_rate() {
-        let s = Served {
-            loops: vec![],
-            wall_ms: 0.0,
-            ..served()
-        };
+        let s = served_with(4, 0.0, vec![]);
         assert_eq!(s.scheduled_quantile(0.99), None);
         assert_eq!(s.requests_per_s(), 0.0);
     }

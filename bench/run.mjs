@@ -677,17 +677,20 @@ ${testRows.join('\n')}
 
 The goroutines example (runtime/serve.rs): the same connections served on the main
 thread's event loop, on a loop per pool thread with each connection pinned, and on
-loops that steal (${r.machine.pool_threads} pool threads). A task switch: handlers one
-kernel unit long and no waits, each loop's wall time over the messages it handled.
+loops that steal (${r.machine.pool_threads} pool threads). Per message: handlers one kernel
+unit long and no waits, each loop's wall time over the messages it handled — what a loop
+spends on a message besides its work (taking it from the queue, two clock reads, its
+figures, arming the next timer): the cost of a task switch here, not a context switch.
 Many connections: ${r.server.connections.toLocaleString('en')} connections of one message, a wait of 50 ms on
 average, then 0.01 ms of handler. Skew: the hot-connections lesson on this pool.
-On a 16-core machine, the pool's ways would split the handlers over 16 loops: the
-requests per second of compute-heavy handlers should grow about 16×, the one loop's
-not at all; it has not been measured on one.
+Expected, not measured, on a 16-core machine: the pool's ways would run 16 loops;
+the runs of this table, bound by their longest wait, would change little, while
+handlers that compute (the goroutines lesson's) would be split 16 ways instead of 2,
+and the one loop's requests per second would not change. No such machine was at hand.
 
 | figure | one loop | pinned | stealing |
 |---|---|---|---|
-| task switch (ns per message) | ${['one-loop', 'pinned', 'stealing'].map((w) => fig(r.server.switch_ns[w], num(0))).join(' | ')} |
+| per message, one-unit handlers, no waits (ns) | ${['one-loop', 'pinned', 'stealing'].map((w) => fig(r.server.switch_ns[w], num(0))).join(' | ')} |
 | requests/s, ${r.server.connections.toLocaleString('en')} connections | ${['one-loop', 'pinned', 'stealing'].map((w) => fig(r.server.requests_per_s[w], num(0))).join(' | ')} |
 | p99 scheduled time, same runs | ${['one-loop', 'pinned', 'stealing'].map((w) => fig(r.server.p99_ms[w], ms)).join(' | ')} |
 | skew: p99 scheduled time | – | ${['pinned', 'stealing'].map((w) => fig(r.server.skew[w].p99_ms, ms)).join(' | ')} |

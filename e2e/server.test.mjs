@@ -67,6 +67,10 @@ test('10,000 connections, each way: every message handled, the same checksum, a 
   for (const [i, colour] of WAY_COLOURS.entries()) {
     const n = await pixelsOf(page, 'canvas[data-name=server-latency]', colour);
     assert.ok(n > 144 + 300, `${rows[i].way}'s bars: ${n} pixels of its colour`);
+    // Its run queues, a band per loop in the same colour: 10,000 waits
+    // ending within a few tens of ms fill every loop's queue.
+    const q = await pixelsOf(page, `canvas[data-name=server-queues][data-way=${rows[i].way}]`, colour);
+    assert.ok(q > 100, `${rows[i].way}'s run queues: ${q} pixels of its colour`);
   }
   assert.ok((await page.locator('.server-sentence').textContent()).length > 40);
   assert.deepEqual(b.errors, []);

@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod cursor;
 pub mod latency;
+pub mod run_queue;
 pub mod speedup;
 pub mod stacked;
 pub mod timeline;

@@ -9,12 +9,15 @@
 use super::server_state::ServerState;
 use super::table_wrap::table_wrap;
 use crate::charts::latency::{LatencySeries, draw_latency};
+use crate::charts::run_queue::{QueueBand, draw_run_queues, run_queue_height};
 use crate::charts::{Theme, format_ms, task_colour};
 use crate::engine::analysis::served_sentence;
 use crate::engine::environment::Environment;
 use crate::engine::format::thousands;
 use crate::engine::plan::{CONNECTIONS, HANDLER_MS, MESSAGES, WAIT_MEAN_MS, Way};
-use crate::engine::record::{Served, ServedOutcome, checksum_reference, histogram, latency_edges};
+use crate::engine::record::{
+    QUEUE_STEP_MS, Served, ServedOutcome, checksum_reference, histogram, latency_edges,
+};
 use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -124,7 +127,65 @@ pub fn ServerView(
                 role="img"
                 aria-label="Histogram of the messages' scheduled times, per way served"
             ></canvas>
+            <Show when=move || runs.with(|r| !r.is_empty())>
+                <h3 class="server-queues">"Run queues over time"</h3>
+                <p class="note">
+                    "Each loop's band: the most messages waiting in its queue as one of its handlers began, millisecond by millisecond."
+                </p>
+            </Show>
+            {move || {
+                runs.with(|r| {
+                    // One time axis for every way, so that their lengths compare.
+                    let x_max = r.iter().map(|s| s.wall_ms).fold(0.0, f64::max);
+                    r.iter().map(|s| queue_chart(s, x_max, dark)).collect_view()
+                })
+            }}
         </section>
+    }
+}
+
+/// One way's run queues, a band per loop (see charts/run_queue.rs).
+fn queue_chart(s: &Served, x_max: f64, dark: Signal<bool>) -> impl IntoView + use<> {
+    let bands: Vec<QueueBand> = s
+        .loops
+        .iter()
+        .enumerate()
+        .map(|(i, l)| QueueBand {
+            label: if s.way.uses_pool() {
+                format!("Loop {}", i + 1)
+            } else {
+                "Main thread".into()
+            },
+            colour: task_colour(way_index(s.way)),
+            points: l
+                .queue_track
+                .iter()
+                .map(|&(t, q)| (t - s.start_ms, q))
+                .collect(),
+        })
+        .collect();
+    let way = s.way;
+    let height = run_queue_height(bands.len());
+    let canvas = NodeRef::<Canvas>::new();
+    Effect::new(move |_| {
+        let theme = Theme::for_dark(dark.get());
+        if let Some(canvas) = canvas.get() {
+            let _ = draw_hidpi(&canvas, height, |a| {
+                draw_run_queues(a, &bands, x_max, QUEUE_STEP_MS, &theme)
+            });
+        }
+    });
+    view! {
+        <figure class="run-queues">
+            <figcaption>{way.label()}</figcaption>
+            <canvas
+                node_ref=canvas
+                data-name="server-queues"
+                data-way=way.name()
+                role="img"
+                aria-label=format!("{}: each loop's run queue over the run", way.label())
+            ></canvas>
+        </figure>
     }
 }
 

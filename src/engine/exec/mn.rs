@@ -172,7 +172,7 @@ pub(super) fn handle<C: Clock + ?Sized>(
     report: &mut LoopReport,
 ) -> f64 {
     let began = clock.now();
-    report.longest_queue = report.longest_queue.max(queued as u32);
+    report.note_queue(began, queued as u32);
     report.scheduled_ms.push(began - r.at);
     report.checksum = report
         .checksum

@@ -23,7 +23,9 @@ mod trace;
 pub use frames::{FRAME_MS, FrameLog, FrameStats, LONG_GAP_MS, frame_stats};
 pub use playback::{Playback, SPEEDS};
 pub use replay::{LaneState, Moment, Paint, Replay, bounds_of};
-pub use served::{LoopReport, Served, ServedOutcome, checksum_reference, histogram, latency_edges};
+pub use served::{
+    LoopReport, QUEUE_STEP_MS, Served, ServedOutcome, checksum_reference, histogram, latency_edges,
+};
 pub use span::{Lane, MAX_CLOCK_SKEW_MS, Span, SpanKind, push_merged};
 pub use stats::{LaneUse, PoolUse, Relative, Stats};
 pub use trace::{Outcome, Tally, Trace};

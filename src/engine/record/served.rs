@@ -24,9 +24,27 @@ pub struct LoopReport {
     /// The most messages ready and waiting in its run queue as one of its
     /// handlers began.
     pub longest_queue: u32,
+    /// Its run queue over time: for each [`QUEUE_STEP_MS`] in which a
+    /// handler began, when (ms on the run's clock, the step's start) and
+    /// the most messages waiting as one began. At most one point a step,
+    /// so a long run keeps a few thousand, however many messages it held.
+    pub queue_track: Vec<(f64, u32)>,
 }
 
+/// The run queue track's resolution (ms).
+pub const QUEUE_STEP_MS: f64 = 1.0;
+
 impl LoopReport {
+    /// Notes `queued` messages waiting as a handler begins at `at`.
+    pub fn note_queue(&mut self, at: f64, queued: u32) {
+        self.longest_queue = self.longest_queue.max(queued);
+        let step = (at / QUEUE_STEP_MS).floor() * QUEUE_STEP_MS;
+        match self.queue_track.last_mut() {
+            Some((t, n)) if *t == step => *n = (*n).max(queued),
+            _ => self.queue_track.push((step, queued)),
+        }
+    }
+
     /// Time its handlers computed (ms).
     pub fn busy_ms(&self) -> f64 {
         self.handled_log.iter().map(|&(.., b, e)| e - b).sum()
@@ -230,6 +248,7 @@ mod tests {
             steals: 1,
             handled_log: handlers.iter().map(|&(b, e)| (0, 0, b, e)).collect(),
             longest_queue: 7,
+            queue_track: vec![],
         }
     }
 
@@ -266,6 +285,13 @@ mod tests {
         assert_eq!(s.scheduled_quantile(1.0), Some(4.0));
         assert_eq!(s.idle_shares(), vec![0.6, 0.8]);
         assert_eq!(s.longest_queue(), 7);
+        // The track: one point a step, the most waiting in it.
+        let mut l = LoopReport::default();
+        for (at, n) in [(0.1, 2), (0.7, 5), (0.9, 1), (1.2, 0), (3.5, 4)] {
+            l.note_queue(at, n);
+        }
+        assert_eq!(l.queue_track, vec![(0.0, 5), (1.0, 0), (3.0, 4)]);
+        assert_eq!(l.longest_queue, 5);
         let short = Served {
             expected: 5,
             ..served()

@@ -149,7 +149,7 @@ test('Stop ends a server\'s run within 100 ms and says how many messages it hand
   const card = page.locator('section.server');
   await card.getByRole('button', { name: 'Serve three ways' }).click();
   await page.waitForTimeout(600);
-  await card.getByRole('button', { name: 'Stop' }).click();
+  await card.getByRole('button', { name: 'Stop serving' }).click();
   await page.waitForFunction(() => !document.querySelector('.server-status')?.textContent.includes('Serving'), null, { timeout: 10000 });
   const rows = await page.$$eval('table.served tbody tr', (rs) => rs.map((r) => ({ ...r.dataset, text: r.lastElementChild.textContent })));
   assert.equal(rows.length, 1, 'the other ways are not served after Stop');
@@ -184,7 +184,7 @@ test('bad numbers are clamped and said; a run estimated past 30 s is refused, no
   assert.match(said, /Messages per connection: 0 is out of range, 1 used/);
   assert.match(said, /Mean wait \(ms\): -4 is out of range, 0 used/);
   assert.equal(await page.locator('#server-connections').inputValue(), '100000');
-  await page.locator('section.server').getByRole('button', { name: 'Stop' }).click();
+  await page.locator('section.server').getByRole('button', { name: 'Stop serving' }).click();
   await page.waitForFunction(() => !document.querySelector('.server-status')?.textContent.includes('Serving'), null, { timeout: 10000 });
   assert.deepEqual(b.errors, []);
 });

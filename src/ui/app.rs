@@ -173,7 +173,6 @@ pub fn App() -> impl IntoView {
                 // The deeper views.
                 <ModesTimelines comparison=page.comparison() />
                 <SpeedupView sweep=page.sweep() env=env predicted=page.predicted_speedup() />
-                <ServerView env=env ready=ready />
                 <ReplayView page_runs=PageRuns::of(page) busy=busy replay=page.replay() shown=shown />
                 <RecordedView
                     received=page.received()
@@ -188,6 +187,8 @@ pub fn App() -> impl IntoView {
                     actions
                 />
                 <Exports latest=page.latest() busy=busy message=page.message() env=env actions />
+                // A server's connections served three ways: an experiment of its own.
+                <ServerView env=env ready=ready />
                 <EnvironmentPanel env=env />
             </div>
         </main>

@@ -106,7 +106,7 @@ pub fn ServerView(
                     "Serve three ways"
                 </button>
                 <button on:click=move |_| state.stop() disabled=move || serving.with(Option::is_none)>
-                    "Stop"
+                    "Stop serving"
                 </button>
             </div>
             <p class="server-status" role="status" aria-live="polite">
@@ -121,13 +121,13 @@ pub fn ServerView(
                 {move || runs.with(|r| served_table(r))}
                 <p class="server-sentence">{move || runs.with(|r| served_sentence(r))}</p>
             </Show>
-            <canvas
-                node_ref=canvas
-                data-name="server-latency"
-                role="img"
-                aria-label="Histogram of the messages' scheduled times, per way served"
-            ></canvas>
             <Show when=move || runs.with(|r| !r.is_empty())>
+                <canvas
+                    node_ref=canvas
+                    data-name="server-latency"
+                    role="img"
+                    aria-label="Histogram of the messages' scheduled times, per way served"
+                ></canvas>
                 <h3 class="server-queues">"Run queues over time"</h3>
                 <p class="note">
                     "Each loop's band: the most messages waiting in its queue as one of its handlers began, millisecond by millisecond."

@@ -3,7 +3,9 @@
 // cluster mode), and M:N with stealing (Go, tokio), measured in the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUSY_CORES, attempts, browser, closeSite, open, openSite, ready, retry } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS, BUSY_CORES, ROOT, attempts, browser, closeSite, open, openSite, ready, retry } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -228,4 +230,35 @@ test('the goroutines lesson asks first, serves on the server card, and puts the 
   assert.deepEqual(ways, ['one-loop', 'stealing']);
   assert.equal(await page.locator('#server-connections').inputValue(), '200', 'the lesson\'s numbers, sized for a pool of 2');
   assert.deepEqual(b.errors, []);
+});
+
+test('390 px: the server card after a serve passes axe, light and dark, and its table scrolls by keyboard', async () => {
+  // Its own browser: axe is injected, which the page's policy forbids.
+  const s = await browser({ width: 390, height: 900, bypassCSP: true });
+  try {
+    const { page } = s;
+    await open(page, site.url);
+    await ready(page);
+    await ask(page, { 'server-connections': 40, 'server-messages': 5, 'server-handler': 0.05, 'server-wait': 2 }, true);
+    await serveThreeWays(page);
+    await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') });
+    const found = {};
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      found[scheme] = await page.evaluate(async () => {
+        const r = await globalThis.axe.run(document.querySelector('section.server'), { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+      });
+    }
+    assert.deepEqual(found, { light: [], dark: [] });
+    const wrap = await page.evaluate(() => {
+      const w = document.querySelector('section.server .table-wrap');
+      return { tabindex: w.getAttribute('tabindex'), label: w.getAttribute('aria-label') };
+    });
+    assert.deepEqual(wrap, { tabindex: '0', label: "The server's runs, way by way" });
+    await page.locator('section.server').screenshot({ path: join(ARTIFACTS, 'server-390.png') });
+    assert.deepEqual(s.errors, []);
+  } finally {
+    await s.close();
+  }
 });

@@ -138,7 +138,7 @@ test('stepping with the keyboard lands on the exact span boundaries of the trace
   assert.ok(lanes.some((l) => l.startsWith('the page: ')), JSON.stringify(lanes));
   const at = await replayState(page);
   assert.ok(Number(at.inFlight) >= 1, `a task is in flight at the first event: ${JSON.stringify(at)}`);
-  assert.match(await page.locator('[role=status][aria-live=polite]').last().textContent(), /tasks in flight/);
+  assert.match(await page.locator('section.replay [role=status][aria-live=polite]').last().textContent(), /tasks in flight/);
 
   // Space plays and pauses, from the scrubber.
   await page.keyboard.press(' ');

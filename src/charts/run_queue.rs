@@ -29,8 +29,10 @@ pub fn run_queue_height(bands: usize) -> u32 {
     BAND_PX * bands.max(1) as u32 + AXIS_PX + 8
 }
 
-/// Draws `bands` over `0..x_max_ms`, each point a step `step_ms` wide; all
-/// bands on one scale (the tallest queue of any band fills its band).
+/// Draws `bands` over `0..x_max_ms`; all bands on one scale (the tallest
+/// queue of any band fills its band). Each point holds until the next (the
+/// last for `step_ms`); where a pixel spans several points it shows their
+/// largest, so that no peak falls between two pixels.
 pub fn draw_run_queues<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     bands: &[QueueBand],
@@ -68,17 +70,21 @@ pub fn draw_run_queues<DB: DrawingBackend>(
         .max_light_lines(0)
         .label_style(theme.font(11.0))
         .draw()?;
+    let (xr, _) = chart.plotting_area().get_pixel_range();
+    let ms_per_px = x_max / f64::from((xr.end - xr.start).max(1));
     for (i, band) in bands.iter().enumerate() {
         // Band i from the top: rows count down from n.
         let base = (n - 1 - i) as f64;
         let colour = band.colour;
-        chart.draw_series(band.points.iter().filter(|(_, q)| *q > 0).map(|&(t, q)| {
-            let h = 0.85 * f64::from(q) / f64::from(most);
-            Rectangle::new(
-                [(t.max(0.0), base), ((t + step_ms).min(x_max), base + h)],
-                colour.filled(),
-            )
-        }))?;
+        chart.draw_series(
+            held(&band.points, step_ms, ms_per_px, x_max)
+                .into_iter()
+                .filter(|s| s.2 > 0)
+                .map(|(t0, t1, q)| {
+                    let h = 0.85 * f64::from(q) / f64::from(most);
+                    Rectangle::new([(t0, base), (t1, base + h)], colour.filled())
+                }),
+        )?;
         let (px, py) = chart.backend_coord(&(0.0, base + 0.5));
         let peak = band.points.iter().map(|&(_, q)| q).max().unwrap_or(0);
         area.draw(&Text::new(
@@ -95,6 +101,31 @@ pub fn draw_run_queues<DB: DrawingBackend>(
         ))?;
     }
     Ok(())
+}
+
+/// The band's steps as (from, to, queue): each point held until the next
+/// (the last for `step_ms`), points within one pixel (`ms_per_px`) merged
+/// into their largest, every step at least a pixel wide, all within
+/// `0..x_max`.
+fn held(points: &[(f64, u32)], step_ms: f64, ms_per_px: f64, x_max: f64) -> Vec<(f64, f64, u32)> {
+    let px = ms_per_px.max(f64::MIN_POSITIVE);
+    // The largest queue in each pixel column, in time order.
+    let mut columns: Vec<(f64, u32)> = Vec::new();
+    for &(t, q) in points {
+        let col = (t.max(0.0) / px).floor() * px;
+        match columns.last_mut() {
+            Some((c, m)) if *c == col => *m = (*m).max(q),
+            _ => columns.push((col, q)),
+        }
+    }
+    columns
+        .iter()
+        .enumerate()
+        .map(|(k, &(t, q))| {
+            let next = columns.get(k + 1).map_or(t + step_ms.max(px), |&(u, _)| u);
+            (t.min(x_max), next.max(t + px).min(x_max), q)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -132,5 +163,29 @@ mod tests {
         };
         assert_eq!(bars(task_colour(0)), 3, "three steps with messages waiting");
         assert_eq!(bars(task_colour(1)), 0, "an empty queue draws nothing");
+    }
+
+    /// Held until the next point; points within a pixel merged into their
+    /// largest; never narrower than a pixel.
+    #[test]
+    fn steps_hold_and_keep_their_peaks_at_any_width() {
+        let points = [(0.0, 2), (3.0, 5), (3.2, 9), (3.4, 1), (8.0, 0)];
+        // 1 ms a pixel: 3.0, 3.2 and 3.4 share a column, its largest 9.
+        assert_eq!(
+            held(&points, 1.0, 1.0, 20.0),
+            vec![(0.0, 3.0, 2), (3.0, 8.0, 9), (8.0, 9.0, 0)]
+        );
+        // Finer than the points: each held until the next.
+        assert_eq!(
+            held(&[(0.0, 2), (3.0, 5)], 1.0, 0.1, 20.0),
+            vec![(0.0, 3.0, 2), (3.0, 4.0, 5)]
+        );
+        // A long run on few pixels: the one peak among a thousand points survives.
+        let many: Vec<(f64, u32)> = (0..1000)
+            .map(|k| (f64::from(k), u32::from(k == 567)))
+            .collect();
+        let h = held(&many, 1.0, 10.0, 1000.0);
+        assert_eq!(h.iter().filter(|s| s.2 == 1).count(), 1);
+        assert!(h.iter().all(|s| s.1 - s.0 >= 10.0 - 1e-9 || s.1 == 1000.0));
     }
 }

@@ -33,6 +33,7 @@ pub async fn serve(server: Server, way: Way, stop: Arc<CancelFlag>, ev: BrowserL
     } else {
         (vec![serve_one_loop(&server, &ev, &stop, start).await], None)
     };
+    let ended = BrowserClock.now();
     // The run ends with its last handler: not when the main thread got
     // round to reading the reports.
     let last = loops
@@ -46,14 +47,16 @@ pub async fn serve(server: Server, way: Way, stop: Arc<CancelFlag>, ev: BrowserL
     };
     // No expected checksum: it would compute every handler again, here on
     // the main thread; the page holds the ways' checksums against each other.
-    Served::new(
+    let mut served = Served::new(
         way,
         server.total_messages(),
         None,
         (start, last - start),
         loops,
         outcome,
-    )
+    );
+    served.ended_ms = ended;
+    served
 }
 
 /// A loop on each living pool thread; their reports, and why the run

@@ -72,7 +72,7 @@ impl ServerState {
     ) -> bool {
         if self.is_serving() {
             self.said.set(vec![
-                "A serve is going on: wait for it to end, or press Stop.".into(),
+                "A serve is going on: wait for it to end, or press Stop serving.".into(),
             ]);
             return false;
         }
@@ -120,10 +120,10 @@ impl ServerState {
                 let units_per_ms = lab.rate(KERNEL).units_per_ms;
                 let server = asked.server(KERNEL, units_per_ms, asked.seed());
                 let mut served = lab.serve(server, way, Arc::clone(&flag)).await;
-                if served.outcome == ServedOutcome::Stopped {
-                    // From Stop's click to the way's end.
+                if served.outcome == ServedOutcome::Stopped && !served.stopped_before_it_began() {
+                    // From Stop's click to the moment its loops had all returned.
                     let at = self.stop.with_value(|s| s.as_ref().and_then(|(_, at)| *at));
-                    served.stop_latency_ms = at.map(|t| BrowserClock.now() - t);
+                    served.stop_latency_ms = at.map(|t| (served.ended_ms - t).max(0.0));
                 }
                 let go_on = served.outcome == ServedOutcome::Completed;
                 self.runs.update(|r| r.push(served));

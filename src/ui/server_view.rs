@@ -157,11 +157,7 @@ fn queue_chart(s: &Served, x_max: f64, dark: Signal<bool>) -> impl IntoView + us
                 "Main thread".into()
             },
             colour: task_colour(way_index(s.way)),
-            points: l
-                .queue_track
-                .iter()
-                .map(|&(t, q)| (t - s.start_ms, q))
-                .collect(),
+            points: l.queue_track.clone(),
         })
         .collect();
     let way = s.way;
@@ -269,6 +265,9 @@ fn served_table(runs: &[Served]) -> impl IntoView + use<> {
                 }
                 (ServedOutcome::Completed, _) => {
                     "all, but the checksum differs: a handler ran twice or not at all".into()
+                }
+                (ServedOutcome::Stopped, _) if s.stopped_before_it_began() => {
+                    "stopped before it began".to_string()
                 }
                 (ServedOutcome::Stopped, _) => format!(
                     "stopped: {} of {}{}",

@@ -24,5 +24,5 @@ pub use counter::{
     ns_per_update, row_of, speedups,
 };
 pub use machines::{difference, rows_of, sweep_difference};
-pub use server::{SERVED_NOISE, TAIL_NOISE, served_sentence};
+pub use server::{SERVED_NOISE, TAIL_FLOOR_MS, TAIL_NOISE, served_sentence};
 pub use sweep_fit::{fit_for, fit_sentence, points_of};

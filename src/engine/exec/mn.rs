@@ -70,6 +70,8 @@ pub struct Shared {
     timers: Vec<Mutex<BinaryHeap<Timer>>>,
     remaining: AtomicU64,
     pub stop: Arc<CancelFlag>,
+    /// When the run began, on the loops' clock.
+    pub start: f64,
 }
 
 impl Shared {
@@ -103,6 +105,7 @@ impl Shared {
             timers,
             remaining: AtomicU64::new(server.total_messages()),
             stop,
+            start,
         };
         (shared, queues)
     }
@@ -147,7 +150,7 @@ pub fn run_loop<C: Clock + ?Sized>(
             }
             continue;
         };
-        let ended = handle(server, r, clock, local.len(), &mut report);
+        let ended = handle(server, r, clock, (local.len(), shared.start), &mut report);
         shared.remaining.fetch_sub(1, Ordering::AcqRel);
         let next = r.message + 1;
         if next < server.messages {
@@ -163,16 +166,17 @@ pub fn run_loop<C: Clock + ?Sized>(
 
 /// Runs ready message `r`'s handler on this loop and notes it in
 /// `report`: its scheduled time, checksum, span, and the `queued` messages
-/// still waiting behind it. When it ended.
+/// still waiting behind it (their track timed from the run's `start`).
+/// When it ended.
 pub(super) fn handle<C: Clock + ?Sized>(
     server: &Server,
     r: Ready,
     clock: &C,
-    queued: usize,
+    (queued, start): (usize, f64),
     report: &mut LoopReport,
 ) -> f64 {
     let began = clock.now();
-    report.note_queue(began, queued as u32);
+    report.note_queue(began - start, queued as u32);
     report.scheduled_ms.push(began - r.at);
     report.checksum = report
         .checksum

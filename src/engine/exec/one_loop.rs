@@ -40,7 +40,7 @@ pub async fn serve_one_loop(
             turn = ev.now();
             continue;
         };
-        let ended = handle(server, r, ev, local.len(), &mut report);
+        let ended = handle(server, r, ev, (local.len(), start), &mut report);
         let next = r.message + 1;
         if next < server.messages {
             let at = ended + server.wait_ms(r.connection, next);

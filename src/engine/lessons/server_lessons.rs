@@ -5,7 +5,7 @@
 //! the pool, so that the loops on the pool have something to split.
 
 use super::{Machine, Prediction, Question, Scored};
-use crate::engine::analysis::{SERVED_NOISE, TAIL_NOISE, served_sentence};
+use crate::engine::analysis::{SERVED_NOISE, TAIL_FLOOR_MS, TAIL_NOISE, served_sentence};
 use crate::engine::format::{format_ms, thousands};
 use crate::engine::plan::{ServerAsk, Way};
 use crate::engine::record::{Served, ServedOutcome};
@@ -147,7 +147,12 @@ impl ServerLesson {
             Judged::Throughput => SERVED_NOISE,
             Judged::Tail => TAIL_NOISE,
         };
-        let near = |i: usize| values[i] * noise >= values[best];
+        // Near the best: within the noise, or (a tail) within its floor.
+        let p99 = |i: usize| mine[i].scheduled_quantile(0.99).unwrap_or(0.0);
+        let near = |i: usize| {
+            values[i] * noise >= values[best]
+                || (self.judged == Judged::Tail && p99(i) - p99(best) < TAIL_FLOOR_MS)
+        };
         let all_near = (0..values.len()).all(near);
         let right = if chosen == self.ways.len() {
             all_near
@@ -175,10 +180,7 @@ impl ServerLesson {
             Judged::Tail => "kept the 99th percentile lowest",
         };
         let outcome = if all_near {
-            format!(
-                "they came within {:.0} % of each other",
-                (noise - 1.0) * 100.0
-            )
+            format!("they came closer than runs of one way differ ({noise}×)")
         } else {
             format!("{} {won}", mine[best].way.label())
         };
@@ -201,7 +203,7 @@ mod tests {
     /// its settings need no clamping.
     #[test]
     fn sized_for_every_pool() {
-        for pool in [1, 2, 3, 4, 8, 16, 64] {
+        for pool in [1, 2, 3, 4, 8, 16, 64, 256] {
             for l in server_lessons(Machine::new(pool, pool)) {
                 let (clamped, said) = l.ask.clamped();
                 assert_eq!((clamped, said.len()), (l.ask, 0), "{} on {pool}", l.id);
@@ -260,7 +262,7 @@ mod tests {
         assert!(about.right);
         assert_eq!(
             about.sentence,
-            "You predicted About the same; they came within 25 % of each other."
+            "You predicted About the same; they came closer than runs of one way differ (1.5×)."
         );
         assert_eq!(about.measured, Prediction::Choice(2));
         // Hot: the lower p99 wins.

@@ -160,7 +160,7 @@ pub const HANDLER_MS: (f64, f64) = (0.01, 20.0);
 pub const WAIT_MEAN_MS: (f64, f64) = (0.0, 1_000.0);
 /// The most messages a run may hold: each loop keeps about 40 bytes a
 /// message (its scheduled time and its handler's times), so three ways of
-/// this many take some 60 MB.
+/// this many take some 60 MB, up to twice that while their vectors grow.
 pub const MAX_MESSAGES: u64 = 500_000;
 /// The longest a handler may compute (ms): the one loop runs each to its
 /// end before it looks at Stop or lets the page paint.
@@ -317,13 +317,6 @@ mod tests {
         );
         assert!(said[1].contains("at most 0.5 ms"), "{}", said[1]);
         // Without the hot connection a 20 ms handler is allowed.
-        let (b, _) = ServerAsk {
-            hot: false,
-            connections: 10,
-            ..a
-        }
-        .clamped();
-        assert_eq!(b.handler_ms, 0.5, "kept as asked");
         let (c, none) = ServerAsk {
             hot: false,
             connections: 10,

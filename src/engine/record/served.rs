@@ -25,9 +25,11 @@ pub struct LoopReport {
     /// handlers began.
     pub longest_queue: u32,
     /// Its run queue over time: for each [`QUEUE_STEP_MS`] in which a
-    /// handler began, when (ms on the run's clock, the step's start) and
-    /// the most messages waiting as one began. At most one point a step,
-    /// so a long run keeps a few thousand, however many messages it held.
+    /// handler began, when (ms since the run began, the step's start) and
+    /// the most messages waiting as one began. At most one point a step
+    /// (30,000 for a 30 s run), however many messages it held. Between two
+    /// points the queue held the first's length or less: every handler's
+    /// start is noted, the last of a busy spell with its queue empty.
     pub queue_track: Vec<(f64, u32)>,
 }
 
@@ -35,7 +37,8 @@ pub struct LoopReport {
 pub const QUEUE_STEP_MS: f64 = 1.0;
 
 impl LoopReport {
-    /// Notes `queued` messages waiting as a handler begins at `at`.
+    /// Notes `queued` messages waiting as a handler begins `at` ms into the
+    /// run.
     pub fn note_queue(&mut self, at: f64, queued: u32) {
         self.longest_queue = self.longest_queue.max(queued);
         let step = (at / QUEUE_STEP_MS).floor() * QUEUE_STEP_MS;
@@ -77,7 +80,10 @@ pub struct Served {
     pub start_ms: f64,
     /// From the start to the last handler's end (ms).
     pub wall_ms: f64,
-    /// From Stop to the run's end (ms), when stopped.
+    /// When its loops had all returned, on the aligned clock (ms): after
+    /// its last handler, before its figures were computed.
+    pub ended_ms: f64,
+    /// From Stop to the run's end (ms), when stopped while it ran.
     pub stop_latency_ms: Option<f64>,
     pub loops: Vec<LoopReport>,
     pub outcome: ServedOutcome,
@@ -106,6 +112,7 @@ impl Served {
             expected_checksum,
             start_ms,
             wall_ms,
+            ended_ms: start_ms + wall_ms,
             stop_latency_ms: None,
             loops,
             outcome,
@@ -177,6 +184,11 @@ impl Served {
             .map(|l| l.longest_queue)
             .max()
             .unwrap_or(0)
+    }
+
+    /// Stopped before its turn came: nothing ran.
+    pub fn stopped_before_it_began(&self) -> bool {
+        self.outcome == ServedOutcome::Stopped && self.loops.is_empty()
     }
 
     /// Whether every message was handled and each handler ran once: the
@@ -312,6 +324,7 @@ mod tests {
         };
         assert!(unknown.agrees_with(Some(4)) && !unknown.agrees_with(Some(5)));
         let stopped = Served {
+            way: Way::Pinned,
             outcome: ServedOutcome::Stopped,
             ..unknown.clone()
         };

@@ -2,7 +2,7 @@
 //! (makespan) beside its CPU time. Concurrency shows as wall time far below
 //! the waits it overlapped; parallelism as wall time below CPU time.
 
-use super::{DrawResult, Theme, clear, format_ms, format_tick};
+use super::{DrawResult, Theme, clear, format_ms, format_tick, legend_entry_px};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -172,12 +172,6 @@ pub fn draw_compare<DB: DrawingBackend>(
         x += legend_entry_px(name);
     }
     Ok(())
-}
-
-/// About how wide a 12 px legend entry is: the swatch, its gap, the words
-/// (about 6.5 px a character), and the space before the next entry.
-fn legend_entry_px(name: &str) -> i32 {
-    18 + (name.chars().count() as f64 * 6.5).ceil() as i32 + 14
 }
 
 #[cfg(test)]

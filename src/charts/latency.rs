@@ -4,7 +4,7 @@
 //! so that a tail of tens of milliseconds and a body of microseconds both
 //! show). Heights are shares of each way's messages, so ways compare.
 
-use super::{DrawResult, Theme, clear, format_tick};
+use super::{DrawResult, Theme, clear, format_tick, legend_entry_px};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -107,7 +107,7 @@ pub fn draw_latency<DB: DrawingBackend>(
     // Legend, top left, wrapping onto a second line on a narrow chart.
     let (mut x, mut y) = (xr.start + 8, 8);
     for s in series {
-        let px = 18 + (s.label.chars().count() as f64 * 6.5).ceil() as i32 + 14;
+        let px = legend_entry_px(&s.label);
         if x + px > w as i32 && x > xr.start + 8 {
             (x, y) = (xr.start + 8, y + 16);
         }

@@ -74,6 +74,12 @@ pub fn task_colour(task: u32) -> RGBColor {
     TASK_COLOURS[task as usize % TASK_COLOURS.len()]
 }
 
+/// About how wide a 12 px legend entry is: the swatch, its gap, the words
+/// (about 6.5 px a character), and the space before the next entry.
+pub(crate) fn legend_entry_px(name: &str) -> i32 {
+    18 + (name.chars().count() as f64 * 6.5).ceil() as i32 + 14
+}
+
 /// Fills `area` with the theme's background.
 pub(crate) fn clear<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

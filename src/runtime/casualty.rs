@@ -53,6 +53,16 @@ static POOL_SIZE: AtomicU32 = AtomicU32::new(0);
 /// Test only: the next clock read on a pool thread panics.
 static INJECTED: AtomicBool = AtomicBool::new(false);
 
+/// After a pool thread died, how long the living ones have to see Stop and
+/// end before their run is taken as it is. A lane stops within a slice plus
+/// 10 ms (the queue's sleep), a server's loop within a handler or a 1 ms
+/// nap; a thread still running after this is stuck or dead too.
+pub const SETTLE_MS: f64 = 2_000.0;
+
+/// Why a run that needs the pool cannot start: every thread died.
+pub const NO_THREAD_LEFT: &str =
+    "no pool thread is left to run it; reload the page to get the pool back";
+
 /// How often the main thread looks for a casualty during a parallel run.
 const WATCH_MS: i32 = 50;
 

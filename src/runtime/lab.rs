@@ -31,12 +31,6 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// After a pool thread died, how long the living lanes have to see Stop and
-/// exit before the run's trace is taken anyway. They stop within a slice plus
-/// 10 ms (the queue's sleep), a few ms with the default 5 ms slices; a lane
-/// still running after this is stuck or dead too.
-const SETTLE_MS: f64 = 2_000.0;
-
 /// The run in progress.
 struct Active {
     /// Tells this run from the one before, for the live view's copy.
@@ -234,8 +228,7 @@ impl Lab {
             trace.outcome = Outcome::Failed {
                 // No task ran.
                 task: run.tasks.len() as u32,
-                message: "no pool thread is left to run it; reload the page to get the pool back"
-                    .into(),
+                message: casualty::NO_THREAD_LEFT.into(),
             };
             trace
         } else {
@@ -274,14 +267,13 @@ impl Lab {
             Either::Right(found) => found,
         };
         run.cancel.cancel();
-        timers::wake_all();
-        super::yielding::release_all();
+        wake_sleepers();
         // Its main-thread part (mode Both) awaits the dead lane's task for
         // ever: drop it. The lanes hold their own references to the run.
         drop(exec);
         // Each lane holds the run until it exits; a dead lane never lets go.
         // Besides those: `run_recording`'s and the active run's.
-        let deadline = BrowserClock.now() + SETTLE_MS;
+        let deadline = BrowserClock.now() + casualty::SETTLE_MS;
         let settled = loop {
             let held = 2 + (casualty::count() - seen) as usize;
             if Arc::strong_count(run) <= held {
@@ -325,8 +317,7 @@ impl Lab {
     /// is woken.
     pub fn stop_serving(&self, stop: &CancelFlag) {
         stop.cancel();
-        timers::wake_all();
-        super::yielding::release_all();
+        wake_sleepers();
     }
 
     /// Stops the run in progress: lanes see the flag between slices, sleeping
@@ -341,8 +332,7 @@ impl Lab {
         if let Some(stop) = self.serving.borrow().as_ref() {
             stop.cancel();
         }
-        timers::wake_all();
-        super::yielding::release_all();
+        wake_sleepers();
     }
 
     /// Called on every animation frame with its timestamp, first in the
@@ -380,4 +370,11 @@ impl Lab {
         copy.elapsed_ms = now - active.started;
         true
     }
+}
+
+/// Wakes whatever of a run sleeps on the main thread (its timers, its
+/// yields), so that it sees a stop flag at once.
+fn wake_sleepers() {
+    timers::wake_all();
+    super::yielding::release_all();
 }

@@ -17,11 +17,6 @@ use futures::future::{Either, join_all, select};
 use std::sync::Arc;
 use wasm_bindgen_futures::JsFuture;
 
-/// After a pool thread died, how long the living loops have to see Stop
-/// and report: they nap at most `MAX_NAP_MS` and look at the flag between
-/// handlers, so a loop still silent after this is stuck or dead too.
-const SETTLE_MS: f64 = 2_000.0;
-
 /// Serves `server` one `way`, until every message is handled or `stop` is
 /// set. `ev` is the main thread's event loop (for [`Way::OneLoop`]).
 pub async fn serve(server: Server, way: Way, stop: Arc<CancelFlag>, ev: BrowserLoop) -> Served {
@@ -38,7 +33,8 @@ pub async fn serve(server: Server, way: Way, stop: Arc<CancelFlag>, ev: BrowserL
     // round to reading the reports.
     let last = loops
         .iter()
-        .flat_map(|l| l.handled_log.last().map(|&(.., e)| e))
+        .filter(|l| l.handled > 0)
+        .map(|l| l.last_end_ms)
         .fold(start, f64::max);
     let outcome = match failed {
         Some(message) => ServedOutcome::Failed(message),
@@ -69,10 +65,7 @@ async fn on_pool(
 ) -> (Vec<LoopReport>, Option<String>) {
     let threads = casualty::living();
     if threads == 0 {
-        return (
-            vec![],
-            Some("no pool thread is left to run it; reload the page to get the pool back".into()),
-        );
+        return (vec![], Some(casualty::NO_THREAD_LEFT.into()));
     }
     let seen = casualty::count();
     let (shared, queues) = Shared::new(server, threads, way, Arc::clone(stop), start);
@@ -104,7 +97,7 @@ async fn on_pool(
     stop.cancel();
     // The dead thread's loop never reports: take the others' as
     // they come, for a while.
-    let deadline = BrowserClock.now() + SETTLE_MS;
+    let deadline = BrowserClock.now() + casualty::SETTLE_MS;
     let mut got = vec![None; receivers.len()];
     // Every loop but the dead ones reports.
     while BrowserClock.now() < deadline

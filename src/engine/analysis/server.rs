@@ -4,6 +4,7 @@
 use crate::engine::format::{count, format_ms, thousands};
 use crate::engine::plan::Way;
 use crate::engine::record::{Served, ServedOutcome};
+use std::borrow::Borrow;
 
 /// Two ways' requests per second less than this factor apart are not told
 /// apart. Measured here (2 cores, 2026-12-03): one loop's requests per
@@ -26,9 +27,10 @@ pub const TAIL_FLOOR_MS: f64 = 0.5;
 
 /// The comparison of the completed runs in `runs` (the latest of each
 /// way), or None when fewer than two ways completed.
-pub fn served_sentence(runs: &[Served]) -> Option<String> {
+pub fn served_sentence<S: Borrow<Served>>(runs: &[S]) -> Option<String> {
     let of = |w: Way| {
         runs.iter()
+            .map(Borrow::borrow)
             .rev()
             .find(|s| s.way == w && s.outcome == ServedOutcome::Completed)
     };

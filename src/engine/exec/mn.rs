@@ -183,6 +183,9 @@ pub(super) fn handle<C: Clock + ?Sized>(
         .wrapping_add(server.handle(r.connection, r.message));
     let ended = clock.now();
     report.handled += 1;
+    report.busy_ms += ended - began;
+    report.last_end_ms = ended;
+    #[cfg(test)]
     report
         .handled_log
         .push((r.connection, r.message, began, ended));

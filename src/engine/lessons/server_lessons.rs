@@ -119,8 +119,7 @@ impl ServerLesson {
 
     /// The measured sentence, or None unless every way completed.
     pub fn conclude(&self, runs: &[Served]) -> Option<String> {
-        let mine: Vec<Served> = self.runs(runs)?.into_iter().cloned().collect();
-        served_sentence(&mine)
+        served_sentence(&self.runs(runs)?)
     }
 
     /// `said` against the runs: right when the chosen way did best (or

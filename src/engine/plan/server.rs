@@ -158,9 +158,9 @@ pub const CONNECTIONS: (u32, u32) = (1, 100_000);
 pub const MESSAGES: (u32, u32) = (1, 50);
 pub const HANDLER_MS: (f64, f64) = (0.01, 20.0);
 pub const WAIT_MEAN_MS: (f64, f64) = (0.0, 1_000.0);
-/// The most messages a run may hold: each loop keeps about 40 bytes a
-/// message (its scheduled time and its handler's times), so three ways of
-/// this many take some 60 MB, up to twice that while their vectors grow.
+/// The most messages a run may hold: each loop keeps 8 bytes a message
+/// (its scheduled time), so three ways of this many take some 12 MB, up
+/// to twice that while their vectors grow.
 pub const MAX_MESSAGES: u64 = 500_000;
 /// The longest a handler may compute (ms): the one loop runs each to its
 /// end before it looks at Stop or lets the page paint.

@@ -18,8 +18,14 @@ pub struct LoopReport {
     /// Times it took work from another loop: half a queue, or that loop's
     /// due timers (each time one message or more).
     pub steals: u64,
-    /// Each message it handled: connection, message, and when its handler
-    /// began and ended (ms on the run's clock).
+    /// Time its handlers computed (ms).
+    pub busy_ms: f64,
+    /// When its last handler ended (ms on the run's clock; 0 before any).
+    pub last_end_ms: f64,
+    /// Tests only: each message it handled, connection, message, and when
+    /// its handler began and ended (ms on the run's clock). The page keeps
+    /// only the sums above: a run may hold half a million messages.
+    #[cfg(test)]
     pub handled_log: Vec<(u32, u32, f64, f64)>,
     /// The most messages ready and waiting in its run queue as one of its
     /// handlers began.
@@ -46,11 +52,6 @@ impl LoopReport {
             Some((t, n)) if *t == step => *n = (*n).max(queued),
             _ => self.queue_track.push((step, queued)),
         }
-    }
-
-    /// Time its handlers computed (ms).
-    pub fn busy_ms(&self) -> f64 {
-        self.handled_log.iter().map(|&(.., b, e)| e - b).sum()
     }
 }
 
@@ -100,9 +101,12 @@ impl Served {
         loops: Vec<LoopReport>,
         outcome: ServedOutcome,
     ) -> Served {
+        // Moved out of the loops' reports, not copied: nothing reads them
+        // after this, and a run may hold half a million.
+        let mut loops = loops;
         let mut scheduled: Vec<f64> = loops
-            .iter()
-            .flat_map(|l| l.scheduled_ms.iter().copied())
+            .iter_mut()
+            .flat_map(|l| std::mem::take(&mut l.scheduled_ms))
             .filter(|x| x.is_finite())
             .collect();
         scheduled.sort_by(f64::total_cmp);
@@ -169,7 +173,7 @@ impl Served {
             .iter()
             .map(|l| {
                 if self.wall_ms > 0.0 {
-                    (1.0 - l.busy_ms() / self.wall_ms).clamp(0.0, 1.0)
+                    (1.0 - l.busy_ms / self.wall_ms).clamp(0.0, 1.0)
                 } else {
                     0.0
                 }
@@ -258,7 +262,9 @@ mod tests {
             checksum: handlers.len() as u64,
             scheduled_ms: scheduled.to_vec(),
             steals: 1,
-            handled_log: handlers.iter().map(|&(b, e)| (0, 0, b, e)).collect(),
+            busy_ms: handlers.iter().map(|&(b, e)| e - b).sum(),
+            last_end_ms: handlers.iter().map(|&(_, e)| e).fold(0.0, f64::max),
+            handled_log: vec![],
             longest_queue: 7,
             queue_track: vec![],
         }

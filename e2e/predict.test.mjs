@@ -18,10 +18,27 @@ const QUERY = 'mode=concurrent&workload=io&tasks=4&latency_ms=100&jitter_ms=0&th
 /** The panel's question, once a button has asked it. */
 const question = (page) => page.locator('.predict-first form.predict');
 
-/** Waits for the run the question started to end and returns the prediction's paragraph. */
-async function scored(page) {
+/**
+ * Clicks `button` (the question's go button), waits for the run it started
+ * to end and returns the prediction's paragraph. The panel says "Running…"
+ * while the run goes on: a click that started nothing fails here instead of
+ * reading the panel's earlier prediction. A MutationObserver, set before the
+ * click, sees that state however short the run (a 60 ms run on a busy
+ * machine came and went between two of Playwright's polls).
+ */
+async function scored(page, button) {
+  await page.evaluate(() => {
+    window.__runningSeen = false;
+    const seen = () => {
+      if (document.querySelector('.predict-first .result.running')) window.__runningSeen = true;
+    };
+    window.__runningObserver?.disconnect();
+    window.__runningObserver = new MutationObserver(seen);
+    window.__runningObserver.observe(document.body, { childList: true, subtree: true });
+  });
+  await button.click();
+  await page.waitForFunction(() => window.__runningSeen, null, { timeout: 5000 });
   const panel = page.locator('.predict-first');
-  await panel.locator('.result.running').waitFor({ timeout: 5000 });
   await panel.locator('.prediction').waitFor({ timeout: 60000 });
   return panel.locator('.prediction');
 }
@@ -48,8 +65,7 @@ test('with Predict first on, Run asks for a time, refuses to run without one, an
   assert.equal(await page.locator('.status progress').count(), 0, 'an empty answer started the run');
   // Four 100 ms waits at once on one thread: about 100 ms. Predict 400.
   await field.fill('400');
-  await form.getByRole('button', { name: 'Run with my prediction' }).click();
-  const p = await scored(page);
+  const p = await scored(page, form.getByRole('button', { name: 'Run with my prediction' }));
   const text = await p.textContent();
   assert.match(text, /You predicted 400 ms; measured 1\d\d(\.\d)? ms: \d+ % over\./, text);
   assert.equal(await p.getAttribute('data-right'), 'false', text);
@@ -76,8 +92,7 @@ test('Compare asks which mode finishes first, "About the same" included, and Swe
   const options = await group.getByRole('radio').evaluateAll((rs) => rs.map((r) => r.labels[0].textContent.trim()));
   assert.deepEqual(options, ['Sequential', 'Concurrent (async)', 'Parallel (threads)', 'Concurrent + parallel', 'About the same'], options.join(' | '));
   await group.getByRole('radio', { name: 'About the same' }).check();
-  await question(page).getByRole('button', { name: 'Compare with my prediction' }).click();
-  const p = await scored(page);
+  const p = await scored(page, question(page).getByRole('button', { name: 'Compare with my prediction' }));
   const text = await p.textContent();
   // On 8 tasks of computation a thread pool of 2 beats one thread, and the
   // page says which came first; with another program on a core the pool
@@ -88,8 +103,7 @@ test('Compare asks which mode finishes first, "About the same" included, and Swe
   await page.getByRole('button', { name: 'Sweep threads', exact: true }).click();
   const field = question(page).getByRole('spinbutton', { name: /On 2 threads, how many times as fast as on one\?.*times as fast/ });
   await field.fill('1.5');
-  await question(page).getByRole('button', { name: 'Sweep with my prediction' }).click();
-  const s = await scored(page);
+  const s = await scored(page, question(page).getByRole('button', { name: 'Sweep with my prediction' }));
   assert.match(await s.textContent(), /You predicted 1\.5×; measured \d\.\d+×/);
   const chart = page.locator('canvas[data-name=speedup]');
   await chart.waitFor({ timeout: 10000 });
@@ -152,8 +166,7 @@ test('390 px: the questions and the predictions beside their measurements pass a
     await question(page).getByRole('alert').waitFor({ timeout: 5000 });
     assert.deepEqual(await axe(page, '.predict-first'), { light: [], dark: [] }, 'asked');
     await question(page).getByRole('spinbutton').fill('120');
-    await question(page).getByRole('button', { name: 'Run with my prediction' }).click();
-    await scored(page);
+    await scored(page, question(page).getByRole('button', { name: 'Run with my prediction' }));
     assert.deepEqual(await axe(page, '.predict-first'), { light: [], dark: [] }, 'answered');
     await page.locator('.panel').screenshot({ path: join(ARTIFACTS, 'predict-panel-390.png') });
     // A lesson's card, answered and measured.
@@ -174,8 +187,7 @@ test('a prediction travels in a result link: the receiver sees it beside the sen
   await page.getByRole('checkbox', { name: /Predict first/ }).check();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await question(page).getByRole('spinbutton').fill('250');
-  await question(page).getByRole('button', { name: 'Run with my prediction' }).click();
-  const mine = await (await scored(page)).textContent();
+  const mine = await (await scored(page, question(page).getByRole('button', { name: 'Run with my prediction' }))).textContent();
   await page.getByRole('checkbox', { name: /Predict first/ }).uncheck();
   await page.getByRole('button', { name: 'Share this result', exact: true }).click();
   await page.locator('.share-made').waitFor({ timeout: 15000 });

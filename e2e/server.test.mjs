@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, BUSY_CORES, ROOT, attempts, browser, closeSite, open, openSite, ready, retry } from './lib.mjs';
+import { ARTIFACTS, BUSY_CORES, ROOT, attempts, browser, closeSite, drawnPixels, open, openSite, ready, retry } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -75,6 +75,54 @@ test('10,000 connections, each way: every message handled, the same checksum, a 
     assert.ok(q > 100, `${rows[i].way}'s run queues: ${q} pixels of its colour`);
   }
   assert.ok((await page.locator('.server-sentence').textContent()).length > 40);
+  // The timelines: a band per way, every handler and every wait kept (a
+  // message is two spans: 60,000 of the 100,000 a run may keep), a mark
+  // per steal, and bars drawn.
+  const tl = await page.$eval('canvas[data-name=server-timelines]', (c) => ({ ...c.dataset }));
+  assert.equal(tl.bands, '3', JSON.stringify(tl));
+  assert.equal(tl.spans, String(3 * 2 * 10000), JSON.stringify(tl));
+  assert.equal(tl.whole, 'true', JSON.stringify(tl));
+  assert.equal(Number(tl.stealMarks), Number(rows[2].steals), 'a mark per steal');
+  assert.ok((await drawnPixels(page, 'canvas[data-name=server-timelines]')) > 2000, 'bars drawn');
+  assert.deepEqual(b.errors, []);
+});
+
+/** Clicks the server card's `button` and returns the downloaded file's path and text. */
+async function download(page, button) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator('section.server').getByRole('button', { name: button, exact: true }).click()]);
+  const path = join(ARTIFACTS, file.suggestedFilename());
+  await file.saveAs(path);
+  return { path, text: readFileSync(path, 'utf8') };
+}
+
+test('the server\'s report and trace hold the table\'s figures, and the page declines to open the report as a result', async () => {
+  const { page } = b;
+  await open(page, site.url);
+  await ready(page);
+  await ask(page, { 'server-connections': 300, 'server-messages': 4, 'server-handler': 0.05, 'server-wait': 5 }, true);
+  const rows = await serveThreeWays(page);
+  const report = await download(page, 'Server report (JSON)');
+  const json = JSON.parse(report.text);
+  assert.equal(json.kind, 'server');
+  assert.deepEqual(json.asked, { connections: 300, messages: 4, handler_ms: 0.05, wait_mean_ms: 5, hot: true });
+  assert.deepEqual(json.runs.map((r) => r.way), rows.map((r) => r.way));
+  for (const [i, r] of json.runs.entries()) {
+    assert.equal(String(r.handled), rows[i].handled);
+    assert.equal(r.checksum, rows[i].checksum);
+    assert.equal(String(r.steals), rows[i].steals);
+    // The table's figures are the report's, to the microsecond it keeps.
+    assert.ok(Math.abs(r.scheduled_ms.p99 - Number(rows[i].p99)) < 0.001, `${r.way}: p99 ${r.scheduled_ms.p99} vs ${rows[i].p99}`);
+    assert.equal(r.scheduled_ms.histogram_counts.reduce((a, x) => a + x, 0), r.handled, "the histogram counts every message");
+  }
+  const trace = JSON.parse((await download(page, 'Server trace for Perfetto / DevTools')).text);
+  const events = trace.traceEvents;
+  assert.equal(events.filter((e) => e.ph === 'X' && e.cat === 'run').length, 3 * 1200, 'a handler event per message, each way');
+  assert.equal(events.filter((e) => e.ph === 'i' && e.name === 'steal').length, Number(rows[2].steals));
+  assert.ok(events.some((e) => e.ph === 'C'), 'the run queues as counters');
+  // Opened as a result, the report is declined in words, and nothing is lost.
+  await page.setInputFiles('.open-report-input', report.path);
+  await page.waitForFunction(() => /server card/.test(document.querySelector('.received-state')?.textContent ?? ''), null, { timeout: 15000 });
+  assert.equal(await page.locator('table.served tbody tr').count(), 3, 'the card keeps its runs');
   assert.deepEqual(b.errors, []);
 });
 
@@ -261,4 +309,28 @@ test('390 px: the server card after a serve passes axe, light and dark, and its 
   } finally {
     await s.close();
   }
+});
+
+test('the card\'s numbers travel in the link: read back, bad ones said, changes written', async () => {
+  const { page } = b;
+  await open(page, site.url, 'server_connections=300&server_messages=abc&server_hot=1&server_wait_ms=7.5');
+  await ready(page);
+  const card = page.locator('section.server');
+  assert.equal(await card.locator('#server-connections').inputValue(), '300');
+  assert.equal(await card.locator('#server-messages').inputValue(), '5', 'the default kept');
+  assert.equal(await card.locator('#server-wait').inputValue(), '7.5');
+  assert.ok(await card.getByRole('checkbox').isChecked());
+  assert.match(await card.locator('.server-status').textContent(), /From the link: server_messages: abc is not a number/);
+  await ask(page, { 'server-connections': 400 }, true);
+  await page.waitForFunction(() => location.search.includes('server_connections=400'));
+  const search = await page.evaluate(() => location.search);
+  assert.match(search, /server_wait_ms=7\.5/, search);
+  assert.match(search, /server_hot=1/, search);
+  assert.doesNotMatch(search, /server_messages/, 'the default is not written');
+  assert.match(search, /mode=/, 'the settings stay in the link');
+  // A reload restores the card as it was left.
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.locator('#server-connections').inputValue(), '400');
+  assert.deepEqual(b.errors, []);
 });

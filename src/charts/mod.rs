@@ -6,6 +6,7 @@ pub mod compare;
 pub mod cursor;
 pub mod latency;
 pub mod run_queue;
+pub mod served_marks;
 pub mod speedup;
 pub mod stacked;
 pub mod timeline;

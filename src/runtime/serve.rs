@@ -11,7 +11,7 @@ use super::event_loop::BrowserLoop;
 use super::yielding::after_ms;
 use crate::engine::exec::{CancelFlag, Clock, Shared, run_loop, serve_one_loop};
 use crate::engine::plan::{Server, Way};
-use crate::engine::record::{LoopReport, Served, ServedOutcome};
+use crate::engine::record::{Lane, LoopReport, Served, ServedOutcome, place_loops};
 use futures::channel::oneshot;
 use futures::future::{Either, join_all, select};
 use std::sync::Arc;
@@ -82,7 +82,9 @@ async fn on_pool(
                 shared.stop.sleep_until(&now, now() + ms);
             };
             let report = run_loop(i as u32, &shared, queue, &LaneClock, &nap);
-            let _ = tx.send(report);
+            // Which pool thread ran it: the timeline names its lane so.
+            let thread = rayon::current_thread_index().unwrap_or(i);
+            let _ = tx.send((report, u16::try_from(thread).unwrap_or(u16::MAX)));
         });
         receivers.push(rx);
     }
@@ -90,7 +92,7 @@ async fn on_pool(
         let all = Box::pin(join_all(receivers.iter_mut()));
         let watch = Box::pin(casualty::next(seen));
         match select(all, watch).await {
-            Either::Left((reports, _)) => return (reports.into_iter().flatten().collect(), None),
+            Either::Left((reports, _)) => return (placed(reports.into_iter().flatten()), None),
             Either::Right((dead, _)) => dead,
         }
     };
@@ -114,7 +116,26 @@ async fn on_pool(
         let _ = JsFuture::from(after_ms(10)).await;
     }
     (
-        got.into_iter().flatten().collect(),
+        placed(got.into_iter().flatten()),
         Some(casualty::describe(&dead, None)),
     )
+}
+
+/// The loops' reports, each lane named after the pool thread that ran it.
+/// A loop's report says `Worker(k)` for loop `k` until then; a dead
+/// thread's loop is missing, so the threads are indexed by loop.
+fn placed(got: impl Iterator<Item = (LoopReport, u16)>) -> Vec<LoopReport> {
+    let (mut loops, mut threads) = (Vec::new(), Vec::new());
+    for (report, thread) in got {
+        if let Lane::Worker(k) = report.lane {
+            let k = usize::from(k);
+            if threads.len() <= k {
+                threads.resize(k + 1, None);
+            }
+            threads[k] = Some(thread);
+        }
+        loops.push(report);
+    }
+    place_loops(&mut loops, &threads);
+    loops
 }

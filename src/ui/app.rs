@@ -36,8 +36,20 @@ use reactive_stores::Store;
 pub fn App() -> impl IntoView {
     let (settings, notices) = url::read();
     let page = Store::new(Page::new(settings, notices, probe::quick()));
-    // The server card's state, which Learn's server lessons share.
-    provide_context(ServerState::new());
+    // The server card's state, which Learn's server lessons share: its
+    // numbers from the link, and in the URL as they change.
+    let server = ServerState::new();
+    let (asked, said) = url::read_server();
+    if let Some(ask) = asked {
+        server.ask.set(ask);
+    }
+    server.said.set(
+        said.iter()
+            .map(|n| format!("From the link: {n}."))
+            .collect(),
+    );
+    provide_context(server);
+    Effect::new(move |_| url::write_server(&server.ask.get()));
     let edit = SettingsEditor::of(page);
     let actions = Actions::new(page);
     page.predict_first().set(saved_predict_first());

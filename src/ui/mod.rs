@@ -32,6 +32,7 @@ mod replay_source;
 mod replay_view;
 mod responsiveness;
 mod scenario_controls;
+mod served_timelines;
 mod server_state;
 mod server_view;
 mod share_result;

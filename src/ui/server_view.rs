@@ -6,6 +6,8 @@
 //! sentence they support. Figures come from `engine::record::Served` and
 //! `engine::analysis::served_sentence`; this file only formats them.
 
+use super::download;
+use super::served_timelines::ServedTimelines;
 use super::server_state::ServerState;
 use super::table_wrap::table_wrap;
 use crate::charts::latency::{LatencySeries, draw_latency};
@@ -18,6 +20,7 @@ use crate::engine::plan::{CONNECTIONS, HANDLER_MS, MESSAGES, WAIT_MEAN_MS, Way};
 use crate::engine::record::{
     QUEUE_STEP_MS, Served, ServedOutcome, checksum_reference, histogram, latency_edges,
 };
+use crate::engine::travel::{served_chrome_trace, served_report_json};
 use crate::runtime::canvas::draw_hidpi;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -42,6 +45,14 @@ pub fn ServerView(
         state.serve(&env.get_untracked(), Way::ALL.to_vec(), |_| ());
     };
 
+    // The runs shown, as a file; a failure to save is said where the
+    // card says what became of a serve.
+    let save = move |name: &'static str, make: &dyn Fn(&[Served]) -> String| {
+        let text = runs.with_untracked(|r| make(r));
+        if let Err(why) = download::text(name, "application/json", &text) {
+            said.set(vec![format!("Could not save {name}: {why}")]);
+        }
+    };
     let canvas = NodeRef::<Canvas>::new();
     let dark = use_preferred_dark();
     Effect::new(move |_| {
@@ -122,12 +133,21 @@ pub fn ServerView(
                 <p class="server-sentence">{move || runs.with(|r| served_sentence(r))}</p>
             </Show>
             <Show when=move || runs.with(|r| !r.is_empty())>
+                <h3 class="server-timelines">"Scheduled times"</h3>
                 <canvas
                     node_ref=canvas
                     data-name="server-latency"
                     role="img"
                     aria-label="Histogram of the messages' scheduled times, per way served"
                 ></canvas>
+                <h3 class="server-timelines">"Each way's loops over time"</h3>
+                <p class="note">
+                    "One row per thread. Solid: a handler computing (a colour per connection); pale, below: messages waiting for their timer on that loop "
+                    "(past a few hundred at once, a band whose shade says how many); "
+                    <span class="steal-mark" aria-hidden="true">"▼"</span>
+                    " a loop taking work from another (a steal). The main thread's row stays empty while the loops run on the pool."
+                </p>
+                <ServedTimelines runs=runs dark=dark />
                 <h3 class="server-queues">"Run queues over time"</h3>
                 <p class="note">
                     "Each loop's band: the most messages waiting in its queue as one of its handlers began, millisecond by millisecond."
@@ -140,6 +160,24 @@ pub fn ServerView(
                     r.iter().map(|s| queue_chart(s, x_max, dark)).collect_view()
                 })
             }}
+            <Show when=move || runs.with(|r| !r.is_empty())>
+                <div class="buttons">
+                    <button
+                        class="small"
+                        disabled=move || serving.with(Option::is_some)
+                        on:click=move |_| save("conpar-server-report.json", &|r| served_report_json(&ask.get_untracked(), &env.get_untracked(), r))
+                    >
+                        "Server report (JSON)"
+                    </button>
+                    <button
+                        class="small"
+                        disabled=move || serving.with(Option::is_some)
+                        on:click=move |_| save("conpar-server-trace.json", &|r| served_chrome_trace(r))
+                    >
+                        "Server trace for Perfetto / DevTools"
+                    </button>
+                </div>
+            </Show>
         </section>
     }
 }
@@ -149,13 +187,9 @@ fn queue_chart(s: &Served, x_max: f64, dark: Signal<bool>) -> impl IntoView + us
     let bands: Vec<QueueBand> = s
         .loops
         .iter()
-        .enumerate()
-        .map(|(i, l)| QueueBand {
-            label: if s.way.uses_pool() {
-                format!("Loop {}", i + 1)
-            } else {
-                "Main thread".into()
-            },
+        .map(|l| QueueBand {
+            // As the timeline names the lane: the thread that ran the loop.
+            label: capitalised(&l.lane.to_string()),
             colour: task_colour(way_index(s.way)),
             points: l.queue_track.clone(),
         })
@@ -183,6 +217,13 @@ fn queue_chart(s: &Served, x_max: f64, dark: Signal<bool>) -> impl IntoView + us
             ></canvas>
         </figure>
     }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn way_index(way: Way) -> u32 {

@@ -17,6 +17,9 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_event_listener::use_event_listener;
 use leptos_use_preferences::use_preferred_dark;
+use plotters::coord::Shift;
+use plotters::prelude::DrawingArea;
+use plotters_canvas::CanvasBackend;
 use std::sync::Arc;
 use web_sys::HtmlCanvasElement;
 
@@ -35,10 +38,14 @@ impl PartialEq for Shown {
     }
 }
 
+/// What draws over a band's timeline: its body, its index, where it landed.
+pub(super) type Overlay<'a> =
+    dyn Fn(&DrawingArea<CanvasBackend, Shift>, usize, &TimelineGeometry) -> Result<(), String> + 'a;
+
 /// What a drawing of the stack depended on: the same again draws the same
 /// pixels, so it is skipped.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Drawn {
+pub(super) struct Drawn {
     /// Bumped each time the bands change.
     data: u64,
     width: u32,
@@ -51,13 +58,16 @@ struct Drawn {
 /// screens, unless `last` already drew them at this size; returns what it
 /// drew and each band's geometry in CSS pixels of the canvas (`None`: the
 /// canvas already shows them).
-fn draw_stack(
+/// `overlay` draws over band `i`'s timeline, on its body, before it is
+/// shown (the server's steals).
+pub(super) fn draw_stack(
     canvas: &HtmlCanvasElement,
     bands: &[Band<'_>],
     x_max_ms: f64,
     theme: &Theme,
     (data, dark): (u64, bool),
     last: Option<Drawn>,
+    overlay: &Overlay<'_>,
 ) -> Result<Option<(Drawn, Vec<TimelineGeometry>)>, String> {
     let fitted = fit_hidpi(canvas, stacked_height(bands))?;
     let drawn = Drawn {
@@ -86,6 +96,7 @@ fn draw_stack(
         title.present().map_err(|e| failed(e.to_string()))?;
         let body = area_at(slot.body_top, slot.body_height)?;
         let g = draw_body(&body, band, x_max_ms, theme).map_err(|e| failed(e.to_string()))?;
+        overlay(&body, geometries.len(), &g)?;
         body.present().map_err(|e| failed(e.to_string()))?;
         geometries.push(slot.place(g));
     }
@@ -147,6 +158,7 @@ pub fn StackedView(
                 &theme,
                 (data, dark),
                 last.get_value(),
+                &|_, _, _| Ok(()),
             );
             let Ok(Some((drawn, g))) = drew else { return };
             // Each band's plot edges, for the tests: one axis means equal edges.

@@ -1,9 +1,11 @@
 //! The settings in the address bar: the URL follows the controls, and a link
 //! (or history back/forward) restores them.
 
-use crate::engine::plan::{Notice, Settings};
-use crate::engine::plan::{parse_query, to_query};
-use std::cell::Cell;
+use crate::engine::plan::{Notice, ServerAsk, Settings};
+use crate::engine::plan::{
+    SERVER_PREFIX, parse_query, percent_decode, server_from_query, server_to_query, to_query,
+};
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 
 /// The settings (and notices) of the page's current URL.
@@ -28,6 +30,74 @@ pub fn opened_on_experiment() -> bool {
 thread_local! {
     /// When the last history entry was made (ms since the epoch).
     static LAST_PUSH: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+    /// The server card's numbers as query pairs (empty: its defaults),
+    /// added to every settings query the page writes.
+    static SERVER_PART: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// The settings' query with the server card's numbers after them.
+fn query_of(settings: &Settings) -> String {
+    let server = SERVER_PART.with(|p| p.borrow().clone());
+    if server.is_empty() {
+        to_query(settings)
+    } else {
+        format!("{}&{server}", to_query(settings))
+    }
+}
+
+/// The server card's numbers in the page's URL (`None`: it names none),
+/// with what to say about them; the URL keeps them from then on.
+pub fn read_server() -> (Option<ServerAsk>, Vec<Notice>) {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let (ask, notices) = server_from_query(&search);
+    if let Some(ask) = ask {
+        SERVER_PART.with(|p| *p.borrow_mut() = server_to_query(&ask));
+    }
+    (ask, notices)
+}
+
+/// Puts the server card's numbers in the URL, in place of the ones there:
+/// the current entry is replaced (Back undoes the settings' changes, which
+/// the page restores; the card's numbers are kept as they are).
+pub fn write_server(ask: &ServerAsk) {
+    let part = server_to_query(ask);
+    if SERVER_PART.with(|p| *p.borrow() == part) {
+        return;
+    }
+    SERVER_PART.with(|p| *p.borrow_mut() = part.clone());
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let search = location.search().unwrap_or_default();
+    let mut pairs: Vec<&str> = search
+        .strip_prefix('?')
+        .unwrap_or(&search)
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
+            !pair.is_empty() && !percent_decode(key).starts_with(SERVER_PREFIX)
+        })
+        .collect();
+    if !part.is_empty() {
+        pairs.push(&part);
+    }
+    let query = if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    };
+    let url = format!(
+        "{}{}{}",
+        location.pathname().unwrap_or_default(),
+        query,
+        location.hash().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
 }
 
 /// Puts `settings` in the URL.
@@ -43,7 +113,7 @@ pub fn write(settings: &Settings, by_person: bool) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let query = format!("?{}", to_query(settings));
+    let query = format!("?{}", query_of(settings));
     if window.location().search().ok().as_deref() == Some(query.as_str()) {
         return;
     }
@@ -78,7 +148,7 @@ pub fn link(settings: &Settings) -> String {
         "{}{}?{}",
         loc.origin().unwrap_or_default(),
         loc.pathname().unwrap_or_default(),
-        to_query(settings)
+        query_of(settings)
     )
 }
 

@@ -20,7 +20,12 @@
 //!   thread.
 //!
 //! Queues are first in, first out, as Go's and tokio's run queues are: a
-//! message ready earlier is handled earlier on its thread.
+//! message ready earlier is handled earlier on its thread. Stealing, a
+//! thread's own queue holds at most [`LOCAL_QUEUE_CAP`] messages (Go's
+//! 256); what it cannot hold goes to the global queue (a crossbeam
+//! `Injector`, Go's global run queue), which every thread takes from when
+//! its own is empty, and first every [`INJECTOR_EVERY`] messages (Go's 61)
+//! so that nothing waits there for ever behind a busy queue.
 //!
 //! What is measured per message: the scheduled time, from the wait's end
 //! (the message ready) to its handler starting, as tokio-console names it.
@@ -37,8 +42,8 @@
 use super::CancelFlag;
 use super::platform::Clock;
 use crate::engine::plan::{Server, Way};
-use crate::engine::record::LoopReport;
-use crossbeam_deque::{Steal, Stealer, Worker};
+use crate::engine::record::{Lane, LoopReport, SPANS_KEPT, Span, SpanKind};
+use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,6 +52,13 @@ use std::sync::{Arc, Mutex};
 /// The longest an idle thread sleeps before it looks again (ms).
 pub const MAX_NAP_MS: f64 = 1.0;
 
+/// The most messages a stealing thread's own queue holds (Go's 256).
+pub const LOCAL_QUEUE_CAP: usize = 256;
+
+/// A stealing thread looks at the global queue first once every this many
+/// messages (Go's 61), so that nothing waits there for ever.
+pub const INJECTOR_EVERY: u64 = 61;
+
 /// A message whose wait has ended.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ready {
@@ -54,11 +66,14 @@ pub struct Ready {
     pub message: u32,
     /// When its wait ended (ms on the run's clock).
     pub at: f64,
+    /// When its wait began (ms on the run's clock).
+    pub armed: f64,
 }
 
 /// A timer: a deadline on the clock (as bits: deadlines are finite and
-/// not negative, so their bits order as the numbers do).
-pub(super) type Timer = Reverse<(u64, u32, u32)>;
+/// not negative, so their bits order as the numbers do), the connection,
+/// the message, and when it was armed (bits).
+pub(super) type Timer = Reverse<(u64, u32, u32, u64)>;
 
 /// What the threads share: the count of messages still to handle, the
 /// stop flag, each thread's queue's stealer and each thread's timers (its
@@ -67,7 +82,11 @@ pub struct Shared {
     pub server: Server,
     pub way: Way,
     pub stealers: Vec<Stealer<Ready>>,
+    /// The global queue (stealing only).
+    injector: Injector<Ready>,
     timers: Vec<Mutex<BinaryHeap<Timer>>>,
+    /// The spans each loop keeps for the timeline: the run's budget shared.
+    span_budget: usize,
     remaining: AtomicU64,
     pub stop: Arc<CancelFlag>,
     /// When the run began, on the loops' clock.
@@ -93,7 +112,7 @@ impl Shared {
             .map(|t| {
                 let first = (t..server.connections)
                     .step_by(p as usize)
-                    .map(|c| timer(start + server.wait_ms(c, 0), c, 0))
+                    .map(|c| timer(start + server.wait_ms(c, 0), start, c, 0))
                     .collect();
                 Mutex::new(first)
             })
@@ -102,7 +121,9 @@ impl Shared {
             server,
             way,
             stealers: queues.iter().map(Worker::stealer).collect(),
+            injector: Injector::new(),
             timers,
+            span_budget: SPANS_KEPT / p as usize,
             remaining: AtomicU64::new(server.total_messages()),
             stop,
             start,
@@ -111,9 +132,34 @@ impl Shared {
     }
 }
 
-/// The timer of message `m` of connection `c`, due at `at`.
-pub(super) fn timer(at: f64, c: u32, m: u32) -> Timer {
-    Reverse((at.max(0.0).to_bits(), c, m))
+impl Shared {
+    /// Puts ready message `r` on `local`, or, stealing with `local` full,
+    /// on the global queue.
+    fn enqueue(&self, local: &Worker<Ready>, r: Ready) {
+        if self.way == Way::Stealing && local.len() >= LOCAL_QUEUE_CAP {
+            self.injector.push(r);
+        } else {
+            local.push(r);
+        }
+    }
+}
+
+/// The timer of message `m` of connection `c`, armed at `armed` and due at
+/// `at`.
+pub(super) fn timer(at: f64, armed: f64, c: u32, m: u32) -> Timer {
+    Reverse((at.max(0.0).to_bits(), c, m, armed.max(0.0).to_bits()))
+}
+
+/// Notes in `report` the wait of `r`, which ran on `lane` (the loop that
+/// armed it), in ms since the run's `start`.
+pub(super) fn note_wait(report: &mut LoopReport, lane: Lane, r: Ready, start: f64) {
+    report.keep(Span::new(
+        r.connection,
+        lane,
+        SpanKind::Wait,
+        r.armed - start,
+        r.at - start,
+    ));
 }
 
 /// Thread `me`'s event loop (see the module docs) on `clock`; `sleep(ms)`
@@ -130,16 +176,20 @@ pub fn run_loop<C: Clock + ?Sized>(
     // be counted, and they would wait for it for ever.
     let _stop_on_panic = StopOnPanic(&shared.stop);
     let server = &shared.server;
-    let arm = |at: f64, c: u32, m: u32| lock(&shared.timers[me as usize]).push(timer(at, c, m));
-    let mut report = LoopReport::default();
+    let mine = Lane::Worker(u16::try_from(me).unwrap_or(u16::MAX));
+    let arm = |at: f64, armed: f64, c: u32, m: u32| {
+        lock(&shared.timers[me as usize]).push(timer(at, armed, c, m))
+    };
+    let mut report = LoopReport::new(mine, shared.span_budget);
     while !shared.stop.is_cancelled() && shared.remaining.load(Ordering::Acquire) > 0 {
         fire_due(&mut lock(&shared.timers[me as usize]), clock.now(), |r| {
-            local.push(r);
+            note_wait(&mut report, mine, r, shared.start);
+            shared.enqueue(&local, r);
         });
-        let job = local.pop().or_else(|| match shared.way {
-            Way::Stealing => steal(me, shared, &local, clock.now()).inspect(|_| report.steals += 1),
-            Way::OneLoop | Way::Pinned => None,
-        });
+        let job = match shared.way {
+            Way::Stealing => take(me, shared, &local, clock.now(), &mut report),
+            Way::OneLoop | Way::Pinned => local.pop(),
+        };
         let Some(r) = job else {
             let next = lock(&shared.timers[me as usize])
                 .peek()
@@ -156,12 +206,52 @@ pub fn run_loop<C: Clock + ?Sized>(
         if next < server.messages {
             arm(
                 ended + server.wait_ms(r.connection, next),
+                ended,
                 r.connection,
                 next,
             );
         }
     }
     report
+}
+
+/// A stealing thread's next message: from the global queue first once
+/// every [`INJECTOR_EVERY`], else its own queue, the global queue, and
+/// another thread's work.
+fn take(
+    me: u32,
+    shared: &Shared,
+    local: &Worker<Ready>,
+    now: f64,
+    report: &mut LoopReport,
+) -> Option<Ready> {
+    let global_first = report.handled % INJECTOR_EVERY == INJECTOR_EVERY - 1;
+    global_first
+        .then(|| from_injector(shared, local, report))
+        .flatten()
+        .or_else(|| local.pop())
+        .or_else(|| from_injector(shared, local, report))
+        .or_else(|| {
+            let stolen = steal(me, shared, local, now, report);
+            if stolen.is_some() {
+                report.note_steal(now - shared.start);
+            }
+            stolen
+        })
+}
+
+/// A batch from the global queue into `local`, and one of it to run.
+fn from_injector(shared: &Shared, local: &Worker<Ready>, report: &mut LoopReport) -> Option<Ready> {
+    loop {
+        match shared.injector.steal_batch_and_pop(local) {
+            Steal::Success(r) => {
+                report.from_injector += 1;
+                return Some(r);
+            }
+            Steal::Empty => return None,
+            Steal::Retry => {}
+        }
+    }
 }
 
 /// Runs ready message `r`'s handler on this loop and notes it in
@@ -185,6 +275,13 @@ pub(super) fn handle<C: Clock + ?Sized>(
     report.handled += 1;
     report.busy_ms += ended - began;
     report.last_end_ms = ended;
+    report.keep(Span::new(
+        r.connection,
+        report.lane,
+        SpanKind::Run,
+        began - start,
+        ended - start,
+    ));
     #[cfg(test)]
     report
         .handled_log
@@ -216,7 +313,7 @@ pub(super) fn fire_due(
     mut push: impl FnMut(Ready),
 ) -> usize {
     let mut fired = 0;
-    while let Some(&Reverse((bits, c, m))) = timers.peek() {
+    while let Some(&Reverse((bits, c, m, armed))) = timers.peek() {
         let at = f64::from_bits(bits);
         if at > now {
             break;
@@ -226,6 +323,7 @@ pub(super) fn fire_due(
             connection: c,
             message: m,
             at,
+            armed: f64::from_bits(armed),
         });
         fired += 1;
     }
@@ -233,8 +331,15 @@ pub(super) fn fire_due(
 }
 
 /// Work from another thread: half of its queue, else its due timers (when
-/// no one holds them), into `local`, and one of it to run.
-fn steal(me: u32, shared: &Shared, local: &Worker<Ready>, now: f64) -> Option<Ready> {
+/// no one holds them, their waits noted on that thread's lane), into
+/// `local`, and one of it to run.
+fn steal(
+    me: u32,
+    shared: &Shared,
+    local: &Worker<Ready>,
+    now: f64,
+    report: &mut LoopReport,
+) -> Option<Ready> {
     let p = shared.stealers.len();
     let others = (1..p).map(|k| (me as usize + k) % p);
     for victim in others.clone() {
@@ -247,8 +352,12 @@ fn steal(me: u32, shared: &Shared, local: &Worker<Ready>, now: f64) -> Option<Re
         }
     }
     for victim in others {
+        let lane = Lane::Worker(u16::try_from(victim).unwrap_or(u16::MAX));
         if let Ok(mut timers) = shared.timers[victim].try_lock()
-            && fire_due(&mut timers, now, |r| local.push(r)) > 0
+            && fire_due(&mut timers, now, |r| {
+                note_wait(report, lane, r, shared.start);
+                shared.enqueue(local, r);
+            }) > 0
         {
             return local.pop();
         }
@@ -324,7 +433,8 @@ mod tests {
         /// first wait, then its previous handler's end plus the next wait.
         #[test]
         fn every_message_is_handled_once_and_never_early(
-            connections in 1u32..40,
+            // Some runs past a queue's cap: the global queue's path too.
+            connections in prop_oneof![1u32..40, 300u32..700],
             messages in 1u32..5,
             hot in 0u32..4,
             threads in 1u32..5,
@@ -346,6 +456,97 @@ mod tests {
                 prop_assert!(m == 0 || (log[i - 1].0, log[i - 1].1) == (c, m - 1));
                 let due = after + s.wait_ms(c, m);
                 prop_assert!(began >= due, "connection {} message {} began {} ms early", c, m, due - began);
+            }
+        }
+    }
+
+    /// Stealing, a thread's own queue holds at most LOCAL_QUEUE_CAP: with
+    /// thousands of connections ready at once the rest go to the global
+    /// queue, which the threads drain, every message still handled once.
+    #[test]
+    fn a_full_queue_spills_into_the_global_queue() {
+        let s = Server {
+            wait_mean_ms: 0.0,
+            ..server(3_000, 2, 0, 9)
+        };
+        let (reports, _) = serve(&s, 2, Way::Stealing);
+        let handled: u64 = reports.iter().map(|r| r.handled).sum();
+        assert_eq!(handled, s.total_messages());
+        let sum = reports.iter().fold(0u64, |a, r| a.wrapping_add(r.checksum));
+        assert_eq!(sum, s.expected_checksum());
+        let taken: u64 = reports.iter().map(|r| r.from_injector).sum();
+        assert!(taken > 0, "nothing went through the global queue");
+        assert!(
+            reports
+                .iter()
+                .all(|r| r.longest_queue as usize <= LOCAL_QUEUE_CAP + 32),
+            "a queue grew past its cap (and one batch): {:?}",
+            reports.iter().map(|r| r.longest_queue).collect::<Vec<_>>()
+        );
+        // Pinned has no global queue: its queues hold everything.
+        let (pinned, _) = serve(&s, 2, Way::Pinned);
+        assert!(pinned.iter().all(|r| r.from_injector == 0));
+        assert!(
+            pinned
+                .iter()
+                .any(|r| r.longest_queue as usize > LOCAL_QUEUE_CAP)
+        );
+    }
+
+    /// A loop keeps its handlers and the waits that ended on it as spans:
+    /// every one, for a small run, each handler on its loop's lane and as
+    /// long as it ran; the steals marked as counted.
+    #[test]
+    fn a_small_run_keeps_every_span() {
+        let s = server(30, 4, 2, 3);
+        let (reports, start) = serve(&s, 2, Way::Stealing);
+        for (t, r) in reports.iter().enumerate() {
+            assert_eq!(r.kept_until_ms, None);
+            let runs: Vec<&Span> = r.spans.iter().filter(|x| x.kind == SpanKind::Run).collect();
+            assert_eq!(runs.len() as u64, r.handled);
+            assert!(runs.iter().all(|x| x.lane == Lane::Worker(t as u16)));
+            for &(c, _, began, ended) in &r.handled_log {
+                assert!(
+                    runs.iter()
+                        .any(|x| x.task == c && x.start == began - start && x.end == ended - start),
+                    "connection {c}'s handler at {began} not kept"
+                );
+            }
+            assert_eq!(r.steal_ms.len() as u64, r.steals);
+        }
+        let waits = reports
+            .iter()
+            .flat_map(|r| &r.spans)
+            .filter(|x| x.kind == SpanKind::Wait)
+            .count() as u64;
+        assert_eq!(waits, s.total_messages(), "one wait a message");
+    }
+
+    /// A run past the budget keeps SPANS_KEPT spans in all, and every span
+    /// that began before the time it names is among them: the timeline is
+    /// whole up to there.
+    #[test]
+    fn a_large_run_keeps_its_budget_and_says_until_when() {
+        let s = Server {
+            wait_mean_ms: 0.05,
+            units: 2,
+            ..server(20_000, 3, 0, 4)
+        };
+        let (reports, start) = serve(&s, 2, Way::Pinned);
+        let kept: usize = reports.iter().map(|r| r.spans.len()).sum();
+        assert!(kept <= SPANS_KEPT, "{kept}");
+        for r in &reports {
+            let until = r.kept_until_ms.expect("120,000 spans cannot all be kept");
+            for &(c, _, began, _) in &r.handled_log {
+                if began - start < until {
+                    assert!(
+                        r.spans.iter().any(|x| x.kind == SpanKind::Run
+                            && x.task == c
+                            && x.start == began - start),
+                        "a handler at {} ms, before {until} ms, not kept",
+                        began - start
+                    );
+                }
             }
         }
     }

@@ -7,10 +7,10 @@
 //! only difference in what it does).
 
 use super::main_thread::TURN_BUDGET_MS;
-use super::mn::{Ready, Timer, fire_due, handle, timer};
+use super::mn::{Ready, Timer, fire_due, handle, note_wait, timer};
 use super::{CancelFlag, EventLoop};
 use crate::engine::plan::Server;
-use crate::engine::record::LoopReport;
+use crate::engine::record::{Lane, LoopReport, SPANS_KEPT};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -23,15 +23,18 @@ pub async fn serve_one_loop(
     start: f64,
 ) -> LoopReport {
     let mut timers: BinaryHeap<Timer> = (0..server.connections)
-        .map(|c| timer(start + server.wait_ms(c, 0), c, 0))
+        .map(|c| timer(start + server.wait_ms(c, 0), start, c, 0))
         .collect();
     // A plain queue: nothing else takes from it.
     let mut local: VecDeque<Ready> = VecDeque::new();
     let total = server.total_messages();
-    let mut report = LoopReport::default();
+    let mut report = LoopReport::new(Lane::Main, SPANS_KEPT);
     let mut turn = ev.now();
     while !cancel.is_cancelled() && report.handled < total {
-        fire_due(&mut timers, ev.now(), |r| local.push_back(r));
+        fire_due(&mut timers, ev.now(), |r| {
+            note_wait(&mut report, Lane::Main, r, start);
+            local.push_back(r);
+        });
         let Some(r) = local.pop_front() else {
             let Some(Reverse((bits, ..))) = timers.peek() else {
                 break; // nothing ready, nothing armed: cannot happen
@@ -44,7 +47,7 @@ pub async fn serve_one_loop(
         let next = r.message + 1;
         if next < server.messages {
             let at = ended + server.wait_ms(r.connection, next);
-            timers.push(timer(at, r.connection, next));
+            timers.push(timer(at, ended, r.connection, next));
         }
         if ended - turn >= TURN_BUDGET_MS {
             ev.yield_now().await;

@@ -20,6 +20,7 @@ mod mode;
 mod query;
 mod scenario;
 mod server;
+mod server_query;
 mod settings;
 mod slider;
 mod strategy;
@@ -35,6 +36,7 @@ pub use scenario::{Assignment, Sizes, Waits};
 pub use server::{
     CONNECTIONS, HANDLER_MS, HOT_FACTOR, MESSAGES, Server, ServerAsk, WAIT_MEAN_MS, Way,
 };
+pub use server_query::{SERVER_PREFIX, server_from_query, server_to_query};
 pub use settings::{MAX_LANES, MAX_SERIAL_PCT, Notice, POOL_PER_CORE, Settings};
 pub use slider::SLIDER_STEPS;
 pub use strategy::Strategy;

@@ -37,6 +37,10 @@ pub fn parse_query(query: &str) -> (Settings, Vec<Notice>) {
             continue;
         }
         let value = value.trim();
+        // The server card's numbers: read by `server_from_query`.
+        if key.starts_with(super::SERVER_PREFIX) {
+            continue;
+        }
         if let Err(message) = apply(&mut settings, &key, value) {
             notices.push(Notice::new(quote(&key), message));
         }
@@ -266,7 +270,7 @@ fn hex(b: u8) -> Option<u8> {
 
 /// A value shortened and stripped of control and text-direction characters
 /// (which could make a notice read backwards), fit to quote back.
-fn quote(value: &str) -> String {
+pub(super) fn quote(value: &str) -> String {
     let printable = |c: &char| {
         !c.is_control()
             && !('\u{202a}'..='\u{202e}').contains(c)
@@ -279,7 +283,7 @@ fn quote(value: &str) -> String {
     out
 }
 
-fn cap_notices(mut notices: Vec<Notice>) -> Vec<Notice> {
+pub(super) fn cap_notices(mut notices: Vec<Notice>) -> Vec<Notice> {
     if notices.len() > MAX_NOTICES {
         let more = notices.len() - (MAX_NOTICES - 1);
         notices.truncate(MAX_NOTICES - 1);

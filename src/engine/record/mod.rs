@@ -24,7 +24,8 @@ pub use frames::{FRAME_MS, FrameLog, FrameStats, LONG_GAP_MS, frame_stats};
 pub use playback::{Playback, SPEEDS};
 pub use replay::{LaneState, Moment, Paint, Replay, bounds_of};
 pub use served::{
-    LoopReport, QUEUE_STEP_MS, Served, ServedOutcome, checksum_reference, histogram, latency_edges,
+    LoopReport, QUEUE_STEP_MS, SPANS_KEPT, Served, ServedOutcome, checksum_reference, histogram,
+    latency_edges, place_loops,
 };
 pub use span::{Lane, MAX_CLOCK_SKEW_MS, Span, SpanKind, push_merged};
 pub use stats::{LaneUse, PoolUse, Relative, Stats};

@@ -1,9 +1,12 @@
 //! What a server's run did (see `plan::Server`): each event loop's report,
 //! and the figures read from them — requests per second, the scheduled
-//! time's quantiles and histogram, steals, each loop's busy time. A server's
-//! run keeps no spans: it can hold half a million messages, so each loop
-//! keeps per message only what these figures need.
+//! time's quantiles and histogram, steals, each loop's busy time. A run can
+//! hold half a million messages: each loop keeps per message only what
+//! these figures need, and its spans (handlers, waits) for the timeline
+//! only up to a budget ([`SPANS_KEPT`] a run), saying from when on it kept
+//! none ([`LoopReport::kept_until_ms`]).
 
+use super::{Lane, Span};
 use crate::engine::plan::Way;
 
 /// What one event loop did.
@@ -30,6 +33,24 @@ pub struct LoopReport {
     /// The most messages ready and waiting in its run queue as one of its
     /// handlers began.
     pub longest_queue: u32,
+    /// Where its spans ran: `Worker(k)` is loop `k` while the run goes
+    /// on; the page names the pool thread after ([`Served::new`] is given
+    /// them placed).
+    pub lane: Lane,
+    /// Its handlers (`Run`, the task being the connection) and the waits
+    /// that ended on it (`Wait`, on the lane of the loop that armed them),
+    /// in ms since the run began, up to `span_budget`.
+    pub spans: Vec<Span>,
+    /// The most spans it keeps (0 keeps none).
+    pub span_budget: usize,
+    /// None when it kept every span; else the earliest start of a span it
+    /// did not keep: every span that began before is in `spans`.
+    pub kept_until_ms: Option<f64>,
+    /// When it stole (ms since the run began), up to `span_budget`.
+    pub steal_ms: Vec<f64>,
+    /// Times it took messages from the global queue (the injector), where
+    /// a loop whose own queue is full puts what it cannot hold.
+    pub from_injector: u64,
     /// Its run queue over time: for each [`QUEUE_STEP_MS`] in which a
     /// handler began, when (ms since the run began, the step's start) and
     /// the most messages waiting as one began. At most one point a step
@@ -42,7 +63,41 @@ pub struct LoopReport {
 /// The run queue track's resolution (ms).
 pub const QUEUE_STEP_MS: f64 = 1.0;
 
+/// The spans a run keeps for its timeline, shared by its loops: a result
+/// link carries at most as many a run (`travel::MAX_SPANS_PER_RUN`), and
+/// the timeline draws them a pixel column at a time.
+pub const SPANS_KEPT: usize = 100_000;
+
 impl LoopReport {
+    /// An empty report of a loop on `lane` that keeps up to `span_budget`
+    /// spans.
+    pub fn new(lane: Lane, span_budget: usize) -> LoopReport {
+        LoopReport {
+            lane,
+            span_budget,
+            ..LoopReport::default()
+        }
+    }
+
+    /// Keeps `span` if the budget allows; else notes that the timeline is
+    /// whole only before its start.
+    pub fn keep(&mut self, span: Span) {
+        if self.spans.len() < self.span_budget {
+            self.spans.push(span);
+        } else {
+            let t = self.kept_until_ms.map_or(span.start, |k| k.min(span.start));
+            self.kept_until_ms = Some(t);
+        }
+    }
+
+    /// Notes a steal `at` ms into the run.
+    pub fn note_steal(&mut self, at: f64) {
+        self.steals += 1;
+        if self.steal_ms.len() < self.span_budget {
+            self.steal_ms.push(at);
+        }
+    }
+
     /// Notes `queued` messages waiting as a handler begins `at` ms into the
     /// run.
     pub fn note_queue(&mut self, at: f64, queued: u32) {
@@ -51,6 +106,27 @@ impl LoopReport {
         match self.queue_track.last_mut() {
             Some((t, n)) if *t == step => *n = (*n).max(queued),
             _ => self.queue_track.push((step, queued)),
+        }
+    }
+}
+
+/// Names each loop's lane after the pool thread that ran it:
+/// `threads[k]` ran loop `k` (a loop's spans say `Worker(k)` while the run
+/// goes on, and a stealer keeps the waits it fired for another loop on
+/// that loop's lane). A loop whose thread is not known (it died) keeps
+/// `Worker(k)`.
+pub fn place_loops(loops: &mut [LoopReport], threads: &[Option<u16>]) {
+    let placed = |lane: Lane| match lane {
+        Lane::Worker(k) => match threads.get(usize::from(k)) {
+            Some(Some(t)) => Lane::Worker(*t),
+            _ => lane,
+        },
+        Lane::Main => Lane::Main,
+    };
+    for l in loops {
+        l.lane = placed(l.lane);
+        for s in &mut l.spans {
+            s.lane = placed(s.lane);
         }
     }
 }
@@ -181,6 +257,41 @@ impl Served {
             .collect()
     }
 
+    /// Every kept span of every loop, by start.
+    pub fn spans(&self) -> Vec<Span> {
+        let mut all: Vec<Span> = self
+            .loops
+            .iter()
+            .flat_map(|l| l.spans.iter().copied())
+            .collect();
+        all.sort_by(|a, b| a.start.total_cmp(&b.start));
+        all
+    }
+
+    /// Every steal: when (ms since the start) and on which lane.
+    pub fn steal_marks(&self) -> Vec<(Lane, f64)> {
+        self.loops
+            .iter()
+            .flat_map(|l| l.steal_ms.iter().map(move |&t| (l.lane, t)))
+            .collect()
+    }
+
+    /// How far the timeline is whole (ms since the start): the run's end,
+    /// or the earliest start of a span some loop did not keep (the run
+    /// held more than [`SPANS_KEPT`]).
+    pub fn timeline_until_ms(&self) -> f64 {
+        self.loops
+            .iter()
+            .filter_map(|l| l.kept_until_ms)
+            .fold(self.wall_ms, f64::min)
+            .max(0.0)
+    }
+
+    /// Whether the timeline shows the whole run.
+    pub fn timeline_is_whole(&self) -> bool {
+        self.loops.iter().all(|l| l.kept_until_ms.is_none())
+    }
+
     /// The longest any loop's run queue grew.
     pub fn longest_queue(&self) -> u32 {
         self.loops
@@ -266,7 +377,7 @@ mod tests {
             last_end_ms: handlers.iter().map(|&(_, e)| e).fold(0.0, f64::max),
             handled_log: vec![],
             longest_queue: 7,
-            queue_track: vec![],
+            ..LoopReport::default()
         }
     }
 
@@ -339,6 +450,44 @@ mod tests {
             checksum_reference(&[stopped, unknown]),
             Some((Way::Stealing, 4))
         );
+    }
+
+    /// Spans kept to a budget say from when on they are not whole; the
+    /// run's timeline is whole up to its earliest such time; placing the
+    /// loops names each lane after the thread that ran it.
+    #[test]
+    fn the_timeline_is_whole_up_to_the_first_span_not_kept() {
+        use super::super::SpanKind;
+        let mut a = LoopReport::new(Lane::Worker(0), 2);
+        let mut b = LoopReport::new(Lane::Worker(1), 2);
+        for (i, t) in [1.0, 2.0, 5.0, 3.0].into_iter().enumerate() {
+            a.keep(Span::new(
+                i as u32,
+                Lane::Worker(0),
+                SpanKind::Run,
+                t,
+                t + 0.5,
+            ));
+        }
+        assert_eq!(a.spans.len(), 2);
+        assert_eq!(a.kept_until_ms, Some(3.0), "the earliest not kept");
+        b.keep(Span::new(9, Lane::Worker(0), SpanKind::Wait, 0.0, 4.0));
+        b.note_steal(2.5);
+        let mut s = served_with(4, 10.0, vec![a, b]);
+        assert_eq!(s.timeline_until_ms(), 3.0);
+        assert!(!s.timeline_is_whole());
+        assert_eq!(s.steals(), 1);
+        place_loops(&mut s.loops, &[Some(1), Some(0)]);
+        assert_eq!(s.loops[0].lane, Lane::Worker(1));
+        assert_eq!(
+            s.loops[1].spans[0].lane,
+            Lane::Worker(1),
+            "the stolen wait stays with loop 0"
+        );
+        assert_eq!(s.steal_marks(), vec![(Lane::Worker(0), 2.5)]);
+        let whole = served();
+        assert!(whole.timeline_is_whole());
+        assert_eq!(whole.timeline_until_ms(), 10.0);
     }
 
     #[test]

@@ -8,9 +8,10 @@
 use std::fmt;
 
 /// Where a span ran.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Lane {
     /// The browser's main thread (the one that also paints the page).
+    #[default]
     Main,
     /// Pool thread `k` (rayon's thread index, from 0).
     Worker(u16),

@@ -20,6 +20,7 @@ pub(crate) mod fixtures;
 mod json;
 mod recorded;
 mod report;
+mod served_export;
 mod shareable;
 mod user_agent;
 mod validate;
@@ -34,6 +35,7 @@ pub use recorded::{
     MAX_SPANS_PER_RUN, MAX_TIME_MS, MAX_TOTAL_SPANS, Machine, Prediction, Recorded, Summarised,
 };
 pub use report::{from_report_json, report_json};
+pub use served_export::{SERVER_REPORT_KIND, served_chrome_trace, served_report_json};
 pub use shareable::shareable;
 pub use user_agent::browser_name;
 pub use validate::validate;

@@ -7,6 +7,7 @@ use super::recorded::{
     MAX_SPANS_PER_RUN, MAX_TIME_MS, MAX_TIME_US, MAX_UPDATES, from_us, refuse, settings_of, to_us,
     truncate, valid_date, within,
 };
+use super::served_export::SERVER_REPORT_KIND;
 use super::validate::kind_of_runs;
 use super::{LinkError, Machine, Recorded, browser_name, validate};
 use crate::engine::environment::Environment;
@@ -38,7 +39,7 @@ pub fn report_json(settings: &Settings, env: &Environment, traces: &[&Trace]) ->
     out
 }
 
-fn environment_json(env: &Environment) -> String {
+pub(super) fn environment_json(env: &Environment) -> String {
     format!(
         "{{\"cross_origin_isolated\": {}, \"shared_array_buffer\": {}, \"hardware_concurrency\": {}, \"pool_threads\": {}, \"pool_start_ms\": {}, \"timer_resolution_ms\": {}, \"user_agent\": {}, \"browser\": {}{}}}",
         env.cross_origin_isolated,
@@ -139,6 +140,11 @@ pub fn from_report_json(text: &str) -> Result<Recorded, LinkError> {
     let not_report = || LinkError("This file is JSON, but not a conpar report.".into());
     if root.get("app") != Some(&Json::Str("conpar".into())) {
         return Err(not_report());
+    }
+    if root.get("kind") == Some(&Json::Str(SERVER_REPORT_KIND.into())) {
+        return refuse(
+            "This is a report of the server card's runs: the page shows reports of the modes' runs only. Its figures are in the file (a text editor shows them), and the card's numbers in its \"asked\".",
+        );
     }
     let str_of = |v: Option<&Json>| match v {
         Some(Json::Str(s)) => Some(s.clone()),

@@ -77,15 +77,14 @@ pub fn draw_not_kept<DB: DrawingBackend>(
             (left as i32, g.top as i32),
             (g.right as i32, g.bottom as i32),
         ],
-        theme.grid.mix(0.85).filled(),
+        theme.grid.mix(0.7).filled(),
     ))?;
-    let style = theme.font(12.0).pos(Pos::new(HPos::Center, VPos::Center));
+    // At the shade's top left, where the wait bands' counts (bottom right
+    // of each row) are not.
+    let style = theme.font(12.0).pos(Pos::new(HPos::Left, VPos::Top));
     area.draw(&Text::new(
         not_kept_words(),
-        (
-            ((left + g.right) / 2.0) as i32,
-            ((g.top + g.bottom) / 2.0) as i32,
-        ),
+        (left as i32 + 6, g.top as i32 + 3),
         style,
     ))
 }

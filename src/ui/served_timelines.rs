@@ -35,7 +35,14 @@ impl PartialEq for WayBand {
 }
 
 fn band_of(s: &Served) -> WayBand {
-    let spans = s.spans();
+    let not_kept_from = (!s.timeline_is_whole()).then(|| s.timeline_until_ms());
+    // A run too large to keep every span shows those that began before its
+    // timeline stopped being whole: every one of them is kept, so what the
+    // band counts (waits in flight) is true up to there.
+    let mut spans = s.spans();
+    if let Some(until) = not_kept_from {
+        spans.retain(|x| x.start < until);
+    }
     // The main thread's row, then every pool thread up to the highest that
     // ran a loop: a pinned run on threads 0 and 1 shows both.
     let rows = s
@@ -57,7 +64,7 @@ fn band_of(s: &Served) -> WayBand {
         spans: Arc::new(spans),
         rows,
         steals: Arc::new(steals),
-        not_kept_from: (!s.timeline_is_whole()).then(|| s.timeline_until_ms()),
+        not_kept_from,
     }
 }
 

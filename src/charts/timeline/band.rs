@@ -27,8 +27,11 @@ pub(super) struct Band {
     row: usize,
     /// The row's waits.
     waits: usize,
-    /// The most waits in flight over any one column.
+    /// The most waits in flight over any one column (the height's scale:
+    /// a wait that ends and one that begins in the same column both count).
     peak: u32,
+    /// The most waits in flight at any one instant: what the caption says.
+    at_once: u32,
     /// Runs of neighbouring columns of the same height: from, to (ms) and
     /// the most waits in flight over them.
     steps: Vec<(f64, f64, u32)>,
@@ -84,6 +87,7 @@ fn band(spans: &[Span], row: usize, waits: usize, ms_per_px: f64, columns: usize
         in_flight.push(now.max(0) as u32);
     }
     let peak = in_flight.iter().copied().max().unwrap_or(0);
+    let at_once = most_at_once(spans, row);
     let level = |n: u32| {
         if n == 0 {
             0
@@ -116,8 +120,27 @@ fn band(spans: &[Span], row: usize, waits: usize, ms_per_px: f64, columns: usize
         row,
         waits,
         peak,
+        at_once,
         steps,
     }
+}
+
+/// The most of `row`'s waits in flight at one instant: a wait that ends
+/// as another begins does not overlap it.
+fn most_at_once(spans: &[Span], row: usize) -> u32 {
+    let mut edges: Vec<(f64, i32)> = spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Wait && s.lane.row() == row)
+        .flat_map(|s| [(s.start, 1), (s.end.max(s.start), -1)])
+        .collect();
+    // Ends before starts at the same time.
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut now, mut most) = (0i64, 0i64);
+    for (_, d) in edges {
+        now += i64::from(d);
+        most = most.max(now);
+    }
+    most as u32
 }
 
 /// Draws a band: a column's height in the wait band is its waits in flight
@@ -145,9 +168,9 @@ pub(super) fn draw_band<DB: DrawingBackend>(
     // end of most runs, where the band is low.
     let (_, y) = chart.backend_coord(&(0.0, row_top - WAIT_BAND.0));
     let text = format!(
-        "{} waits: height = waits in flight (at most {})",
+        "{} waits: height = waits in flight (at most {} at once)",
         thousands(band.waits as u64),
-        thousands(band.peak)
+        thousands(band.at_once)
     );
     let right = geometry.right as i32 - 4;
     let width = (text.chars().count() as f64 * CAPTION_CHAR_PX) as i32;
@@ -207,7 +230,7 @@ mod tests {
         assert_eq!(band.waits, 100_000);
         assert!(
             svg.contains("100,000 waits: height = waits in flight")
-                && svg.contains(&format!("(at most {})", thousands(band.peak))),
+                && svg.contains(&format!("(at most {} at once)", thousands(band.at_once))),
             "the band says what it shows"
         );
         let densest = band
@@ -222,6 +245,11 @@ mod tests {
         );
         // 40,000 overlap there, with the ~40 ms × 30/ms = 1,200 of the spread.
         assert!((40_000..=42_000).contains(&band.peak), "peak {}", band.peak);
+        assert!(
+            (40_000..=band.peak).contains(&band.at_once),
+            "at once {}",
+            band.at_once
+        );
         // The band's tallest rectangle is drawn there too.
         let rect_x = |r: &str, attr: &str| -> f64 {
             r.split(&format!(" {attr}=\""))
@@ -262,5 +290,21 @@ mod tests {
         let (bars, bands) = bars_and_bands(&waits, 1, 0.5, 700);
         assert!(bands.is_empty());
         assert!(bars.iter().any(|b| b.kind == SpanKind::Wait));
+    }
+
+    /// A connection's waits follow one another: the caption's "at once"
+    /// counts one, though both touch the same pixel column (which the
+    /// band's height counts).
+    #[test]
+    fn waits_one_after_another_are_never_two_at_once() {
+        let waits: Vec<Span> = (0..400u32)
+            .map(|i| {
+                let t = f64::from(i) * 0.5;
+                Span::new(0, Lane::Main, SpanKind::Wait, t, t + 0.5)
+            })
+            .collect();
+        let (_, bands) = bars_and_bands(&waits, 1, 2.0, 700);
+        assert_eq!(bands[0].at_once, 1);
+        assert!(bands[0].peak > 1, "a column holds several");
     }
 }

@@ -334,3 +334,35 @@ test('the card\'s numbers travel in the link: read back, bad ones said, changes 
   assert.equal(await page.locator('#server-connections').inputValue(), '400');
   assert.deepEqual(b.errors, []);
 });
+
+test('the server\'s replay: a cursor over the timelines, and each loop at that instant, up to every message handled', async () => {
+  const { page } = b;
+  await open(page, site.url);
+  await ready(page);
+  await ask(page, { 'server-connections': 40, 'server-messages': 20, 'server-handler': 0.05, 'server-wait': 2 }, true);
+  const rows = await serveThreeWays(page);
+  const card = page.locator('section.server');
+  const scrubber = card.getByRole('slider', { name: 'Server replay position' });
+  const end = Number(await scrubber.getAttribute('max'));
+  const wall = Math.max(...rows.map((r) => Number(r.wall)));
+  assert.ok(end > 0 && Math.abs(end - wall) < 0.01, `the replay spans the runs: ${end} vs ${wall}`);
+  /** Each way's handled messages over its lanes at the cursor. */
+  const handledAt = async (t) => {
+    await scrubber.fill(String(t));
+    await page.waitForFunction((at) => Math.abs(+document.querySelector('.server-moment').dataset.at - at) < 1e-6, t);
+    return page.$$eval('.server-moment dl', (dls) => dls.map((dl) => [...dl.querySelectorAll('dd')].reduce((a, d) => a + +d.dataset.handled, 0)));
+  };
+  const mid = await handledAt(end / 2);
+  const last = await handledAt(end);
+  assert.deepEqual(last, rows.map((r) => Number(r.handled)), 'at the end, every message handled, as the table says');
+  for (const [i, n] of mid.entries()) assert.ok(n > 0 && n <= last[i], `${rows[i].way} halfway: ${n} of ${last[i]}`);
+  assert.ok(await card.locator('.server-cursor').isVisible(), 'the cursor is drawn');
+  assert.match(await card.locator('.server-moment').textContent(), /handling connection \d+|idle/);
+  // Played in real time from the start, it moves and stops at the end.
+  await scrubber.fill('0.001');
+  await card.getByRole('button', { name: 'Replay' }).click();
+  await card.getByLabel('Server replay speed').selectOption('1');
+  await page.waitForFunction((e) => +document.querySelector('.server-moment').dataset.at >= e - 1e-6, end, { timeout: 10000 });
+  await card.getByRole('button', { name: 'Replay' }).waitFor();
+  assert.deepEqual(b.errors, []);
+});

@@ -3,18 +3,43 @@
 //! handlers computing, the waits in flight on it (a density band past a
 //! few hundred), and a mark at each steal; a run too large to keep every
 //! span is shaded from where its timeline stops being whole. Pointing at
-//! a bar says which connection it was.
+//! a bar says which connection it was. A replay moves a cursor over the
+//! stack, at a fraction of real time or by hand, and says what each loop
+//! was doing at that instant (`engine::record::ServedReplay`).
 
 use super::stacked_view::{Drawn, draw_stack};
 use crate::charts::served_marks::{draw_not_kept, draw_steals};
 use crate::charts::stacked::{Band, hit_test_stacked};
 use crate::charts::timeline::TimelineGeometry;
 use crate::charts::{Theme, format_ms};
-use crate::engine::format::count;
-use crate::engine::record::{Lane, Served, Span};
+use crate::engine::format::{count, thousands};
+use crate::engine::record::{Lane, LoopMoment, Playback, SPEEDS, Served, ServedReplay, Span};
+use crate::runtime::clock::local_now;
+use crate::runtime::frame_loop;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use std::sync::Arc;
+
+/// The replay's starting speed: 1/10 of real time.
+const START_SLOWDOWN: u32 = 10;
+
+/// What one lane was doing, in words: "handling connection 17; at most 3
+/// queued; 42 waiting; 512 handled; 2 steals".
+fn moment_words(m: &LoopMoment) -> String {
+    let mut parts = vec![match m.handling {
+        Some(c) => format!("handling connection {}", c + 1),
+        None => "idle".into(),
+    }];
+    if let Some(q) = m.queued_at_most {
+        parts.push(format!("at most {} queued", thousands(u64::from(q))));
+    }
+    parts.push(format!("{} waiting", thousands(u64::from(m.waiting))));
+    parts.push(format!("{} handled", thousands(m.handled)));
+    if m.steals > 0 {
+        parts.push(count(m.steals, "steal"));
+    }
+    parts.join("; ")
+}
 
 /// One way's band, read once from its run.
 #[derive(Debug, Clone)]
@@ -92,6 +117,69 @@ pub fn ServedTimelines(
     });
     let last = StoredValue::new(None::<Drawn>);
     let hovered = RwSignal::new(None::<(usize, Span, f64, f64)>);
+    // The replay: each run's, built when the runs change; the cursor (ms
+    // since the runs began) and its clock.
+    let replays = StoredValue::new(Vec::<(String, ServedReplay)>::new());
+    let until = RwSignal::new(0.0f64);
+    let cursor = RwSignal::new(0.0f64);
+    let playing = RwSignal::new(false);
+    let slowdown = RwSignal::new(START_SLOWDOWN);
+    let playback = StoredValue::new(Playback::new((0.0, 0.0), START_SLOWDOWN));
+    Effect::new(move |_| {
+        let built: Vec<(String, ServedReplay)> = runs.with(|r| {
+            r.iter()
+                .map(|s| (s.way.label().to_string(), ServedReplay::new(s)))
+                .collect()
+        });
+        let end = built.iter().map(|(_, r)| r.until_ms()).fold(0.0, f64::max);
+        replays.set_value(built);
+        until.set(end);
+        cursor.set(0.0);
+        playing.set(false);
+        playback.set_value(Playback::new((0.0, end), slowdown.get_untracked()));
+    });
+    frame_loop::subscribe_while_mounted(move |timestamp| {
+        let p = playback.get_value();
+        if !p.is_playing() {
+            return;
+        }
+        cursor.set(p.position(timestamp));
+        if p.finished(timestamp) {
+            playback.update_value(|p| p.pause(timestamp));
+            playing.set(false);
+        }
+    });
+    let play_or_pause = move || {
+        let now = local_now();
+        if playing.get_untracked() {
+            playback.update_value(|p| p.pause(now));
+            playing.set(false);
+        } else {
+            playback.update_value(|p| {
+                if p.finished(now) {
+                    p.seek(0.0, now);
+                }
+                p.play(now);
+            });
+            playing.set(true);
+        }
+    };
+    let seek = move |t: f64| {
+        let now = local_now();
+        playback.update_value(|p| {
+            p.pause(now);
+            p.seek(t, now);
+        });
+        playing.set(false);
+        cursor.set(playback.get_value().position(now));
+    };
+    // The cursor's column, in CSS pixels of the canvas (every band shares
+    // the axis, so the first band's geometry places it).
+    let cursor_x = move || {
+        let t = cursor.get();
+        bands.track();
+        geometries.with_value(|g| g.first().map(|g| g.x_of(t)))
+    };
     Effect::new(move |_| {
         let dark = dark.get();
         let theme = Theme::for_dark(dark);
@@ -160,6 +248,14 @@ pub fn ServedTimelines(
                 on:pointerdown=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
                 on:pointerleave=move |_| hovered.set(None)
             ></canvas>
+            <div
+                class="server-cursor"
+                aria-hidden="true"
+                style=move || match cursor_x() {
+                    Some(x) if cursor.get() > 0.0 => format!("left:{x}px"),
+                    _ => "display:none".to_string(),
+                }
+            ></div>
             {move || {
                 hovered
                     .get()
@@ -175,6 +271,78 @@ pub fn ServedTimelines(
                         }
                     })
             }}
+        </div>
+        <div class="replay-controls server-replay">
+            <button class="small" on:click=move |_| play_or_pause() disabled=move || until.get() <= 0.0>
+                {move || if playing.get() { "Pause" } else { "Replay" }}
+            </button>
+            <label class="inline">
+                <span>"Speed"</span>
+                <select
+                    aria-label="Server replay speed"
+                    on:change=move |ev| {
+                        if let Ok(s) = event_target_value(&ev).parse::<u32>() {
+                            slowdown.set(s);
+                            playback.update_value(|p| p.set_slowdown(s, local_now()));
+                        }
+                    }
+                >
+                    {SPEEDS
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <option value=s.to_string() selected=move || slowdown.get() == s>
+                                    {if s == 1 { "real time".to_string() } else { format!("1/{s} of real time") }}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <input
+                type="range"
+                class="scrubber"
+                aria-label="Server replay position"
+                aria-valuetext=move || format_ms(cursor.get())
+                min="0"
+                max=move || until.get().to_string()
+                step="any"
+                prop:value=move || cursor.get().to_string()
+                on:input=move |ev| {
+                    if let Ok(t) = event_target_value(&ev).parse::<f64>() {
+                        seek(t);
+                    }
+                }
+            />
+            <span class="replay-time" aria-hidden="true">{move || format_ms(cursor.get())}</span>
+        </div>
+        <div class="server-moment" data-at=move || cursor.get()>
+            {move || (cursor.get() > 0.0).then(|| {
+                let t = cursor.get();
+                replays.with_value(|all| {
+                    all.iter()
+                        .map(|(way, r)| {
+                            let note = (t > r.until_ms()).then(|| {
+                                format!(" (as at {}, where its timeline ends)", format_ms(r.until_ms()))
+                            });
+                            let lanes = r
+                                .moment(t)
+                                .into_iter()
+                                .map(|m| {
+                                    view! {
+                                        <dt>{m.lane.to_string()}</dt>
+                                        <dd data-lane=m.lane.row() data-handled=m.handled data-waiting=m.waiting>{moment_words(&m)}</dd>
+                                    }
+                                })
+                                .collect_view();
+                            view! {
+                                <p class="replay-counts">{format!("{way} at {}", format_ms(t))}{note}</p>
+                                <dl class="replay-lanes">{lanes}</dl>
+                            }
+                        })
+                        .collect_view()
+                })
+            })}
         </div>
     }
 }

@@ -2,12 +2,13 @@
 //! began), the trace that holds them with how the run ended, the figures
 //! derived from one trace (busy, idle and lock time per lane, overlap,
 //! blocking), the animation frames the page saw, and the replay of a
-//! recorded run with its playback clock; a server's run (`served.rs`).
+//! recorded run with its playback clock; a server's run (`served.rs`) and
+//! its replay (`served_replay.rs`).
 //!
 //! Architecture invariant: a trace is the only source of every figure the
 //! page shows about a run of the modes, a `Served` of a server's run (which
-//! keeps per-message figures, not spans); nothing here runs anything or
-//! reads a clock.
+//! keeps per-message figures, and spans up to a budget); nothing here runs
+//! anything or reads a clock.
 //! Imports only `plan` (a trace names its mode and counter strategy).
 
 #[cfg(test)]
@@ -16,6 +17,7 @@ mod frames;
 mod playback;
 mod replay;
 mod served;
+mod served_replay;
 mod span;
 mod stats;
 mod trace;
@@ -27,6 +29,7 @@ pub use served::{
     LoopReport, QUEUE_STEP_MS, SPANS_KEPT, Served, ServedOutcome, checksum_reference, histogram,
     latency_edges, place_loops,
 };
+pub use served_replay::{LoopMoment, ServedReplay};
 pub use span::{Lane, MAX_CLOCK_SKEW_MS, Span, SpanKind, push_merged};
 pub use stats::{LaneUse, PoolUse, Relative, Stats};
 pub use trace::{Outcome, Tally, Trace};

@@ -366,3 +366,39 @@ test('the server\'s replay: a cursor over the timelines, and each loop at that i
   await card.getByRole('button', { name: 'Replay' }).waitFor();
   assert.deepEqual(b.errors, []);
 });
+
+test('a result link carries the server\'s runs: another page shows the same figures, labelled as measured elsewhere', async () => {
+  const { page } = b;
+  await open(page, site.url);
+  await ready(page);
+  await ask(page, { 'server-connections': 300, 'server-messages': 4, 'server-handler': 0.05, 'server-wait': 5 }, true);
+  const sent = await serveThreeWays(page);
+  const card = page.locator('section.server');
+  await card.getByRole('button', { name: 'Share these runs (link)' }).click();
+  const made = card.locator('.server-share');
+  await made.waitFor();
+  const link = await made.locator('input').inputValue();
+  assert.match(link, /server_connections=300.*#r=/, link);
+  assert.equal(await made.getAttribute('data-queues'), 'true');
+  const other = await browser();
+  try {
+    await open(other.page, link);
+    const theirs = other.page.locator('section.server');
+    await theirs.locator('.server-received').waitFor({ timeout: 15000 });
+    assert.match(await theirs.locator('.server-received').textContent(), /These runs came in a link: measured on 2 logical cores, Chrom/);
+    const got = await other.page.$$eval('table.served tbody tr', (rs) => rs.map((r) => ({ ...r.dataset })));
+    const fields = ['way', 'handled', 'checksum', 'complete', 'requestsPerS', 'p99', 'steals', 'wall'];
+    assert.deepEqual(got.map((r) => fields.map((f) => r[f])), sent.map((r) => fields.map((f) => r[f])), 'every figure as the sender saw it');
+    assert.equal(await other.page.locator('.server-sentence').textContent(), await page.locator('.server-sentence').textContent());
+    assert.equal(await theirs.locator('#server-connections').inputValue(), '300');
+    assert.ok(await theirs.locator('.server-no-timelines').isVisible(), 'the timelines stay with the sender');
+    assert.equal(await theirs.locator('canvas[data-name=server-queues]').count(), 3, 'the run queues came along');
+    assert.deepEqual(other.errors, []);
+    // A damaged link is refused in words, and the page stays whole.
+    await open(other.page, link.slice(0, -12));
+    await other.page.waitForFunction(() => (document.querySelector('.received-state')?.textContent ?? '').length > 10, null, { timeout: 15000 });
+    assert.deepEqual(other.errors, []);
+  } finally {
+    await other.close();
+  }
+});

@@ -33,6 +33,7 @@ mod replay_view;
 mod responsiveness;
 mod scenario_controls;
 mod served_timelines;
+mod server_share;
 mod server_state;
 mod server_view;
 mod share_result;

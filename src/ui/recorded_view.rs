@@ -16,6 +16,7 @@ use super::open_report::OpenReport;
 use super::prediction_form::PredictionForm;
 use super::prediction_result::prediction_result;
 use super::recorded_tables::{modes_table, sweep_table};
+use super::server_state::ServerState;
 use super::share_result::ShareResult;
 use super::speedup_view::SpeedupChart;
 use super::stacked_view::{Shown, StackedView};
@@ -30,7 +31,7 @@ use crate::engine::lessons::{self, Prediction, modes_of};
 use crate::engine::plan::Settings;
 use crate::engine::record::Trace;
 use crate::engine::travel::{
-    Kind, MAX_DECOMPRESSED_BYTES, Machine, Recorded, base64url_decode, decode, fragment_payload,
+    Decoded, Kind, MAX_DECOMPRESSED_BYTES, Machine, base64url_decode, decode_any, fragment_payload,
 };
 use crate::runtime::compress;
 use crate::runtime::probe::today;
@@ -44,14 +45,25 @@ use std::sync::Arc;
 
 /// Decodes a link's payload: base64url, then at most
 /// [`MAX_DECOMPRESSED_BYTES`] inflated, then the checked record.
-async fn open_payload(payload: &str) -> Result<Recorded, String> {
+async fn open_payload(payload: &str) -> Result<Decoded, String> {
     let packed = base64url_decode(payload).map_err(|e| e.0)?;
     let raw = compress::decompress(&packed, MAX_DECOMPRESSED_BYTES).await?;
-    decode(&raw).map_err(|e| e.0)
+    decode_any(&raw).map_err(|e| e.0)
 }
 
-/// Reads the location's fragment, if it holds a result.
-fn read_fragment(actions: Actions) {
+/// Brings the element `id` into view: the page opened for it.
+fn scroll_to(id: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        el.scroll_into_view();
+    }
+}
+
+/// Reads the location's fragment, if it holds a result: runs of the modes
+/// show here, the server card's runs on that card.
+fn read_fragment(actions: Actions, server: ServerState) {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
@@ -59,17 +71,16 @@ fn read_fragment(actions: Actions) {
         return;
     };
     spawn_local(async move {
-        let result = open_payload(&payload).await;
-        let ok = result.is_ok();
-        actions.receive(result, "a link".into());
-        if ok {
-            // Bring the result into view: the page opened for it.
-            if let Some(el) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("recorded"))
-            {
-                el.scroll_into_view();
+        match open_payload(&payload).await {
+            Ok(Decoded::Server(rec)) => {
+                server.receive(rec);
+                scroll_to("server-title");
             }
+            Ok(Decoded::Runs(rec)) => {
+                actions.receive(Ok(rec), "a link".into());
+                scroll_to("recorded");
+            }
+            Err(why) => actions.receive(Err(why), "a link".into()),
         }
     });
 }
@@ -150,8 +161,11 @@ pub fn RecordedView(
     actions: Actions,
 ) -> impl IntoView {
     // Read now, before the settings' URL writing can replace the address.
-    read_fragment(actions);
-    let _ = use_event_listener(window(), ev::hashchange, move |_| read_fragment(actions));
+    let server = expect_context::<ServerState>();
+    read_fragment(actions, server);
+    let _ = use_event_listener(window(), ev::hashchange, move |_| {
+        read_fragment(actions, server);
+    });
     let (result, notice, seq, ran_here) = (
         received.result(),
         received.notice(),

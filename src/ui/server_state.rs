@@ -10,6 +10,7 @@ use crate::engine::format::format_ms;
 use crate::engine::lessons::{Prediction, ServerLesson};
 use crate::engine::plan::{MAX_ESTIMATE_MS, ServerAsk, Way};
 use crate::engine::record::{Served, ServedOutcome};
+use crate::engine::travel::{Machine, ServedRecord};
 use crate::engine::work::Kernel;
 use crate::runtime::clock::BrowserClock;
 use crate::runtime::lab::lab;
@@ -28,6 +29,9 @@ pub struct ServerState {
     pub serving: RwSignal<Option<Way>>,
     /// What became of the numbers asked, or why nothing was served.
     pub said: RwSignal<Vec<String>>,
+    /// The machine the runs shown were measured on, when they came in a
+    /// result link (None: measured here).
+    pub received: RwSignal<Option<Machine>>,
     /// The serve in progress's stop flag, and when Stop was pressed (on
     /// the aligned clock): set from the moment Serve is pressed, so that
     /// Stop reaches a serve still waiting for its turn.
@@ -41,6 +45,7 @@ impl ServerState {
             runs: RwSignal::new(Vec::new()),
             serving: RwSignal::new(None),
             said: RwSignal::new(Vec::new()),
+            received: RwSignal::new(None),
             stop: StoredValue::new(None),
         }
     }
@@ -107,6 +112,7 @@ impl ServerState {
         }
         self.said.set(notes);
         self.runs.set(vec![]);
+        self.received.set(None);
         self.serving.set(Some(first));
         let flag = Arc::new(CancelFlag::new());
         self.stop.set_value(Some((Arc::clone(&flag), None)));
@@ -173,6 +179,24 @@ impl ServerState {
                 None,
             );
         }
+    }
+}
+
+impl ServerState {
+    /// Shows runs that came in a result link, as they were measured there,
+    /// with the numbers they were asked; a serve in progress goes on, and
+    /// its runs replace these when it ends.
+    pub fn receive(self, rec: ServedRecord) {
+        if self.is_serving() {
+            self.said.set(vec![
+                "A link brought a server's runs while a serve was going on: open it again when the serve ends.".into(),
+            ]);
+            return;
+        }
+        self.ask.set(rec.asked);
+        self.runs.set(rec.runs);
+        self.received.set(Some(rec.machine));
+        self.said.set(vec![]);
     }
 }
 

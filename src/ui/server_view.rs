@@ -8,6 +8,7 @@
 
 use super::download;
 use super::served_timelines::ServedTimelines;
+use super::server_share::ServerShare;
 use super::server_state::ServerState;
 use super::table_wrap::table_wrap;
 use crate::charts::latency::{LatencySeries, draw_latency};
@@ -18,7 +19,7 @@ use crate::engine::environment::Environment;
 use crate::engine::format::thousands;
 use crate::engine::plan::{CONNECTIONS, HANDLER_MS, MESSAGES, WAIT_MEAN_MS, Way};
 use crate::engine::record::{
-    QUEUE_STEP_MS, Served, ServedOutcome, checksum_reference, histogram, latency_edges,
+    QUEUE_STEP_MS, Served, ServedOutcome, checksum_reference, latency_edges,
 };
 use crate::engine::travel::{served_chrome_trace, served_report_json};
 use crate::runtime::canvas::draw_hidpi;
@@ -38,8 +39,17 @@ pub fn ServerView(
         runs,
         serving,
         said,
+        received,
         ..
     } = state;
+    // Runs from a link carry their figures and run queues, not their spans.
+    let has_timelines = Memo::new(move |_| runs.with(|r| r.iter().any(|s| !s.is_summary())));
+    let has_queues = Memo::new(move |_| {
+        runs.with(|r| {
+            r.iter()
+                .any(|s| s.loops.iter().any(|l| !l.queue_track.is_empty()))
+        })
+    });
     let can_serve = Signal::derive(move || ready.get() && serving.with(Option::is_none));
     let serve = move || {
         state.serve(&env.get_untracked(), Way::ALL.to_vec(), |_| ());
@@ -69,7 +79,7 @@ pub fn ServerView(
                 .map(|s| LatencySeries {
                     label: short(s.way).into(),
                     colour: task_colour(way_index(s.way)),
-                    counts: histogram(s.scheduled_sorted(), &edges),
+                    counts: s.scheduled_histogram(&edges),
                 })
                 .collect();
             let _ = draw_hidpi(&canvas, 260, |a| draw_latency(a, &series, &edges, &theme));
@@ -124,6 +134,15 @@ pub fn ServerView(
                 {move || serving.get().map(|w| format!("Serving: {}…", w.label()))}
                 {move || said.get().join(" ")}
             </p>
+            {move || received.get().map(|m| view! {
+                <p class="message info server-received">
+                    {format!(
+                        "These runs came in a link: measured on {} (a pool of {} threads), with the numbers above. Nothing of them ran here; Serve three ways measures them on this machine.",
+                        m.describe(),
+                        m.pool_threads
+                    )}
+                </p>
+            })}
             <Show when=move || runs.with(|r| !r.is_empty())>
                 <p class="note">
                     "Requests per second of wall time; p50 and p99: the scheduled time (a wait's end to its handler's start) "
@@ -140,6 +159,14 @@ pub fn ServerView(
                     role="img"
                     aria-label="Histogram of the messages' scheduled times, per way served"
                 ></canvas>
+                <Show
+                    when=move || has_timelines.get()
+                    fallback=|| view! {
+                        <p class="note server-no-timelines">
+                            "A link carries each run's figures and run queues, not its timelines: serve here to see each loop over time."
+                        </p>
+                    }
+                >
                 <h3 class="server-timelines">"Each way's loops over time"</h3>
                 <p class="note">
                     "One row per thread. Solid: a handler computing (a colour per connection); pale, below: messages waiting for their timer on that loop "
@@ -148,16 +175,22 @@ pub fn ServerView(
                     " a loop taking work from another (a steal). The main thread's row stays empty while the loops run on the pool."
                 </p>
                 <ServedTimelines runs=runs dark=dark />
-                <h3 class="server-queues">"Run queues over time"</h3>
-                <p class="note">
-                    "Each loop's band: the most messages waiting in its queue as one of its handlers began, millisecond by millisecond."
-                </p>
+                </Show>
+                <Show when=move || has_queues.get()>
+                    <h3 class="server-queues">"Run queues over time"</h3>
+                    <p class="note">
+                        "Each loop's band: the most messages waiting in its queue as one of its handlers began, millisecond by millisecond."
+                    </p>
+                </Show>
             </Show>
             {move || {
                 runs.with(|r| {
                     // One time axis for every way, so that their lengths compare.
                     let x_max = r.iter().map(|s| s.wall_ms).fold(0.0, f64::max);
-                    r.iter().map(|s| queue_chart(s, x_max, dark)).collect_view()
+                    r.iter()
+                        .filter(|s| s.loops.iter().any(|l| !l.queue_track.is_empty()))
+                        .map(|s| queue_chart(s, x_max, dark))
+                        .collect_view()
                 })
             }}
             <Show when=move || runs.with(|r| !r.is_empty())>
@@ -176,6 +209,7 @@ pub fn ServerView(
                     >
                         "Server trace for Perfetto / DevTools"
                     </button>
+                    <ServerShare env=env />
                 </div>
             </Show>
         </section>

@@ -138,6 +138,21 @@ pub fn write(settings: &Settings, by_person: bool) {
     };
 }
 
+/// The page's address as it is now (its settings and the server card's
+/// numbers), without its fragment.
+pub fn here() -> String {
+    let Some(window) = web_sys::window() else {
+        return String::new();
+    };
+    let loc = window.location();
+    format!(
+        "{}{}{}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default()
+    )
+}
+
 /// The full link to share.
 pub fn link(settings: &Settings) -> String {
     let Some(window) = web_sys::window() else {

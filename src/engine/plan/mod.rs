@@ -34,7 +34,8 @@ pub use named::Choice;
 pub use query::{MAX_NOTICES, parse_query, percent_decode, pool_from_link, read_number, to_query};
 pub use scenario::{Assignment, Sizes, Waits};
 pub use server::{
-    CONNECTIONS, HANDLER_MS, HOT_FACTOR, MESSAGES, Server, ServerAsk, WAIT_MEAN_MS, Way,
+    CONNECTIONS, HANDLER_MS, HOT_FACTOR, MAX_MESSAGES, MESSAGES, Server, ServerAsk, WAIT_MEAN_MS,
+    Way,
 };
 pub use server_query::{SERVER_PREFIX, server_from_query, server_to_query};
 pub use settings::{MAX_LANES, MAX_SERIAL_PCT, Notice, POOL_PER_CORE, Settings};

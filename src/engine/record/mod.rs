@@ -26,8 +26,8 @@ pub use frames::{FRAME_MS, FrameLog, FrameStats, LONG_GAP_MS, frame_stats};
 pub use playback::{Playback, SPEEDS};
 pub use replay::{LaneState, Moment, Paint, Replay, bounds_of};
 pub use served::{
-    LoopReport, QUEUE_STEP_MS, SPANS_KEPT, Served, ServedOutcome, checksum_reference, histogram,
-    latency_edges, place_loops,
+    LoopReport, QUEUE_STEP_MS, SPANS_KEPT, SUMMARY_QUANTILES, ScheduledSummary, Served,
+    ServedOutcome, checksum_reference, histogram, latency_edges, place_loops,
 };
 pub use served_replay::{LoopMoment, ServedReplay};
 pub use span::{Lane, MAX_CLOCK_SKEW_MS, Span, SpanKind, push_merged};

@@ -164,9 +164,32 @@ pub struct Served {
     pub stop_latency_ms: Option<f64>,
     pub loops: Vec<LoopReport>,
     pub outcome: ServedOutcome,
-    /// Every message's scheduled time, smallest first.
-    scheduled: Vec<f64>,
+    scheduled: Scheduled,
 }
+
+/// Every message's scheduled time, smallest first (the page that measured
+/// the run), or the figures read from them (a run received in a link).
+#[derive(Debug, Clone, PartialEq)]
+enum Scheduled {
+    All(Vec<f64>),
+    Summary(ScheduledSummary),
+}
+
+/// What the page shows of a run's scheduled times: enough for its table,
+/// its sentence, its lessons and its histogram, and what a result link
+/// carries of them (every time would not fit in one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduledSummary {
+    pub count: u64,
+    pub p50: f64,
+    pub p99: f64,
+    pub max: f64,
+    /// The histogram on `latency_edges(max)`.
+    pub counts: Vec<u64>,
+}
+
+/// The quantiles a summary holds: what the page reads of a run.
+pub const SUMMARY_QUANTILES: [f64; 3] = [0.5, 0.99, 1.0];
 
 impl Served {
     pub fn new(
@@ -196,8 +219,46 @@ impl Served {
             stop_latency_ms: None,
             loops,
             outcome,
-            scheduled,
+            scheduled: Scheduled::All(scheduled),
         }
+    }
+
+    /// A run as a link carries it: its loops' figures (no spans, no
+    /// scheduled times) and the summary of its scheduled times.
+    pub fn received(
+        way: Way,
+        expected: u64,
+        wall_ms: f64,
+        loops: Vec<LoopReport>,
+        outcome: ServedOutcome,
+        summary: ScheduledSummary,
+    ) -> Served {
+        Served {
+            scheduled: Scheduled::Summary(summary),
+            ..Served::new(way, expected, None, (0.0, wall_ms), loops, outcome)
+        }
+    }
+
+    /// The summary of its scheduled times (see [`ScheduledSummary`]).
+    pub fn scheduled_summary(&self) -> ScheduledSummary {
+        match &self.scheduled {
+            Scheduled::Summary(s) => s.clone(),
+            Scheduled::All(all) => {
+                let max = quantile(all, 1.0).unwrap_or(0.0);
+                ScheduledSummary {
+                    count: all.len() as u64,
+                    p50: quantile(all, 0.5).unwrap_or(0.0),
+                    p99: quantile(all, 0.99).unwrap_or(0.0),
+                    max,
+                    counts: histogram(all, &latency_edges(max)),
+                }
+            }
+        }
+    }
+
+    /// Whether its scheduled times came as a summary (from a link).
+    pub fn is_summary(&self) -> bool {
+        matches!(self.scheduled, Scheduled::Summary(_))
     }
 
     pub fn handled(&self) -> u64 {
@@ -231,15 +292,38 @@ impl Served {
         }
     }
 
-    /// Every message's scheduled time, smallest first.
-    pub fn scheduled_sorted(&self) -> &[f64] {
-        &self.scheduled
+    /// How many of its messages' scheduled times fall in each bin of
+    /// `edges` (a `latency_edges`, of this run's longest or of a longer
+    /// one's: a summary's bins are the first of those).
+    pub fn scheduled_histogram(&self, edges: &[f64]) -> Vec<u64> {
+        match &self.scheduled {
+            Scheduled::All(all) => histogram(all, edges),
+            Scheduled::Summary(s) => {
+                let bins = edges.len().saturating_sub(1);
+                let mut out = vec![0u64; bins];
+                for (i, &n) in s.counts.iter().enumerate() {
+                    if bins > 0 {
+                        out[i.min(bins - 1)] += n;
+                    }
+                }
+                out
+            }
+        }
     }
 
     /// The `q` quantile (0 to 1) of the scheduled time, nearest rank; None
-    /// when nothing was handled.
+    /// when nothing was handled. A run from a link holds
+    /// [`SUMMARY_QUANTILES`] only.
     pub fn scheduled_quantile(&self, q: f64) -> Option<f64> {
-        quantile(&self.scheduled, q)
+        match &self.scheduled {
+            Scheduled::All(all) => quantile(all, q),
+            Scheduled::Summary(s) if s.count == 0 => None,
+            Scheduled::Summary(s) => [s.p50, s.p99, s.max]
+                .into_iter()
+                .zip(SUMMARY_QUANTILES)
+                .find(|&(_, at)| at == q)
+                .map(|(x, _)| x),
+        }
     }
 
     /// Each loop's share of the wall time spent idle (0 to 1): not in a
@@ -488,6 +572,40 @@ mod tests {
         let whole = served();
         assert!(whole.timeline_is_whole());
         assert_eq!(whole.timeline_until_ms(), 10.0);
+    }
+
+    /// A run rebuilt from its summary reads the same figures: quantiles,
+    /// histogram on a longer run's edges, requests per second, idle.
+    #[test]
+    fn a_summary_reads_as_the_run_it_came_from() {
+        let s = served();
+        let sum = s.scheduled_summary();
+        assert_eq!((sum.count, sum.p50, sum.p99, sum.max), (4, 1.0, 4.0, 4.0));
+        let back = Served::received(
+            s.way,
+            s.expected,
+            s.wall_ms,
+            s.loops.clone(),
+            s.outcome.clone(),
+            sum,
+        );
+        assert!(back.is_summary() && !s.is_summary());
+        for q in SUMMARY_QUANTILES {
+            assert_eq!(back.scheduled_quantile(q), s.scheduled_quantile(q));
+        }
+        assert_eq!(back.scheduled_quantile(0.25), None, "not carried");
+        let wider = latency_edges(100.0);
+        assert_eq!(
+            back.scheduled_histogram(&wider),
+            s.scheduled_histogram(&wider)
+        );
+        let narrow = latency_edges(0.5);
+        assert_eq!(
+            back.scheduled_histogram(&narrow),
+            s.scheduled_histogram(&narrow)
+        );
+        assert_eq!(back.requests_per_s(), s.requests_per_s());
+        assert_eq!(back.idle_shares(), s.idle_shares());
     }
 
     #[test]

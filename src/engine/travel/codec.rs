@@ -1,13 +1,14 @@
 //! The binary record of a result link (before the browser compresses it
 //! and after it decompresses it).
 //!
-//! The record, version 3 (all integers LEB128 varints unless said otherwise):
+//! The record, version 4 (all integers LEB128 varints unless said otherwise):
 //!
 //! ```text
-//! "CPR" 0x03                    magic and version
+//! "CPR" 0x04                    magic and version
 //! str settings                  the settings' query string (as in a settings link)
 //! machine                       logical cores, pool threads, isolated (0/1), str browser, str date
-//! kind                          0 runs of modes (a run, a comparison), 1 a thread sweep
+//! kind                          0 runs of modes (a run, a comparison), 1 a thread sweep,
+//!                               2 the server card's runs (version 4; the rest is theirs)
 //! summarised                    0, or 1 + spans before + spans after (what was merged)
 //! prediction                    0 none, 1 + a choice's index, or 2 + a number (8 bytes,
 //!                               an f64 little-endian): the sender's, before the runs
@@ -22,6 +23,9 @@
 //!   start (zigzag delta µs), duration µs
 //! ```
 //!
+//! Version 4 adds kind 2, the server card's runs: after `kind` comes their
+//! own record (`served_record.rs`); its runs of modes are version 3's.
+//!
 //! Version 2 is the same without `prediction`; version 1 also without
 //! `kind` (its runs are always modes), without `counter`, and with lane row
 //! × 2 + kind (run or wait). Both are still read, so links made before
@@ -32,17 +36,19 @@
 //! alike and the compressor then finds them: a 4-mode comparison of 64 tasks
 //! compresses to a few kilobytes.
 
+use super::binary::{Reader, Writer};
 use super::recorded::{
     MAX_BROWSER_CHARS, MAX_CORES, MAX_DECOMPRESSED_BYTES, MAX_MESSAGE_CHARS, MAX_ORIGIN_US,
     MAX_RUNS, MAX_SETTINGS_BYTES, MAX_SPANS_PER_RUN, MAX_TIME_US, MAX_TOTAL_SPANS, MAX_UPDATES,
     TRUNCATED, from_us, kind_code, refuse, settings_of, to_us, truncate, valid_date,
 };
+use super::served_record::{ServedRecord, read_served, write_served};
 use super::{Kind, LinkError, Machine, Prediction, Recorded, Summarised, validate};
 use crate::engine::plan::{Field, MAX_LANES, Mode, Strategy, to_query};
 use crate::engine::record::{FrameStats, Lane, Outcome, Span, SpanKind, Tally, Trace};
 
 /// The record's format version, which the page writes.
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 /// The oldest version still read: a link of a version outside
 /// `OLDEST_VERSION..=VERSION` is refused.
 pub const OLDEST_VERSION: u8 = 1;
@@ -57,31 +63,6 @@ fn mode_code(mode: Mode) -> u8 {
         Mode::Concurrent => 1,
         Mode::Parallel => 2,
         Mode::Both => 3,
-    }
-}
-
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn u(&mut self, mut v: u64) {
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                self.0.push(byte);
-                return;
-            }
-            self.0.push(byte | 0x80);
-        }
-    }
-
-    fn i(&mut self, v: i64) {
-        self.u(((v << 1) ^ (v >> 63)) as u64);
-    }
-
-    fn s(&mut self, s: &str) {
-        self.u(s.len() as u64);
-        self.0.extend_from_slice(s.as_bytes());
     }
 }
 
@@ -194,67 +175,48 @@ fn encode_version(rec: &Recorded, version: u8) -> Vec<u8> {
     w.0
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+/// The binary record of the server card's runs (uncompressed).
+pub fn encode_served(rec: &ServedRecord) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(256));
+    w.0.extend_from_slice(MAGIC);
+    w.0.push(VERSION);
+    // No settings: the server card's numbers are its own (`asked`).
+    w.s("");
+    let m = &rec.machine;
+    w.u(u64::from(m.logical_cores));
+    w.u(u64::from(m.pool_threads));
+    w.u(u64::from(m.cross_origin_isolated));
+    w.s(&truncate(&m.browser, MAX_BROWSER_CHARS));
+    w.s(if valid_date(&m.date) { &m.date } else { "" });
+    w.u(KIND_SERVER);
+    write_served(&mut w, rec);
+    w.0
 }
 
-impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8, LinkError> {
-        let b = *self.bytes.get(self.at).ok_or(LinkError(TRUNCATED.into()))?;
-        self.at += 1;
-        Ok(b)
-    }
+/// `kind` of the server card's runs (version 4).
+const KIND_SERVER: u64 = 2;
 
-    fn u(&mut self) -> Result<u64, LinkError> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        refuse("The result in this link holds a number too large to be real.")
-    }
-
-    /// A varint that must be at most `max`; `what` names it in the refusal.
-    fn bounded(&mut self, max: u64, what: &str) -> Result<u64, LinkError> {
-        let v = self.u()?;
-        if v > max {
-            return refuse(format!(
-                "The result in this link gives {what} as {v}, more than the {max} allowed."
-            ));
-        }
-        Ok(v)
-    }
-
-    fn i(&mut self) -> Result<i64, LinkError> {
-        let v = self.u()?;
-        Ok(((v >> 1) as i64) ^ -((v & 1) as i64))
-    }
-
-    fn s(&mut self, max_bytes: usize, what: &str) -> Result<String, LinkError> {
-        let len = self.bounded(max_bytes as u64, &format!("the length of {what}"))? as usize;
-        let end = self
-            .at
-            .checked_add(len)
-            .ok_or(LinkError(TRUNCATED.into()))?;
-        let raw = self
-            .bytes
-            .get(self.at..end)
-            .ok_or(LinkError(TRUNCATED.into()))?;
-        self.at = end;
-        String::from_utf8(raw.to_vec()).map_err(|_| {
-            LinkError(format!(
-                "The result in this link has unreadable text in {what}."
-            ))
-        })
-    }
+/// What a link holds: runs of the modes, or the server card's.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded {
+    Runs(Recorded),
+    Server(ServedRecord),
 }
 
-/// Reads a binary record; every value is checked, see [`validate`].
+/// Reads a binary record of runs of the modes; every value is checked,
+/// see [`validate`]. A record of the server card's runs is declined in
+/// words: [`decode_any`] reads both.
 pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
+    match decode_any(bytes)? {
+        Decoded::Runs(rec) => Ok(rec),
+        Decoded::Server(_) => refuse(
+            "This link holds the server card's runs, not runs of the modes: open it as a page, and the server card shows them.",
+        ),
+    }
+}
+
+/// Reads a binary record of either kind; every value is checked.
+pub fn decode_any(bytes: &[u8]) -> Result<Decoded, LinkError> {
     if bytes.len() > MAX_DECOMPRESSED_BYTES {
         return refuse("The result in this link is too large to open.");
     }
@@ -280,9 +242,11 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
     let kind = if version == 1 {
         Kind::Modes
     } else {
-        match r.bounded(1, "what the runs are")? {
+        let most = if version >= 4 { KIND_SERVER } else { 1 };
+        match r.bounded(most, "what the runs are")? {
             0 => Kind::Modes,
-            _ => Kind::Sweep,
+            1 => Kind::Sweep,
+            _ => return read_served(&mut r, machine).map(Decoded::Server),
         }
     };
     let summarised = match r.bounded(1, "the summary flag")? {
@@ -319,7 +283,7 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
         prediction,
     };
     validate(&rec)?;
-    Ok(rec)
+    Ok(Decoded::Runs(rec))
 }
 
 /// The sender's prediction: a choice's index, or a number (any f64: one

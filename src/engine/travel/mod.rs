@@ -13,6 +13,7 @@
 //!   `environment`.
 
 mod base64url;
+mod binary;
 mod codec;
 mod export;
 #[cfg(test)]
@@ -21,12 +22,13 @@ mod json;
 mod recorded;
 mod report;
 mod served_export;
+mod served_record;
 mod shareable;
 mod user_agent;
 mod validate;
 
 pub use base64url::{base64url_decode, base64url_encode, fragment_payload};
-pub use codec::{OLDEST_VERSION, VERSION, decode, encode};
+pub use codec::{Decoded, OLDEST_VERSION, VERSION, decode, decode_any, encode, encode_served};
 pub use export::{chrome_trace, spans_csv};
 pub use json::{json_number, json_string};
 pub use recorded::{
@@ -34,8 +36,9 @@ pub use recorded::{
     MAX_DECOMPRESSED_BYTES, MAX_FRAGMENT_CHARS, MAX_MESSAGE_CHARS, MAX_REPORT_BYTES, MAX_RUNS,
     MAX_SPANS_PER_RUN, MAX_TIME_MS, MAX_TOTAL_SPANS, Machine, Prediction, Recorded, Summarised,
 };
-pub use report::{from_report_json, report_json};
-pub use served_export::{SERVER_REPORT_KIND, served_chrome_trace, served_report_json};
+pub use report::{SERVER_REPORT_KIND, from_report_json, report_json};
+pub use served_export::{served_chrome_trace, served_report_json};
+pub use served_record::ServedRecord;
 pub use shareable::shareable;
 pub use user_agent::browser_name;
 pub use validate::validate;

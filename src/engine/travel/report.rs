@@ -7,7 +7,6 @@ use super::recorded::{
     MAX_SPANS_PER_RUN, MAX_TIME_MS, MAX_TIME_US, MAX_UPDATES, from_us, refuse, settings_of, to_us,
     truncate, valid_date, within,
 };
-use super::served_export::SERVER_REPORT_KIND;
 use super::validate::kind_of_runs;
 use super::{LinkError, Machine, Recorded, browser_name, validate};
 use crate::engine::environment::Environment;
@@ -16,6 +15,10 @@ use crate::engine::record::{
     FrameStats, Lane, MAX_CLOCK_SKEW_MS, Outcome, Span, SpanKind, Tally, Trace,
 };
 use std::fmt::Write;
+
+/// The `kind` of the server card's report (`served_export.rs`), which
+/// [`from_report_json`] recognises and declines in words.
+pub const SERVER_REPORT_KIND: &str = "server";
 
 /// The settings, the environment, and each trace with its stats and spans.
 pub fn report_json(settings: &Settings, env: &Environment, traces: &[&Trace]) -> String {

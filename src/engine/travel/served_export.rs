@@ -8,15 +8,12 @@
 //! is for reading and for other tools.
 
 use super::json::{json_number, json_string};
-use super::report::environment_json;
+use super::report::{SERVER_REPORT_KIND, environment_json};
 use crate::engine::environment::Environment;
 use crate::engine::plan::ServerAsk;
-use crate::engine::record::{Lane, Served, ServedOutcome, histogram, latency_edges};
+use crate::engine::record::{Lane, Served, ServedOutcome, latency_edges};
 use std::collections::BTreeSet;
 use std::fmt::Write;
-
-/// The report's `kind`: what `from_report_json` recognises and declines.
-pub const SERVER_REPORT_KIND: &str = "server";
 
 /// What was asked, the environment, and each run's figures.
 pub fn served_report_json(ask: &ServerAsk, env: &Environment, runs: &[Served]) -> String {
@@ -73,7 +70,7 @@ fn run_json(s: &Served) -> String {
         .collect();
     let idle: Vec<String> = s.idle_shares().into_iter().map(json_number).collect();
     let edges = latency_edges(s.scheduled_quantile(1.0).unwrap_or(0.0));
-    let counts = histogram(s.scheduled_sorted(), &edges);
+    let counts = s.scheduled_histogram(&edges);
     format!(
         "{{\"way\": {}, \"outcome\": {}, \"messages\": {}, \"handled\": {}, \"checksum\": {}, \"wall_ms\": {}, \"requests_per_s\": {}, \"scheduled_ms\": {{\"p50\": {}, \"p99\": {}, \"max\": {}, \"histogram_edges\": [{}], \"histogram_counts\": [{}]}}, \"steals\": {}, \"idle_shares\": [{}], \"longest_queue\": {}, \"stop_latency_ms\": {}, \"timeline_whole_until_ms\": {}, \"loops\": [{}]}}",
         json_string(s.way.name()),

@@ -60,12 +60,12 @@ pub fn draw_steals<DB: DrawingBackend>(
     Ok(marks.len())
 }
 
-/// Shades the plot from `from_ms` to its right edge and says why: the run
-/// kept no more spans from there on.
+/// Shades the plot from `from_ms` to its right edge and says why: a loop
+/// had kept its `per_loop` spans by then.
 pub fn draw_not_kept<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     g: &TimelineGeometry,
-    from_ms: f64,
+    (from_ms, per_loop): (f64, usize),
     theme: &Theme,
 ) -> DrawResult<(), DB> {
     let left = g.x_of(from_ms);
@@ -83,17 +83,19 @@ pub fn draw_not_kept<DB: DrawingBackend>(
     // of each row) are not.
     let style = theme.font(12.0).pos(Pos::new(HPos::Left, VPos::Top));
     area.draw(&Text::new(
-        not_kept_words(),
+        not_kept_words(per_loop),
         (left as i32 + 6, g.top as i32 + 3),
         style,
     ))
 }
 
-/// What the shade says.
-pub fn not_kept_words() -> String {
+/// What the shade says: a run keeps [`SPANS_KEPT`] spans, shared
+/// equally by its loops.
+pub fn not_kept_words(per_loop: usize) -> String {
     format!(
-        "not kept: a timeline holds {} spans",
-        thousands(SPANS_KEPT as u64)
+        "not kept: a run keeps {} spans, {} a loop",
+        thousands(SPANS_KEPT as u64),
+        thousands(per_loop as u64)
     )
 }
 
@@ -141,12 +143,15 @@ mod tests {
     fn the_shade_starts_where_spans_stopped_being_kept() {
         let g = geometry();
         let out = svg(800, 140, |a| {
-            draw_not_kept(a, &g, 30.0, &Theme::LIGHT).unwrap()
+            draw_not_kept(a, &g, (30.0, 50_000), &Theme::LIGHT).unwrap()
         });
-        assert!(has_text(&out, "not kept: a timeline holds 100,000 spans"));
+        assert!(has_text(
+            &out,
+            "not kept: a run keeps 100,000 spans, 50,000 a loop"
+        ));
         assert!(out.contains(&format!("x=\"{}\"", g.x_of(30.0))), "{out}");
         let none = svg(800, 140, |a| {
-            draw_not_kept(a, &g, 60.0, &Theme::LIGHT).unwrap()
+            draw_not_kept(a, &g, (60.0, 50_000), &Theme::LIGHT).unwrap()
         });
         assert!(!none.contains("<rect"), "a whole timeline is not shaded");
     }

@@ -29,6 +29,7 @@ mod recorded_tables;
 mod recorded_view;
 mod replay_moment;
 mod replay_source;
+mod replay_speed;
 mod replay_view;
 mod responsiveness;
 mod scenario_controls;

@@ -73,8 +73,9 @@ fn read_fragment(actions: Actions, server: ServerState) {
     spawn_local(async move {
         match open_payload(&payload).await {
             Ok(Decoded::Server(rec)) => {
-                server.receive(rec);
-                scroll_to("server-title");
+                if server.receive(rec) {
+                    scroll_to("server-title");
+                }
             }
             Ok(Decoded::Runs(rec)) => {
                 actions.receive(Ok(rec), "a link".into());

@@ -10,9 +10,10 @@
 use super::empty_card::{EmptyCard, after_paint};
 use super::replay_moment::MomentWords;
 use super::replay_source::{PageRuns, source_select, sources};
+use super::replay_speed::speed_select;
 use super::state::{Busy, ReplayState, ReplayStateStoreFields, Source};
 use crate::charts::format_ms;
-use crate::engine::record::{Paint, Playback, Replay, SPEEDS, Trace, bounds_of};
+use crate::engine::record::{Paint, Playback, Replay, Trace, bounds_of};
 use crate::runtime::clock::local_now;
 use crate::runtime::frame_loop;
 use crate::runtime::lab::lab;
@@ -288,30 +289,7 @@ pub fn ReplayView(
             <div class="card-head">
                 <h2 id="replay-title">"Replay"</h2>
                 {source_select(sources, source)}
-                <label class="inline">
-                    <span>"Speed"</span>
-                    <select
-                        aria-label="Replay speed"
-                        prop:value=move || slowdown.get().to_string()
-                        on:change=move |ev| {
-                            if let Ok(s) = event_target_value(&ev).parse::<u32>() {
-                                slowdown.set(s);
-                                playback.update_value(|p| p.set_slowdown(s, local_now()));
-                            }
-                        }
-                    >
-                        {SPEEDS
-                            .into_iter()
-                            .map(|s| {
-                                view! {
-                                    <option value=s.to_string() selected=move || slowdown.get() == s>
-                                        {if s == 1 { "real time".to_string() } else { format!("1/{s} of real time") }}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
+                {speed_select("Replay speed", slowdown, move |s, now| playback.update_value(|p| p.set_slowdown(s, now)))}
             </div>
             <div
                 class="replay-controls"

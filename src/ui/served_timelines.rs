@@ -7,13 +7,14 @@
 //! stack, at a fraction of real time or by hand, and says what each loop
 //! was doing at that instant (`engine::record::ServedReplay`).
 
-use super::stacked_view::{Drawn, draw_stack};
+use super::replay_speed::speed_select;
+use super::stacked_view::{Drawn, draw_stack, span_tooltip};
 use crate::charts::served_marks::{draw_not_kept, draw_steals};
 use crate::charts::stacked::{Band, hit_test_stacked};
 use crate::charts::timeline::TimelineGeometry;
 use crate::charts::{Theme, format_ms};
 use crate::engine::format::{count, thousands};
-use crate::engine::record::{Lane, LoopMoment, Playback, SPEEDS, Served, ServedReplay, Span};
+use crate::engine::record::{Lane, LoopMoment, Playback, Served, ServedReplay, Span};
 use crate::runtime::clock::local_now;
 use crate::runtime::frame_loop;
 use leptos::html::Canvas;
@@ -48,8 +49,9 @@ struct WayBand {
     spans: Arc<Vec<Span>>,
     rows: usize,
     steals: Arc<Vec<(Lane, f64)>>,
-    /// Where the timeline stops being whole, when it does before the end.
-    not_kept_from: Option<f64>,
+    /// Where the timeline stops being whole, when it does before the end,
+    /// and the spans each loop keeps.
+    not_kept_from: Option<(f64, usize)>,
 }
 
 /// The same bands: read from the same runs (a new serve makes new ones).
@@ -60,14 +62,18 @@ impl PartialEq for WayBand {
 }
 
 fn band_of(s: &Served) -> WayBand {
-    let not_kept_from = (!s.timeline_is_whole()).then(|| s.timeline_until_ms());
+    let until = s.timeline_until_ms();
+    let whole = s.timeline_is_whole();
     // A run too large to keep every span shows those that began before its
     // timeline stopped being whole: every one of them is kept, so what the
-    // band counts (waits in flight) is true up to there.
+    // band counts (waits in flight) is true up to there; its steals too.
     let mut spans = s.spans();
-    if let Some(until) = not_kept_from {
+    let mut steals = s.steal_marks();
+    if !whole {
         spans.retain(|x| x.start < until);
+        steals.retain(|&(_, at)| at < until);
     }
+    let per_loop = s.loops.first().map_or(0, |l| l.span_budget);
     // The main thread's row, then every pool thread up to the highest that
     // ran a loop: a pinned run on threads 0 and 1 shows both.
     let rows = s
@@ -77,7 +83,6 @@ fn band_of(s: &Served) -> WayBand {
         .chain(spans.iter().map(|x| x.lane.row() + 1))
         .max()
         .unwrap_or(1);
-    let steals = s.steal_marks();
     let title = format!(
         "{}: {}, {}",
         s.way.label(),
@@ -89,7 +94,7 @@ fn band_of(s: &Served) -> WayBand {
         spans: Arc::new(spans),
         rows,
         steals: Arc::new(steals),
-        not_kept_from,
+        not_kept_from: (!whole).then_some((until, per_loop)),
     }
 }
 
@@ -197,8 +202,8 @@ pub fn ServedTimelines(
             let overlay = |area: &_, i: usize, g: &TimelineGeometry| {
                 let Some(w) = ways.get(i) else { return Ok(()) };
                 let failed = |e: String| format!("drawing failed: {e}");
-                if let Some(from) = w.not_kept_from {
-                    draw_not_kept(area, g, from, &theme).map_err(|e| failed(e.to_string()))?;
+                if let Some(not_kept) = w.not_kept_from {
+                    draw_not_kept(area, g, not_kept, &theme).map_err(|e| failed(e.to_string()))?;
                 }
                 draw_steals(area, g, &w.steals, &theme)
                     .map(|_| ())
@@ -261,44 +266,20 @@ pub fn ServedTimelines(
                     .get()
                     .map(|(band, s, x, y)| {
                         let title = bands.with(|b| b.get(band).map(|w| w.title.clone()).unwrap_or_default());
-                        view! {
-                            <div class="tooltip" style=format!("left:{}px;top:{}px", x + 12.0, y + 12.0)>
-                                <strong>{format!("Connection {}", s.task + 1)}</strong>
-                                <span>{title}</span>
-                                <span>{format!("{} {}", s.kind.doing(), s.lane.on())}</span>
-                                <span>{format!("from {} for {}", format_ms(s.start), format_ms(s.duration()))}</span>
-                            </div>
-                        }
+                        span_tooltip(format!("Connection {}", s.task + 1), title, s, (x, y))
                     })
             }}
         </div>
-        <div class="replay-controls server-replay">
-            <button class="small" on:click=move |_| play_or_pause() disabled=move || until.get() <= 0.0>
+        <div class="replay-controls server-replay" role="group" aria-label="Replay of the server's runs">
+            <button
+                class="small"
+                aria-pressed=move || playing.get().to_string()
+                on:click=move |_| play_or_pause()
+                disabled=move || until.get() <= 0.0
+            >
                 {move || if playing.get() { "Pause" } else { "Replay" }}
             </button>
-            <label class="inline">
-                <span>"Speed"</span>
-                <select
-                    aria-label="Server replay speed"
-                    on:change=move |ev| {
-                        if let Ok(s) = event_target_value(&ev).parse::<u32>() {
-                            slowdown.set(s);
-                            playback.update_value(|p| p.set_slowdown(s, local_now()));
-                        }
-                    }
-                >
-                    {SPEEDS
-                        .into_iter()
-                        .map(|s| {
-                            view! {
-                                <option value=s.to_string() selected=move || slowdown.get() == s>
-                                    {if s == 1 { "real time".to_string() } else { format!("1/{s} of real time") }}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
+            {speed_select("Server replay speed", slowdown, move |s, now| playback.update_value(|p| p.set_slowdown(s, now)))}
             <input
                 type="range"
                 class="scrubber"

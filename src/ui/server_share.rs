@@ -41,7 +41,10 @@ async fn make(state: ServerState, env: Field<Environment>) -> Result<Made, Strin
             .received
             .get_untracked()
             .unwrap_or_else(|| env.with_untracked(|e| Machine::of(e, &today()))),
-        asked: state.ask.get_untracked(),
+        asked: state
+            .served_with
+            .get_untracked()
+            .unwrap_or_else(|| state.ask.get_untracked()),
         runs: state.runs.get_untracked(),
         queues: true,
     };
@@ -76,9 +79,12 @@ pub fn ServerShare(#[prop(into)] env: Field<Environment>) -> impl IntoView {
     let state = expect_context::<ServerState>();
     let made = RwSignal::new(None::<Result<Made, String>>);
     let working = RwSignal::new(false);
-    // A new serve or a received link: the link made is of other runs.
+    // A new serve or a received link: a link made, or being made, is of
+    // other runs (counted, so that one finishing late is dropped).
+    let runs_seen = StoredValue::new(0u32);
     Effect::new(move |_| {
         state.runs.track();
+        runs_seen.update_value(|n| *n += 1);
         made.set(None);
     });
     let UseClipboardReturn {
@@ -89,8 +95,12 @@ pub fn ServerShare(#[prop(into)] env: Field<Environment>) -> impl IntoView {
     } = use_clipboard();
     let share = move |_| {
         working.set(true);
+        let of = runs_seen.get_value();
         spawn_local(async move {
-            made.set(Some(make(state, env).await));
+            let link = make(state, env).await;
+            if runs_seen.get_value() == of {
+                made.set(Some(link));
+            }
             working.set(false);
         });
     };
@@ -117,7 +127,7 @@ pub fn ServerShare(#[prop(into)] env: Field<Environment>) -> impl IntoView {
                             </button>
                             <p class="caption">
                                 {format!(
-                                    "A link of {:.1} KB: the card's numbers, each way's figures{}, and this machine's cores and browser; the timelines stay here.",
+                                    "A link of {:.1} KB: the numbers served, each way's figures{}, and the cores and browser of the machine that measured them; the timelines stay there.",
                                     m.link.len() as f64 / 1024.0,
                                     if m.queues { " and run queues" } else { " (the run queues left out: with them the link would pass its size budget)" }
                                 )}

@@ -32,6 +32,9 @@ pub struct ServerState {
     /// The machine the runs shown were measured on, when they came in a
     /// result link (None: measured here).
     pub received: RwSignal<Option<Machine>>,
+    /// The numbers the runs shown were served with (the card's may have
+    /// changed since): what a report or a link of them says.
+    pub served_with: RwSignal<Option<ServerAsk>>,
     /// The serve in progress's stop flag, and when Stop was pressed (on
     /// the aligned clock): set from the moment Serve is pressed, so that
     /// Stop reaches a serve still waiting for its turn.
@@ -46,6 +49,7 @@ impl ServerState {
             serving: RwSignal::new(None),
             said: RwSignal::new(Vec::new()),
             received: RwSignal::new(None),
+            served_with: RwSignal::new(None),
             stop: StoredValue::new(None),
         }
     }
@@ -113,6 +117,7 @@ impl ServerState {
         self.said.set(notes);
         self.runs.set(vec![]);
         self.received.set(None);
+        self.served_with.set(Some(asked));
         self.serving.set(Some(first));
         let flag = Arc::new(CancelFlag::new());
         self.stop.set_value(Some((Arc::clone(&flag), None)));
@@ -184,19 +189,21 @@ impl ServerState {
 
 impl ServerState {
     /// Shows runs that came in a result link, as they were measured there,
-    /// with the numbers they were asked; a serve in progress goes on, and
-    /// its runs replace these when it ends.
-    pub fn receive(self, rec: ServedRecord) {
+    /// with the numbers they were served with; false (and said) while a
+    /// serve goes on, which keeps its runs.
+    pub fn receive(self, rec: ServedRecord) -> bool {
         if self.is_serving() {
             self.said.set(vec![
                 "A link brought a server's runs while a serve was going on: open it again when the serve ends.".into(),
             ]);
-            return;
+            return false;
         }
         self.ask.set(rec.asked);
+        self.served_with.set(Some(rec.asked));
         self.runs.set(rec.runs);
         self.received.set(Some(rec.machine));
         self.said.set(vec![]);
+        true
     }
 }
 

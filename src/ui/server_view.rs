@@ -137,9 +137,10 @@ pub fn ServerView(
             {move || received.get().map(|m| view! {
                 <p class="message info server-received">
                     {format!(
-                        "These runs came in a link: measured on {} (a pool of {} threads), with the numbers above. Nothing of them ran here; Serve three ways measures them on this machine.",
+                        "These runs came in a link: measured on {} (a pool of {} threads), serving {}. Nothing of them ran here; Serve three ways measures them on this machine.",
                         m.describe(),
-                        m.pool_threads
+                        m.pool_threads,
+                        state.served_with.get().map_or_else(String::new, |a| a.describe())
                     )}
                 </p>
             })}
@@ -195,20 +196,27 @@ pub fn ServerView(
             }}
             <Show when=move || runs.with(|r| !r.is_empty())>
                 <div class="buttons">
-                    <button
-                        class="small"
-                        disabled=move || serving.with(Option::is_some)
-                        on:click=move |_| save("conpar-server-report.json", &|r| served_report_json(&ask.get_untracked(), &env.get_untracked(), r))
-                    >
-                        "Server report (JSON)"
-                    </button>
-                    <button
-                        class="small"
-                        disabled=move || serving.with(Option::is_some)
-                        on:click=move |_| save("conpar-server-trace.json", &|r| served_chrome_trace(r))
-                    >
-                        "Server trace for Perfetto / DevTools"
-                    </button>
+                    // A report and a trace are of runs measured here: this
+                    // page's environment, their spans.
+                    <Show when=move || received.with(Option::is_none)>
+                        <button
+                            class="small"
+                            disabled=move || serving.with(Option::is_some)
+                            on:click=move |_| {
+                                let asked = state.served_with.get_untracked().unwrap_or_else(|| ask.get_untracked());
+                                save("conpar-server-report.json", &|r| served_report_json(&asked, &env.get_untracked(), r))
+                            }
+                        >
+                            "Server report (JSON)"
+                        </button>
+                        <button
+                            class="small"
+                            disabled=move || serving.with(Option::is_some)
+                            on:click=move |_| save("conpar-server-trace.json", &|r| served_chrome_trace(r))
+                        >
+                            "Server trace for Perfetto / DevTools"
+                        </button>
+                    </Show>
                     <ServerShare env=env />
                 </div>
             </Show>

@@ -104,6 +104,24 @@ pub(super) fn draw_stack(
     Ok(Some((drawn, geometries)))
 }
 
+/// What a pointer at (`x`, `y`) on a stack points at: span `s`, named
+/// `name`, of the band `title`.
+pub(super) fn span_tooltip(
+    name: String,
+    title: String,
+    s: Span,
+    (x, y): (f64, f64),
+) -> impl IntoView {
+    view! {
+        <div class="tooltip" style=format!("left:{}px;top:{}px", x + 12.0, y + 12.0)>
+            <strong>{name}</strong>
+            <span>{title}</span>
+            <span>{format!("{} {}", s.kind.doing(), s.lane.on())}</span>
+            <span>{format!("from {} for {}", format_ms(s.start), format_ms(s.duration()))}</span>
+        </div>
+    }
+}
+
 /// The stack of `shown`, on one axis that ends at the longest run.
 #[component]
 pub fn StackedView(
@@ -214,14 +232,7 @@ pub fn StackedView(
                         let trace_task_name = shown.with(|b| {
                             b.get(band).map_or_else(|| format!("Task {}", s.task + 1), |b| b.trace.task_name(s.task))
                         });
-                        view! {
-                            <div class="tooltip" style=format!("left:{}px;top:{}px", x + 12.0, y + 12.0)>
-                                <strong>{trace_task_name}</strong>
-                                <span>{title}</span>
-                                <span>{format!("{} {}", s.kind.doing(), s.lane.on())}</span>
-                                <span>{format!("from {} for {}", format_ms(s.start), format_ms(s.duration()))}</span>
-                            </div>
-                        }
+                        span_tooltip(trace_task_name, title, s, (x, y))
                     })
             }}
         </div>

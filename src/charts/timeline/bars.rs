@@ -116,9 +116,10 @@ pub(super) fn bars(spans: &[Span], rows: usize, ms_per_px: f64, banded: &[bool])
                 // Spans merge only while the bar is narrower than a pixel:
                 // a bar of one task's colour a hundred pixels wide would say
                 // that task ran all that time, when a thousand did in turn
-                // (a server's loop). A bar is at most about two pixels of
-                // merged spans, so a dense row reads as the mosaic it is, at
-                // a bar or two a pixel column.
+                // (a server's loop). A bar of merged spans stays under three
+                // pixels (under one, then a gap and a span of under one
+                // each), so a dense row reads as the mosaic it is, at a bar
+                // or two a pixel column.
                 let tiny = (s.end - s.start) < ms_per_px && (prev.end - prev.start) < ms_per_px;
                 // A span that starts under the previous bar of its track would be
                 // painted over it: more waits in flight than the row has tracks
@@ -356,25 +357,23 @@ mod tests {
         }
     }
 
-    /// Merged spans make bars of at most about two pixels: a dense row
-    /// shows many tasks' colours, not one task's bar across it.
+    /// Merged spans make bars under three pixels: a dense row shows many
+    /// tasks' colours, not one task's bar across it.
     #[test]
-    fn a_merged_bar_stays_about_a_pixel_wide() {
+    fn a_merged_bar_stays_under_three_pixels() {
+        // Spans of 0.3 ms with gaps of 0.6 ms, at 1 ms a pixel.
         let spans: Vec<Span> = (0..1_000)
             .map(|i| {
-                let t = f64::from(i) * 0.3;
+                let t = f64::from(i) * 0.9;
                 Span::new(i, Lane::Main, SpanKind::Run, t, t + 0.3)
             })
             .collect();
         let b = bars(&spans, 1, 1.0, &[]);
-        assert!(
-            b.iter().all(|b| b.end - b.start <= 2.0 + 1e-9),
-            "{:?}",
-            b.iter().map(|b| b.end - b.start).fold(0.0, f64::max)
-        );
-        assert!(b.len() >= 100, "{} bars for 300 px", b.len());
+        let widest = b.iter().map(|b| b.end - b.start).fold(0.0, f64::max);
+        assert!(widest < 3.0, "{widest}");
+        assert!(b.len() >= 300, "{} bars for 900 px", b.len());
         let tasks: std::collections::BTreeSet<u32> = b.iter().map(|b| b.task).collect();
-        assert!(tasks.len() >= 100);
+        assert!(tasks.len() >= 300);
     }
 
     #[test]

@@ -54,6 +54,16 @@ pub async fn serve_one_loop(
             turn = ev.now();
         }
     }
+    // Waits still in flight when it was stopped: the replay counts them.
+    for Reverse((due, c, _, armed)) in timers {
+        let r = Ready {
+            connection: c,
+            message: 0,
+            at: f64::from_bits(due),
+            armed: f64::from_bits(armed),
+        };
+        note_wait(&mut report, Lane::Main, r, start);
+    }
     report
 }
 

@@ -147,6 +147,22 @@ mod tests {
     }
 
     #[test]
+    fn the_numbers_in_words() {
+        assert_eq!(
+            ServerAsk::default().describe(),
+            "1,000 connections × 5 messages, handlers of 0.2 ms, waits of 50 ms on average"
+        );
+        let hot = ServerAsk {
+            hot: true,
+            ..ServerAsk::default()
+        };
+        assert!(
+            hot.describe()
+                .ends_with(", one connection's handlers 100× as long")
+        );
+    }
+
+    #[test]
     fn bad_numbers_are_said_and_keep_the_default() {
         let (ask, notices) = server_from_query(
             "server_connections=-5&server_messages=2.5&server_handler_ms=NaN&server_wait_ms=1e999&server_hot=maybe&server_colour=red&server_messages=3",

@@ -63,9 +63,10 @@ pub struct LoopReport {
 /// The run queue track's resolution (ms).
 pub const QUEUE_STEP_MS: f64 = 1.0;
 
-/// The spans a run keeps for its timeline, shared by its loops: a result
-/// link carries at most as many a run (`travel::MAX_SPANS_PER_RUN`), and
-/// the timeline draws them a pixel column at a time.
+/// The spans a run keeps for its timeline, shared equally by its loops
+/// (each keeps `SPANS_KEPT / loops`, the waits it fired for another loop
+/// among them): some 3 MB a run, and the timeline draws them a pixel
+/// column at a time.
 pub const SPANS_KEPT: usize = 100_000;
 
 impl LoopReport {

@@ -66,6 +66,19 @@ fn mode_code(mode: Mode) -> u8 {
     }
 }
 
+/// The magic, the version, the settings' query and the machine: what
+/// every record begins with.
+fn write_header(w: &mut Writer, version: u8, settings: &str, m: &Machine) {
+    w.0.extend_from_slice(MAGIC);
+    w.0.push(version);
+    w.s(settings);
+    w.u(u64::from(m.logical_cores));
+    w.u(u64::from(m.pool_threads));
+    w.u(u64::from(m.cross_origin_isolated));
+    w.s(&truncate(&m.browser, MAX_BROWSER_CHARS));
+    w.s(if valid_date(&m.date) { &m.date } else { "" });
+}
+
 /// The binary record of `rec` (uncompressed).
 pub fn encode(rec: &Recorded) -> Vec<u8> {
     encode_version(rec, VERSION)
@@ -75,15 +88,7 @@ pub fn encode(rec: &Recorded) -> Vec<u8> {
 /// check they are still read; they cannot say what newer ones can).
 fn encode_version(rec: &Recorded, version: u8) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(64 + rec.span_count() * 8));
-    w.0.extend_from_slice(MAGIC);
-    w.0.push(version);
-    w.s(&to_query(&rec.settings));
-    let m = &rec.machine;
-    w.u(u64::from(m.logical_cores));
-    w.u(u64::from(m.pool_threads));
-    w.u(u64::from(m.cross_origin_isolated));
-    w.s(&truncate(&m.browser, MAX_BROWSER_CHARS));
-    w.s(if valid_date(&m.date) { &m.date } else { "" });
+    write_header(&mut w, version, &to_query(&rec.settings), &rec.machine);
     if version >= 2 {
         w.u(match rec.kind {
             Kind::Modes => 0,
@@ -178,16 +183,8 @@ fn encode_version(rec: &Recorded, version: u8) -> Vec<u8> {
 /// The binary record of the server card's runs (uncompressed).
 pub fn encode_served(rec: &ServedRecord) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(256));
-    w.0.extend_from_slice(MAGIC);
-    w.0.push(VERSION);
     // No settings: the server card's numbers are its own (`asked`).
-    w.s("");
-    let m = &rec.machine;
-    w.u(u64::from(m.logical_cores));
-    w.u(u64::from(m.pool_threads));
-    w.u(u64::from(m.cross_origin_isolated));
-    w.s(&truncate(&m.browser, MAX_BROWSER_CHARS));
-    w.s(if valid_date(&m.date) { &m.date } else { "" });
+    write_header(&mut w, VERSION, "", &rec.machine);
     w.u(KIND_SERVER);
     write_served(&mut w, rec);
     w.0

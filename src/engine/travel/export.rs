@@ -29,9 +29,39 @@ pub fn spans_csv(traces: &[&Trace]) -> String {
     out
 }
 
-/// Chrome trace-event format ("JSON Object Format"): one complete event
-/// (`ph: "X"`) per span, timestamps in microseconds, one process per run and
-/// one thread per lane, named with metadata events (`ph: "M"`).
+/// A span as trace events on lane thread `tid` of process `pid`:
+/// computing (and waiting for a lock), which holds its thread, a complete
+/// event (`ph: "X"`); a wait, which overlaps others on its thread (eight
+/// requests in flight on one event loop), a pair of async events
+/// (`ph: "b"`/`"e"`, `id` unique in the process) — complete events on one
+/// thread must nest, and Perfetto drops those that do not.
+pub(super) fn span_events(
+    events: &mut Vec<String>,
+    (pid, id): (usize, usize),
+    name: &str,
+    s: &crate::engine::record::Span,
+) {
+    let (name, tid) = (json_string(name), s.lane.tid());
+    if s.kind == crate::engine::record::SpanKind::Wait {
+        for (ph, at) in [("b", s.start), ("e", s.end)] {
+            events.push(format!(
+                "{{\"name\": {name}, \"cat\": \"wait\", \"ph\": \"{ph}\", \"id\": {id}, \"ts\": {}, \"pid\": {pid}, \"tid\": {tid}}}",
+                json_number(at * 1000.0)
+            ));
+        }
+    } else {
+        events.push(format!(
+            "{{\"name\": {name}, \"cat\": \"{}\", \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"pid\": {pid}, \"tid\": {tid}}}",
+            s.kind.name(),
+            json_number(s.start * 1000.0),
+            json_number(s.duration() * 1000.0)
+        ));
+    }
+}
+
+/// Chrome trace-event format ("JSON Object Format"): an event or two per
+/// span ([`span_events`]), timestamps in microseconds, one process per run
+/// and one thread per lane, named with metadata events (`ph: "M"`).
 pub fn chrome_trace(traces: &[&Trace]) -> String {
     let mut events = Vec::new();
     for (i, t) in traces.iter().enumerate() {
@@ -51,15 +81,13 @@ pub fn chrome_trace(traces: &[&Trace]) -> String {
                 json_string(&lane.to_string())
             ));
         }
-        for s in &t.spans {
-            events.push(format!(
-                "{{\"name\": {}, \"cat\": \"{}\", \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"pid\": {pid}, \"tid\": {}}}",
-                json_string(&t.task_name(s.task).to_lowercase()),
-                s.kind.name(),
-                json_number(s.start * 1000.0),
-                json_number(s.duration() * 1000.0),
-                s.lane.tid()
-            ));
+        for (id, s) in t.spans.iter().enumerate() {
+            span_events(
+                &mut events,
+                (pid, id),
+                &t.task_name(s.task).to_lowercase(),
+                s,
+            );
         }
     }
     format!(
@@ -99,6 +127,12 @@ mod tests {
             json.contains("\"tid\": 1, \"args\": {\"name\": \"main thread\"}"),
             "{json}"
         );
-        assert_eq!(json.matches("\"ph\": \"X\"").count(), 2);
+        assert_eq!(json.matches("\"ph\": \"X\"").count(), 1, "the run");
+        // The wait, which may overlap others on its thread: an async pair.
+        assert!(
+            json.contains("{\"name\": \"task 1\", \"cat\": \"wait\", \"ph\": \"b\", \"id\": 0, \"ts\": 0, \"pid\": 1, \"tid\": 1}")
+                && json.contains("\"ph\": \"e\", \"id\": 0, \"ts\": 100000,"),
+            "{json}"
+        );
     }
 }

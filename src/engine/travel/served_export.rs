@@ -7,6 +7,7 @@
 //! is read by `from_report_json`, which says so for this one): the report
 //! is for reading and for other tools.
 
+use super::export::span_events;
 use super::json::{json_number, json_string};
 use super::report::{SERVER_REPORT_KIND, environment_json};
 use crate::engine::environment::Environment;
@@ -103,9 +104,10 @@ fn run_json(s: &Served) -> String {
     )
 }
 
-/// Chrome trace events: a process per way, a thread per lane; a complete
-/// event per kept span, an instant event per steal, and each loop's run
-/// queue as a counter.
+/// Chrome trace events: a process per way, a thread per lane; each kept
+/// span as the modes' trace has it (a handler a complete event, a wait an
+/// async pair: they overlap), an instant event per steal, and each loop's
+/// run queue as a counter.
 pub fn served_chrome_trace(runs: &[Served]) -> String {
     let mut events = Vec::new();
     for (i, s) in runs.iter().enumerate() {
@@ -128,15 +130,13 @@ pub fn served_chrome_trace(runs: &[Served]) -> String {
                 json_string(&lane.to_string())
             ));
         }
-        for x in &spans {
-            events.push(format!(
-                "{{\"name\": \"connection {}\", \"cat\": \"{}\", \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"pid\": {pid}, \"tid\": {}}}",
-                x.task + 1,
-                x.kind.name(),
-                json_number(x.start * 1000.0),
-                json_number(x.duration() * 1000.0),
-                x.lane.tid()
-            ));
+        for (id, x) in spans.iter().enumerate() {
+            span_events(
+                &mut events,
+                (pid, id),
+                &format!("connection {}", x.task + 1),
+                x,
+            );
         }
         for (lane, at) in s.steal_marks() {
             events.push(format!(
@@ -223,7 +223,12 @@ mod tests {
     fn the_trace_has_spans_steals_and_the_queue() {
         let json = served_chrome_trace(&[run()]);
         assert!(parse(&json).is_ok(), "{json}");
-        assert_eq!(json.matches("\"ph\": \"X\"").count(), 2);
+        assert_eq!(json.matches("\"ph\": \"X\"").count(), 1, "the handler");
+        assert_eq!(
+            json.matches("\"cat\": \"wait\"").count(),
+            2,
+            "the wait's pair"
+        );
         assert!(json.contains(
             "{\"name\": \"connection 5\", \"cat\": \"run\", \"ph\": \"X\", \"ts\": 2500, \"dur\": 500, \"pid\": 1, \"tid\": 3}"
         ), "{json}");

@@ -24,6 +24,7 @@
 
 use super::binary::{Reader, Writer};
 use super::recorded::{MAX_MESSAGE_CHARS, MAX_RUNS, MAX_TIME_MS, refuse, truncate};
+use super::validate::check_machine;
 use super::{LinkError, Machine};
 use crate::engine::plan::{
     CONNECTIONS, HANDLER_MS, MAX_LANES, MESSAGES, ServerAsk, WAIT_MEAN_MS, Way,
@@ -149,6 +150,13 @@ pub(super) fn read_served(r: &mut Reader<'_>, machine: Machine) -> Result<Served
         wait_mean_ms,
         hot,
     };
+    check_machine(&machine)?;
+    // Numbers the card would have changed were not served as they say.
+    if let Some(why) = asked.clamped().1.first() {
+        return refuse(format!(
+            "The result in this link gives the server card's numbers as no card serves them: {why}"
+        ));
+    }
     let queues = r.bounded(1, "the run queues flag")? == 1;
     let n = r.bounded(MAX_RUNS as u64, "the number of runs")?;
     let mut runs = Vec::with_capacity(n as usize);
@@ -174,7 +182,10 @@ fn read_run(r: &mut Reader<'_>, queues: bool) -> Result<Served, LinkError> {
     let outcome = match r.bounded(2, "how a run ended")? {
         0 => ServedOutcome::Completed,
         1 => ServedOutcome::Stopped,
-        _ => ServedOutcome::Failed(r.s(MAX_MESSAGE_CHARS * 4, "a failure's message")?),
+        _ => ServedOutcome::Failed(truncate(
+            &r.s(MAX_MESSAGE_CHARS * 4, "a failure's message")?,
+            MAX_MESSAGE_CHARS,
+        )),
     };
     let expected = r.bounded(MAX_MESSAGES, "the messages of a run")?;
     let wall_ms = read_f(r, MAX_TIME_MS, "a run's time")?;
@@ -193,6 +204,11 @@ fn read_run(r: &mut Reader<'_>, queues: bool) -> Result<Served, LinkError> {
         latency_edges(MAX_TIME_MS).len() as u64,
         "the histogram's bins",
     )?;
+    if bins as usize != latency_edges(max).len() - 1 {
+        return refuse(
+            "The result in this link has a histogram of other bins than its longest time gives.",
+        );
+    }
     let mut counts = Vec::with_capacity(bins as usize);
     for _ in 0..bins {
         counts.push(r.bounded(count, "a histogram bin")?);
@@ -203,8 +219,16 @@ fn read_run(r: &mut Reader<'_>, queues: bool) -> Result<Served, LinkError> {
     let n_loops = r.bounded(u64::from(MAX_LANES) + 1, "the loops of a run")?;
     let mut loops = Vec::with_capacity(n_loops as usize);
     let mut handled = 0u64;
+    let mut rows = std::collections::BTreeSet::new();
     for _ in 0..n_loops {
         let row = r.bounded(u64::from(MAX_LANES), "a loop's lane")? as usize;
+        // One loop runs on the main thread, the others one per pool thread.
+        let pool = way.uses_pool();
+        if (row == 0) == pool || !rows.insert(row) || (!pool && n_loops > 1) {
+            return refuse(
+                "The result in this link puts its loops on threads its way does not use.",
+            );
+        }
         let mut l = LoopReport::new(Lane::from_row(row), 0);
         l.handled = r.bounded(expected, "a loop's messages")?;
         handled += l.handled;
@@ -218,11 +242,16 @@ fn read_run(r: &mut Reader<'_>, queues: bool) -> Result<Served, LinkError> {
         l.busy_ms = read_f(r, MAX_TIME_MS, "a loop's busy time")?;
         l.longest_queue = r.bounded(expected, "a loop's longest queue")? as u32;
         if queues {
-            // A point is two bytes at least.
-            let k = r.bounded(left(r) / 2, "a run queue's points")?;
+            // A point a step at most (two bytes at least), over the run.
+            let most = (left(r) / 2).min((wall_ms / QUEUE_STEP_MS) as u64 + 2);
+            let k = r.bounded(most, "a run queue's points")?;
             let mut step = 0u64;
-            for _ in 0..k {
-                step += r.bounded(MAX_TIME_MS as u64, "a run queue's step")?;
+            for i in 0..k {
+                let delta = r.bounded(MAX_TIME_MS as u64, "a run queue's step")?;
+                if i > 0 && delta == 0 {
+                    return refuse("The result in this link has two run queue points in one step.");
+                }
+                step += delta;
                 if step as f64 * QUEUE_STEP_MS > MAX_TIME_MS {
                     return refuse("The result in this link has a run queue past an hour.");
                 }
@@ -259,7 +288,12 @@ mod tests {
     use proptest::prelude::*;
 
     fn run(way: Way, scheduled: &[f64], outcome: ServedOutcome) -> Served {
-        let mut a = LoopReport::new(Lane::Worker(0), 10);
+        let first = if way.uses_pool() {
+            Lane::Worker(0)
+        } else {
+            Lane::Main
+        };
+        let mut a = LoopReport::new(first, 10);
         a.handled = scheduled.len() as u64;
         a.checksum = 0xdead_beef_0000_0001;
         a.scheduled_ms = scheduled.to_vec();
@@ -274,7 +308,11 @@ mod tests {
             scheduled.len() as u64 + 1,
             None,
             (0.0, 9.876_543_21),
-            vec![a, LoopReport::new(Lane::Worker(1), 10)],
+            if way.uses_pool() {
+                vec![a, LoopReport::new(Lane::Worker(1), 10)]
+            } else {
+                vec![a]
+            },
             outcome,
         );
         s.stop_latency_ms = Some(0.7);
@@ -407,6 +445,45 @@ mod tests {
         let mut nan = bytes.clone();
         nan[p50_at..p50_at + 8].copy_from_slice(&f64::NAN.to_le_bytes());
         assert!(decode_any(&nan).is_err());
+    }
+
+    /// What a card could not have served, loops on threads their way does
+    /// not use, and a run queue with two points in one step are refused.
+    #[test]
+    fn numbers_lanes_and_tracks_that_cannot_be_are_refused() {
+        let mut bad = record(true);
+        bad.asked.connections = 0;
+        let why = decode_any(&encode_served(&bad))
+            .expect_err("0 connections")
+            .0;
+        assert!(why.contains("no card serves them"), "{why}");
+        let mut bad = record(true);
+        bad.runs[0].loops[0].lane = Lane::Worker(3);
+        assert!(
+            decode_any(&encode_served(&bad)).is_err(),
+            "one loop on a worker"
+        );
+        let mut bad = record(true);
+        bad.runs[1].loops[1].lane = Lane::Worker(0);
+        assert!(
+            decode_any(&encode_served(&bad)).is_err(),
+            "two loops on one thread"
+        );
+        let mut bad = record(true);
+        bad.runs[0].loops[0].queue_track = vec![(1.0, 2), (1.0, 3)];
+        let why = decode_any(&encode_served(&bad))
+            .expect_err("one step twice")
+            .0;
+        assert!(why.contains("one step"), "{why}");
+        // A date that is not one (the writer never makes it: patched in).
+        let mut bytes = encode_served(&record(true));
+        let at = bytes
+            .windows(10)
+            .position(|w| w == b"2026-12-03")
+            .expect("the date");
+        bytes[at + 5..at + 7].copy_from_slice(b"AB");
+        let why = decode_any(&bytes).expect_err("not a date").0;
+        assert!(why.contains("date"), "{why}");
     }
 
     proptest! {

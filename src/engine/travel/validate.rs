@@ -5,21 +5,16 @@ use super::recorded::{
     MAX_BROWSER_CHARS, MAX_CORES, MAX_MESSAGE_CHARS, MAX_RUNS, MAX_SPANS_PER_RUN, MAX_TIME_MS,
     MAX_TOTAL_SPANS, refuse, valid_date, within,
 };
-use super::{Kind, LinkError, Recorded};
+use super::{Kind, LinkError, Machine, Recorded};
 use crate::engine::plan::{MAX_LANES, Mode, Settings};
 use crate::engine::record::{Outcome, Trace};
 
 /// Checks every bound of a record, however it was read: what the page may
 /// draw and compute with. Both readers call it; the property tests call it
 /// on what they accept.
-pub fn validate(rec: &Recorded) -> Result<(), LinkError> {
-    if rec.runs.is_empty() {
-        return refuse("This result has no runs in it, so there is nothing to show.");
-    }
-    if rec.runs.len() > MAX_RUNS {
-        return refuse(format!("This result has more than {MAX_RUNS} runs."));
-    }
-    let m = &rec.machine;
+/// The facts of the machine a result names: within the bounds, and text
+/// fit to show (no control characters).
+pub(super) fn check_machine(m: &Machine) -> Result<(), LinkError> {
     if m.logical_cores > MAX_CORES || m.pool_threads > MAX_LANES {
         return refuse("This result claims a machine with more cores than exist.");
     }
@@ -29,6 +24,17 @@ pub fn validate(rec: &Recorded) -> Result<(), LinkError> {
     if !(m.date.is_empty() || valid_date(&m.date)) {
         return refuse("This result's date is not a date.");
     }
+    Ok(())
+}
+
+pub fn validate(rec: &Recorded) -> Result<(), LinkError> {
+    if rec.runs.is_empty() {
+        return refuse("This result has no runs in it, so there is nothing to show.");
+    }
+    if rec.runs.len() > MAX_RUNS {
+        return refuse(format!("This result has more than {MAX_RUNS} runs."));
+    }
+    check_machine(&rec.machine)?;
     if rec.span_count() > MAX_TOTAL_SPANS {
         return refuse(format!(
             "This result has more than {MAX_TOTAL_SPANS} spans."

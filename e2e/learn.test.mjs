@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, BUSY_CORES, attempts, closeSite, facts, open, openSite, retry, rows } from './lib.mjs';
+import { ARTIFACTS, BUSY_CORES, attempts, clickAndSee, closeSite, facts, open, openSite, retry, rows } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -16,11 +16,12 @@ const NUMBER = /\d+(\.\d+)? ?(ms|s|%|×)/;
 
 /** Runs the card's experiment without a prediction (Skip the prediction) and returns its sentence once measured. */
 async function tryIt(page, card, timeout = 90000) {
-  await card.getByRole('button', { name: 'Skip the prediction' }).click();
   // The card says "Running…" as soon as Try it is pressed (before the
   // experiment's first run): a click that started nothing fails here,
   // instead of reading the card's earlier sentence as this one.
-  await card.locator('.result.running').waitFor({ timeout: 5000 });
+  const id = await card.getAttribute('data-id');
+  const kind = await card.evaluate((e) => (e.classList.contains('preset') ? 'preset' : 'lesson'));
+  await clickAndSee(page, card.getByRole('button', { name: 'Skip the prediction' }), `.${kind}[data-id="${id}"] .result.running`);
   await card.locator('.result:not(.running)').waitFor({ timeout });
   return card.locator('.result').textContent();
 }

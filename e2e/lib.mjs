@@ -363,3 +363,25 @@ export const SPOILED = 0.02;
 export function attempts(seen) {
   return seen.map((r, i) => `\n  attempt ${i + 1}: ${JSON.stringify(r)}`).join('');
 }
+
+/**
+ * Clicks `button` and waits until an element matching `selector` has been
+ * in the page at some moment after the click, however briefly: a state such
+ * as a card's "Running…" can come and go between two of Playwright's polls
+ * (a 40 ms lesson run did, in about half the attempts). A MutationObserver,
+ * set before the click, sees it. Fails after `timeout` ms if it never came.
+ */
+export async function clickAndSee(page, button, selector, timeout = 5000) {
+  await page.evaluate((sel) => {
+    window.__seen = false;
+    const look = () => {
+      if (document.querySelector(sel)) window.__seen = true;
+    };
+    window.__seenObserver?.disconnect();
+    window.__seenObserver = new MutationObserver(look);
+    window.__seenObserver.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['class'] });
+  }, selector);
+  await button.click();
+  await page.waitForFunction(() => window.__seen, null, { timeout });
+  await page.evaluate(() => window.__seenObserver?.disconnect());
+}

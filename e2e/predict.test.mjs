@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { ARTIFACTS, ROOT, browser, closeSite, open, openSite, ready } from './lib.mjs';
+import { ARTIFACTS, ROOT, browser, clickAndSee, closeSite, open, openSite, ready } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -27,17 +27,7 @@ const question = (page) => page.locator('.predict-first form.predict');
  * machine came and went between two of Playwright's polls).
  */
 async function scored(page, button) {
-  await page.evaluate(() => {
-    window.__runningSeen = false;
-    const seen = () => {
-      if (document.querySelector('.predict-first .result.running')) window.__runningSeen = true;
-    };
-    window.__runningObserver?.disconnect();
-    window.__runningObserver = new MutationObserver(seen);
-    window.__runningObserver.observe(document.body, { childList: true, subtree: true });
-  });
-  await button.click();
-  await page.waitForFunction(() => window.__runningSeen, null, { timeout: 5000 });
+  await clickAndSee(page, button, '.predict-first .result.running');
   const panel = page.locator('.predict-first');
   await panel.locator('.prediction').waitFor({ timeout: 60000 });
   return panel.locator('.prediction');

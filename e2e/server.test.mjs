@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, BUSY_CORES, ROOT, attempts, browser, closeSite, drawnPixels, open, openSite, ready, retry } from './lib.mjs';
+import { ARTIFACTS, BUSY_CORES, ROOT, attempts, browser, clickAndSee, closeSite, drawnPixels, open, openSite, ready, retry } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -278,8 +278,7 @@ test('the goroutines lesson asks first, serves on the server card, and puts the 
   await card.locator('h3').scrollIntoViewIfNeeded();
   assert.match(await card.locator('form.predict').textContent(), /Which serves more requests per second\?/);
   await card.getByRole('radio', { name: 'M:N with stealing (Go, tokio)' }).check();
-  await card.getByRole('button', { name: 'Try it', exact: true }).click();
-  await card.locator('.result.running').waitFor({ timeout: 5000 });
+  await clickAndSee(page, card.getByRole('button', { name: 'Try it', exact: true }), '.preset[data-id="goroutines"] .result.running');
   await card.locator('.result:not(.running)').waitFor({ timeout: 60000 });
   const prediction = await card.locator('.prediction').textContent();
   assert.match(prediction, /^(Right\.|Not this time\.) You predicted M:N with stealing \(Go, tokio\); (.+ served the most requests per second|they came closer than runs of one way differ \(1\.5×\))\. Measured: One event loop \(Node\.js\) [\d,]+ requests\/s, M:N with stealing \(Go, tokio\) [\d,]+ requests\/s\.$/, prediction);

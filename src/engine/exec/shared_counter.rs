@@ -114,6 +114,11 @@ impl SharedCounter {
             Strategy::Racy => {
                 for _ in 0..n {
                     let seen = self.shared.load(Ordering::Relaxed);
+                    // Kept opaque: the optimiser may not fold the read
+                    // and the write of many iterations into one (which
+                    // relaxed atomics permit), or the race would happen
+                    // once a task instead of once an update.
+                    let seen = std::hint::black_box(seen);
                     self.shared.store(seen.wrapping_add(1), Ordering::Relaxed);
                 }
             }

@@ -123,7 +123,12 @@ pub fn lessons(m: Machine) -> Vec<Lesson> {
                 "Here every task adds 1 many times with exactly that read-then-write, on one thread and then \
                  on every thread of the pool. The page counts what should have arrived and what did.",
             ],
-            counter(p, Strategy::Racy, 4_000_000),
+            // 16,000,000: each thread's tasks then last some 20 ms or more,
+            // so the lanes run at once for a while even when one starts
+            // late. With 4,000,000 (a few ms a task) half the runs on a
+            // 2-core machine (2026-12-03) had the second lane start as the
+            // first ended, and lost nothing.
+            counter(p, Strategy::Racy, 16_000_000),
             Experiment::Grid {
                 strategies: vec![Strategy::Racy],
                 threads: one_and_all(p),

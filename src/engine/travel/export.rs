@@ -29,6 +29,11 @@ pub fn spans_csv(traces: &[&Trace]) -> String {
     out
 }
 
+/// `ms` in microseconds, rounded to the thousandth that JSON keeps.
+fn micros(ms: f64) -> f64 {
+    (ms * 1e6).round() / 1000.0
+}
+
 /// A span as trace events on lane thread `tid` of process `pid`:
 /// computing (and waiting for a lock), which holds its thread, a complete
 /// event (`ph: "X"`); a wait, which overlaps others on its thread (eight
@@ -50,11 +55,15 @@ pub(super) fn span_events(
             ));
         }
     } else {
+        // The duration as the difference of the two times written, each
+        // rounded as JSON keeps it: a span that ends as the next begins
+        // must not overlap it by a rounding (Perfetto would drop one).
+        let (ts, end) = (micros(s.start), micros(s.end));
         events.push(format!(
             "{{\"name\": {name}, \"cat\": \"{}\", \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"pid\": {pid}, \"tid\": {tid}}}",
             s.kind.name(),
-            json_number(s.start * 1000.0),
-            json_number(s.duration() * 1000.0)
+            json_number(ts),
+            json_number((end - ts).max(0.0))
         ));
     }
 }
@@ -109,6 +118,41 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[1], "1,both,1,main thread,wait,0.000,100.000,100.000");
         assert_eq!(lines[2], "1,both,1,worker 2,run,100.000,112.500,12.500");
+    }
+
+    /// Two spans, one ending as the next begins at times that round
+    /// apart: their events touch, and do not overlap.
+    #[test]
+    fn spans_that_touch_do_not_overlap_once_rounded() {
+        use crate::engine::record::{Span, SpanKind};
+        // In µs, 10.0006 and 10.0014: each rounds to 10.001, and their
+        // difference, 0.0008, to 0.001 (it ended 0.001 µs after the next began).
+        let (a, b) = (0.010_000_6, 0.010_001_4);
+        let mut events = Vec::new();
+        span_events(
+            &mut events,
+            (1, 0),
+            "a",
+            &Span::new(0, Lane::Main, SpanKind::Run, a, b),
+        );
+        span_events(
+            &mut events,
+            (1, 1),
+            "b",
+            &Span::new(1, Lane::Main, SpanKind::Run, b, 16.2),
+        );
+        let num = |e: &str, key: &str| -> f64 {
+            e.split(&format!("\"{key}\": "))
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        let end = num(&events[0], "ts") + num(&events[0], "dur");
+        assert!(end <= num(&events[1], "ts") + 1e-9, "{events:?}");
     }
 
     #[test]

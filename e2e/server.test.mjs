@@ -63,6 +63,10 @@ test('10,000 connections, each way: every message handled, the same checksum, a 
     assert.equal(r.checksum, rows[0].checksum, `${r.way}'s checksum against one loop's`);
   }
   assert.match(rows[2].handledText, /^all 10,000, checksum as one loop's$/);
+  // The charts are drawn once every way is served (not between ways, where
+  // drawing took a core's share from the next way's loops): wait for them.
+  await page.waitForFunction(() => document.querySelector('canvas[data-name=server-timelines]')?.dataset.bands === '3');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.ok(Number(rows[0].requestsPerS) > 0 && Number(rows[0].p99) >= 0);
   // Each way's bars: more of its colour than its legend swatch alone (144
   // px at this page's device pixel ratio of 1).

@@ -17,8 +17,10 @@ use crate::engine::format::{count, thousands};
 use crate::engine::record::{Lane, LoopMoment, Playback, Served, ServedReplay, Span};
 use crate::runtime::clock::local_now;
 use crate::runtime::frame_loop;
+use leptos::ev;
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use leptos_use_event_listener::use_event_listener;
 use std::sync::Arc;
 
 /// The replay's starting speed: 1/10 of real time.
@@ -185,10 +187,15 @@ pub fn ServedTimelines(
         bands.track();
         geometries.with_value(|g| g.first().map(|g| g.x_of(t)))
     };
+    // The canvas is as wide as its parent: a resized window may change
+    // that (as the modes' stack, `stacked_view.rs`).
+    let resized = RwSignal::new(0u32);
+    let _ = use_event_listener(window(), ev::resize, move |_| resized.update(|n| *n += 1));
     Effect::new(move |_| {
         let dark = dark.get();
         let theme = Theme::for_dark(dark);
         let (x_max, data) = (x_max.get(), data.get());
+        resized.track();
         let Some(canvas) = canvas.get() else { return };
         bands.with(|ways| {
             let stack: Vec<Band> = ways

@@ -276,7 +276,7 @@ fn capitalised(s: &str) -> String {
 }
 
 fn way_index(way: Way) -> u32 {
-    Way::ALL.iter().position(|w| *w == way).unwrap_or(0) as u32
+    way.index() as u32
 }
 
 fn short(way: Way) -> &'static str {

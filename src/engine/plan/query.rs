@@ -29,6 +29,11 @@ pub fn parse_query(query: &str) -> (Settings, Vec<Notice>) {
         let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent_decode(raw_key);
         let value = percent_decode(raw_value);
+        // The server card's numbers: read (and their repeats said) by
+        // `server_from_query`.
+        if key.starts_with(super::SERVER_PREFIX) {
+            continue;
+        }
         if !seen.insert(key.clone()) {
             notices.push(Notice::new(
                 quote(&key),
@@ -37,10 +42,6 @@ pub fn parse_query(query: &str) -> (Settings, Vec<Notice>) {
             continue;
         }
         let value = value.trim();
-        // The server card's numbers: read by `server_from_query`.
-        if key.starts_with(super::SERVER_PREFIX) {
-            continue;
-        }
         if let Err(message) = apply(&mut settings, &key, value) {
             notices.push(Notice::new(quote(&key), message));
         }

@@ -37,6 +37,11 @@ impl Way {
         }
     }
 
+    /// Its place in [`Way::ALL`]: its code in a link, its colour in a chart.
+    pub fn index(self) -> usize {
+        Way::ALL.iter().position(|&w| w == self).unwrap_or(0)
+    }
+
     pub fn from_name(name: &str) -> Option<Way> {
         Way::ALL.into_iter().find(|w| w.name() == name)
     }

@@ -168,6 +168,12 @@ mod tests {
             "server_connections=-5&server_messages=2.5&server_handler_ms=NaN&server_wait_ms=1e999&server_hot=maybe&server_colour=red&server_messages=3",
         );
         assert_eq!(ask, Some(ServerAsk::default()));
+        // Said once, by the card: the settings' parser leaves these keys,
+        // repeated ones too, to it.
+        assert_eq!(
+            crate::engine::plan::parse_query("server_messages=2&server_messages=3").1,
+            vec![]
+        );
         let said: Vec<String> = notices.iter().map(ToString::to_string).collect();
         for part in [
             "server_connections: -5 is not a whole number",

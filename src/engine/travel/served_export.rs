@@ -70,8 +70,8 @@ fn run_json(s: &Served) -> String {
         })
         .collect();
     let idle: Vec<String> = s.idle_shares().into_iter().map(json_number).collect();
-    let edges = latency_edges(s.scheduled_quantile(1.0).unwrap_or(0.0));
-    let counts = s.scheduled_histogram(&edges);
+    let sum = s.scheduled_summary();
+    let edges = latency_edges(sum.max);
     format!(
         "{{\"way\": {}, \"outcome\": {}, \"messages\": {}, \"handled\": {}, \"checksum\": {}, \"wall_ms\": {}, \"requests_per_s\": {}, \"scheduled_ms\": {{\"p50\": {}, \"p99\": {}, \"max\": {}, \"histogram_edges\": [{}], \"histogram_counts\": [{}]}}, \"steals\": {}, \"idle_shares\": [{}], \"longest_queue\": {}, \"stop_latency_ms\": {}, \"timeline_whole_until_ms\": {}, \"loops\": [{}]}}",
         json_string(s.way.name()),
@@ -90,7 +90,7 @@ fn run_json(s: &Served) -> String {
             .map(|&e| json_number(e))
             .collect::<Vec<_>>()
             .join(", "),
-        counts
+        sum.counts
             .iter()
             .map(u64::to_string)
             .collect::<Vec<_>>()

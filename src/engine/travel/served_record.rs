@@ -51,10 +51,6 @@ fn f(w: &mut Writer, x: f64) {
     w.0.extend_from_slice(&x.to_le_bytes());
 }
 
-fn way_code(way: Way) -> u64 {
-    Way::ALL.iter().position(|&w| w == way).unwrap_or(0) as u64
-}
-
 /// Writes the body of a server record (after the header).
 pub(super) fn write_served(w: &mut Writer, rec: &ServedRecord) {
     let a = &rec.asked;
@@ -66,7 +62,7 @@ pub(super) fn write_served(w: &mut Writer, rec: &ServedRecord) {
     w.u(u64::from(rec.queues));
     w.u(rec.runs.len() as u64);
     for s in &rec.runs {
-        w.u(way_code(s.way));
+        w.u(s.way.index() as u64);
         match &s.outcome {
             ServedOutcome::Completed => w.u(0),
             ServedOutcome::Stopped => w.u(1),

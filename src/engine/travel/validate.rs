@@ -9,9 +9,6 @@ use super::{Kind, LinkError, Machine, Recorded};
 use crate::engine::plan::{MAX_LANES, Mode, Settings};
 use crate::engine::record::{Outcome, Trace};
 
-/// Checks every bound of a record, however it was read: what the page may
-/// draw and compute with. Both readers call it; the property tests call it
-/// on what they accept.
 /// The facts of the machine a result names: within the bounds, and text
 /// fit to show (no control characters).
 pub(super) fn check_machine(m: &Machine) -> Result<(), LinkError> {
@@ -27,6 +24,9 @@ pub(super) fn check_machine(m: &Machine) -> Result<(), LinkError> {
     Ok(())
 }
 
+/// Checks every bound of a record, however it was read: what the page may
+/// draw and compute with. Both readers call it; the property tests call it
+/// on what they accept.
 pub fn validate(rec: &Recorded) -> Result<(), LinkError> {
     if rec.runs.is_empty() {
         return refuse("This result has no runs in it, so there is nothing to show.");

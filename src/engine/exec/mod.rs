@@ -4,7 +4,8 @@
 //! the queue and cancel flag they share, the span log the live view reads,
 //! the shared counter, the server's runtimes (an event loop per pool thread,
 //! pinned or stealing: `mn.rs`; every connection on the main thread's loop:
-//! `one_loop.rs`), and the platform traits (clock, event loop) with their
+//! `one_loop.rs`), data-parallel training (`data_parallel.rs`: a device per
+//! pool thread, meeting at a `StepBarrier`), and the platform traits (clock, event loop) with their
 //! native implementations.
 //!
 //! Architecture invariants:
@@ -16,6 +17,8 @@
 //!   nothing here derives figures from them (that is `record` and `analysis`).
 
 mod assigner;
+mod barrier;
+mod data_parallel;
 mod execute;
 mod lanes;
 mod main_thread;
@@ -30,6 +33,10 @@ mod span_log;
 mod sync;
 
 pub use assigner::{Assigner, block};
+pub use barrier::StepBarrier;
+#[cfg(not(target_arch = "wasm32"))]
+pub use data_parallel::train_native;
+pub use data_parallel::{DataParallel, rung_of};
 pub use execute::execute;
 pub use lanes::{LaneWork, current_task, publish_all, run_lane, spawn_lanes, spawn_reduce};
 pub use main_thread::{AfterWait, run_event_loop, run_sequential};

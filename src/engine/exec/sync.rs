@@ -14,7 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 /// milliseconds, or until [`wake_all`] on the same word. May return early.
 /// Never call on the browser's main thread.
 #[cfg(target_arch = "wasm32")]
-fn wait_while(word: &AtomicU32, expected: u32, ms: f64) {
+pub(super) fn wait_while(word: &AtomicU32, expected: u32, ms: f64) {
     let timeout_ns = (ms.max(0.0) * 1e6) as i64;
     // SAFETY: the pointer comes from a live `AtomicU32`, aligned and valid for
     // the duration of the call; the instruction only reads it.
@@ -28,7 +28,7 @@ fn wait_while(word: &AtomicU32, expected: u32, ms: f64) {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn wake_all(word: &AtomicU32) {
+pub(super) fn wake_all(word: &AtomicU32) {
     // SAFETY: as in `wait_while`; notify does not access the memory.
     unsafe {
         core::arch::wasm32::memory_atomic_notify(word.as_ptr().cast::<i32>(), u32::MAX);
@@ -38,7 +38,7 @@ fn wake_all(word: &AtomicU32) {
 /// Natively (tests and the benchmark) a short sleep stands in for the futex:
 /// only the lanes' idle waits use it, never the measured work.
 #[cfg(not(target_arch = "wasm32"))]
-fn wait_while(word: &AtomicU32, expected: u32, ms: f64) {
+pub(super) fn wait_while(word: &AtomicU32, expected: u32, ms: f64) {
     if word.load(Ordering::Acquire) == expected {
         let step = ms.clamp(0.0, 0.2);
         std::thread::sleep(std::time::Duration::from_secs_f64(step / 1000.0));
@@ -46,7 +46,7 @@ fn wait_while(word: &AtomicU32, expected: u32, ms: f64) {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn wake_all(_word: &AtomicU32) {}
+pub(super) fn wake_all(_word: &AtomicU32) {}
 
 /// The Stop button's flag: set once by the main thread, read by everyone.
 #[derive(Debug, Default)]

@@ -3,7 +3,7 @@
 //! shared counter's strategies, the settings with their bounds and the
 //! clamping of bad values, the settings link, slider scales, the task list
 //! a run executes, and the estimates (and refusals) of what a run or a
-//! group of runs will take.
+//! group of runs will take; the training example's run (`training.rs`).
 //!
 //! Architecture invariant: a plan is data. Nothing here runs, times or
 //! records anything; it imports only `work` (the kernels' names and rates).
@@ -25,6 +25,7 @@ mod settings;
 mod slider;
 mod strategy;
 mod tasks;
+mod training;
 
 pub use estimate::{MAX_ESTIMATE_MS, schedule_ms};
 pub use field::{Bounds, Field};
@@ -42,3 +43,4 @@ pub use settings::{MAX_LANES, MAX_SERIAL_PCT, Notice, POOL_PER_CORE, Settings};
 pub use slider::SLIDER_STEPS;
 pub use strategy::Strategy;
 pub use tasks::{Stage, TaskCost, TaskSpec};
+pub use training::{BATCHES, RATE, Reduce, Rung, Training};

@@ -2,7 +2,7 @@
 //! has (its link name, its label, parsing back from the name), and
 //! `named_choice!`, which writes such a setting.
 
-use super::{Mode, Workload};
+use super::{Mode, Reduce, Rung, Workload};
 use crate::engine::work::Kernel;
 
 /// A setting that takes one of a few named values: what a list in the page
@@ -36,7 +36,7 @@ macro_rules! choice_of_inherent {
     )+};
 }
 
-choice_of_inherent!(Mode, Workload, Kernel);
+choice_of_inherent!(Mode, Workload, Kernel, Reduce, Rung);
 
 /// A setting that takes one of a few named values: its link name, its label
 /// in the page, and parsing back from the name.

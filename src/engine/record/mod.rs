@@ -3,7 +3,8 @@
 //! derived from one trace (busy, idle and lock time per lane, overlap,
 //! blocking), the animation frames the page saw, and the replay of a
 //! recorded run with its playback clock; a server's run (`served.rs`) and
-//! its replay (`served_replay.rs`).
+//! its replay (`served_replay.rs`); a training run's phases, losses and
+//! weights (`trained.rs`).
 //!
 //! Architecture invariant: a trace is the only source of every figure the
 //! page shows about a run of the modes, a `Served` of a server's run (which
@@ -21,6 +22,7 @@ mod served_replay;
 mod span;
 mod stats;
 mod trace;
+mod trained;
 
 pub use frames::{FRAME_MS, FrameLog, FrameStats, LONG_GAP_MS, frame_stats};
 pub use playback::{Playback, SPEEDS};
@@ -33,3 +35,4 @@ pub use served_replay::{LoopMoment, ServedReplay};
 pub use span::{Lane, MAX_CLOCK_SKEW_MS, Span, SpanKind, push_merged};
 pub use stats::{LaneUse, PoolUse, Relative, Stats};
 pub use trace::{Outcome, Tally, Trace};
+pub use trained::{DeviceReport, Phase, PhaseSpan, Shares, TrainOutcome, Trained};

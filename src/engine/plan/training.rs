@@ -1,0 +1,187 @@
+//! The training example (the article's "training on many GPUs"): a model
+//! trained by minibatch gradient descent, data-parallel across "devices"
+//! (pool threads here, a GPU's cores there). Data only: what a run trains
+//! on, how its devices sum their gradients, on which rung of the ladder.
+
+use crate::engine::work::CHUNK;
+use std::ops::Range;
+
+/// How the devices sum their gradients after each step (the all-reduce).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reduce {
+    /// Everyone's gradient into device 1, which sums them all and hands
+    /// the total back: one device works while the others wait.
+    ToOne,
+    /// Reduce-scatter then all-gather: each device sums its share of the
+    /// weights across everyone's gradients, so summing is split p ways.
+    Scatter,
+}
+
+impl Reduce {
+    pub const ALL: [Reduce; 2] = [Reduce::ToOne, Reduce::Scatter];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Reduce::ToOne => "to-one",
+            Reduce::Scatter => "scatter",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Reduce::ToOne => "Everyone into one",
+            Reduce::Scatter => "Reduce-scatter, all-gather",
+        }
+    }
+
+    /// The weights device `device` of `devices` sums, of `len`.
+    pub fn share(self, device: usize, devices: usize, len: usize) -> Range<usize> {
+        match self {
+            Reduce::ToOne if device == 0 => 0..len,
+            Reduce::ToOne => 0..0,
+            Reduce::Scatter => device * len / devices..(device + 1) * len / devices,
+        }
+    }
+}
+
+/// A rung of the ladder: the same training, on more parallel hardware.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rung {
+    /// One thread, one float at a time.
+    Scalar,
+    /// One thread, four floats per instruction (wasm `simd128`).
+    Simd,
+    /// SIMD on every pool thread, each a device with its shard.
+    Threads,
+    /// A WebGPU compute shader.
+    Gpu,
+}
+
+impl Rung {
+    pub const ALL: [Rung; 4] = [Rung::Scalar, Rung::Simd, Rung::Threads, Rung::Gpu];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rung::Scalar => "scalar",
+            Rung::Simd => "simd",
+            Rung::Threads => "threads",
+            Rung::Gpu => "gpu",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Rung::Scalar => "Scalar, 1 thread",
+            Rung::Simd => "SIMD, 1 thread",
+            Rung::Threads => "SIMD, every thread",
+            Rung::Gpu => "GPU (WebGPU)",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Rung::ALL.iter().position(|&r| r == self).unwrap_or(0)
+    }
+}
+
+/// What a training run trains: `steps` steps of `batch` samples each, of
+/// `features` numbers, from a data set of `samples` (a multiple of the
+/// batch: step `s` takes the batch `s mod (samples / batch)`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Training {
+    pub seed: u64,
+    pub features: usize,
+    pub samples: usize,
+    pub batch: usize,
+    pub steps: u32,
+    /// Gradient descent's step size.
+    pub rate: f64,
+}
+
+/// The step size every run uses: large enough that the loss visibly falls
+/// in a few dozen steps on this data (features in [-1, 1]), small enough
+/// that it never climbs (a native test trains with it).
+pub const RATE: f64 = 2.0;
+
+/// The data set's size in batches: each sample comes back every 4 steps.
+pub const BATCHES: usize = 4;
+
+impl Training {
+    /// A run of `steps` steps on batches of `batch` samples (rounded up to
+    /// whole chunks) of `features` numbers.
+    pub fn new(seed: u64, features: usize, batch: usize, steps: u32) -> Training {
+        let batch = batch.max(1).div_ceil(CHUNK) * CHUNK;
+        Training {
+            seed,
+            features: features.max(1),
+            samples: batch * BATCHES,
+            batch,
+            steps: steps.max(1),
+            rate: RATE,
+        }
+    }
+
+    /// Chunks in one batch: the most devices that each get work.
+    pub fn chunks(&self) -> usize {
+        self.batch / CHUNK
+    }
+
+    /// The rows of step `step`'s batch that device `device` of `devices`
+    /// computes: whole chunks, spread as evenly as they go.
+    pub fn shard(&self, step: u32, device: usize, devices: usize) -> Range<usize> {
+        let first = (step as usize % (self.samples / self.batch)) * self.batch;
+        let chunks = self.chunks();
+        let (a, b) = (device * chunks / devices, (device + 1) * chunks / devices);
+        first + a * CHUNK..first + b * CHUNK
+    }
+
+    /// Multiply–adds in one step's gradient: a dot product and an update
+    /// of `features` per sample (the work a rung's time is compared on).
+    pub fn flops_per_step(&self) -> f64 {
+        4.0 * self.features as f64 * self.batch as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_the_batch_once_in_whole_chunks() {
+        let t = Training::new(1, 8, 10 * CHUNK, 5);
+        for devices in 1..=4 {
+            for step in [0, 1, 3, 4] {
+                let mut rows: Vec<usize> = Vec::new();
+                for d in 0..devices {
+                    let r = t.shard(step, d, devices);
+                    assert_eq!(r.start % CHUNK, 0);
+                    rows.extend(r);
+                }
+                let first = (step as usize % BATCHES) * t.batch;
+                assert_eq!(rows, (first..first + t.batch).collect::<Vec<_>>());
+            }
+        }
+    }
+
+    #[test]
+    fn each_way_of_summing_covers_the_weights_once() {
+        for reduce in Reduce::ALL {
+            for devices in 1..=4 {
+                let covered: Vec<usize> = (0..devices)
+                    .flat_map(|d| reduce.share(d, devices, 10))
+                    .collect();
+                assert_eq!(
+                    covered,
+                    (0..10).collect::<Vec<_>>(),
+                    "{reduce:?} on {devices}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_batch_is_whole_chunks() {
+        let t = Training::new(1, 8, 300, 1);
+        assert_eq!(t.batch, 2 * CHUNK);
+        assert_eq!(t.samples, BATCHES * t.batch);
+    }
+}

@@ -1,0 +1,295 @@
+//! What a training run did: each device's phases step by step (computing
+//! its shard's gradient, waiting at the barrier for the slowest, summing
+//! its share of the all-reduce), the loss after each step, the final
+//! weights, and the figures read from them.
+
+use crate::engine::plan::{Reduce, Rung, Training};
+
+/// What a device was doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Computing its shard's gradient (and applying the last step's).
+    Compute,
+    /// Held at a barrier: the others were not done yet.
+    Wait,
+    /// Summing its share of everyone's gradients (the all-reduce).
+    Reduce,
+    /// The GPU rung's copies: the weights up, the gradient back.
+    Transfer,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 4] = [Phase::Compute, Phase::Wait, Phase::Reduce, Phase::Transfer];
+
+    pub fn doing(self) -> &'static str {
+        match self {
+            Phase::Compute => "computing its gradient",
+            Phase::Wait => "waiting at the barrier",
+            Phase::Reduce => "summing (all-reduce)",
+            Phase::Transfer => "copying to or from the GPU",
+        }
+    }
+}
+
+/// One phase of one step on one device, in ms since the run began.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PhaseSpan {
+    pub device: u16,
+    pub step: u32,
+    pub phase: Phase,
+    pub start: f64,
+    pub end: f64,
+}
+
+impl PhaseSpan {
+    pub fn duration(&self) -> f64 {
+        self.end - self.start
+    }
+}
+
+/// What one device reports at the end of a run.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceReport {
+    pub device: u16,
+    /// Its phases, times on the run's clock (not yet made relative).
+    pub phases: Vec<PhaseSpan>,
+    /// The mean loss of each step's batch, before the step (every device
+    /// computes the same numbers; device 1's are kept).
+    pub losses: Vec<f64>,
+    /// Its copy of the weights after the last step.
+    pub weights: Vec<f32>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrainOutcome {
+    Completed,
+    Stopped,
+    Failed(String),
+}
+
+/// A training run as the page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trained {
+    pub rung: Rung,
+    pub training: Training,
+    pub devices: usize,
+    pub reduce: Reduce,
+    /// Every device's phases, in ms since the run began.
+    pub phases: Vec<PhaseSpan>,
+    pub losses: Vec<f64>,
+    pub weights: Vec<f32>,
+    /// From the first step's start to the last step's end.
+    pub wall_ms: f64,
+    /// What ran before the first step and is not in it (the GPU rung's
+    /// upload of the data set), measured.
+    pub setup_ms: f64,
+    pub outcome: TrainOutcome,
+}
+
+/// How a run's device time was spent, as shares of devices × wall time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shares {
+    pub compute: f64,
+    pub wait: f64,
+    pub reduce: f64,
+    pub transfer: f64,
+}
+
+impl Trained {
+    /// The run from its devices' reports, its clock's times made relative
+    /// to `start` (the run's start on the same clock).
+    pub fn new(
+        rung: Rung,
+        training: Training,
+        reduce: Reduce,
+        mut reports: Vec<DeviceReport>,
+        start: f64,
+        outcome: TrainOutcome,
+    ) -> Trained {
+        reports.sort_by_key(|r| r.device);
+        let devices = reports.len();
+        let mut phases: Vec<PhaseSpan> = reports
+            .iter()
+            .flat_map(|r| r.phases.iter())
+            .map(|p| PhaseSpan {
+                start: p.start - start,
+                end: p.end - start,
+                ..*p
+            })
+            .collect();
+        phases.sort_by(|a, b| a.start.total_cmp(&b.start));
+        let first = phases.iter().map(|p| p.start).fold(f64::INFINITY, f64::min);
+        let last = phases
+            .iter()
+            .map(|p| p.end)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let (losses, weights) = reports
+            .into_iter()
+            .next()
+            .map(|r| (r.losses, r.weights))
+            .unwrap_or_default();
+        Trained {
+            rung,
+            training,
+            devices,
+            reduce,
+            phases,
+            losses,
+            weights,
+            wall_ms: if last > first { last - first } else { 0.0 },
+            setup_ms: 0.0,
+            outcome,
+        }
+    }
+
+    /// Steps every device finished.
+    pub fn steps_done(&self) -> usize {
+        self.losses.len()
+    }
+
+    /// Each finished step's time: from its first phase's start to its
+    /// last phase's end, across devices.
+    pub fn step_ms(&self) -> Vec<f64> {
+        let n = self.steps_done();
+        let mut bounds = vec![(f64::INFINITY, f64::NEG_INFINITY); n];
+        for p in &self.phases {
+            if let Some(b) = bounds.get_mut(p.step as usize) {
+                b.0 = b.0.min(p.start);
+                b.1 = b.1.max(p.end);
+            }
+        }
+        bounds
+            .into_iter()
+            .filter(|(a, b)| b >= a)
+            .map(|(a, b)| b - a)
+            .collect()
+    }
+
+    /// The median step time: the first steps (cold caches, threads waking)
+    /// weigh no more than any other.
+    pub fn ms_per_step(&self) -> Option<f64> {
+        let mut t = self.step_ms();
+        if t.is_empty() {
+            return None;
+        }
+        t.sort_by(f64::total_cmp);
+        Some(t[t.len() / 2])
+    }
+
+    /// The loss before the last step (the run's checksum: every CPU rung
+    /// and thread count gives the same bits).
+    pub fn final_loss(&self) -> Option<f64> {
+        self.losses.last().copied()
+    }
+
+    /// Where the devices' time went.
+    pub fn shares(&self) -> Shares {
+        let total = self.wall_ms * self.devices.max(1) as f64;
+        let of = |phase: Phase| {
+            if total <= 0.0 {
+                return 0.0;
+            }
+            self.phases
+                .iter()
+                .filter(|p| p.phase == phase)
+                .map(PhaseSpan::duration)
+                .sum::<f64>()
+                / total
+        };
+        Shares {
+            compute: of(Phase::Compute),
+            wait: of(Phase::Wait),
+            reduce: of(Phase::Reduce),
+            transfer: of(Phase::Transfer),
+        }
+    }
+
+    /// Samples trained per second of wall time.
+    pub fn samples_per_s(&self) -> Option<f64> {
+        self.ms_per_step()
+            .filter(|&ms| ms > 0.0)
+            .map(|ms| self.training.batch as f64 / ms * 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(device: u16, step: u32, phase: Phase, start: f64, end: f64) -> PhaseSpan {
+        PhaseSpan {
+            device,
+            step,
+            phase,
+            start,
+            end,
+        }
+    }
+
+    fn report(device: u16, phases: Vec<PhaseSpan>, steps: usize) -> DeviceReport {
+        DeviceReport {
+            device,
+            phases,
+            losses: vec![0.5; steps],
+            weights: vec![0.0; 3],
+        }
+    }
+
+    #[test]
+    fn steps_and_shares_come_from_the_phases() {
+        let t = Training::new(1, 2, 256, 2);
+        let a = report(
+            0,
+            vec![
+                span(0, 0, Phase::Compute, 100.0, 104.0),
+                span(0, 0, Phase::Reduce, 104.0, 105.0),
+                span(0, 1, Phase::Compute, 105.0, 109.0),
+            ],
+            2,
+        );
+        let b = report(
+            1,
+            vec![
+                span(1, 0, Phase::Compute, 100.0, 102.0),
+                span(1, 0, Phase::Wait, 102.0, 105.0),
+                span(1, 1, Phase::Compute, 105.0, 108.0),
+                span(1, 1, Phase::Wait, 108.0, 109.0),
+            ],
+            2,
+        );
+        let r = Trained::new(
+            Rung::Threads,
+            t,
+            Reduce::ToOne,
+            vec![b, a],
+            100.0,
+            TrainOutcome::Completed,
+        );
+        assert_eq!(r.devices, 2);
+        assert_eq!(r.wall_ms, 9.0);
+        assert_eq!(r.step_ms(), vec![5.0, 4.0]);
+        assert_eq!(r.ms_per_step(), Some(5.0));
+        let s = r.shares();
+        assert_eq!(s.compute, 13.0 / 18.0);
+        assert_eq!(s.wait, 4.0 / 18.0);
+        assert_eq!(s.reduce, 1.0 / 18.0);
+        assert_eq!(r.phases[0].start, 0.0);
+    }
+
+    #[test]
+    fn a_run_without_phases_has_no_step_time() {
+        let t = Training::new(1, 2, 256, 2);
+        let r = Trained::new(
+            Rung::Simd,
+            t,
+            Reduce::ToOne,
+            vec![],
+            0.0,
+            TrainOutcome::Stopped,
+        );
+        assert_eq!(r.ms_per_step(), None);
+        assert_eq!(r.wall_ms, 0.0);
+        assert_eq!(r.shares().compute, 0.0);
+    }
+}

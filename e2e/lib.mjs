@@ -41,13 +41,14 @@ export async function serve({ base = BASE, headers = 'isolation', root = join(RO
 /**
  * A fresh headless Chromium with an empty profile, and a page that records console errors.
  * `testHooks` switches on the page's test-only exports (src/runtime/test_hooks.rs) before
- * the app starts; `false` opens the page exactly as a visitor gets it.
+ * the app starts; `false` opens the page exactly as a visitor gets it. `args`: more
+ * Chromium flags (`--enable-unsafe-webgpu` gives the GPU rung its software adapter).
  */
-export async function browser({ width = 1280, height = 900, serviceWorkers = 'allow', testHooks = true, bypassCSP = false } = {}) {
+export async function browser({ width = 1280, height = 900, serviceWorkers = 'allow', testHooks = true, bypassCSP = false, args = [] } = {}) {
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'conpar-e2e-')), {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
     viewport: { width, height },
     serviceWorkers,
     acceptDownloads: true,

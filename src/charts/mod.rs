@@ -5,6 +5,8 @@
 pub mod compare;
 pub mod cursor;
 pub mod latency;
+pub mod lines;
+pub mod phases;
 pub mod run_queue;
 pub mod served_marks;
 pub mod speedup;

@@ -312,6 +312,16 @@ impl Lab {
         served
     }
 
+    /// Runs `work` (a training experiment) once the run before has ended,
+    /// with nothing else on the pool meanwhile; the lab's Stop sets `stop`.
+    pub async fn run_alone<T>(&self, stop: Arc<CancelFlag>, work: impl Future<Output = T>) -> T {
+        let _turn = self.turn.lock().await;
+        *self.serving.borrow_mut() = Some(stop);
+        let out = work.await;
+        self.serving.borrow_mut().take();
+        out
+    }
+
     /// Stops a server's run (`stop` is its flag; it may still wait for its
     /// turn): its loops see the flag between handlers, a sleeping one loop
     /// is woken.

@@ -21,6 +21,8 @@ use super::server_view::ServerView;
 use super::speedup_view::SpeedupView;
 use super::state::{Page, PageStoreFields, SettingsEditor};
 use super::timeline_view::TimelineView;
+use super::training_state::TrainingState;
+use super::training_view::TrainingView;
 use super::url;
 use crate::engine::environment::KernelRate;
 use crate::runtime::frame_loop;
@@ -49,6 +51,7 @@ pub fn App() -> impl IntoView {
             .collect(),
     );
     provide_context(server);
+    provide_context(TrainingState::new());
     Effect::new(move |_| url::write_server(&server.ask.get()));
     let edit = SettingsEditor::of(page);
     let actions = Actions::new(page);
@@ -201,6 +204,8 @@ pub fn App() -> impl IntoView {
                 <Exports latest=page.latest() busy=busy message=page.message() env=env actions />
                 // A server's connections served three ways: an experiment of its own.
                 <ServerView env=env ready=ready />
+                // A model trained on every rung of the ladder, and on 1..p threads.
+                <TrainingView ready=ready />
                 <EnvironmentPanel env=env />
             </div>
         </main>

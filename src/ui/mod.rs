@@ -44,6 +44,8 @@ mod stacked_view;
 mod state;
 mod table_wrap;
 mod timeline_view;
+mod training_state;
+mod training_view;
 mod url;
 
 use wasm_bindgen::JsCast;

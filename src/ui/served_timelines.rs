@@ -256,8 +256,8 @@ pub fn ServedTimelines(
                         format!("Each way's loops over the run, on one time axis: {}.", titles.join("; "))
                     })
                 }
-                on:pointermove=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
-                on:pointerdown=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
+                on:pointermove=move |ev| on_move(ev.offset_x(), ev.offset_y())
+                on:pointerdown=move |ev| on_move(ev.offset_x(), ev.offset_y())
                 on:pointerleave=move |_| hovered.set(None)
             ></canvas>
             <div

@@ -220,8 +220,8 @@ pub fn StackedView(
                 data-axes=move || axes.get()
                 data-draws=move || draws.get()
                 data-spans=move || shown.with(|s| s.iter().map(|b| b.trace.spans.len()).sum::<usize>())
-                on:pointermove=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
-                on:pointerdown=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
+                on:pointermove=move |ev| on_move(ev.offset_x(), ev.offset_y())
+                on:pointerdown=move |ev| on_move(ev.offset_x(), ev.offset_y())
                 on:pointerleave=move |_| hovered.set(None)
             ></canvas>
             {move || {

@@ -272,8 +272,8 @@ pub fn TimelineView(
                     data-spans=move || span_count.get()
                     data-rows=move || row_count.get()
                     data-predicted-ms=move || predicted_ms.get().map(|ms| ms.to_string())
-                    on:pointermove=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
-                    on:pointerdown=move |ev| on_move(f64::from(ev.offset_x()), f64::from(ev.offset_y()))
+                    on:pointermove=move |ev| on_move(ev.offset_x(), ev.offset_y())
+                    on:pointerdown=move |ev| on_move(ev.offset_x(), ev.offset_y())
                     on:pointerleave=move |_| hovered.set(None)
                 ></canvas>
                 <canvas node_ref=layer class="cursor-layer" aria-hidden="true"></canvas>

@@ -21,6 +21,7 @@ mod quiz;
 mod server_lessons;
 mod sizing;
 mod sweep_verdicts;
+mod training_lessons;
 mod verdicts;
 mod words;
 
@@ -32,6 +33,7 @@ pub use presets::presets;
 pub use quiz::{Progress, QUIZ, QuizQuestion};
 pub use server_lessons::{Judged, ServerLesson, server_lessons};
 pub use sizing::LOCK_LESSON_PCT;
+pub use training_lessons::{TRAIN_NOISE, checksum_sentence, ladder_sentences, scaling_sentences};
 
 use crate::engine::plan::{Assignment, MAX_LANES, Mode, Settings, Strategy};
 

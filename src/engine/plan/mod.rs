@@ -43,4 +43,6 @@ pub use settings::{MAX_LANES, MAX_SERIAL_PCT, Notice, POOL_PER_CORE, Settings};
 pub use slider::SLIDER_STEPS;
 pub use strategy::Strategy;
 pub use tasks::{Stage, TaskCost, TaskSpec};
-pub use training::{BATCHES, RATE, Reduce, Rung, Training};
+pub use training::{
+    BATCHES, BATCHES_OFFERED, FEATURES, RATE, Reduce, Rung, STEPS, Training, ladder_batches,
+};

@@ -120,6 +120,14 @@ impl Training {
         }
     }
 
+    /// The same run on a data set of at most `samples` rows (whole
+    /// batches of them, at least one), so that runs of several batch sizes
+    /// share one data set.
+    pub fn with_samples(self, samples: usize) -> Training {
+        let samples = (samples / self.batch).max(1) * self.batch;
+        Training { samples, ..self }
+    }
+
     /// Chunks in one batch: the most devices that each get work.
     pub fn chunks(&self) -> usize {
         self.batch / CHUNK
@@ -139,6 +147,21 @@ impl Training {
     pub fn flops_per_step(&self) -> f64 {
         4.0 * self.features as f64 * self.batch as f64
     }
+}
+
+/// The card's choices: features per sample, and the largest batch.
+pub const FEATURES: [usize; 3] = [16, 64, 128];
+pub const BATCHES_OFFERED: [usize; 4] = [1_024, 4_096, 16_384, 65_536];
+/// Steps per run: enough that the median step is steady and the loss
+/// visibly falls; at most 200 (a run's phases stay a few thousand).
+pub const STEPS: (u32, u32) = (5, 200);
+
+/// The batch sizes of the ladder up to `largest`: each 4 times the last.
+pub fn ladder_batches(largest: usize) -> Vec<usize> {
+    BATCHES_OFFERED
+        .into_iter()
+        .filter(|&b| b <= largest.max(BATCHES_OFFERED[0]))
+        .collect()
 }
 
 #[cfg(test)]
@@ -176,6 +199,19 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_larger_data_set_keeps_each_step_on_whole_batches() {
+        let t = Training::new(1, 8, 1_024, 9).with_samples(16_384);
+        assert_eq!(t.samples, 16_384);
+        assert_eq!(t.shard(15, 0, 1), 15 * 1_024..16 * 1_024);
+        assert_eq!(t.shard(16, 0, 1), 0..1_024);
+        // 3 batches of 3 chunks fit 10 chunks' rows; never more than asked.
+        let odd = Training::new(1, 8, 3 * CHUNK, 1).with_samples(10 * CHUNK);
+        assert_eq!(odd.samples, 9 * CHUNK);
+        assert_eq!(ladder_batches(16_384), vec![1_024, 4_096, 16_384]);
+        assert_eq!(ladder_batches(0), vec![1_024]);
     }
 
     #[test]

@@ -14,19 +14,16 @@ pub enum Phase {
     Wait,
     /// Summing its share of everyone's gradients (the all-reduce).
     Reduce,
-    /// The GPU rung's copies: the weights up, the gradient back.
-    Transfer,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 4] = [Phase::Compute, Phase::Wait, Phase::Reduce, Phase::Transfer];
+    pub const ALL: [Phase; 3] = [Phase::Compute, Phase::Wait, Phase::Reduce];
 
     pub fn doing(self) -> &'static str {
         match self {
             Phase::Compute => "computing its gradient",
             Phase::Wait => "waiting at the barrier",
             Phase::Reduce => "summing (all-reduce)",
-            Phase::Transfer => "copying to or from the GPU",
         }
     }
 }
@@ -82,7 +79,10 @@ pub struct Trained {
     /// From the first step's start to the last step's end.
     pub wall_ms: f64,
     /// What ran before the first step and is not in it (the GPU rung's
-    /// upload of the data set), measured.
+    /// upload of the data set), measured. The GPU rung's steps are one
+    /// `Compute` phase each: the weights written, the passes run, the sums
+    /// read back (the page cannot time them apart without timestamp
+    /// queries, which browsers offer only behind a flag).
     pub setup_ms: f64,
     pub outcome: TrainOutcome,
 }
@@ -93,7 +93,6 @@ pub struct Shares {
     pub compute: f64,
     pub wait: f64,
     pub reduce: f64,
-    pub transfer: f64,
 }
 
 impl Trained {
@@ -201,7 +200,6 @@ impl Trained {
             compute: of(Phase::Compute),
             wait: of(Phase::Wait),
             reduce: of(Phase::Reduce),
-            transfer: of(Phase::Transfer),
         }
     }
 

@@ -61,7 +61,9 @@ pub fn accumulate(data: &Dataset, w: &[f32], rows: Range<usize>, lanes: Lanes, a
     }
 }
 
-fn to_fixed(v: f32) -> i64 {
+/// A sum in fixed point (the GPU rung's sums, read back in f32, become
+/// fixed point like a chunk's).
+pub fn to_fixed(v: f32) -> i64 {
     (f64::from(v) * FIXED_ONE).round() as i64
 }
 

@@ -19,4 +19,6 @@ pub use kernels::{
     HASH_BLOCK, Kernel, MANDELBROT_MAX_ITER, MANDELBROT_SIDE, MANDELBROT_STRIDE, PRIMES_BASE,
     fnv1a, is_prime, mandelbrot_iterations, primes_below,
 };
-pub use logistic::{CHUNK, FIXED_ONE, Lanes, accumulate, apply_step, mean_loss, mean_of, sum_len};
+pub use logistic::{
+    CHUNK, FIXED_ONE, Lanes, accumulate, apply_step, mean_loss, mean_of, sum_len, to_fixed,
+};

@@ -1,31 +1,27 @@
-//! WebGPU compute path (DRAFT, not yet in the module tree): the gradient of
-//! logistic regression, computed by two compute passes.
+//! The GPU rung of the training example: the same gradient as the CPU
+//! rungs (`engine::work::accumulate`), as WebGPU compute shaders.
 //!
-//! Wasm only, main thread only: every handle here is a JS object (not `Send`).
+//! Wasm only, main thread only: every handle here is a JS object (not
+//! `Send`). The bindings are web-sys's own (behind
+//! `--cfg=web_sys_unstable_apis`, set for the wasm build in
+//! .cargo/config.toml): far smaller than wgpu, which carries a whole
+//! portable graphics layer the page does not need.
 //!
-//! Needs web-sys's WebGPU bindings, which in web-sys 0.3.107 are still
-//! unstable: every `Gpu*` item is behind `#[cfg(web_sys_unstable_apis)]`, so
-//! the wasm build needs `--cfg=web_sys_unstable_apis` in its rustflags, and
-//! these web-sys features: `Gpu`, `GpuAdapter`, `GpuAdapterInfo`,
-//! `GpuAutoLayoutMode`, `GpuBindGroup`, `GpuBindGroupDescriptor`,
-//! `GpuBindGroupEntry`, `GpuBindGroupLayout`, `GpuBuffer`, `GpuBufferBinding`,
-//! `GpuBufferDescriptor`, `GpuCommandBuffer`, `GpuCommandEncoder`,
-//! `GpuComputePassEncoder`, `GpuComputePipeline`,
-//! `GpuComputePipelineDescriptor`, `GpuDevice`, `GpuDeviceDescriptor`,
-//! `GpuDeviceLostInfo`, `GpuError`, `GpuErrorFilter`, `GpuPowerPreference`,
-//! `GpuProgrammableStage`, `GpuQueue`, `GpuRequestAdapterOptions`,
-//! `GpuShaderModule`, `GpuShaderModuleDescriptor`, `GpuSupportedLimits`,
-//! `gpu_buffer_usage`, `gpu_map_mode` (plus `Navigator`, `Window`).
+//! The data set is uploaded once ([`Gpu::load`], timed apart) and stays on
+//! the GPU, as a training pipeline keeps its batches there; each step
+//! writes the weights, runs three passes and reads back the sums:
+//! 1. `errors`: one invocation per sample of the batch: its error
+//!    `σ(w·x + b) − y` and its loss;
+//! 2. `partials`: one per (chunk of 256 samples, number): that chunk's sum,
+//!    as the CPU sums a chunk;
+//! 3. `totals`: one per number, adding its chunks' sums.
 //!
-//! The same WGSL and the same buffer plan run in /tmp/gpu_try/gpu_test.js,
-//! checked there against a CPU gradient in headless Chromium (SwiftShader).
-//!
-//! Uploads: `queue.writeBuffer` is given a view of the wasm memory, which is a
-//! `SharedArrayBuffer` in this threaded build. Chromium accepts that (the spec
-//! says `AllowSharedBufferSource`); Firefox has rejected it with a TypeError
-//! (emscripten-core/emscripten#21007, #23149). The first rejection switches
-//! this module to copying through a non-shared `Uint8Array` from then on.
+//! Uploads hand `writeBuffer` a view of the wasm memory, a
+//! `SharedArrayBuffer` in this threaded build: Chromium takes it; Firefox
+//! has refused such views (emscripten-core/emscripten#21007), so the first
+//! refusal switches to copying through a non-shared array.
 
+use crate::engine::work::{CHUNK, Dataset, sum_len};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -46,10 +42,10 @@ use web_sys::{
 /// `(wg.y * num_workgroups.x + wg.x) * 64 + local_index`.
 const SHADER: &str = r"
 struct Params {
-  n: u32,   // rows in this chunk
-  d: u32,   // features
-  _p0: u32,
-  _p1: u32,
+  n: u32,      // samples in the batch
+  d: u32,      // features
+  first: u32,  // the batch's first row in the data set
+  chunks: u32, // chunks of 256 samples in the batch
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -57,19 +53,15 @@ struct Params {
 @group(0) @binding(2) var<storage, read> y: array<f32>;
 @group(0) @binding(3) var<storage, read> w: array<f32>;
 @group(0) @binding(4) var<storage, read_write> err: array<f32>;
-@group(0) @binding(5) var<storage, read_write> g: array<f32>;
+@group(0) @binding(5) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(6) var<storage, read_write> part: array<f32>;
+@group(0) @binding(7) var<storage, read_write> total: array<f32>;
 
 fn flat_index(wg: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
   return (wg.y * nwg.x + wg.x) * 64u + lid;
 }
 
-fn sigmoid(z: f32) -> f32 {
-  // Stable for large |z|: exp only of a non-positive number.
-  let e = exp(-abs(z));
-  return select(e / (1.0 + e), 1.0 / (1.0 + e), z >= 0.0);
-}
-
-// err[i] = sigmoid(w . x_i + b) - y[i]
+// Sample i of the batch: its error and its loss, softplus(z) - y z.
 @compute @workgroup_size(64)
 fn errors(@builtin(workgroup_id) wg: vec3<u32>,
           @builtin(num_workgroups) nwg: vec3<u32>,
@@ -77,31 +69,56 @@ fn errors(@builtin(workgroup_id) wg: vec3<u32>,
   let i = flat_index(wg, nwg, lid);
   if (i >= params.n) { return; }
   let d = params.d;
-  let row = i * d;
+  let row = (params.first + i) * d;
   var z = w[d];
   for (var j = 0u; j < d; j = j + 1u) {
     z = z + w[j] * x[row + j];
   }
-  err[i] = sigmoid(z) - y[i];
+  let t = exp(-abs(z));
+  let p = select(t / (1.0 + t), 1.0 / (1.0 + t), z >= 0.0);
+  let label = y[params.first + i];
+  err[i] = p - label;
+  loss[i] = max(z, 0.0) + log(1.0 + t) - label * z;
 }
 
-// g[j] += sum_i err[i] * x[i][j] (j < d); g[d] += sum_i err[i].
-// Adds, so that rows can come in chunks; the host clears g first.
+// Chunk c's sum of number j (j < d: err * x_j; j == d: err; j == d + 1: loss).
 @compute @workgroup_size(64)
-fn grads(@builtin(workgroup_id) wg: vec3<u32>,
-         @builtin(num_workgroups) nwg: vec3<u32>,
-         @builtin(local_invocation_index) lid: u32) {
-  let j = flat_index(wg, nwg, lid);
+fn partials(@builtin(workgroup_id) wg: vec3<u32>,
+            @builtin(num_workgroups) nwg: vec3<u32>,
+            @builtin(local_invocation_index) lid: u32) {
+  let k = flat_index(wg, nwg, lid);
+  let numbers = params.d + 2u;
+  if (k >= numbers * params.chunks) { return; }
+  let c = k / numbers;
+  let j = k % numbers;
   let d = params.d;
-  if (j > d) { return; }
-  let n = params.n;
   var s = 0.0;
-  if (j == d) {
-    for (var i = 0u; i < n; i = i + 1u) { s = s + err[i]; }
-  } else {
-    for (var i = 0u; i < n; i = i + 1u) { s = s + err[i] * x[i * d + j]; }
+  let end = min((c + 1u) * 256u, params.n);
+  for (var i = c * 256u; i < end; i = i + 1u) {
+    if (j < d) {
+      s = s + err[i] * x[(params.first + i) * d + j];
+    } else if (j == d) {
+      s = s + err[i];
+    } else {
+      s = s + loss[i];
+    }
   }
-  g[j] = g[j] + s;
+  part[k] = s;
+}
+
+// Number j's total over the chunks.
+@compute @workgroup_size(64)
+fn totals(@builtin(workgroup_id) wg: vec3<u32>,
+          @builtin(num_workgroups) nwg: vec3<u32>,
+          @builtin(local_invocation_index) lid: u32) {
+  let j = flat_index(wg, nwg, lid);
+  let numbers = params.d + 2u;
+  if (j >= numbers) { return; }
+  var s = 0.0;
+  for (var c = 0u; c < params.chunks; c = c + 1u) {
+    s = s + part[c * numbers + j];
+  }
+  total[j] = s;
 }
 ";
 
@@ -132,57 +149,47 @@ pub enum GpuOpen {
     Ready(Gpu),
 }
 
-/// A device, the gradient's pipelines, and its buffers (kept between calls).
+/// A device, the three pipelines, and the data set's buffers once loaded.
 pub struct Gpu {
     info: AdapterInfo,
     device: GpuDevice,
     queue: GpuQueue,
-    errors_pipeline: GpuComputePipeline,
-    grads_pipeline: GpuComputePipeline,
+    pipelines: [GpuComputePipeline; 3],
     /// The uniform `Params`, 16 bytes.
     params: GpuBuffer,
     /// The largest buffer that can be bound as storage, in bytes.
     max_binding: u64,
     /// The most workgroups in one dimension of a dispatch.
     max_groups: u32,
-    buffers: RefCell<Option<Buffers>>,
+    loaded: RefCell<Option<Loaded>>,
     /// Whether `writeBuffer` takes views of the (shared) wasm memory.
     shared_views_ok: Cell<bool>,
     /// A non-shared copy area for browsers that refuse shared views.
     staging: RefCell<Option<Uint8Array>>,
-    /// A gradient is in flight (its readback buffer is being mapped).
+    /// A step is in flight (its readback buffer is being mapped).
     busy: Cell<bool>,
     /// Set when `device.lost` resolves.
     lost: Rc<Cell<bool>>,
 }
 
-/// The per-size buffers and the bind groups that name them.
-#[derive(Clone)]
-struct Buffers {
-    x: GpuBuffer,
-    y: GpuBuffer,
-    err: GpuBuffer,
+/// A data set on the GPU, the per-batch buffers, and the bind groups.
+struct Loaded {
+    features: usize,
+    batch: usize,
+    buffers: Vec<GpuBuffer>,
     w: GpuBuffer,
-    g: GpuBuffer,
+    total: GpuBuffer,
     readback: GpuBuffer,
-    /// Capacities in bytes: of `x`; of `y` and `err`; of `w`, `g`, `readback`.
-    x_bytes: u64,
-    row_bytes: u64,
-    param_bytes: u64,
-    errors_group: GpuBindGroup,
-    grads_group: GpuBindGroup,
+    groups: [GpuBindGroup; 3],
 }
 
-impl Buffers {
+impl Loaded {
     fn destroy(&self) {
-        for b in [
-            &self.x,
-            &self.y,
-            &self.err,
-            &self.w,
-            &self.g,
-            &self.readback,
-        ] {
+        for b in self
+            .buffers
+            .iter()
+            .chain([&self.w, &self.total, &self.readback])
+        {
             b.destroy();
         }
     }
@@ -213,7 +220,7 @@ pub async fn open() -> GpuOpen {
     // binding, 256 MiB per buffer): never more than it offers, so this request
     // cannot fail on them.
     let limits = adapter.limits();
-    let required = Object::new_typed::<js_sys::Number>();
+    let required = Object::<js_sys::Number>::new_typed();
     let _ = Reflect::set(
         &required,
         &"maxStorageBufferBindingSize".into(),
@@ -257,8 +264,7 @@ impl Gpu {
         // Shader and pipeline errors are not exceptions: they go to the error scope.
         device.push_error_scope(GpuErrorFilter::Validation);
         let module = device.create_shader_module(&GpuShaderModuleDescriptor::new(SHADER));
-        let errors_pipeline = pipeline(&device, &module, "errors");
-        let grads_pipeline = pipeline(&device, &module, "grads");
+        let pipelines = ["errors", "partials", "totals"].map(|e| pipeline(&device, &module, e));
         let params = device.create_buffer(&GpuBufferDescriptor::new(
             16,
             usage::UNIFORM | usage::COPY_DST,
@@ -279,12 +285,11 @@ impl Gpu {
             info,
             queue: device.queue(),
             device,
-            errors_pipeline,
-            grads_pipeline,
+            pipelines,
             params,
             max_binding,
             max_groups,
-            buffers: RefCell::new(None),
+            loaded: RefCell::new(None),
             shared_views_ok: Cell::new(true),
             staging: RefCell::new(None),
             busy: Cell::new(false),
@@ -302,155 +307,126 @@ impl Gpu {
         self.lost.get()
     }
 
-    /// Logistic regression gradient over `n` samples of `d` features:
-    /// x is row-major n*d f32, y is n labels (0.0/1.0), w is d weights + 1 bias (len d+1).
-    /// Returns the gradient (len d+1): g_j = sum_i (sigmoid(w·x_i + b) - y_i) * x_ij ;
-    /// g_d = sum_i (sigmoid(...) - y_i).
-    /// Uploads x, y, w each call, runs the compute, reads back. Errors as String.
-    ///
-    /// Rows that do not fit one storage binding are sent in chunks (one
-    /// submit each, adding into g). One call at a time: a second call while
-    /// one is in flight fails.
-    pub async fn gradient(
-        &self,
-        x: &[f32],
-        y: &[f32],
-        w: &[f32],
-        n: usize,
-        d: usize,
-    ) -> Result<Vec<f32>, String> {
-        let p = d.checked_add(1).ok_or("d is too large")?;
-        if n.checked_mul(d) != Some(x.len()) || y.len() != n || w.len() != p {
+    /// Uploads `data` (and makes the buffers for batches of `batch`
+    /// samples): once per data set, before the steps.
+    pub async fn load(&self, data: &Dataset, batch: usize) -> Result<(), String> {
+        self.unload();
+        let d = data.features;
+        let numbers = sum_len(d);
+        let x_bytes = (data.x.len() * 4) as u64;
+        if x_bytes > self.max_binding {
             return Err(format!(
-                "gradient: expected x {n}×{d}, y {n}, w {p}; got {}, {}, {}",
-                x.len(),
-                y.len(),
-                w.len()
+                "the data set ({}) is larger than this GPU lets one buffer be bound ({})",
+                bytes_text(x_bytes),
+                bytes_text(self.max_binding)
             ));
         }
-        let Some(result_bytes) = p.checked_mul(4).and_then(|b| u32::try_from(b).ok()) else {
-            return Err("gradient: too many features".into());
-        };
+        self.device.push_error_scope(GpuErrorFilter::OutOfMemory);
+        self.device.push_error_scope(GpuErrorFilter::Validation);
+        let made = self.make(data, batch);
+        let invalid = pop_scope(&self.device).await;
+        let out_of_memory = pop_scope(&self.device).await;
+        let loaded = made?;
+        if let Some(message) = invalid.or(out_of_memory) {
+            loaded.destroy();
+            return Err(format!("WebGPU: {message}"));
+        }
+        // Wait for the upload to reach the GPU, so that it is timed here and
+        // not in the first step.
+        let _ = JsFuture::from(self.queue.on_submitted_work_done()).await;
+        debug_assert_eq!(numbers, d + 2);
+        *self.loaded.borrow_mut() = Some(loaded);
+        Ok(())
+    }
+
+    fn make(&self, data: &Dataset, batch: usize) -> Result<Loaded, String> {
+        let d = data.features;
+        let numbers = sum_len(d) as u64;
+        let chunks = batch.div_ceil(CHUNK) as u64;
+        let storage = usage::STORAGE | usage::COPY_DST;
+        let x = self.buffer((data.x.len() * 4) as u64, storage)?;
+        let y = self.buffer((data.y.len() * 4) as u64, storage)?;
+        self.write(&x, f32_bytes(&data.x))?;
+        self.write(&y, f32_bytes(&data.y))?;
+        let err = self.buffer(batch as u64 * 4, usage::STORAGE)?;
+        let loss = self.buffer(batch as u64 * 4, usage::STORAGE)?;
+        let part = self.buffer(chunks * numbers * 4, usage::STORAGE)?;
+        let w = self.buffer((d as u64 + 1) * 4, storage)?;
+        let total = self.buffer(numbers * 4, usage::STORAGE | usage::COPY_SRC)?;
+        let readback = self.buffer(numbers * 4, usage::MAP_READ | usage::COPY_DST)?;
+        // With `layout: "auto"` each pipeline's layout holds only the
+        // bindings its entry point uses, and a bind group must match it.
+        let p = &self.params;
+        let groups = [
+            self.bind_group(
+                &self.pipelines[0],
+                &[(0, p), (1, &x), (2, &y), (3, &w), (4, &err), (5, &loss)],
+            ),
+            self.bind_group(
+                &self.pipelines[1],
+                &[(0, p), (1, &x), (4, &err), (5, &loss), (6, &part)],
+            ),
+            self.bind_group(&self.pipelines[2], &[(0, p), (6, &part), (7, &total)]),
+        ];
+        Ok(Loaded {
+            features: d,
+            batch,
+            buffers: vec![x, y, err, loss, part],
+            w,
+            total,
+            readback,
+            groups,
+        })
+    }
+
+    /// One step's sums on the GPU: the batch starting at row `first`, with
+    /// weights `w`; returns each weight's gradient, the bias's, and the
+    /// loss, summed over the batch (as `work::accumulate` adds them, in f32).
+    pub async fn step(&self, w: &[f32], first: usize) -> Result<Vec<f32>, String> {
         if self.lost.get() {
             return Err("the GPU device was lost".into());
         }
-        if n == 0 {
-            return Ok(vec![0.0; p]);
-        }
         let _busy = Busy::enter(&self.busy)?;
-
-        // Rows per chunk: as many as one storage binding holds.
-        let row_bytes = 4 * d.max(1) as u64;
-        let chunk = (self.max_binding / row_bytes).min(n as u64) as usize;
-        if chunk == 0 || u64::from(result_bytes) > self.max_binding {
-            return Err(format!(
-                "one row of {d} features is larger than this GPU's {} byte storage limit",
-                self.max_binding
-            ));
-        }
-
-        self.device.push_error_scope(GpuErrorFilter::OutOfMemory);
-        self.device.push_error_scope(GpuErrorFilter::Validation);
-        let submitted = self.buffers(chunk, d).and_then(|b| {
-            // A readback left mapped (or mapping) by a dropped call: release it.
-            b.readback.unmap();
-            self.encode(&b, x, y, w, n, d, chunk, result_bytes)
-                .map(|()| b)
-        });
-        let validation = JsFuture::from(self.device.pop_error_scope());
-        let out_of_memory = JsFuture::from(self.device.pop_error_scope());
-        let buffers = match submitted {
-            Ok(b) => b,
-            Err(e) => {
-                let _ = validation.await;
-                let _ = out_of_memory.await;
-                self.drop_buffers();
-                return Err(e);
+        let (readback, bytes) = {
+            let loaded = self.loaded.borrow();
+            let l = loaded.as_ref().ok_or("no data set on the GPU")?;
+            if w.len() != l.features + 1 {
+                return Err("weights of the wrong length".into());
             }
-        };
-        let mapped = JsFuture::from(buffers.readback.map_async_with_u32_and_u32(
-            gpu_map_mode::READ,
-            0,
-            result_bytes,
-        ));
-        let invalid = scope_message(validation.await);
-        let out_of_memory = scope_message(out_of_memory.await);
-        let scope_error = invalid.or(out_of_memory);
-        let mapped = mapped.await;
-        if let Some(message) = scope_error {
-            buffers.readback.unmap();
-            self.drop_buffers();
-            return Err(format!("WebGPU: {message}"));
-        }
-        if let Err(e) = mapped {
-            return Err(format!("mapAsync: {}", describe(&e)));
-        }
-        let range = buffers
-            .readback
-            .get_mapped_range_with_u32_and_u32(0, result_bytes);
-        let gradient = range.map(|r| Float32Array::new(&r).to_vec());
-        buffers.readback.unmap();
-        gradient.map_err(|e| format!("getMappedRange: {}", describe(&e)))
-    }
-
-    /// Writes the inputs and submits the passes, chunk by chunk (all
-    /// synchronous: the queue orders each chunk's writes after the previous
-    /// chunk's submit).
-    #[allow(clippy::too_many_arguments)]
-    fn encode(
-        &self,
-        b: &Buffers,
-        x: &[f32],
-        y: &[f32],
-        w: &[f32],
-        n: usize,
-        d: usize,
-        chunk: usize,
-        result_bytes: u32,
-    ) -> Result<(), String> {
-        let p = d + 1;
-        self.write(&b.w, f32_bytes(w))?;
-        let mut start = 0;
-        while start < n {
-            let rows = chunk.min(n - start);
+            let numbers = sum_len(l.features);
+            let chunks = l.batch.div_ceil(CHUNK);
             let mut params = [0u8; 16];
-            params[0..4].copy_from_slice(&(rows as u32).to_le_bytes());
-            params[4..8].copy_from_slice(&(d as u32).to_le_bytes());
+            for (k, v) in [l.batch, l.features, first, chunks].into_iter().enumerate() {
+                let v = u32::try_from(v).map_err(|_| "a batch too large for the GPU")?;
+                params[4 * k..4 * k + 4].copy_from_slice(&v.to_le_bytes());
+            }
             self.write(&self.params, &params)?;
-            self.write(&b.x, f32_bytes(&x[start * d..(start + rows) * d]))?;
-            self.write(&b.y, f32_bytes(&y[start..start + rows]))?;
-
+            self.write(&l.w, f32_bytes(w))?;
             let encoder = self.device.create_command_encoder();
-            if start == 0 {
-                encoder.clear_buffer(&b.g);
+            let work = [l.batch, numbers * chunks, numbers];
+            for ((pipeline, group), items) in self.pipelines.iter().zip(&l.groups).zip(work) {
+                let (gx, gy) = self.grid(items as u64)?;
+                let pass = encoder.begin_compute_pass();
+                pass.set_pipeline(pipeline);
+                pass.set_bind_group(0, Some(group));
+                pass.dispatch_workgroups_with_workgroup_count_y(gx, gy);
+                pass.end();
             }
-            let (gx, gy) = self.grid(rows as u64)?;
-            let pass = encoder.begin_compute_pass();
-            pass.set_pipeline(&self.errors_pipeline);
-            pass.set_bind_group(0, Some(&b.errors_group));
-            pass.dispatch_workgroups_with_workgroup_count_y(gx, gy);
-            pass.end();
-            let (gx, gy) = self.grid(p as u64)?;
-            let pass = encoder.begin_compute_pass();
-            pass.set_pipeline(&self.grads_pipeline);
-            pass.set_bind_group(0, Some(&b.grads_group));
-            pass.dispatch_workgroups_with_workgroup_count_y(gx, gy);
-            pass.end();
-            start += rows;
-            if start == n {
-                encoder
-                    .copy_buffer_to_buffer_with_u32_and_u32_and_u32(
-                        &b.g,
-                        0,
-                        &b.readback,
-                        0,
-                        result_bytes,
-                    )
-                    .map_err(|e| format!("copyBufferToBuffer: {}", describe(&e)))?;
-            }
+            let bytes = (numbers * 4) as u32;
+            encoder
+                .copy_buffer_to_buffer_with_u32_and_u32_and_u32(&l.total, 0, &l.readback, 0, bytes)
+                .map_err(|e| format!("copyBufferToBuffer: {}", describe(&e)))?;
             self.queue.submit(&[encoder.finish()]);
-        }
-        Ok(())
+            (l.readback.clone(), bytes)
+        };
+        JsFuture::from(readback.map_async_with_u32_and_u32(gpu_map_mode::READ, 0, bytes))
+            .await
+            .map_err(|e| format!("mapAsync: {}", describe(&e)))?;
+        let sums = readback
+            .get_mapped_range_with_u32_and_u32(0, bytes)
+            .map(|r| Float32Array::new(&r).to_vec());
+        readback.unmap();
+        sums.map_err(|e| format!("getMappedRange: {}", describe(&e)))
     }
 
     /// Workgroups for `items` invocations, as (x, y): a single row of
@@ -468,57 +444,16 @@ impl Gpu {
         Ok((max as u32, rows as u32))
     }
 
-    /// The buffers for `rows` rows of `d` features: the cached ones if they
-    /// are large enough, else new ones (the old ones destroyed).
-    fn buffers(&self, rows: usize, d: usize) -> Result<Buffers, String> {
-        let x_bytes = ((rows * d * 4) as u64).max(16);
-        let row_bytes = ((rows * 4) as u64).max(16);
-        let param_bytes = (((d + 1) * 4) as u64).max(16);
-        if let Some(b) = &*self.buffers.borrow()
-            && b.x_bytes >= x_bytes
-            && b.row_bytes >= row_bytes
-            && b.param_bytes >= param_bytes
-        {
-            return Ok(b.clone());
+    /// Frees the data set's buffers.
+    pub fn unload(&self) {
+        if let Some(l) = self.loaded.borrow_mut().take() {
+            l.destroy();
         }
-        self.drop_buffers();
-        let storage = usage::STORAGE | usage::COPY_DST;
-        let x = self.buffer(x_bytes, storage)?;
-        let y = self.buffer(row_bytes, storage)?;
-        let err = self.buffer(row_bytes, usage::STORAGE)?;
-        let w = self.buffer(param_bytes, storage)?;
-        let g = self.buffer(param_bytes, storage | usage::COPY_SRC)?;
-        let readback = self.buffer(param_bytes, usage::MAP_READ | usage::COPY_DST)?;
-        // With `layout: "auto"` each pipeline's layout holds only the bindings
-        // its entry point uses, and a bind group must match it exactly.
-        let errors_group = self.bind_group(
-            &self.errors_pipeline,
-            &[(0, &self.params), (1, &x), (2, &y), (3, &w), (4, &err)],
-        );
-        let grads_group = self.bind_group(
-            &self.grads_pipeline,
-            &[(0, &self.params), (1, &x), (4, &err), (5, &g)],
-        );
-        let b = Buffers {
-            x,
-            y,
-            err,
-            w,
-            g,
-            readback,
-            x_bytes,
-            row_bytes,
-            param_bytes,
-            errors_group,
-            grads_group,
-        };
-        *self.buffers.borrow_mut() = Some(b.clone());
-        Ok(b)
     }
 
-    fn buffer(&self, size: u64, usage: u32) -> Result<GpuBuffer, String> {
+    fn buffer(&self, size: u64, flags: u32) -> Result<GpuBuffer, String> {
         self.device
-            .create_buffer(&GpuBufferDescriptor::new_with_f64(size as f64, usage))
+            .create_buffer(&GpuBufferDescriptor::new_with_f64(size as f64, flags))
             .map_err(|e| format!("createBuffer({size}): {}", describe(&e)))
     }
 
@@ -539,13 +474,6 @@ impl Gpu {
         let layout = pipeline.get_bind_group_layout(0);
         self.device
             .create_bind_group(&GpuBindGroupDescriptor::new(&entries, &layout))
-    }
-
-    /// Forgets (and frees) the cached buffers: after an error they may be invalid.
-    fn drop_buffers(&self) {
-        if let Some(b) = self.buffers.borrow_mut().take() {
-            b.destroy();
-        }
     }
 
     /// `queue.writeBuffer(buffer, 0, bytes)`: straight from the wasm memory
@@ -587,7 +515,7 @@ impl Gpu {
 
 impl Drop for Gpu {
     fn drop(&mut self) {
-        self.drop_buffers();
+        self.unload();
         self.params.destroy();
         self.device.destroy();
     }
@@ -639,7 +567,9 @@ fn scope_message(popped: Result<js_sys::JsNullable<GpuError>, JsValue>) -> Optio
 /// Chrome 127 `adapter.info` did not exist; `isFallbackAdapter` moved from the
 /// adapter to the info in 2025, so both are read).
 fn adapter_info(adapter: &GpuAdapter) -> AdapterInfo {
-    let flag = |o: &JsValue, key: &str| Reflect::get(o, &key.into()).ok().and_then(|v| v.as_bool());
+    fn flag(o: &JsValue, key: &str) -> Option<bool> {
+        Reflect::get(o, &key.into()).ok().and_then(|v| v.as_bool())
+    }
     let present =
         Reflect::get(adapter, &"info".into()).is_ok_and(|v| !v.is_undefined() && !v.is_null());
     if !present {
@@ -670,10 +600,70 @@ fn f32_bytes(v: &[f32]) -> &[u8] {
     unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<u8>(), std::mem::size_of_val(v)) }
 }
 
+fn bytes_text(b: u64) -> String {
+    format!("{:.0} MB", b as f64 / 1e6)
+}
+
 /// A JS exception as text.
 fn describe(e: &JsValue) -> String {
     if let Some(error) = e.dyn_ref::<js_sys::Error>() {
         return String::from(error.message());
     }
     e.as_string().unwrap_or_else(|| "unknown error".into())
+}
+
+/// What the page found of WebGPU, as it says it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GpuStatus {
+    NoWebGpu,
+    NoAdapter,
+    Failed(String),
+    Ready(AdapterInfo),
+}
+
+impl GpuStatus {
+    /// A sentence for the page.
+    pub fn describe(&self) -> String {
+        match self {
+            GpuStatus::NoWebGpu => "This browser has no WebGPU: the GPU rung is left out, the CPU rungs run.".into(),
+            GpuStatus::NoAdapter => "WebGPU is here, but the browser offers no GPU adapter (none is usable, or it is blocked): the GPU rung is left out, the CPU rungs run.".into(),
+            GpuStatus::Failed(why) => format!("The GPU could not be opened ({why}): the GPU rung is left out."),
+            GpuStatus::Ready(info) => {
+                let name = [info.vendor.as_str(), info.architecture.as_str(), info.description.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let name = if name.is_empty() { "unnamed".to_string() } else { name };
+                if info.fallback {
+                    format!("GPU adapter: {name} — a software fallback: its shaders run on this CPU's cores, so the GPU rung measures an emulated GPU.")
+                } else {
+                    format!("GPU adapter: {name}.")
+                }
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// The GPU, opened once per page (its objects live on the main thread).
+    static OPENED: RefCell<Option<(GpuStatus, Option<Rc<Gpu>>)>> = const { RefCell::new(None) };
+}
+
+/// The page's GPU: opened on first use, again if it was lost.
+pub async fn opened() -> (GpuStatus, Option<Rc<Gpu>>) {
+    let kept = OPENED.with(|o| o.borrow().clone());
+    if let Some((status, gpu)) = kept
+        && gpu.as_ref().is_none_or(|g| !g.is_lost())
+    {
+        return (status, gpu);
+    }
+    let got = match open().await {
+        GpuOpen::NoWebGpu => (GpuStatus::NoWebGpu, None),
+        GpuOpen::NoAdapter => (GpuStatus::NoAdapter, None),
+        GpuOpen::Failed(why) => (GpuStatus::Failed(why), None),
+        GpuOpen::Ready(gpu) => (GpuStatus::Ready(gpu.info().clone()), Some(Rc::new(gpu))),
+    };
+    OPENED.with(|o| *o.borrow_mut() = Some(got.clone()));
+    got
 }

@@ -1,0 +1,378 @@
+//! What the training card's runs measured, in sentences: the ladder (the
+//! same job from scalar on one thread to the GPU), the checksum (the same
+//! weights whatever the thread count), and scaling up (the same batch on
+//! more threads: Amdahl) against scaling out (a batch per thread:
+//! Gustafson). Each sentence claims only what its figures show: a factor
+//! within [`TRAIN_NOISE`] of 1 is said to be no measured difference.
+
+use crate::engine::analysis::{fit_amdahl, fit_gustafson, sweep_points, weak_points};
+use crate::engine::format::{format_ms, thousands};
+use crate::engine::plan::{Reduce, Rung};
+use crate::engine::record::{TrainOutcome, Trained};
+
+/// Two step times closer than 10 % are not called different: runs of the
+/// same step on this 2-core machine spread by up to 8 % (median of 30 steps,
+/// 5 runs each, another program running).
+pub const TRAIN_NOISE: f64 = 0.10;
+
+/// "2.3× as fast as `than`", "1.4× as slow as …", or "about as fast as …
+/// (within 10 %)": a time `t` against `base`.
+fn factor_words(base: f64, t: f64, than: &str) -> String {
+    let f = base / t;
+    if (f - 1.0).abs() <= TRAIN_NOISE {
+        format!("about as fast as {than}, within 10 %")
+    } else if f > 1.0 {
+        format!("{f:.1}× as fast as {than}")
+    } else {
+        format!("{:.1}× as slow as {than}", 1.0 / f)
+    }
+}
+
+fn completed(r: &&Trained) -> bool {
+    r.outcome == TrainOutcome::Completed && r.ms_per_step().is_some()
+}
+
+fn step(runs: &[Trained], rung: Rung, batch: usize) -> Option<&Trained> {
+    runs.iter()
+        .filter(completed)
+        .find(|r| r.rung == rung && r.training.batch == batch)
+}
+
+/// The ladder at its largest batch, rung by rung; then where the GPU
+/// stood at every batch. `gpu_software`: the adapter is a software
+/// fallback (its times measure the CPU).
+pub fn ladder_sentences(runs: &[Trained], gpu_software: bool) -> Vec<String> {
+    let Some(batch) = runs
+        .iter()
+        .filter(completed)
+        .map(|r| r.training.batch)
+        .max()
+    else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    let ms = |rung| step(runs, rung, batch).and_then(Trained::ms_per_step);
+    let (scalar, simd, threads, gpu) = (
+        ms(Rung::Scalar),
+        ms(Rung::Simd),
+        ms(Rung::Threads),
+        ms(Rung::Gpu),
+    );
+    let mut parts = vec![format!("At {} samples a step", thousands(batch as u64))];
+    if let Some(s) = scalar {
+        parts.push(format!("scalar on one thread took {}", format_ms(s)));
+    }
+    if let (Some(s), Some(v)) = (scalar, simd) {
+        parts.push(format!(
+            "SIMD on one thread {} ({})",
+            format_ms(v),
+            factor_words(s, v, "scalar")
+        ));
+    }
+    if let (Some(v), Some(t)) = (simd, threads) {
+        let p = step(runs, Rung::Threads, batch).map_or(0, |r| r.devices);
+        parts.push(format!(
+            "SIMD on {p} threads {} ({})",
+            format_ms(t),
+            factor_words(v, t, "on one")
+        ));
+    }
+    if let Some(g) = gpu {
+        parts.push(format!("the GPU {}", format_ms(g)));
+    }
+    out.push(format!("{}.", parts.join("; ")));
+    // Where the GPU stood against the fastest CPU rung, batch by batch.
+    let mut batches: Vec<usize> = runs
+        .iter()
+        .filter(completed)
+        .map(|r| r.training.batch)
+        .collect();
+    batches.sort_unstable();
+    batches.dedup();
+    let gpu_wins: Vec<usize> = batches
+        .iter()
+        .copied()
+        .filter(|&b| {
+            let cpu = [Rung::Scalar, Rung::Simd, Rung::Threads]
+                .into_iter()
+                .filter_map(|r| step(runs, r, b).and_then(Trained::ms_per_step))
+                .fold(f64::INFINITY, f64::min);
+            step(runs, Rung::Gpu, b)
+                .and_then(Trained::ms_per_step)
+                .is_some_and(|g| g * (1.0 + TRAIN_NOISE) < cpu)
+        })
+        .collect();
+    if batches.iter().any(|&b| step(runs, Rung::Gpu, b).is_some()) {
+        let whose = if gpu_software {
+            " This GPU is a software fallback (SwiftShader): its shaders run on the CPU's cores, so its times say what emulating a GPU costs, not what a GPU does."
+        } else {
+            ""
+        };
+        let said = match gpu_wins.first() {
+            None => {
+                "At no batch size was the GPU faster than the fastest CPU rung here.".to_string()
+            }
+            Some(&b) => format!(
+                "The GPU was the fastest rung (by more than 10 %) at {} of {} batch sizes, the smallest of them {} samples.",
+                gpu_wins.len(),
+                batches.len(),
+                thousands(b as u64)
+            ),
+        };
+        out.push(format!("{said}{whose}"));
+    }
+    out
+}
+
+/// Whether runs on different thread counts ended with the same weights,
+/// bit for bit (fixed-point sums make them so); `None` without two runs
+/// of the same data to compare.
+pub fn checksum_sentence(runs: &[Trained]) -> Option<String> {
+    // The largest batch both ran: the one the ladder's table ends on.
+    let (one, many) = runs
+        .iter()
+        .filter(completed)
+        .filter(|r| r.rung == Rung::Simd)
+        .filter_map(|one| {
+            let many = runs
+                .iter()
+                .filter(completed)
+                .find(|r| r.rung == Rung::Threads && r.training == one.training)?;
+            Some((one, many))
+        })
+        .max_by_key(|(one, _)| one.training.batch)?;
+    let bits = |w: &[f32]| w.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    let same = bits(&one.weights) == bits(&many.weights);
+    let loss = one.final_loss().unwrap_or(f64::NAN);
+    Some(if same {
+        format!(
+            "Checksum: SIMD on one thread and on {} threads ended with the same {} weights, bit for bit (loss before the last step {loss:.6}): the all-reduce sums integers, so how the batch was split changes nothing.",
+            many.devices,
+            one.weights.len()
+        )
+    } else {
+        format!(
+            "Checksum failed: SIMD on one thread and on {} threads ended with different weights. This is a bug; please report it.",
+            many.devices
+        )
+    })
+}
+
+/// Strong scaling (the same batch on 1..p threads) and weak scaling (a
+/// fixed batch per thread), with their fits and where the time went.
+pub fn scaling_sentences(strong: &[Trained], weak: &[Trained], reduce: Reduce) -> Vec<String> {
+    let mut out = Vec::new();
+    let of = |runs: &[Trained], reduce: Reduce| -> Vec<(u32, f64)> {
+        runs.iter()
+            .filter(completed)
+            .filter(|r| r.reduce == reduce || r.devices == 1)
+            .filter_map(|r| Some((r.devices as u32, r.ms_per_step()?)))
+            .collect()
+    };
+    let strong_ms = of(strong, reduce);
+    let points = sweep_points(&strong_ms);
+    if let Some(top) = points
+        .iter()
+        .max_by_key(|p| p.threads)
+        .filter(|p| p.threads > 1)
+    {
+        let one = strong_ms.iter().find(|(p, _)| *p == 1).map_or(0.0, |x| x.1);
+        let batch = strong.first().map_or(0, |r| r.training.batch);
+        let mut s = format!(
+            "Scaling up (the same {} samples a step): {} threads took {} a step against {} on one, a speedup of {:.2} (efficiency {:.0} %).",
+            thousands(batch as u64),
+            top.threads,
+            format_ms(top.makespan_ms),
+            format_ms(one),
+            top.speedup,
+            100.0 * top.speedup / f64::from(top.threads)
+        );
+        if let Some(fit) = fit_amdahl(&points) {
+            s.push_str(&format!(
+                " Amdahl's law fits a serial share of {:.1} %.",
+                100.0 * fit.serial_fraction
+            ));
+        }
+        if let Some(run) = strong
+            .iter()
+            .filter(completed)
+            .find(|r| r.devices as u32 == top.threads && r.reduce == reduce)
+        {
+            let sh = run.shares();
+            s.push_str(&format!(
+                " Of the devices' time on {} threads, {:.1} % went to the all-reduce and {:.1} % to waiting at the barrier.",
+                top.threads,
+                100.0 * sh.reduce,
+                100.0 * sh.wait
+            ));
+        }
+        out.push(s);
+    }
+    let weak_ms = of(weak, reduce);
+    let wp = weak_points(&weak_ms);
+    if let Some(top) = wp
+        .iter()
+        .max_by_key(|p| p.threads)
+        .filter(|p| p.threads > 1)
+    {
+        let per = weak.first().map_or(0, |r| r.training.batch);
+        let mut s = format!(
+            "Scaling out ({} samples per thread): {} threads, {}× the samples, took {} a step against {} for one thread's share: weak-scaling efficiency {:.0} %.",
+            thousands(per as u64),
+            top.threads,
+            top.threads,
+            format_ms(top.ms),
+            format_ms(wp.iter().find(|p| p.threads == 1).map_or(0.0, |p| p.ms)),
+            100.0 * top.efficiency()
+        );
+        if let Some(fit) = fit_gustafson(&wp) {
+            s.push_str(&format!(
+                " Gustafson's law fits a serial share of {:.1} %: the work grew with the threads, and the time per step {}.",
+                100.0 * fit.serial_share,
+                if top.efficiency() >= 1.0 - TRAIN_NOISE {
+                    "stayed within 10 % of flat"
+                } else {
+                    "grew by more than 10 %"
+                }
+            ));
+        }
+        out.push(s);
+    }
+    // The two ways of summing, side by side on the most threads.
+    let at_most = |r: Reduce| {
+        strong
+            .iter()
+            .filter(completed)
+            .filter(|x| x.reduce == r && x.devices > 1)
+            .max_by_key(|x| x.devices)
+    };
+    if let (Some(a), Some(b)) = (at_most(Reduce::ToOne), at_most(Reduce::Scatter))
+        && a.devices == b.devices
+    {
+        let (sa, sb) = (a.shares(), b.shares());
+        let small = if sa.reduce.max(sb.reduce) < 0.05 {
+            format!(
+                " With {} numbers to sum per device, summing was under 5 % of the time either way: the model is small next to its batch.",
+                a.training.features + 2
+            )
+        } else {
+            String::new()
+        };
+        out.push(format!(
+            "Summing on {} threads: everyone into one spent {:.2} % of the devices' time in the all-reduce, reduce-scatter {:.2} %; a step took {} and {}.{small}",
+            a.devices,
+            100.0 * sa.reduce,
+            100.0 * sb.reduce,
+            format_ms(a.ms_per_step().unwrap_or(0.0)),
+            format_ms(b.ms_per_step().unwrap_or(0.0)),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::exec::{CancelFlag, DataParallel, NativeClock, train_native};
+    use crate::engine::plan::Training;
+    use crate::engine::record::{DeviceReport, Phase, PhaseSpan};
+    use crate::engine::work::{Dataset, Lanes};
+    use std::sync::Arc;
+
+    /// A run whose every step took `ms` on each of `devices` devices.
+    fn timed(rung: Rung, batch: usize, devices: usize, reduce: Reduce, ms: f64) -> Trained {
+        let t = Training::new(1, 8, batch, 3);
+        let reports = (0..devices)
+            .map(|d| DeviceReport {
+                device: d as u16,
+                phases: (0..3)
+                    .map(|s| PhaseSpan {
+                        device: d as u16,
+                        step: s,
+                        phase: Phase::Compute,
+                        start: f64::from(s) * ms,
+                        end: f64::from(s + 1) * ms,
+                    })
+                    .collect(),
+                losses: vec![0.5; 3],
+                weights: vec![0.0; 9],
+            })
+            .collect();
+        Trained::new(rung, t, reduce, reports, 0.0, TrainOutcome::Completed)
+    }
+
+    #[test]
+    fn the_ladder_says_each_factor_and_whether_the_gpu_won() {
+        let runs = vec![
+            timed(Rung::Scalar, 4_096, 1, Reduce::ToOne, 8.0),
+            timed(Rung::Simd, 4_096, 1, Reduce::ToOne, 4.0),
+            timed(Rung::Threads, 4_096, 2, Reduce::ToOne, 3.8),
+            timed(Rung::Gpu, 4_096, 1, Reduce::ToOne, 20.0),
+            timed(Rung::Scalar, 1_024, 1, Reduce::ToOne, 2.0),
+            timed(Rung::Gpu, 1_024, 1, Reduce::ToOne, 1.0),
+        ];
+        let s = ladder_sentences(&runs, true).join(" ");
+        assert!(s.contains("At 4,096 samples a step"), "{s}");
+        assert!(s.contains("2.0× as fast as scalar"), "{s}");
+        assert!(s.contains("about as fast as on one, within 10 %"), "{s}");
+        assert!(
+            s.contains("at 1 of 2 batch sizes, the smallest of them 1,024"),
+            "{s}"
+        );
+        assert!(s.contains("software fallback"), "{s}");
+        let hw = ladder_sentences(&runs[..4], false).join(" ");
+        assert!(hw.contains("At no batch size was the GPU faster"), "{hw}");
+        assert!(!hw.contains("software"), "{hw}");
+    }
+
+    #[test]
+    fn the_checksum_compares_real_runs_bit_for_bit() {
+        let t = Training::new(3, 16, 4 * 256, 5);
+        let data = Arc::new(Dataset::generate(t.seed, t.samples, t.features));
+        let run = |devices, lanes| {
+            let dp = DataParallel::new(
+                t,
+                devices,
+                Reduce::Scatter,
+                lanes,
+                Arc::clone(&data),
+                Arc::new(CancelFlag::new()),
+            );
+            train_native(&dp, &NativeClock)
+        };
+        let runs = vec![run(1, Lanes::Simd), run(3, Lanes::Simd)];
+        let s = checksum_sentence(&runs).unwrap();
+        assert!(s.contains("bit for bit") && s.contains("3 threads"), "{s}");
+        let mut broken = runs.clone();
+        broken[1].weights[0] += 1e-3;
+        assert!(
+            checksum_sentence(&broken)
+                .unwrap()
+                .starts_with("Checksum failed")
+        );
+        assert_eq!(checksum_sentence(&runs[..1]), None);
+    }
+
+    #[test]
+    fn scaling_states_speedup_efficiency_and_fits() {
+        let strong = vec![
+            timed(Rung::Simd, 8_192, 1, Reduce::ToOne, 10.0),
+            timed(Rung::Threads, 8_192, 2, Reduce::ToOne, 6.0),
+            timed(Rung::Threads, 8_192, 2, Reduce::Scatter, 5.9),
+        ];
+        let weak = vec![
+            timed(Rung::Simd, 4_096, 1, Reduce::ToOne, 5.0),
+            timed(Rung::Threads, 8_192, 2, Reduce::ToOne, 5.2),
+        ];
+        let s = scaling_sentences(&strong, &weak, Reduce::ToOne).join(" ");
+        assert!(s.contains("a speedup of 1.67 (efficiency 83 %)"), "{s}");
+        assert!(
+            s.contains("Amdahl's law fits a serial share of 20.0 %"),
+            "{s}"
+        );
+        assert!(s.contains("weak-scaling efficiency 96 %"), "{s}");
+        assert!(s.contains("stayed within 10 % of flat"), "{s}");
+        assert!(s.contains("Summing on 2 threads"), "{s}");
+        assert!(scaling_sentences(&[], &[], Reduce::ToOne).is_empty());
+    }
+}

@@ -1,0 +1,300 @@
+//! The training card's state and its two experiments: the ladder (the
+//! same training on every rung, at every batch size up to the one asked)
+//! and the scaling sweeps (the same batch on 1..p threads, both ways of
+//! summing; a batch per thread on 1..p threads). Runs take the lab's turn,
+//! so nothing else is on the pool meanwhile; the charts are drawn once an
+//! experiment has ended, not between its runs, so that drawing does not
+//! take a core from the runs it is about.
+
+use crate::engine::exec::CancelFlag;
+use crate::engine::plan::{Reduce, Rung, Training, ladder_batches};
+use crate::engine::record::{TrainOutcome, Trained};
+use crate::engine::work::{CHUNK, Dataset, Lanes};
+use crate::runtime::casualty;
+use crate::runtime::gpu::{self, GpuStatus};
+use crate::runtime::lab::lab;
+use crate::runtime::train::{dataset, train, train_gpu};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
+
+/// Every run trains on the data set of this seed.
+pub const SEED: u64 = 2026;
+
+#[derive(Debug, Clone, Copy)]
+pub struct TrainingState {
+    pub features: RwSignal<usize>,
+    /// The ladder's largest batch; the scaling sweeps' batch.
+    pub batch: RwSignal<usize>,
+    pub steps: RwSignal<u32>,
+    pub reduce: RwSignal<Reduce>,
+    pub ladder: RwSignal<Vec<Trained>>,
+    pub strong: RwSignal<Vec<Trained>>,
+    pub weak: RwSignal<Vec<Trained>>,
+    /// What is running now.
+    pub running: RwSignal<Option<String>>,
+    /// Why the last experiment ended early, if it did.
+    pub said: RwSignal<Vec<String>>,
+    /// What the page found of WebGPU (None until the ladder first looks).
+    pub gpu: RwSignal<Option<GpuStatus>>,
+    stop: StoredValue<Option<Arc<CancelFlag>>>,
+}
+
+impl TrainingState {
+    pub fn new() -> TrainingState {
+        TrainingState {
+            features: RwSignal::new(64),
+            batch: RwSignal::new(16_384),
+            steps: RwSignal::new(30),
+            reduce: RwSignal::new(Reduce::Scatter),
+            ladder: RwSignal::new(vec![]),
+            strong: RwSignal::new(vec![]),
+            weak: RwSignal::new(vec![]),
+            running: RwSignal::new(None),
+            said: RwSignal::new(vec![]),
+            gpu: RwSignal::new(None),
+            stop: StoredValue::new(None),
+        }
+    }
+
+    pub fn is_running(self) -> bool {
+        self.running.with(Option::is_some)
+    }
+
+    pub fn stop(self) {
+        if let Some(flag) = self.stop.get_value() {
+            lab().stop_serving(&flag);
+        }
+    }
+
+    /// The training asked, with a data set of `samples` rows.
+    fn asked(self, batch: usize) -> Training {
+        Training::new(
+            SEED,
+            self.features.get_untracked(),
+            batch,
+            self.steps.get_untracked(),
+        )
+    }
+
+    /// Starts `experiment` with a fresh stop flag, unless one is running.
+    fn start<F>(self, experiment: impl FnOnce(TrainingState, Arc<CancelFlag>) -> F + 'static)
+    where
+        F: Future<Output = Vec<String>> + 'static,
+    {
+        if self.is_running() {
+            return;
+        }
+        let stop = Arc::new(CancelFlag::new());
+        self.stop.set_value(Some(Arc::clone(&stop)));
+        self.said.set(vec![]);
+        self.running.set(Some("Waiting for the pool…".into()));
+        spawn_local(async move {
+            let said = lab()
+                .run_alone(Arc::clone(&stop), experiment(self, Arc::clone(&stop)))
+                .await;
+            if stop.is_cancelled() && said.is_empty() {
+                self.said
+                    .set(vec!["Stopped: the runs finished so far are shown.".into()]);
+            } else {
+                self.said.set(said);
+            }
+            self.running.set(None);
+        });
+    }
+
+    /// The ladder: every rung at every batch size up to the one asked.
+    pub fn climb(self) {
+        self.ladder.set(vec![]);
+        self.start(move |state, stop| async move {
+            let largest = state.asked(state.batch.get_untracked());
+            let Some(data) = state.generate(largest).await else {
+                return vec![casualty::NO_THREAD_LEFT.into()];
+            };
+            let (status, gpu) = gpu::opened().await;
+            state.gpu.set(Some(status));
+            let pool = (casualty::living() as usize).max(1);
+            state.warm_up(&data, pool, &stop).await;
+            let reduce = state.reduce.get_untracked();
+            let mut runs = Vec::new();
+            let mut said = Vec::new();
+            'all: for batch in ladder_batches(largest.batch) {
+                let t = state.asked(batch).with_samples(data.samples());
+                for rung in Rung::ALL {
+                    if stop.is_cancelled() {
+                        break 'all;
+                    }
+                    state.running.set(Some(format!(
+                        "Training: {} at {} samples a step…",
+                        rung.label(),
+                        crate::engine::format::thousands(batch as u64)
+                    )));
+                    let run = match rung {
+                        Rung::Scalar => {
+                            train(
+                                t,
+                                Arc::clone(&data),
+                                1,
+                                reduce,
+                                Lanes::Scalar,
+                                Arc::clone(&stop),
+                            )
+                            .await
+                        }
+                        Rung::Simd => {
+                            train(
+                                t,
+                                Arc::clone(&data),
+                                1,
+                                reduce,
+                                Lanes::Simd,
+                                Arc::clone(&stop),
+                            )
+                            .await
+                        }
+                        Rung::Threads => {
+                            train(
+                                t,
+                                Arc::clone(&data),
+                                pool,
+                                reduce,
+                                Lanes::Simd,
+                                Arc::clone(&stop),
+                            )
+                            .await
+                        }
+                        Rung::Gpu => match &gpu {
+                            Some(g) => train_gpu(g, t, &data, &stop).await,
+                            None => continue,
+                        },
+                    };
+                    if let TrainOutcome::Failed(why) = &run.outcome {
+                        said.push(format!("{} failed: {why}", rung.label()));
+                        if rung != Rung::Gpu {
+                            runs.push(run);
+                            break 'all;
+                        }
+                    }
+                    runs.push(run);
+                }
+            }
+            state.ladder.set(runs);
+            said
+        });
+    }
+
+    /// Strong scaling (the batch asked on 1..p threads, both ways of
+    /// summing) and weak scaling (the batch / p per thread, on 1..p).
+    pub fn scale(self) {
+        self.strong.set(vec![]);
+        self.weak.set(vec![]);
+        self.start(move |state, stop| async move {
+            let base = state.asked(state.batch.get_untracked());
+            let Some(data) = state.generate(base).await else {
+                return vec![casualty::NO_THREAD_LEFT.into()];
+            };
+            let pool = (casualty::living() as usize).max(1);
+            state.warm_up(&data, pool, &stop).await;
+            let chosen = state.reduce.get_untracked();
+            let per = (base.batch / pool).max(1);
+            let (mut strong, mut weak, mut said) = (Vec::new(), Vec::new(), Vec::new());
+            let t = base.with_samples(data.samples());
+            'all: for p in 1..=pool {
+                let ways: &[Reduce] = if p == 1 { &[chosen] } else { &Reduce::ALL };
+                for &reduce in ways {
+                    if stop.is_cancelled() {
+                        break 'all;
+                    }
+                    state.running.set(Some(format!(
+                        "Scaling up: the same batch on {p} of {pool} threads, {}…",
+                        reduce.label().to_lowercase()
+                    )));
+                    let run = train(
+                        t,
+                        Arc::clone(&data),
+                        p,
+                        reduce,
+                        Lanes::Simd,
+                        Arc::clone(&stop),
+                    )
+                    .await;
+                    if let Some(why) = failure(&run, p) {
+                        said.push(why);
+                        strong.push(run);
+                        break 'all;
+                    }
+                    strong.push(run);
+                }
+                if stop.is_cancelled() {
+                    break;
+                }
+                state.running.set(Some(format!(
+                    "Scaling out: a batch per thread on {p} of {pool} threads…"
+                )));
+                let w = state.asked(per * p).with_samples(data.samples());
+                let run = train(
+                    w,
+                    Arc::clone(&data),
+                    p,
+                    chosen,
+                    Lanes::Simd,
+                    Arc::clone(&stop),
+                )
+                .await;
+                if let Some(why) = failure(&run, p) {
+                    said.push(why);
+                    weak.push(run);
+                    break;
+                }
+                weak.push(run);
+            }
+            state.strong.set(strong);
+            state.weak.set(weak);
+            said
+        });
+    }
+
+    /// Runs both inner loops briefly on every thread, unmeasured: the
+    /// browser compiles wasm in tiers, and a first run of a function runs
+    /// its quick, slow baseline code (the ladder's first rung took 0.69 ms
+    /// a step cold against 0.15 ms warm at 1,024 samples).
+    async fn warm_up(self, data: &Arc<Dataset>, pool: usize, stop: &Arc<CancelFlag>) {
+        self.running.set(Some("Warming up every thread…".into()));
+        let t = Training::new(SEED, data.features, CHUNK * pool, 10).with_samples(data.samples());
+        for lanes in [Lanes::Scalar, Lanes::Simd] {
+            let _ = train(
+                t,
+                Arc::clone(data),
+                pool,
+                Reduce::ToOne,
+                lanes,
+                Arc::clone(stop),
+            )
+            .await;
+        }
+    }
+
+    /// The data set for `training` (4 of its batches), on the pool.
+    async fn generate(self, training: Training) -> Option<Arc<Dataset>> {
+        self.running.set(Some(format!(
+            "Generating {} samples of {} features…",
+            crate::engine::format::thousands(training.samples as u64),
+            training.features
+        )));
+        dataset(training).await
+    }
+}
+
+/// Why a run on `p` threads failed, if it did.
+fn failure(run: &Trained, p: usize) -> Option<String> {
+    match &run.outcome {
+        TrainOutcome::Failed(why) => Some(format!("A run on {p} threads failed: {why}")),
+        _ => None,
+    }
+}
+
+impl Default for TrainingState {
+    fn default() -> Self {
+        Self::new()
+    }
+}

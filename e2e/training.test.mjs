@@ -1,0 +1,125 @@
+// The training card (issue 22): the same logistic regression on every rung
+// of the ladder (scalar, SIMD, SIMD on every thread, the GPU through
+// WebGPU), and swept over thread counts. Chromium started with
+// --enable-unsafe-webgpu offers SwiftShader's software adapter; without the
+// flag it offers none, and the CPU rungs run alone.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ARTIFACTS, browser, drawnPixels, open, ready, serve } from './lib.mjs';
+
+let site;
+after(() => site?.close());
+
+/** Chooses the card's numbers, presses `button`, and waits for the runs to end. */
+async function train(page, button, { batch = '4096', features = '64', steps = 20 } = {}) {
+  const card = page.locator('section.training');
+  await card.locator('#training-batch').selectOption(batch);
+  await card.locator('#training-features').selectOption(features);
+  await card.locator('#training-steps').fill(String(steps));
+  await card.locator('#training-steps').dispatchEvent('change');
+  await card.locator(button).click();
+  await page.waitForFunction(() => document.querySelector('#training-climb')?.disabled, null, { timeout: 10000 }).catch(() => {});
+  await page.waitForFunction(() => !document.querySelector('#training-climb')?.disabled, null, { timeout: 180000 });
+}
+
+/** The ladder's cells: { rung, batch, ms, loss, setupMs } each. */
+async function ladderCells(page) {
+  return page.$$eval('table.training-ladder td[data-rung]', (cs) => cs.map((c) => ({ ...c.dataset })));
+}
+
+async function opened(args) {
+  site ??= await serve();
+  const b = await browser({ args });
+  await open(b.page, site.url);
+  await ready(b.page);
+  return b;
+}
+
+test('with a software GPU: every rung trains, the GPU agrees with the CPU, and the adapter is named a fallback', async () => {
+  const b = await opened(['--enable-unsafe-webgpu']);
+  try {
+    const { page } = b;
+    await train(page, '#training-climb', { batch: '4096' });
+    const gpuLine = await page.locator('.training-gpu').textContent();
+    assert.match(gpuLine, /swiftshader/i, gpuLine);
+    assert.match(gpuLine, /software fallback/, gpuLine);
+    const cells = await ladderCells(page);
+    // 1,024 and 4,096 samples a step, four rungs each.
+    assert.deepEqual([...new Set(cells.map((c) => c.rung))], ['scalar', 'simd', 'threads', 'gpu']);
+    assert.deepEqual([...new Set(cells.map((c) => c.batch))], ['1024', '4096']);
+    for (const c of cells) {
+      assert.ok(Number(c.ms) > 0, `${c.rung} at ${c.batch}: a measured step time, got ${c.ms}`);
+      assert.ok(Number.isFinite(Number(c.loss)), `${c.rung} at ${c.batch}: a loss`);
+    }
+    // The same model on the same samples: the GPU's f32 sums (in another
+    // order) agree with the CPU's fixed-point ones. Measured here: the
+    // losses after 20 steps differ by about 1e-7; 1e-4 leaves room for any
+    // GPU's rounding, and still fails a wrong gradient (a missing feature
+    // or sample moves the loss by more than 1e-3).
+    for (const batch of ['1024', '4096']) {
+      const at = (rung) => Number(cells.find((c) => c.rung === rung && c.batch === batch).loss);
+      assert.ok(Math.abs(at('gpu') - at('simd')) < 1e-4, `GPU ${at('gpu')} against SIMD ${at('simd')} at ${batch}`);
+      assert.ok(Math.abs(at('scalar') - at('simd')) < 1e-5, `scalar ${at('scalar')} against SIMD ${at('simd')}`);
+      // The checksum: every thread count gives the same bits.
+      assert.equal(at('threads'), at('simd'), `SIMD on every thread against one at ${batch}`);
+    }
+    assert.ok(Number(cells.find((c) => c.rung === 'gpu').setupMs) > 0, 'the data set upload is timed apart');
+    const sentences = (await page.locator('.training-sentence').allTextContents()).join(' ');
+    assert.match(sentences, /bit for bit/, sentences);
+    assert.match(sentences, /software fallback \(SwiftShader\)/, sentences);
+    for (const name of ['training-ladder', 'training-loss', 'training-phases']) {
+      assert.ok((await drawnPixels(page, `canvas[data-name=${name}]`)) > 500, `${name} is drawn`);
+    }
+    await page.locator('section.training').screenshot({ path: join(ARTIFACTS, 'training-ladder.png') });
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('without WebGPU: the page says so, and the CPU rungs still train', async () => {
+  const b = await opened([]);
+  try {
+    const { page } = b;
+    await train(page, '#training-climb', { batch: '1024', features: '16', steps: 10 });
+    const gpuLine = await page.locator('.training-gpu').textContent();
+    assert.match(gpuLine, /no GPU adapter|no WebGPU/, gpuLine);
+    const rungs = [...new Set((await ladderCells(page)).map((c) => c.rung))];
+    assert.deepEqual(rungs, ['scalar', 'simd', 'threads']);
+    const sentences = (await page.locator('.training-sentence').allTextContents()).join(' ');
+    assert.doesNotMatch(sentences, /the GPU/, sentences);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('scaling up and out: a row per thread count, both ways of summing, and the fits stated', async () => {
+  const b = await opened([]);
+  try {
+    const { page } = b;
+    await train(page, '#training-scale', { batch: '4096', steps: 20 });
+    const rows = await page.$$eval('table.training-scaling tbody tr', (rs) => rs.map((r) => ({ ...r.dataset })));
+    const pool = Number(await page.locator('[data-fact=pool]').textContent().then((t) => t.match(/\d+/)?.[0] ?? '0'));
+    assert.ok(pool >= 2, `a pool of ${pool}`);
+    const up = rows.filter((r) => r.kind === 'up');
+    const out = rows.filter((r) => r.kind === 'out');
+    // p = 1 once, then both ways of summing at each p > 1.
+    assert.equal(up.length, 1 + 2 * (pool - 1), JSON.stringify(up));
+    assert.equal(out.length, pool, JSON.stringify(out));
+    for (const r of rows) {
+      assert.ok(Number(r.ms) > 0, JSON.stringify(r));
+      const shares = Number(r.reduceShare) + Number(r.waitShare);
+      assert.ok(shares >= 0 && shares < 1, JSON.stringify(r));
+    }
+    const sentences = (await page.locator('.training-sentence').allTextContents()).join(' ');
+    assert.match(sentences, /Scaling up \(the same 4,096 samples a step\)/, sentences);
+    assert.match(sentences, /weak-scaling efficiency \d+ %/, sentences);
+    assert.match(sentences, /Gustafson's law fits/, sentences);
+    assert.ok((await drawnPixels(page, 'canvas[data-name=training-scaling]')) > 500, 'the scaling chart is drawn');
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});

@@ -150,3 +150,24 @@ test('Firefox: concurrent waits overlap on the main thread', async () => {
   assert.ok(passed, `want 8 overlapping waits of 200 ms in < 400 ms; saw${attempts(seen)}`);
   assert.deepEqual(errors, []);
 });
+
+test('Firefox: the training card climbs the CPU rungs, every thread count giving the same weights', async () => {
+  await open(QUERIES.cpu);
+  await page.select('#training-batch', '1024');
+  await page.select('#training-features', '16');
+  await page.locator('#training-climb').click();
+  await page.waitForFunction(() => document.querySelectorAll('table.training-ladder td[data-rung]').length > 0, { timeout: 120000 });
+  await page.waitForFunction(() => !document.querySelector('#training-climb')?.disabled, { timeout: 120000 });
+  const cells = await page.$$eval('table.training-ladder td[data-rung]', (cs) => cs.map((c) => ({ ...c.dataset })));
+  const gpu = await page.$eval('.training-gpu', (p) => p.textContent);
+  console.log(`# ${gpu}`);
+  for (const rung of ['scalar', 'simd', 'threads']) {
+    const c = cells.find((x) => x.rung === rung);
+    assert.ok(c && Number(c.ms) > 0, `${rung}: ${JSON.stringify(c)}`);
+  }
+  const at = (rung) => cells.find((x) => x.rung === rung).loss;
+  assert.equal(at('threads'), at('simd'));
+  const text = await page.$eval('section.training', (s) => s.textContent);
+  assert.match(text, /bit for bit/);
+  assert.deepEqual(errors, []);
+});

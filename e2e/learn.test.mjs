@@ -29,7 +29,7 @@ async function tryIt(page, card, timeout = 90000) {
 test('every preset runs from its Try it and states a measured number, and every sentence stays on its card', async () => {
   const { page } = b;
   await open(page, site.url);
-  const presets = page.locator('.preset:not(.gpu)');
+  const presets = page.locator('.preset');
   const count = await presets.count();
   assert.ok(count >= 6, `${count} presets`);
   const said = {};
@@ -49,10 +49,9 @@ test('every preset runs from its Try it and states a measured number, and every 
   assert.match(said['chat-server'], /need 10,000 threads; on this pool's \d+ .* refused/, said['chat-server']);
   // Half of the work on pools of up to 8 threads (lessons.rs says why).
   assert.match(said.mapreduce, /set to 50 % of the work; .* finds \d+\.\d % serial/, said.mapreduce);
-  // The GPU line is text, not a run.
-  const gpu = page.locator('.preset.gpu');
-  assert.equal(await gpu.getByRole('button').count(), 0);
-  assert.match(await gpu.textContent(), /data parallelism/);
+  // The training lessons run on the training card and state what it measured.
+  assert.match(said['gpu-training'], /At 16,384 samples a step; scalar on one thread took/, said['gpu-training']);
+  assert.match(said['up-vs-out'], /weak-scaling efficiency \d+ %/, said['up-vs-out']);
   assert.deepEqual(b.errors, []);
 });
 

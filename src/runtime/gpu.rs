@@ -650,6 +650,24 @@ thread_local! {
     static OPENED: RefCell<Option<(GpuStatus, Option<Rc<Gpu>>)>> = const { RefCell::new(None) };
 }
 
+/// Whether the browser offers a GPU adapter, without opening a device (a
+/// question's options depend on it).
+pub async fn adapter_present() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let gpu = window.navigator().gpu();
+    if gpu.is_undefined() || gpu.is_null() {
+        return false;
+    }
+    matches!(
+        JsFuture::from(gpu.request_adapter())
+            .await
+            .map(|a| a.into_option().is_some()),
+        Ok(true)
+    )
+}
+
 /// The page's GPU: opened on first use, again if it was lost.
 pub async fn opened() -> (GpuStatus, Option<Rc<Gpu>>) {
     let kept = OPENED.with(|o| o.borrow().clone());

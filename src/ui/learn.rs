@@ -8,9 +8,11 @@ use super::quiz::Quiz;
 use super::server_state::ServerState;
 use super::state::{Busy, LessonResult};
 use super::table_wrap::table_wrap;
+use super::training_state::TrainingState;
 use crate::engine::environment::Environment;
 use crate::engine::lessons::{
-    GPU_TRAINING, Lesson, Machine, Prediction, ServerLesson, lessons, presets, server_lessons,
+    Lesson, Machine, Prediction, ServerLesson, TrainingLesson, lessons, presets, server_lessons,
+    training_lessons,
 };
 use crate::runtime::probe;
 use leptos::prelude::*;
@@ -40,6 +42,8 @@ pub fn Learn(
         })
     });
     let idle = Signal::derive(move || ready.get() && busy.with(Option::is_none));
+    let training = expect_context::<TrainingState>();
+    training.probe_gpu();
     view! {
         <section class="card learn" aria-labelledby="learn-title">
             <h2 id="learn-title" tabindex="-1">"Learn: concurrency is not parallelism"</h2>
@@ -134,10 +138,15 @@ pub fn Learn(
                         .map(|lesson| server_card(results, env, lesson, idle))
                         .collect_view()
                 }}
-                <li class="preset gpu" id="preset-gpu">
-                    <h3>"Training models on GPU clusters"</h3>
-                    <p>{GPU_TRAINING}</p>
-                </li>
+                {move || {
+                    // The ladder's question offers the GPU only where the
+                    // browser has one (asked once Learn is built).
+                    let gpu = training.gpu_present.get().unwrap_or(false);
+                    training_lessons(machine.get(), gpu)
+                        .into_iter()
+                        .map(|lesson| training_card(results, lesson, idle))
+                        .collect_view()
+                }}
             </ol>
         </section>
     }
@@ -164,6 +173,33 @@ fn card(
             <h3>{title}</h3>
             {body.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
             <PredictionForm question field=format!("{class}-{id}-prediction") go="Try it" idle on_answer />
+            <div role="status">{move || result().map(prediction_result)}</div>
+        </li>
+    }
+}
+
+/// A training lesson's card: as [`server_card`], its experiment run on the
+/// training card, its sentence stated here.
+fn training_card(
+    results: Field<Vec<LessonResult>>,
+    lesson: TrainingLesson,
+    idle: Signal<bool>,
+) -> impl IntoView {
+    let state = expect_context::<TrainingState>();
+    let id = lesson.id;
+    let result = move || results.with(|all| all.iter().find(|r| r.id == id).cloned());
+    let question = lesson.question();
+    let (title, body) = (lesson.title, lesson.body.clone());
+    let idle = Signal::derive(move || idle.get() && !state.is_running());
+    let on_answer = Callback::new(move |p: Option<Prediction>| {
+        state.try_lesson(lesson.clone(), p, results);
+    });
+    view! {
+        <li class="preset training-lesson" id=format!("preset-{id}") data-id=id>
+            <h3>{title}</h3>
+            {body.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            <PredictionForm question field=format!("preset-{id}-prediction") go="Try it" idle on_answer />
+            <p class="note">"Trained on the card “Training on many devices”, which shows every figure."</p>
             <div role="status">{move || result().map(prediction_result)}</div>
         </li>
     }

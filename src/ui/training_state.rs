@@ -6,7 +6,9 @@
 //! experiment has ended, not between its runs, so that drawing does not
 //! take a core from the runs it is about.
 
+use super::state::LessonResult;
 use crate::engine::exec::CancelFlag;
+use crate::engine::lessons::{Prediction, TrainExperiment, TrainingLesson};
 use crate::engine::plan::{Reduce, Rung, Training, ladder_batches};
 use crate::engine::record::{TrainOutcome, Trained};
 use crate::engine::work::{CHUNK, Dataset, Lanes};
@@ -16,6 +18,7 @@ use crate::runtime::lab::lab;
 use crate::runtime::train::{dataset, train, train_gpu};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use reactive_stores::Field;
 use std::sync::Arc;
 
 /// Every run trains on the data set of this seed.
@@ -37,6 +40,8 @@ pub struct TrainingState {
     pub said: RwSignal<Vec<String>>,
     /// What the page found of WebGPU (None until the ladder first looks).
     pub gpu: RwSignal<Option<GpuStatus>>,
+    /// Whether the browser offers a GPU adapter (None until asked).
+    pub gpu_present: RwSignal<Option<bool>>,
     stop: StoredValue<Option<Arc<CancelFlag>>>,
 }
 
@@ -53,6 +58,7 @@ impl TrainingState {
             running: RwSignal::new(None),
             said: RwSignal::new(vec![]),
             gpu: RwSignal::new(None),
+            gpu_present: RwSignal::new(None),
             stop: StoredValue::new(None),
         }
     }
@@ -77,13 +83,29 @@ impl TrainingState {
         )
     }
 
-    /// Starts `experiment` with a fresh stop flag, unless one is running.
-    fn start<F>(self, experiment: impl FnOnce(TrainingState, Arc<CancelFlag>) -> F + 'static)
+    /// Asks the browser once whether it offers a GPU adapter.
+    pub fn probe_gpu(self) {
+        if self.gpu_present.get_untracked().is_some() {
+            return;
+        }
+        spawn_local(async move {
+            let present = gpu::adapter_present().await;
+            self.gpu_present.set(Some(present));
+        });
+    }
+
+    /// Starts `experiment` with a fresh stop flag, unless one is running
+    /// (then false); `then` is called once it has ended.
+    fn start<F>(
+        self,
+        experiment: impl FnOnce(TrainingState, Arc<CancelFlag>) -> F + 'static,
+        then: impl FnOnce(TrainingState) + 'static,
+    ) -> bool
     where
         F: Future<Output = Vec<String>> + 'static,
     {
         if self.is_running() {
-            return;
+            return false;
         }
         let stop = Arc::new(CancelFlag::new());
         self.stop.set_value(Some(Arc::clone(&stop)));
@@ -100,158 +122,226 @@ impl TrainingState {
                 self.said.set(said);
             }
             self.running.set(None);
+            then(self);
         });
+        true
     }
 
     /// The ladder: every rung at every batch size up to the one asked.
-    pub fn climb(self) {
+    pub fn climb(self, then: impl FnOnce(TrainingState) + 'static) -> bool {
+        if self.is_running() {
+            return false;
+        }
         self.ladder.set(vec![]);
-        self.start(move |state, stop| async move {
-            let largest = state.asked(state.batch.get_untracked());
-            let Some(data) = state.generate(largest).await else {
-                return vec![casualty::NO_THREAD_LEFT.into()];
-            };
-            let (status, gpu) = gpu::opened().await;
-            state.gpu.set(Some(status));
-            let pool = (casualty::living() as usize).max(1);
-            state.warm_up(&data, pool, &stop).await;
-            let reduce = state.reduce.get_untracked();
-            let mut runs = Vec::new();
-            let mut said = Vec::new();
-            'all: for batch in ladder_batches(largest.batch) {
-                let t = state.asked(batch).with_samples(data.samples());
-                for rung in Rung::ALL {
-                    if stop.is_cancelled() {
-                        break 'all;
-                    }
-                    state.running.set(Some(format!(
-                        "Training: {} at {} samples a step…",
-                        rung.label(),
-                        crate::engine::format::thousands(batch as u64)
-                    )));
-                    let run = match rung {
-                        Rung::Scalar => {
-                            train(
-                                t,
-                                Arc::clone(&data),
-                                1,
-                                reduce,
-                                Lanes::Scalar,
-                                Arc::clone(&stop),
-                            )
-                            .await
-                        }
-                        Rung::Simd => {
-                            train(
-                                t,
-                                Arc::clone(&data),
-                                1,
-                                reduce,
-                                Lanes::Simd,
-                                Arc::clone(&stop),
-                            )
-                            .await
-                        }
-                        Rung::Threads => {
-                            train(
-                                t,
-                                Arc::clone(&data),
-                                pool,
-                                reduce,
-                                Lanes::Simd,
-                                Arc::clone(&stop),
-                            )
-                            .await
-                        }
-                        Rung::Gpu => match &gpu {
-                            Some(g) => train_gpu(g, t, &data, &stop).await,
-                            None => continue,
-                        },
-                    };
-                    if let TrainOutcome::Failed(why) = &run.outcome {
-                        said.push(format!("{} failed: {why}", rung.label()));
-                        if rung != Rung::Gpu {
-                            runs.push(run);
+        self.start(
+            move |state, stop| async move {
+                let largest = state.asked(state.batch.get_untracked());
+                let Some(data) = state.generate(largest).await else {
+                    return vec![casualty::NO_THREAD_LEFT.into()];
+                };
+                let (status, gpu) = gpu::opened().await;
+                state.gpu.set(Some(status));
+                let pool = (casualty::living() as usize).max(1);
+                state.warm_up(&data, pool, &stop).await;
+                let reduce = state.reduce.get_untracked();
+                let mut runs = Vec::new();
+                let mut said = Vec::new();
+                'all: for batch in ladder_batches(largest.batch) {
+                    let t = state.asked(batch).with_samples(data.samples());
+                    for rung in Rung::ALL {
+                        if stop.is_cancelled() {
                             break 'all;
                         }
+                        state.running.set(Some(format!(
+                            "Training: {} at {} samples a step…",
+                            rung.label(),
+                            crate::engine::format::thousands(batch as u64)
+                        )));
+                        let run = match rung {
+                            Rung::Scalar => {
+                                train(
+                                    t,
+                                    Arc::clone(&data),
+                                    1,
+                                    reduce,
+                                    Lanes::Scalar,
+                                    Arc::clone(&stop),
+                                )
+                                .await
+                            }
+                            Rung::Simd => {
+                                train(
+                                    t,
+                                    Arc::clone(&data),
+                                    1,
+                                    reduce,
+                                    Lanes::Simd,
+                                    Arc::clone(&stop),
+                                )
+                                .await
+                            }
+                            Rung::Threads => {
+                                train(
+                                    t,
+                                    Arc::clone(&data),
+                                    pool,
+                                    reduce,
+                                    Lanes::Simd,
+                                    Arc::clone(&stop),
+                                )
+                                .await
+                            }
+                            Rung::Gpu => match &gpu {
+                                Some(g) => train_gpu(g, t, &data, &stop).await,
+                                None => continue,
+                            },
+                        };
+                        if let TrainOutcome::Failed(why) = &run.outcome {
+                            said.push(format!("{} failed: {why}", rung.label()));
+                            if rung != Rung::Gpu {
+                                runs.push(run);
+                                break 'all;
+                            }
+                        }
+                        runs.push(run);
                     }
-                    runs.push(run);
                 }
-            }
-            state.ladder.set(runs);
-            said
-        });
+                state.ladder.set(runs);
+                said
+            },
+            then,
+        )
     }
 
     /// Strong scaling (the batch asked on 1..p threads, both ways of
     /// summing) and weak scaling (the batch / p per thread, on 1..p).
-    pub fn scale(self) {
+    pub fn scale(self, then: impl FnOnce(TrainingState) + 'static) -> bool {
+        if self.is_running() {
+            return false;
+        }
         self.strong.set(vec![]);
         self.weak.set(vec![]);
-        self.start(move |state, stop| async move {
-            let base = state.asked(state.batch.get_untracked());
-            let Some(data) = state.generate(base).await else {
-                return vec![casualty::NO_THREAD_LEFT.into()];
-            };
-            let pool = (casualty::living() as usize).max(1);
-            state.warm_up(&data, pool, &stop).await;
-            let chosen = state.reduce.get_untracked();
-            let per = (base.batch / pool).max(1);
-            let (mut strong, mut weak, mut said) = (Vec::new(), Vec::new(), Vec::new());
-            let t = base.with_samples(data.samples());
-            'all: for p in 1..=pool {
-                let ways: &[Reduce] = if p == 1 { &[chosen] } else { &Reduce::ALL };
-                for &reduce in ways {
+        self.start(
+            move |state, stop| async move {
+                let base = state.asked(state.batch.get_untracked());
+                let Some(data) = state.generate(base).await else {
+                    return vec![casualty::NO_THREAD_LEFT.into()];
+                };
+                let pool = (casualty::living() as usize).max(1);
+                state.warm_up(&data, pool, &stop).await;
+                let chosen = state.reduce.get_untracked();
+                let per = (base.batch / pool).max(1);
+                let (mut strong, mut weak, mut said) = (Vec::new(), Vec::new(), Vec::new());
+                let t = base.with_samples(data.samples());
+                'all: for p in 1..=pool {
+                    let ways: &[Reduce] = if p == 1 { &[chosen] } else { &Reduce::ALL };
+                    for &reduce in ways {
+                        if stop.is_cancelled() {
+                            break 'all;
+                        }
+                        state.running.set(Some(format!(
+                            "Scaling up: the same batch on {p} of {pool} threads, {}…",
+                            reduce.label().to_lowercase()
+                        )));
+                        let run = train(
+                            t,
+                            Arc::clone(&data),
+                            p,
+                            reduce,
+                            Lanes::Simd,
+                            Arc::clone(&stop),
+                        )
+                        .await;
+                        if let Some(why) = failure(&run, p) {
+                            said.push(why);
+                            strong.push(run);
+                            break 'all;
+                        }
+                        strong.push(run);
+                    }
                     if stop.is_cancelled() {
-                        break 'all;
+                        break;
                     }
                     state.running.set(Some(format!(
-                        "Scaling up: the same batch on {p} of {pool} threads, {}…",
-                        reduce.label().to_lowercase()
+                        "Scaling out: a batch per thread on {p} of {pool} threads…"
                     )));
+                    let w = state.asked(per * p).with_samples(data.samples());
                     let run = train(
-                        t,
+                        w,
                         Arc::clone(&data),
                         p,
-                        reduce,
+                        chosen,
                         Lanes::Simd,
                         Arc::clone(&stop),
                     )
                     .await;
                     if let Some(why) = failure(&run, p) {
                         said.push(why);
-                        strong.push(run);
-                        break 'all;
+                        weak.push(run);
+                        break;
                     }
-                    strong.push(run);
-                }
-                if stop.is_cancelled() {
-                    break;
-                }
-                state.running.set(Some(format!(
-                    "Scaling out: a batch per thread on {p} of {pool} threads…"
-                )));
-                let w = state.asked(per * p).with_samples(data.samples());
-                let run = train(
-                    w,
-                    Arc::clone(&data),
-                    p,
-                    chosen,
-                    Lanes::Simd,
-                    Arc::clone(&stop),
-                )
-                .await;
-                if let Some(why) = failure(&run, p) {
-                    said.push(why);
                     weak.push(run);
-                    break;
                 }
-                weak.push(run);
-            }
-            state.strong.set(strong);
-            state.weak.set(weak);
-            said
-        });
+                state.strong.set(strong);
+                state.weak.set(weak);
+                said
+            },
+            then,
+        )
+    }
+
+    /// Runs `lesson`'s experiment with its numbers, then states its
+    /// sentence (and scores `prediction`) in `results`.
+    pub fn try_lesson(
+        self,
+        lesson: TrainingLesson,
+        prediction: Option<Prediction>,
+        results: Field<Vec<LessonResult>>,
+    ) {
+        let id = lesson.id;
+        let set = move |sentence: Option<String>, scored| {
+            results.update(|all| {
+                all.retain(|r| r.id != id);
+                all.push(LessonResult {
+                    id,
+                    sentence,
+                    scored,
+                });
+            });
+        };
+        self.features.set(lesson.features);
+        self.batch.set(lesson.batch);
+        self.steps.set(lesson.steps);
+        if lesson.experiment == TrainExperiment::Scaling {
+            self.reduce.set(Reduce::Scatter);
+        }
+        set(None, None);
+        let experiment = lesson.experiment;
+        let done = move |state: TrainingState| {
+            let software = state
+                .gpu
+                .with_untracked(|g| matches!(g, Some(GpuStatus::Ready(i)) if i.fallback));
+            let (ladder, strong, weak) = (
+                state.ladder.get_untracked(),
+                state.strong.get_untracked(),
+                state.weak.get_untracked(),
+            );
+            let sentence = lesson.conclude(&ladder, &strong, &weak, software).unwrap_or_else(|| {
+                "The experiment did not complete (the training card says why), so there is no result to state.".into()
+            });
+            let scored = prediction.and_then(|p| lesson.score(p, &ladder, &weak));
+            set(Some(sentence), scored);
+        };
+        let started = match experiment {
+            TrainExperiment::Ladder => self.climb(done),
+            TrainExperiment::Scaling => self.scale(done),
+        };
+        if !started {
+            set(
+                Some("A training run is going on: try again when it ends.".into()),
+                None,
+            );
+        }
     }
 
     /// Runs both inner loops on every thread first, unmeasured: the

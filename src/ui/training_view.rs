@@ -141,10 +141,10 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
                 )}
             </div>
             <div class="buttons">
-                <button class="primary" id="training-climb" on:click=move |_| state.climb() disabled=move || !idle.get()>
+                <button class="primary" id="training-climb" on:click=move |_| { state.climb(|_| ()); } disabled=move || !idle.get()>
                     "Climb the ladder"
                 </button>
-                <button id="training-scale" on:click=move |_| state.scale() disabled=move || !idle.get()>
+                <button id="training-scale" on:click=move |_| { state.scale(|_| ()); } disabled=move || !idle.get()>
                     "Scale up and out"
                 </button>
                 <button on:click=move |_| state.stop() disabled=move || running.with(Option::is_none)>

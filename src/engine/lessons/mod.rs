@@ -33,7 +33,10 @@ pub use presets::presets;
 pub use quiz::{Progress, QUIZ, QuizQuestion};
 pub use server_lessons::{Judged, ServerLesson, server_lessons};
 pub use sizing::LOCK_LESSON_PCT;
-pub use training_lessons::{TRAIN_NOISE, checksum_sentence, ladder_sentences, scaling_sentences};
+pub use training_lessons::{
+    EFFICIENCY_NEAR, TRAIN_NOISE, TrainExperiment, TrainingLesson, checksum_sentence,
+    ladder_sentences, scaling_sentences, training_lessons,
+};
 
 use crate::engine::plan::{Assignment, MAX_LANES, Mode, Settings, Strategy};
 
@@ -86,13 +89,6 @@ pub struct Lesson {
     /// The machine the settings were made for (the verdicts need its cores).
     pub machine: Machine,
 }
-
-/// What running on GPU clusters would take, in one line: it cannot run in
-/// a page, and a fake run would teach nothing.
-pub const GPU_TRAINING: &str = "Training a model on a cluster of GPUs is parallelism at a larger scale: \
-    each device holds a copy of the model and computes on its own slice of every batch (data \
-    parallelism), then the devices add up their gradients over a fast network before the next step. \
-    A page has neither the devices nor the network, so there is nothing honest to run here.";
 
 #[cfg(test)]
 mod tests;

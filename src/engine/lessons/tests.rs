@@ -529,11 +529,13 @@ fn sentences_carry_the_measured_numbers() {
 }
 
 #[test]
-fn ids_are_unique_and_the_gpu_line_names_data_parallelism() {
-    let ids: Vec<&str> = all(Machine::new(4, 4)).iter().map(|l| l.id).collect();
+fn ids_are_unique_across_every_kind_of_card() {
+    let m = Machine::new(4, 4);
+    let mut ids: Vec<&str> = all(m).iter().map(|l| l.id).collect();
+    ids.extend(server_lessons(m).iter().map(|l| l.id));
+    ids.extend(training_lessons(m, true).iter().map(|l| l.id));
     let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
     assert_eq!(unique.len(), ids.len(), "{ids:?}");
-    assert!(GPU_TRAINING.contains("data parallelism"));
 }
 
 /// A shared-counter run on `lanes` threads: `expected` updates, `lost` of

@@ -5,6 +5,7 @@
 //! Gustafson). Each sentence claims only what its figures show: a factor
 //! within [`TRAIN_NOISE`] of 1 is said to be no measured difference.
 
+use super::{Machine, Prediction, Question, Scored};
 use crate::engine::analysis::{fit_amdahl, fit_gustafson, sweep_points, weak_points};
 use crate::engine::format::{format_ms, thousands};
 use crate::engine::plan::{Reduce, Rung};
@@ -270,6 +271,199 @@ pub fn scaling_sentences(strong: &[Trained], weak: &[Trained], reduce: Reduce) -
     out
 }
 
+/// Which of the training card's experiments a lesson runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrainExperiment {
+    /// Every rung at every batch size up to the lesson's.
+    Ladder,
+    /// The lesson's batch on 1..p threads, and a batch per thread.
+    Scaling,
+}
+
+/// A Learn card run on the training card: its question first, then the
+/// experiment, then the measured sentence and the prediction scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingLesson {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub body: Vec<String>,
+    pub experiment: TrainExperiment,
+    pub features: usize,
+    pub batch: usize,
+    pub steps: u32,
+    /// The rungs its question offers (the GPU only where there is one).
+    pub rungs: Vec<Rung>,
+    pub pool: u32,
+}
+
+/// A weak-scaling efficiency guessed within this many points of the one
+/// measured is right: runs of the sweep here spread by 4–8 points.
+pub const EFFICIENCY_NEAR: f64 = 10.0;
+
+/// The training lessons for machine `m`; `gpu`: the browser offers a GPU
+/// adapter (then the ladder's question includes the GPU).
+pub fn training_lessons(m: Machine, gpu: bool) -> Vec<TrainingLesson> {
+    let p = m.pool.max(1);
+    let rungs = Rung::ALL
+        .into_iter()
+        .filter(|&r| gpu || r != Rung::Gpu)
+        .collect();
+    vec![
+        TrainingLesson {
+            id: "gpu-training",
+            title: "Training on many devices",
+            body: vec![
+                "Models are trained on GPU clusters by data parallelism: every device keeps a whole copy of the \
+                 model, works out the gradient of its own part of each batch, and the parts' gradients are added \
+                 together (an all-reduce) before every copy takes the same step."
+                    .into(),
+                format!(
+                    "The same idea works at every scale this browser has: four numbers per instruction (SIMD) inside one \
+                     core, {p} threads on its cores{}. Try it trains one model on each rung of that ladder.",
+                    if gpu { ", and the GPU it offers" } else { " (it offers no GPU)" }
+                ),
+            ],
+            experiment: TrainExperiment::Ladder,
+            features: 64,
+            batch: 16_384,
+            steps: 60,
+            rungs,
+            pool: p,
+        },
+        TrainingLesson {
+            id: "up-vs-out",
+            title: "Scaling a job up vs out",
+            body: vec![
+                "More threads for the same job (scaling up) can only cut its time down to its serial part: Amdahl's law. \
+                 More threads for a job that grows with them (scaling out: a batch per thread) keep the time per step \
+                 flat if the serial part stays small: Gustafson's law. Training clusters grow the batch with the \
+                 devices for this reason."
+                    .into(),
+                format!(
+                    "Try it runs both on 1 to {p} threads: the same 16,384 samples a step, then 16,384 / {p} samples per thread."
+                ),
+            ],
+            experiment: TrainExperiment::Scaling,
+            features: 64,
+            batch: 16_384,
+            steps: 60,
+            rungs: vec![],
+            pool: p,
+        },
+    ]
+}
+
+impl TrainingLesson {
+    pub fn question(&self) -> Question {
+        match self.experiment {
+            TrainExperiment::Ladder => Question::First {
+                prompt: format!(
+                    "At {} samples a step, which rung trains a step fastest?",
+                    thousands(self.batch as u64)
+                ),
+                options: self.rungs.iter().map(|r| r.label().to_string()).collect(),
+            },
+            TrainExperiment::Scaling => Question::Number {
+                prompt: format!(
+                    "{p} threads get {p}× the samples of one (a batch per thread). What share of one thread's time per step will theirs be, as an efficiency (one thread's time ÷ theirs)?",
+                    p = self.pool
+                ),
+                unit: "%",
+                min: 0.0,
+                max: 100.0,
+            },
+        }
+    }
+
+    /// The measured sentence, or None unless the experiment completed.
+    pub fn conclude(
+        &self,
+        ladder: &[Trained],
+        strong: &[Trained],
+        weak: &[Trained],
+        gpu_software: bool,
+    ) -> Option<String> {
+        let said = match self.experiment {
+            TrainExperiment::Ladder => ladder_sentences(ladder, gpu_software),
+            TrainExperiment::Scaling => scaling_sentences(strong, weak, Reduce::Scatter),
+        };
+        (!said.is_empty()).then(|| said.join(" "))
+    }
+
+    /// `said` against the runs.
+    pub fn score(&self, said: Prediction, ladder: &[Trained], weak: &[Trained]) -> Option<Scored> {
+        match (self.experiment, said) {
+            (TrainExperiment::Ladder, Prediction::Choice(chosen)) => {
+                let times: Vec<f64> = self
+                    .rungs
+                    .iter()
+                    .map(|&r| step(ladder, r, self.batch).and_then(Trained::ms_per_step))
+                    .collect::<Option<_>>()?;
+                let best = (0..times.len()).min_by(|&a, &b| times[a].total_cmp(&times[b]))?;
+                let near = |i: usize| times[i] <= times[best] * (1.0 + TRAIN_NOISE);
+                let all_near = (0..times.len()).all(near);
+                let right = if chosen == times.len() {
+                    all_near
+                } else {
+                    chosen < times.len() && near(chosen)
+                };
+                let options = self.question().choices();
+                let figures = self
+                    .rungs
+                    .iter()
+                    .zip(&times)
+                    .map(|(r, t)| format!("{} {}", r.label(), format_ms(*t)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let outcome = if all_near {
+                    "every rung came within 10 % of the fastest".to_string()
+                } else {
+                    format!("{} was fastest", self.rungs[best].label())
+                };
+                Some(Scored {
+                    right,
+                    sentence: format!("You predicted {}; {outcome}.", options.get(chosen)?),
+                    why: format!("Measured, per step: {figures}."),
+                    measured: Prediction::Choice(if all_near { times.len() } else { best }),
+                })
+            }
+            (TrainExperiment::Scaling, Prediction::Number(guess)) => {
+                let times: Vec<(u32, f64)> = weak
+                    .iter()
+                    .filter(completed)
+                    .filter_map(|r| Some((r.devices as u32, r.ms_per_step()?)))
+                    .collect();
+                let top = weak_points(&times)
+                    .into_iter()
+                    .max_by_key(|p| p.threads)
+                    .filter(|p| p.threads > 1)?;
+                let measured = 100.0 * top.efficiency();
+                Some(Scored {
+                    right: (guess - measured).abs() <= EFFICIENCY_NEAR,
+                    sentence: format!(
+                        "You predicted {guess:.0} %; measured {measured:.0} % ({} points {}).",
+                        (guess - measured).abs().round(),
+                        if guess > measured {
+                            "too high"
+                        } else {
+                            "too low"
+                        }
+                    ),
+                    why: format!(
+                        "One thread took {} a step; {} threads, with {}× the samples, took {}.",
+                        format_ms(times.iter().find(|t| t.0 == 1).map_or(0.0, |t| t.1)),
+                        top.threads,
+                        top.threads,
+                        format_ms(top.ms)
+                    ),
+                    measured: Prediction::Number(measured),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,5 +568,51 @@ mod tests {
         assert!(s.contains("stayed within 10 % of flat"), "{s}");
         assert!(s.contains("Summing on 2 threads"), "{s}");
         assert!(scaling_sentences(&[], &[], Reduce::ToOne).is_empty());
+    }
+
+    #[test]
+    fn the_lessons_ask_first_and_score_what_was_measured() {
+        let with = training_lessons(Machine::new(2, 2), true);
+        let without = training_lessons(Machine::new(2, 2), false);
+        assert_eq!(
+            with[0].question().choices().len(),
+            5,
+            "four rungs and About the same"
+        );
+        assert_eq!(without[0].question().choices().len(), 4);
+        assert!(without[0].body[1].contains("it offers no GPU"));
+        let ladder = &without[0];
+        let runs = vec![
+            timed(Rung::Scalar, 16_384, 1, Reduce::ToOne, 8.0),
+            timed(Rung::Simd, 16_384, 1, Reduce::ToOne, 4.0),
+            timed(Rung::Threads, 16_384, 2, Reduce::ToOne, 2.0),
+        ];
+        let pick = |i| ladder.score(Prediction::Choice(i), &runs, &[]).unwrap();
+        assert!(pick(2).right && !pick(0).right && !pick(3).right);
+        assert_eq!(
+            pick(0).sentence,
+            "You predicted Scalar, 1 thread; SIMD, every thread was fastest."
+        );
+        assert_eq!(pick(0).measured, Prediction::Choice(2));
+        // A rung missing: nothing to score.
+        assert_eq!(ladder.score(Prediction::Choice(0), &runs[..2], &[]), None);
+
+        let out = &without[1];
+        let weak = vec![
+            timed(Rung::Simd, 8_192, 1, Reduce::ToOne, 5.0),
+            timed(Rung::Threads, 16_384, 2, Reduce::Scatter, 6.25),
+        ];
+        let near = out.score(Prediction::Number(75.0), &[], &weak).unwrap();
+        assert!(near.right, "{near:?}");
+        assert_eq!(
+            near.sentence,
+            "You predicted 75 %; measured 80 % (5 points too low)."
+        );
+        assert!(
+            !out.score(Prediction::Number(100.0), &[], &weak)
+                .unwrap()
+                .right
+        );
+        assert_eq!(out.score(Prediction::Choice(0), &[], &weak), None);
     }
 }

@@ -171,3 +171,98 @@ pub async fn bench_serve(
         served.outcome == ServedOutcome::Completed && served.checksum_matches()
     ))
 }
+
+thread_local! {
+    /// The last data set trained on, kept between calls (generating 16 M
+    /// numbers for every run would make the benchmark crawl).
+    static TRAIN_DATA: std::cell::RefCell<Option<std::sync::Arc<crate::engine::work::Dataset>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// One training run of the training card's (`runtime/train.rs`): `rung`
+/// (scalar, simd, threads, gpu) on `devices` threads (threads only),
+/// summing `reduce` (to-one, scatter); `steps` steps of `batch` samples of
+/// `features` numbers, from a data set of `samples` rows (a multiple of the
+/// batch). Returns JSON: the median step, the all-reduce's and the
+/// barrier's shares, the last loss, the GPU's data upload and adapter.
+#[wasm_bindgen]
+pub async fn bench_train(
+    rung: String,
+    features: u32,
+    batch: u32,
+    samples: u32,
+    steps: u32,
+    devices: u32,
+    reduce: String,
+) -> Result<String, JsValue> {
+    use crate::engine::plan::{Choice, Reduce, Rung, Training};
+    use crate::engine::record::TrainOutcome;
+    use crate::engine::work::Lanes;
+    use std::sync::Arc;
+    super::test_hooks::require()?;
+    let rung = Rung::from_name(&rung).ok_or_else(|| JsValue::from_str("unknown rung"))?;
+    let reduce = Reduce::from_name(&reduce).ok_or_else(|| JsValue::from_str("unknown reduce"))?;
+    let t = Training::new(2026, features as usize, batch as usize, steps)
+        .with_samples(samples as usize);
+    let kept = TRAIN_DATA.with(|d| d.borrow().clone());
+    let data = match kept {
+        Some(d) if d.features == t.features && d.samples() >= t.samples => d,
+        _ => {
+            let whole = Training {
+                samples: samples as usize,
+                ..t
+            };
+            let d = super::train::dataset(whole)
+                .await
+                .ok_or_else(|| JsValue::from_str("no pool thread"))?;
+            TRAIN_DATA.with(|slot| *slot.borrow_mut() = Some(Arc::clone(&d)));
+            d
+        }
+    };
+    let stop = Arc::new(crate::engine::exec::CancelFlag::new());
+    let mut adapter = String::new();
+    let mut fallback = false;
+    let run = lab()
+        .run_alone(Arc::clone(&stop), async {
+            match rung {
+                Rung::Gpu => {
+                    let (status, gpu) = super::gpu::opened().await;
+                    if let super::gpu::GpuStatus::Ready(info) = &status {
+                        adapter = format!("{} {}", info.vendor, info.architecture);
+                        fallback = info.fallback;
+                    }
+                    let gpu = gpu.ok_or_else(|| JsValue::from_str(&status.describe()))?;
+                    Ok::<_, JsValue>(super::train::train_gpu(&gpu, t, &data, &stop).await)
+                }
+                Rung::Scalar => {
+                    Ok(super::train::train(t, data, 1, reduce, Lanes::Scalar, stop.clone()).await)
+                }
+                Rung::Simd => {
+                    Ok(super::train::train(t, data, 1, reduce, Lanes::Simd, stop.clone()).await)
+                }
+                Rung::Threads => Ok(super::train::train(
+                    t,
+                    data,
+                    devices as usize,
+                    reduce,
+                    Lanes::Simd,
+                    stop.clone(),
+                )
+                .await),
+            }
+        })
+        .await?;
+    let shares = run.shares();
+    Ok(format!(
+        "{{\"ms_per_step\": {}, \"reduce_share\": {}, \"wait_share\": {}, \"last_loss\": {}, \"setup_ms\": {}, \"devices\": {}, \"adapter\": \"{}\", \"fallback\": {}, \"complete\": {}}}",
+        json_number(run.ms_per_step().unwrap_or(f64::NAN)),
+        json_number(shares.reduce),
+        json_number(shares.wait),
+        json_number(run.final_loss().unwrap_or(f64::NAN)),
+        json_number(run.setup_ms),
+        run.devices,
+        adapter.replace(['"', '\\'], ""),
+        fallback,
+        run.outcome == TrainOutcome::Completed
+    ))
+}

@@ -151,7 +151,7 @@ test('Firefox: concurrent waits overlap on the main thread', async () => {
   assert.deepEqual(errors, []);
 });
 
-test('Firefox: the training card climbs the CPU rungs, every thread count giving the same weights', async () => {
+test('Firefox: the training card climbs the CPU rungs, SIMD on every thread ending with the same loss as on one', async () => {
   await open(QUERIES.cpu);
   await page.select('#training-batch', '1024');
   await page.select('#training-features', '16');

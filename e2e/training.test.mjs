@@ -23,7 +23,7 @@ async function train(page, button, { batch = '4096', features = '64', steps = 20
   await page.waitForFunction(() => !document.querySelector('#training-climb')?.disabled, null, { timeout: 180000 });
 }
 
-/** The ladder's cells: { rung, batch, ms, loss, setupMs } each. */
+/** The ladder's cells: { rung, batch, ms, loss, uploadMs } each. */
 async function ladderCells(page) {
   return page.$$eval('table.training-ladder td[data-rung]', (cs) => cs.map((c) => ({ ...c.dataset })));
 }
@@ -64,10 +64,10 @@ test('with a software GPU: every rung trains, the GPU agrees with the CPU, and t
       // The checksum: every thread count gives the same bits.
       assert.equal(at('threads'), at('simd'), `SIMD on every thread against one at ${batch}`);
     }
-    assert.ok(Number(cells.find((c) => c.rung === 'gpu').setupMs) > 0, 'the data set upload is timed apart');
+    assert.ok(Number(cells.find((c) => c.rung === 'gpu').uploadMs) > 0, 'the data set upload is timed apart');
     const sentences = (await page.locator('.training-sentence').allTextContents()).join(' ');
     assert.match(sentences, /bit for bit/, sentences);
-    assert.match(sentences, /software fallback \(SwiftShader\)/, sentences);
+    assert.match(sentences, /software fallback \(google, swiftshader\)/, sentences);
     for (const name of ['training-ladder', 'training-loss', 'training-phases']) {
       assert.ok((await drawnPixels(page, `canvas[data-name=${name}]`)) > 500, `${name} is drawn`);
     }
@@ -110,9 +110,15 @@ test('scaling up and out: a row per thread count, both ways of summing, and the 
     assert.equal(out.length, pool, JSON.stringify(out));
     for (const r of rows) {
       assert.ok(Number(r.ms) > 0, JSON.stringify(r));
-      const shares = Number(r.reduceShare) + Number(r.waitShare);
-      assert.ok(shares >= 0 && shares < 1, JSON.stringify(r));
+      for (const share of [r.allreduceShare, r.waitShare]) assert.ok(Number(share) >= 0 && Number(share) < 1, JSON.stringify(r));
     }
+    // Each thread count once (both ways of summing above one), in order.
+    assert.deepEqual(out.map((r) => Number(r.threads)), Array.from({ length: pool }, (_, i) => i + 1));
+    assert.deepEqual([...new Set(up.map((r) => Number(r.threads)))], Array.from({ length: pool }, (_, i) => i + 1));
+    // Scaling out: p threads train p times one thread's samples.
+    for (const r of out) assert.equal(Number(r.batch), Number(r.threads) * Number(out[0].batch), JSON.stringify(out));
+    // Scaling up: the same samples on every row.
+    assert.equal(new Set(up.map((r) => r.batch)).size, 1, JSON.stringify(up));
     const sentences = (await page.locator('.training-sentence').allTextContents()).join(' ');
     assert.match(sentences, /Scaling up \(the same 4,096 samples a step\)/, sentences);
     assert.match(sentences, /weak-scaling efficiency \d+ %/, sentences);

@@ -180,11 +180,12 @@ thread_local! {
 }
 
 /// One training run of the training card's (`runtime/train.rs`): `rung`
-/// (scalar, simd, threads, gpu) on `devices` threads (threads only),
-/// summing `reduce` (to-one, scatter); `steps` steps of `batch` samples of
-/// `features` numbers, from a data set of `samples` rows (a multiple of the
-/// batch). Returns JSON: the median step, the all-reduce's and the
-/// barrier's shares, the last loss, the GPU's data upload and adapter.
+/// (scalar, simd, threads, gpu; threads on `devices` threads), summing
+/// `reduce` (to-one, scatter); `steps` steps of `batch` samples of
+/// `features` numbers, from a data set of `samples` rows (whole batches,
+/// at least one). Returns JSON: the median step, the all-reduce's share
+/// and the barriers', the last loss and a checksum of the weights' bits
+/// (both exact, for comparing rungs), the GPU's upload and adapter.
 #[wasm_bindgen]
 pub async fn bench_train(
     rung: String,
@@ -195,9 +196,9 @@ pub async fn bench_train(
     devices: u32,
     reduce: String,
 ) -> Result<String, JsValue> {
+    use crate::engine::exec::cpu_rung;
     use crate::engine::plan::{Choice, Reduce, Rung, Training};
     use crate::engine::record::TrainOutcome;
-    use crate::engine::work::Lanes;
     use std::sync::Arc;
     super::test_hooks::require()?;
     let rung = Rung::from_name(&rung).ok_or_else(|| JsValue::from_str("unknown rung"))?;
@@ -208,11 +209,7 @@ pub async fn bench_train(
     let data = match kept {
         Some(d) if d.features == t.features && d.samples() >= t.samples => d,
         _ => {
-            let whole = Training {
-                samples: samples as usize,
-                ..t
-            };
-            let d = super::train::dataset(whole)
+            let d = super::train::dataset(t)
                 .await
                 .ok_or_else(|| JsValue::from_str("no pool thread"))?;
             TRAIN_DATA.with(|slot| *slot.borrow_mut() = Some(Arc::clone(&d)));
@@ -221,48 +218,52 @@ pub async fn bench_train(
     };
     let stop = Arc::new(crate::engine::exec::CancelFlag::new());
     let mut adapter = String::new();
-    let mut fallback = false;
+    let mut software = false;
     let run = lab()
         .run_alone(Arc::clone(&stop), async {
-            match rung {
-                Rung::Gpu => {
+            match cpu_rung(rung, devices as usize) {
+                Some((devices, lanes)) => Ok(super::train::train(
+                    rung,
+                    t,
+                    data,
+                    devices,
+                    reduce,
+                    lanes,
+                    Arc::clone(&stop),
+                )
+                .await),
+                None => {
                     let (status, gpu) = super::gpu::opened().await;
                     if let super::gpu::GpuStatus::Ready(info) = &status {
-                        adapter = format!("{} {}", info.vendor, info.architecture);
-                        fallback = info.fallback;
+                        adapter = info.name();
+                        software = info.is_software();
                     }
                     let gpu = gpu.ok_or_else(|| JsValue::from_str(&status.describe()))?;
                     Ok::<_, JsValue>(super::train::train_gpu(&gpu, t, &data, &stop).await)
                 }
-                Rung::Scalar => {
-                    Ok(super::train::train(t, data, 1, reduce, Lanes::Scalar, stop.clone()).await)
-                }
-                Rung::Simd => {
-                    Ok(super::train::train(t, data, 1, reduce, Lanes::Simd, stop.clone()).await)
-                }
-                Rung::Threads => Ok(super::train::train(
-                    t,
-                    data,
-                    devices as usize,
-                    reduce,
-                    Lanes::Simd,
-                    stop.clone(),
-                )
-                .await),
             }
         })
         .await?;
-    let shares = run.shares();
+    // FNV-1a over the weights' bits: equal only if every bit is.
+    let weights = run.weights.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, w| {
+        (h ^ u64::from(w.to_bits())).wrapping_mul(0x0100_0000_01b3)
+    });
+    let full = |x: f64| {
+        if x.is_finite() {
+            format!("{x:e}")
+        } else {
+            "null".into()
+        }
+    };
     Ok(format!(
-        "{{\"ms_per_step\": {}, \"reduce_share\": {}, \"wait_share\": {}, \"last_loss\": {}, \"setup_ms\": {}, \"devices\": {}, \"adapter\": \"{}\", \"fallback\": {}, \"complete\": {}}}",
+        "{{\"ms_per_step\": {}, \"allreduce_share\": {}, \"wait_share\": {}, \"last_loss\": {}, \"weights\": \"{weights:016x}\", \"upload_ms\": {}, \"devices\": {}, \"adapter\": \"{}\", \"software\": {software}, \"complete\": {}}}",
         json_number(run.ms_per_step().unwrap_or(f64::NAN)),
-        json_number(shares.reduce),
-        json_number(shares.wait),
-        json_number(run.final_loss().unwrap_or(f64::NAN)),
-        json_number(run.setup_ms),
+        full(run.allreduce_share()),
+        full(run.shares().wait),
+        full(run.final_loss().unwrap_or(f64::NAN)),
+        full(run.upload_ms.unwrap_or(f64::NAN)),
         run.devices,
         adapter.replace(['"', '\\'], ""),
-        fallback,
         run.outcome == TrainOutcome::Completed
     ))
 }

@@ -36,8 +36,9 @@ use web_sys::{
     GpuShaderModuleDescriptor, gpu_buffer_usage as usage, gpu_map_mode,
 };
 
-/// The two entry points: `errors` (one invocation per sample) and `grads`
-/// (one invocation per parameter). Workgroups are laid out on a 2D grid, as
+/// The three entry points (see the module's docs): `errors` (one
+/// invocation per sample), `partials` (one per chunk and number) and
+/// `totals` (one per number). Workgroups are laid out on a 2D grid, as
 /// one dimension holds at most 65535 of them; the flat index is
 /// `(wg.y * num_workgroups.x + wg.x) * 64 + local_index`.
 const SHADER: &str = r"
@@ -311,8 +312,6 @@ impl Gpu {
     /// samples): once per data set, before the steps.
     pub async fn load(&self, data: &Dataset, batch: usize) -> Result<(), String> {
         self.unload();
-        let d = data.features;
-        let numbers = sum_len(d);
         let x_bytes = (data.x.len() * 4) as u64;
         if x_bytes > self.max_binding {
             return Err(format!(
@@ -334,26 +333,46 @@ impl Gpu {
         // Wait for the upload to reach the GPU, so that it is timed here and
         // not in the first step.
         let _ = JsFuture::from(self.queue.on_submitted_work_done()).await;
-        debug_assert_eq!(numbers, d + 2);
         *self.loaded.borrow_mut() = Some(loaded);
         Ok(())
     }
 
+    /// The buffers and bind groups for `data`, the data set written; on a
+    /// failure, every buffer made so far is destroyed.
     fn make(&self, data: &Dataset, batch: usize) -> Result<Loaded, String> {
+        let mut made = Vec::new();
+        let out = self.make_into(data, batch, &mut made);
+        if out.is_err() {
+            made.iter().for_each(GpuBuffer::destroy);
+        }
+        out
+    }
+
+    fn make_into(
+        &self,
+        data: &Dataset,
+        batch: usize,
+        made: &mut Vec<GpuBuffer>,
+    ) -> Result<Loaded, String> {
+        let mut buffer = |size: u64, flags: u32| -> Result<GpuBuffer, String> {
+            let b = self.buffer(size, flags)?;
+            made.push(b.clone());
+            Ok(b)
+        };
         let d = data.features;
         let numbers = sum_len(d) as u64;
         let chunks = batch.div_ceil(CHUNK) as u64;
         let storage = usage::STORAGE | usage::COPY_DST;
-        let x = self.buffer((data.x.len() * 4) as u64, storage)?;
-        let y = self.buffer((data.y.len() * 4) as u64, storage)?;
+        let x = buffer((data.x.len() * 4) as u64, storage)?;
+        let y = buffer((data.y.len() * 4) as u64, storage)?;
         self.write(&x, f32_bytes(&data.x))?;
         self.write(&y, f32_bytes(&data.y))?;
-        let err = self.buffer(batch as u64 * 4, usage::STORAGE)?;
-        let loss = self.buffer(batch as u64 * 4, usage::STORAGE)?;
-        let part = self.buffer(chunks * numbers * 4, usage::STORAGE)?;
-        let w = self.buffer((d as u64 + 1) * 4, storage)?;
-        let total = self.buffer(numbers * 4, usage::STORAGE | usage::COPY_SRC)?;
-        let readback = self.buffer(numbers * 4, usage::MAP_READ | usage::COPY_DST)?;
+        let err = buffer(batch as u64 * 4, usage::STORAGE)?;
+        let loss = buffer(batch as u64 * 4, usage::STORAGE)?;
+        let part = buffer(chunks * numbers * 4, usage::STORAGE)?;
+        let w = buffer((d as u64 + 1) * 4, storage)?;
+        let total = buffer(numbers * 4, usage::STORAGE | usage::COPY_SRC)?;
+        let readback = buffer(numbers * 4, usage::MAP_READ | usage::COPY_DST)?;
         // With `layout: "auto"` each pipeline's layout holds only the
         // bindings its entry point uses, and a bind group must match it.
         let p = &self.params;
@@ -416,9 +435,15 @@ impl Gpu {
             encoder
                 .copy_buffer_to_buffer_with_u32_and_u32_and_u32(&l.total, 0, &l.readback, 0, bytes)
                 .map_err(|e| format!("copyBufferToBuffer: {}", describe(&e)))?;
+            self.device.push_error_scope(GpuErrorFilter::Validation);
             self.queue.submit(&[encoder.finish()]);
             (l.readback.clone(), bytes)
         };
+        // A pass the GPU refused leaves the sums unwritten: say so rather
+        // than read back stale ones.
+        if let Some(message) = pop_scope(&self.device).await {
+            return Err(format!("WebGPU: {message}"));
+        }
         JsFuture::from(readback.map_async_with_u32_and_u32(gpu_map_mode::READ, 0, bytes))
             .await
             .map_err(|e| format!("mapAsync: {}", describe(&e)))?;
@@ -621,7 +646,45 @@ pub enum GpuStatus {
     Ready(AdapterInfo),
 }
 
+impl AdapterInfo {
+    /// Its name as the page gives it: vendor, architecture, description.
+    pub fn name(&self) -> String {
+        let name = [
+            self.vendor.as_str(),
+            self.architecture.as_str(),
+            self.description.as_str(),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+        if name.is_empty() {
+            "unnamed".into()
+        } else {
+            name
+        }
+    }
+
+    /// A software adapter: said so (`isFallbackAdapter`), or named as one
+    /// of the CPU rasterisers browsers fall back to.
+    pub fn is_software(&self) -> bool {
+        let name = self.name().to_lowercase();
+        self.fallback
+            || ["swiftshader", "llvmpipe", "lavapipe", "warp", "software"]
+                .iter()
+                .any(|s| name.contains(s))
+    }
+}
+
 impl GpuStatus {
+    /// The adapter's name when it is a software fallback.
+    pub fn software_name(&self) -> Option<String> {
+        match self {
+            GpuStatus::Ready(info) if info.is_software() => Some(info.name()),
+            _ => None,
+        }
+    }
+
     /// A sentence for the page.
     pub fn describe(&self) -> String {
         match self {
@@ -629,13 +692,8 @@ impl GpuStatus {
             GpuStatus::NoAdapter => "WebGPU is here, but the browser offers no GPU adapter (none is usable, or it is blocked): the GPU rung is left out, the CPU rungs run.".into(),
             GpuStatus::Failed(why) => format!("The GPU could not be opened ({why}): the GPU rung is left out."),
             GpuStatus::Ready(info) => {
-                let name = [info.vendor.as_str(), info.architecture.as_str(), info.description.as_str()]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let name = if name.is_empty() { "unnamed".to_string() } else { name };
-                if info.fallback {
+                let name = info.name();
+                if info.is_software() {
                     format!("GPU adapter: {name} — a software fallback: its shaders run on this CPU's cores, so the GPU rung measures an emulated GPU.")
                 } else {
                     format!("GPU adapter: {name}.")

@@ -17,9 +17,9 @@ use futures::channel::oneshot;
 use futures::future::{Either, join_all, select};
 use std::sync::Arc;
 
-/// The data set of `training`, generated on a pool thread (64 MB takes a
-/// few hundred ms; the page keeps painting meanwhile). `None` if the
-/// thread died.
+/// The data set of `training`, generated on a pool thread (the largest,
+/// 128 MiB, takes about a second; the page keeps painting meanwhile).
+/// `None` if the thread died.
 pub async fn dataset(training: Training) -> Option<Arc<Dataset>> {
     let (tx, rx) = oneshot::channel();
     rayon::spawn(move || {
@@ -29,9 +29,11 @@ pub async fn dataset(training: Training) -> Option<Arc<Dataset>> {
     rx.await.ok()
 }
 
-/// Trains `training` on `devices` pool threads (1 for a single-thread
-/// rung), summing with `reduce`, computing with `lanes`.
+/// Trains `training` on rung `rung`: `devices` pool threads (1 for a
+/// single-thread rung), summing with `reduce`, computing with `lanes`.
+#[allow(clippy::too_many_arguments)]
 pub async fn train(
+    rung: Rung,
     training: Training,
     data: Arc<Dataset>,
     devices: usize,
@@ -41,6 +43,7 @@ pub async fn train(
 ) -> Trained {
     let threads = casualty::living() as usize;
     let run = Arc::new(DataParallel::new(
+        rung,
         training,
         devices.min(threads.max(1)),
         reduce,
@@ -82,7 +85,7 @@ pub async fn train(
 
 /// Trains `training` on the GPU (`gpu`, already opened), on the main
 /// thread: each step awaits the GPU's sums, then steps as the CPU rungs
-/// do. The data set's upload is timed apart (`Trained::setup_ms`).
+/// do. The data set's upload is timed apart (`Trained::upload_ms`).
 pub async fn train_gpu(
     gpu: &Gpu,
     training: Training,
@@ -96,6 +99,7 @@ pub async fn train_gpu(
     if let Err(why) = gpu.load(data, training.batch).await {
         failed = Some(why);
     }
+    let loaded_ok = failed.is_none();
     let loaded = clock.now();
     let mut w = vec![0.0f32; training.features + 1];
     let mut t0 = loaded;
@@ -130,13 +134,9 @@ pub async fn train_gpu(
     } else {
         vec![report]
     };
-    let outcome = match failed {
-        Some(why) => TrainOutcome::Failed(why),
-        None if stop.is_cancelled() => TrainOutcome::Stopped,
-        None => TrainOutcome::Completed,
-    };
+    let upload = loaded_ok.then_some(loaded - start);
+    let outcome = TrainOutcome::of(failed, stop.is_cancelled());
     let mut trained = Trained::new(Rung::Gpu, training, Reduce::ToOne, reports, start, outcome);
-    trained.devices = 1;
-    trained.setup_ms = loaded - start;
+    trained.upload_ms = upload;
     trained
 }

@@ -7,7 +7,7 @@
 //! take a core from the runs it is about.
 
 use super::state::LessonResult;
-use crate::engine::exec::CancelFlag;
+use crate::engine::exec::{CancelFlag, cpu_rung};
 use crate::engine::lessons::{Prediction, TrainExperiment, TrainingLesson};
 use crate::engine::plan::{Reduce, Rung, Training, ladder_batches};
 use crate::engine::record::{TrainOutcome, Trained};
@@ -136,8 +136,8 @@ impl TrainingState {
         self.start(
             move |state, stop| async move {
                 let largest = state.asked(state.batch.get_untracked());
-                let Some(data) = state.generate(largest).await else {
-                    return vec![casualty::NO_THREAD_LEFT.into()];
+                let Some(data) = state.generate(largest, &stop).await else {
+                    return state.no_data(&stop);
                 };
                 let (status, gpu) = gpu::opened().await;
                 state.gpu.set(Some(status));
@@ -157,44 +157,14 @@ impl TrainingState {
                             rung.label(),
                             crate::engine::format::thousands(batch as u64)
                         )));
-                        let run = match rung {
-                            Rung::Scalar => {
-                                train(
-                                    t,
-                                    Arc::clone(&data),
-                                    1,
-                                    reduce,
-                                    Lanes::Scalar,
-                                    Arc::clone(&stop),
-                                )
-                                .await
+                        let run = match (cpu_rung(rung, pool), &gpu) {
+                            (Some((devices, lanes)), _) => {
+                                let data = Arc::clone(&data);
+                                train(rung, t, data, devices, reduce, lanes, Arc::clone(&stop))
+                                    .await
                             }
-                            Rung::Simd => {
-                                train(
-                                    t,
-                                    Arc::clone(&data),
-                                    1,
-                                    reduce,
-                                    Lanes::Simd,
-                                    Arc::clone(&stop),
-                                )
-                                .await
-                            }
-                            Rung::Threads => {
-                                train(
-                                    t,
-                                    Arc::clone(&data),
-                                    pool,
-                                    reduce,
-                                    Lanes::Simd,
-                                    Arc::clone(&stop),
-                                )
-                                .await
-                            }
-                            Rung::Gpu => match &gpu {
-                                Some(g) => train_gpu(g, t, &data, &stop).await,
-                                None => continue,
-                            },
+                            (None, Some(g)) => train_gpu(g, t, &data, &stop).await,
+                            (None, None) => continue,
                         };
                         if let TrainOutcome::Failed(why) = &run.outcome {
                             said.push(format!("{} failed: {why}", rung.label()));
@@ -214,7 +184,8 @@ impl TrainingState {
     }
 
     /// Strong scaling (the batch asked on 1..p threads, both ways of
-    /// summing) and weak scaling (the batch / p per thread, on 1..p).
+    /// summing; no more threads than the batch has chunks) and weak
+    /// scaling (a p-th of the batch per thread, in whole chunks, on 1..p).
     pub fn scale(self, then: impl FnOnce(TrainingState) + 'static) -> bool {
         if self.is_running() {
             return false;
@@ -224,18 +195,23 @@ impl TrainingState {
         self.start(
             move |state, stop| async move {
                 let base = state.asked(state.batch.get_untracked());
-                let Some(data) = state.generate(base).await else {
-                    return vec![casualty::NO_THREAD_LEFT.into()];
+                let Some(data) = state.generate(base, &stop).await else {
+                    return state.no_data(&stop);
                 };
                 let pool = (casualty::living() as usize).max(1);
                 state.warm_up(&data, pool, &stop).await;
                 let chosen = state.reduce.get_untracked();
-                let per = (base.batch / pool).max(1);
+                // Whole chunks per thread, so that p threads train exactly p
+                // times one thread's samples (the scaled speedup assumes it).
+                let per = (base.chunks() / pool).max(1) * CHUNK;
+                // No more threads for the same batch than it has chunks.
+                let up_to = pool.min(base.chunks());
                 let (mut strong, mut weak, mut said) = (Vec::new(), Vec::new(), Vec::new());
                 let t = base.with_samples(data.samples());
+                let rung = |p: usize| if p == 1 { Rung::Simd } else { Rung::Threads };
                 'all: for p in 1..=pool {
                     let ways: &[Reduce] = if p == 1 { &[chosen] } else { &Reduce::ALL };
-                    for &reduce in ways {
+                    for &reduce in ways.iter().filter(|_| p <= up_to) {
                         if stop.is_cancelled() {
                             break 'all;
                         }
@@ -243,21 +219,16 @@ impl TrainingState {
                             "Scaling up: the same batch on {p} of {pool} threads, {}…",
                             reduce.label().to_lowercase()
                         )));
-                        let run = train(
-                            t,
-                            Arc::clone(&data),
-                            p,
-                            reduce,
-                            Lanes::Simd,
-                            Arc::clone(&stop),
-                        )
-                        .await;
-                        if let Some(why) = failure(&run, p) {
+                        let data = Arc::clone(&data);
+                        let run =
+                            train(rung(p), t, data, p, reduce, Lanes::Simd, Arc::clone(&stop))
+                                .await;
+                        let failed = failure(&run, p);
+                        strong.push(run);
+                        if let Some(why) = failed {
                             said.push(why);
-                            strong.push(run);
                             break 'all;
                         }
-                        strong.push(run);
                     }
                     if stop.is_cancelled() {
                         break;
@@ -266,21 +237,15 @@ impl TrainingState {
                         "Scaling out: a batch per thread on {p} of {pool} threads…"
                     )));
                     let w = state.asked(per * p).with_samples(data.samples());
-                    let run = train(
-                        w,
-                        Arc::clone(&data),
-                        p,
-                        chosen,
-                        Lanes::Simd,
-                        Arc::clone(&stop),
-                    )
-                    .await;
-                    if let Some(why) = failure(&run, p) {
+                    let data = Arc::clone(&data);
+                    let run =
+                        train(rung(p), w, data, p, chosen, Lanes::Simd, Arc::clone(&stop)).await;
+                    let failed = failure(&run, p);
+                    weak.push(run);
+                    if let Some(why) = failed {
                         said.push(why);
-                        weak.push(run);
                         break;
                     }
-                    weak.push(run);
                 }
                 state.strong.set(strong);
                 state.weak.set(weak);
@@ -320,13 +285,13 @@ impl TrainingState {
         let done = move |state: TrainingState| {
             let software = state
                 .gpu
-                .with_untracked(|g| matches!(g, Some(GpuStatus::Ready(i)) if i.fallback));
+                .with_untracked(|g| g.as_ref().and_then(GpuStatus::software_name));
             let (ladder, strong, weak) = (
                 state.ladder.get_untracked(),
                 state.strong.get_untracked(),
                 state.weak.get_untracked(),
             );
-            let sentence = lesson.conclude(&ladder, &strong, &weak, software).unwrap_or_else(|| {
+            let sentence = lesson.conclude(&ladder, &strong, &weak, software.as_deref()).unwrap_or_else(|| {
                 "The experiment did not complete (the training card says why), so there is no result to state.".into()
             });
             let scored = prediction.and_then(|p| lesson.score(p, &ladder, &weak));
@@ -357,9 +322,11 @@ impl TrainingState {
         let batch = (16 * CHUNK * pool).min(data.samples());
         let t = Training::new(SEED, data.features, batch, 80).with_samples(data.samples());
         for lanes in [Lanes::Scalar, Lanes::Simd] {
+            let data = Arc::clone(data);
             let _ = train(
+                Rung::Threads,
                 t,
-                Arc::clone(data),
+                data,
                 pool,
                 Reduce::ToOne,
                 lanes,
@@ -369,8 +336,21 @@ impl TrainingState {
         }
     }
 
-    /// The data set for `training` (4 of its batches), on the pool.
-    async fn generate(self, training: Training) -> Option<Arc<Dataset>> {
+    /// What to say when there is no data set: stopped, or no thread left.
+    fn no_data(self, stop: &CancelFlag) -> Vec<String> {
+        if stop.is_cancelled() {
+            vec![]
+        } else {
+            vec![casualty::NO_THREAD_LEFT.into()]
+        }
+    }
+
+    /// The data set for `training` (4 of its batches), on the pool; None
+    /// (and nothing generated) when Stop came before the lab's turn.
+    async fn generate(self, training: Training, stop: &CancelFlag) -> Option<Arc<Dataset>> {
+        if stop.is_cancelled() {
+            return None;
+        }
         self.running.set(Some(format!(
             "Generating {} samples of {} features…",
             crate::engine::format::thousands(training.samples as u64),

@@ -12,7 +12,7 @@ use crate::charts::phases::{draw_phases, phases_height};
 use crate::charts::{Theme, format_ms, task_colour};
 use crate::engine::analysis::{fit_amdahl, fit_gustafson, sweep_points, weak_points};
 use crate::engine::format::thousands;
-use crate::engine::lessons::{checksum_sentence, ladder_sentences, scaling_sentences};
+use crate::engine::lessons::{checksum_sentence, ladder_sentences, scaling_sentences, swept_with};
 use crate::engine::plan::{BATCHES_OFFERED, FEATURES, Reduce, Rung, STEPS};
 use crate::engine::record::{TrainOutcome, Trained};
 use crate::runtime::canvas::draw_hidpi;
@@ -44,9 +44,8 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
     } = state;
     let idle = Signal::derive(move || ready.get() && running.with(Option::is_none));
     let dark = use_preferred_dark();
-    let software = Signal::derive(move || {
-        gpu.with(|g| matches!(g, Some(GpuStatus::Ready(info)) if info.fallback))
-    });
+    let software =
+        Signal::derive(move || gpu.with(|g| g.as_ref().and_then(GpuStatus::software_name)));
 
     let ladder_canvas = NodeRef::<Canvas>::new();
     let loss_canvas = NodeRef::<Canvas>::new();
@@ -81,11 +80,10 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
     });
     Effect::new(move |_| {
         let theme = Theme::for_dark(dark.get());
-        let chosen = reduce.get_untracked();
         strong.with(|s| {
             weak.with(|w| {
                 if let Some(c) = scaling_canvas.get() {
-                    let (lines, axes) = scaling_lines(s, w, chosen);
+                    let (lines, axes) = scaling_lines(s, w, swept_with(w));
                     let _ = draw_hidpi(&c, 300, |a| draw_lines(a, &lines, &axes, &theme));
                 }
             })
@@ -161,7 +159,7 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
                 {move || ladder.with(|r| ladder_table(r))}
                 <canvas node_ref=ladder_canvas data-name="training-ladder" role="img"
                     aria-label="Milliseconds per training step against samples per step, one line per rung"></canvas>
-                <p class="training-sentence">{move || ladder.with(|r| ladder_sentences(r, software.get()).join(" "))}</p>
+                <p class="training-sentence">{move || ladder.with(|r| ladder_sentences(r, software.get().as_deref()).join(" "))}</p>
                 <p class="training-sentence">{move || ladder.with(|r| checksum_sentence(r))}</p>
                 <h3>"The loss, step by step"</h3>
                 <p class="note">"The mean loss of each step's batch, before the step, at the largest batch: every rung trains the same model on the same samples."</p>
@@ -170,7 +168,7 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
                 <Show when=move || ladder.with(|r| threads_run(r).is_some())>
                     <h3>"Each thread's steps"</h3>
                     <p class="note">{format!(
-                        "The first {PHASE_STEPS} steps of SIMD on every thread at the largest batch: each thread computes its slice's gradient, waits at the barrier for the slowest, sums its share, and waits again."
+                        "The first {PHASE_STEPS} steps of SIMD on every thread at the largest batch: each thread computes its slice's gradient and waits at the barrier for the slowest; then the sums are added (by thread 1 alone, everyone into one; by every thread, a share each, reduce-scatter), and the threads wait for the last summer."
                     )}</p>
                     <canvas node_ref=phase_canvas data-name="training-phases" role="img"
                         aria-label="Each thread's phases over the first steps"></canvas>
@@ -181,7 +179,7 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
                 {move || strong.with(|s| weak.with(|w| scaling_table(s, w)))}
                 <canvas node_ref=scaling_canvas data-name="training-scaling" role="img"
                     aria-label="Speedup against threads: the same batch (Amdahl) and a batch per thread (Gustafson)"></canvas>
-                <p class="training-sentence">{move || strong.with(|s| weak.with(|w| scaling_sentences(s, w, reduce.get_untracked()).join(" ")))}</p>
+                <p class="training-sentence">{move || strong.with(|s| weak.with(|w| scaling_sentences(s, w).join(" ")))}</p>
             </Show>
         </section>
     }
@@ -214,9 +212,9 @@ fn ladder_table(runs: &[Trained]) -> AnyView {
                     let text = run.map_or("–".into(), ms_text);
                     let ms = run.and_then(Trained::ms_per_step).map(|v| v.to_string());
                     let loss = run.and_then(Trained::final_loss).map(|v| v.to_string());
-                    let setup = run.map(|r| r.setup_ms.to_string());
+                    let upload = run.and_then(|r| r.upload_ms).map(|v| v.to_string());
                     view! {
-                        <td data-rung=rung.name() data-batch=b.to_string() data-ms=ms data-loss=loss data-setup-ms=setup>
+                        <td data-rung=rung.name() data-batch=b.to_string() data-ms=ms data-loss=loss data-upload-ms=upload>
                             {text}
                         </td>
                     }
@@ -228,15 +226,15 @@ fn ladder_table(runs: &[Trained]) -> AnyView {
                 .max_by_key(|r| r.training.batch)
                 .and_then(Trained::final_loss)
                 .map_or("–".into(), |l| format!("{l:.6}"));
-            let setup = runs
+            // The largest upload: the largest batch's data set.
+            let upload = runs
                 .iter()
-                .filter(|r| r.rung == rung && r.setup_ms > 0.0)
-                .map(|r| r.setup_ms)
-                .fold(0.0, f64::max);
-            let label = if setup > 0.0 {
-                format!("{} (data set upload {})", rung.label(), format_ms(setup))
-            } else {
-                rung.label().to_string()
+                .filter(|r| r.rung == rung)
+                .filter_map(|r| r.upload_ms)
+                .reduce(f64::max);
+            let label = match upload {
+                Some(ms) => format!("{} (data set upload {})", rung.label(), format_ms(ms)),
+                None => rung.label().to_string(),
             };
             view! { <tr><th scope="row">{label}</th>{cells}<td>{loss}</td></tr> }
         })
@@ -259,31 +257,29 @@ fn scaling_table(strong: &[Trained], weak: &[Trained]) -> AnyView {
     let (s1, w1) = (one(strong), one(weak));
     let row = |kind: &'static str, r: &Trained, base: Option<f64>, weak: bool| {
         let ms = r.ms_per_step();
-        let p = r.devices as f64;
-        let (speed, eff) = match (base, ms) {
-            (Some(b), Some(t)) if t > 0.0 => {
-                if weak {
-                    (
-                        format!("{:.2}", p * b / t),
-                        format!("{:.0} %", 100.0 * b / t),
-                    )
-                } else {
-                    (
-                        format!("{:.2}", b / t),
-                        format!("{:.0} %", 100.0 * b / t / p),
-                    )
-                }
-            }
-            _ => ("–".into(), "–".into()),
+        let p = r.devices as u32;
+        // Against the one-thread run, as the sweeps' fits read them.
+        let figures = match (base, ms) {
+            (Some(b), Some(t)) if t > 0.0 && weak => weak_points(&[(1, b), (p, t)])
+                .last()
+                .map(|w| (w.scaled_speedup, w.efficiency())),
+            (Some(b), Some(t)) if t > 0.0 => sweep_points(&[(1, b), (p, t)])
+                .last()
+                .map(|s| (s.speedup, s.speedup / f64::from(p.max(1)))),
+            _ => None,
         };
+        let (speed, eff) = figures.map_or(("–".into(), "–".into()), |(s, e)| {
+            (format!("{s:.2}"), format!("{:.0} %", 100.0 * e))
+        });
         let sh = r.shares();
         view! {
             <tr
                 data-kind=kind
                 data-threads=r.devices.to_string()
+                data-batch=r.training.batch.to_string()
                 data-reduce=r.reduce.name()
                 data-ms=ms.map(|v| v.to_string())
-                data-reduce-share=sh.reduce.to_string()
+                data-allreduce-share=r.allreduce_share().to_string()
                 data-wait-share=sh.wait.to_string()
             >
                 <th scope="row">{kind}</th>
@@ -293,7 +289,7 @@ fn scaling_table(strong: &[Trained], weak: &[Trained]) -> AnyView {
                 <td>{ms_text(r)}</td>
                 <td>{speed}</td>
                 <td>{eff}</td>
-                <td>{format!("{:.1} %", 100.0 * sh.reduce)}</td>
+                <td>{format!("{:.1} %", 100.0 * r.allreduce_share())}</td>
                 <td>{format!("{:.1} %", 100.0 * sh.wait)}</td>
             </tr>
         }
@@ -305,7 +301,7 @@ fn scaling_table(strong: &[Trained], weak: &[Trained]) -> AnyView {
         .collect::<Vec<_>>();
     table_wrap("Scaling up and out", view! {
         <table class="training-scaling">
-            <caption>"Up: the same samples per step on more threads (speedup). Out: the samples grow with the threads (scaled speedup: p × one thread's time / the time)."</caption>
+            <caption>"Up: the same samples per step on more threads (speedup). Out: the samples grow with the threads (scaled speedup: p × one thread's time / the time). All-reduce: its share of the run, from everyone's gradient written to the total summed. Barrier wait: the threads' share of their time held at barriers."</caption>
             <thead><tr>
                 <th scope="col">"Scaling"</th><th scope="col">"Threads"</th><th scope="col">"Summing"</th>
                 <th scope="col">"Samples per step"</th><th scope="col">"ms per step"</th>

@@ -87,13 +87,17 @@ mod tests {
 
     #[test]
     fn a_stop_frees_the_waiters_of_a_party_that_never_comes() {
-        let barrier = StepBarrier::new(2);
-        let stop = CancelFlag::new();
-        std::thread::scope(|s| {
-            let waiter = s.spawn(|| barrier.wait(&stop));
-            std::thread::sleep(std::time::Duration::from_millis(20));
-            stop.cancel();
-            assert!(!waiter.join().unwrap());
-        });
+        use std::sync::Arc;
+        use std::sync::mpsc::channel;
+        let barrier = Arc::new(StepBarrier::new(2));
+        let stop = Arc::new(CancelFlag::new());
+        let (tx, rx) = channel();
+        let (b, st) = (Arc::clone(&barrier), Arc::clone(&stop));
+        // Not scoped: a waiter that never wakes must fail the test, not hang it.
+        std::thread::spawn(move || tx.send(b.wait(&st)));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        stop.cancel();
+        let freed = rx.recv_timeout(std::time::Duration::from_secs(5));
+        assert_eq!(freed, Ok(false), "the waiter was not freed by the stop");
     }
 }

@@ -26,6 +26,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 /// What a run's devices share.
 pub struct DataParallel {
+    /// The rung the run is on, as asked (a one-thread pool still runs the
+    /// "every thread" rung, on its one thread).
+    pub rung: Rung,
     pub training: Training,
     pub devices: usize,
     pub reduce: Reduce,
@@ -42,6 +45,7 @@ impl DataParallel {
     /// A run on `devices` devices (at most one per chunk of the batch, so
     /// that each has work).
     pub fn new(
+        rung: Rung,
         training: Training,
         devices: usize,
         reduce: Reduce,
@@ -53,6 +57,7 @@ impl DataParallel {
         let len = sum_len(training.features);
         let zeros = |n: usize| (0..n).map(|_| AtomicI64::new(0)).collect();
         DataParallel {
+            rung,
             training,
             devices,
             reduce,
@@ -65,9 +70,32 @@ impl DataParallel {
         }
     }
 
+    /// Why the data set cannot hold this run, if it cannot: too few rows
+    /// for its batches, or rows of another length.
+    pub fn unfit(&self) -> Option<String> {
+        let (t, d) = (&self.training, &self.data);
+        if d.features != t.features
+            || d.samples() < t.samples
+            || d.x.len() != d.samples() * d.features
+        {
+            Some(format!(
+                "the data set ({} samples of {} features) does not hold this run's ({} of {})",
+                d.samples(),
+                d.features,
+                t.samples,
+                t.features
+            ))
+        } else {
+            None
+        }
+    }
+
     /// Runs device `device`'s side of every step; returns its report.
     /// Each device must run on its own thread, all at once.
     pub fn run_device(&self, device: usize, clock: &dyn Clock) -> DeviceReport {
+        if self.unfit().is_some() {
+            return DeviceReport::default(); // `finish` says why
+        }
         let t = &self.training;
         let (p, len) = (self.devices, sum_len(t.features));
         let mine = &self.partials[device * len..(device + 1) * len];
@@ -141,13 +169,9 @@ impl DataParallel {
         start: f64,
         failed: Option<String>,
     ) -> Trained {
-        let outcome = match failed {
-            Some(why) => TrainOutcome::Failed(why),
-            None if self.stop.is_cancelled() => TrainOutcome::Stopped,
-            None => TrainOutcome::Completed,
-        };
+        let outcome = TrainOutcome::of(failed.or_else(|| self.unfit()), self.stop.is_cancelled());
         Trained::new(
-            rung_of(self.devices, self.lanes),
+            self.rung,
             self.training,
             self.reduce,
             reports,
@@ -157,12 +181,14 @@ impl DataParallel {
     }
 }
 
-/// The rung a run of `devices` devices with `lanes` is on.
-pub fn rung_of(devices: usize, lanes: Lanes) -> Rung {
-    match (devices, lanes) {
-        (1, Lanes::Scalar) => Rung::Scalar,
-        (1, Lanes::Simd) => Rung::Simd,
-        _ => Rung::Threads,
+/// How each CPU rung runs: on how many of `pool` threads, with which
+/// inner loop (the GPU rung is not a CPU run).
+pub fn cpu_rung(rung: Rung, pool: usize) -> Option<(usize, Lanes)> {
+    match rung {
+        Rung::Scalar => Some((1, Lanes::Scalar)),
+        Rung::Simd => Some((1, Lanes::Simd)),
+        Rung::Threads => Some((pool.max(1), Lanes::Simd)),
+        Rung::Gpu => None,
     }
 }
 
@@ -191,7 +217,20 @@ mod tests {
 
     fn train(t: Training, devices: usize, reduce: Reduce, lanes: Lanes) -> Trained {
         let data = Arc::new(Dataset::generate(t.seed, t.samples, t.features));
-        let run = DataParallel::new(t, devices, reduce, lanes, data, Arc::new(CancelFlag::new()));
+        let rung = if devices == 1 {
+            Rung::Simd
+        } else {
+            Rung::Threads
+        };
+        let run = DataParallel::new(
+            rung,
+            t,
+            devices,
+            reduce,
+            lanes,
+            data,
+            Arc::new(CancelFlag::new()),
+        );
         train_native(&run, &NativeClock)
     }
 
@@ -270,15 +309,49 @@ mod tests {
         let t = Training::new(4, 64, 64 * CHUNK, 1_000_000);
         let data = Arc::new(Dataset::generate(t.seed, t.samples, t.features));
         let stop = Arc::new(CancelFlag::new());
-        let run = DataParallel::new(t, 3, Reduce::ToOne, Lanes::Scalar, data, Arc::clone(&stop));
-        let r = std::thread::scope(|s| {
-            let h = s.spawn(|| train_native(&run, &NativeClock));
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            stop.cancel();
-            h.join().unwrap()
+        let run = DataParallel::new(
+            Rung::Threads,
+            t,
+            3,
+            Reduce::ToOne,
+            Lanes::Scalar,
+            data,
+            Arc::clone(&stop),
+        );
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Not scoped: a device that never ends must fail the test, not hang it.
+        std::thread::spawn(move || {
+            let _ = tx.send(train_native(&run, &NativeClock));
         });
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        stop.cancel();
+        let r = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("every device ends within 10 s of the stop");
         assert_eq!(r.outcome, TrainOutcome::Stopped);
         assert!(r.steps_done() < 1_000_000);
+    }
+
+    #[test]
+    fn a_data_set_too_small_fails_the_run_instead_of_a_thread() {
+        let t = Training::new(4, 8, 4 * CHUNK, 3);
+        let small = Arc::new(Dataset::generate(t.seed, CHUNK, t.features));
+        let run = DataParallel::new(
+            Rung::Threads,
+            t,
+            2,
+            Reduce::Scatter,
+            Lanes::Simd,
+            small,
+            Arc::new(CancelFlag::new()),
+        );
+        let r = train_native(&run, &NativeClock);
+        assert!(
+            matches!(&r.outcome, TrainOutcome::Failed(why) if why.contains("does not hold")),
+            "{:?}",
+            r.outcome
+        );
+        assert_eq!(r.steps_done(), 0);
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub use assigner::{Assigner, block};
 pub use barrier::StepBarrier;
 #[cfg(not(target_arch = "wasm32"))]
 pub use data_parallel::train_native;
-pub use data_parallel::{DataParallel, rung_of};
+pub use data_parallel::{DataParallel, cpu_rung};
 pub use execute::execute;
 pub use lanes::{LaneWork, current_task, publish_all, run_lane, spawn_lanes, spawn_reduce};
 pub use main_thread::{AfterWait, run_event_loop, run_sequential};

@@ -35,7 +35,7 @@ pub use server_lessons::{Judged, ServerLesson, server_lessons};
 pub use sizing::LOCK_LESSON_PCT;
 pub use training_lessons::{
     EFFICIENCY_NEAR, TRAIN_NOISE, TrainExperiment, TrainingLesson, checksum_sentence,
-    ladder_sentences, scaling_sentences, training_lessons,
+    ladder_sentences, scaling_sentences, swept_with, training_lessons,
 };
 
 use crate::engine::plan::{Assignment, MAX_LANES, Mode, Settings, Strategy};

@@ -40,9 +40,9 @@ fn step(runs: &[Trained], rung: Rung, batch: usize) -> Option<&Trained> {
 }
 
 /// The ladder at its largest batch, rung by rung; then where the GPU
-/// stood at every batch. `gpu_software`: the adapter is a software
-/// fallback (its times measure the CPU).
-pub fn ladder_sentences(runs: &[Trained], gpu_software: bool) -> Vec<String> {
+/// stood at every batch. `software`: the GPU adapter's name when it is a
+/// software fallback (its times measure the CPU).
+pub fn ladder_sentences(runs: &[Trained], software: Option<&str>) -> Vec<String> {
     let Some(batch) = runs
         .iter()
         .filter(completed)
@@ -103,20 +103,23 @@ pub fn ladder_sentences(runs: &[Trained], gpu_software: bool) -> Vec<String> {
                 .is_some_and(|g| g * (1.0 + TRAIN_NOISE) < cpu)
         })
         .collect();
-    if batches.iter().any(|&b| step(runs, Rung::Gpu, b).is_some()) {
-        let whose = if gpu_software {
-            " This GPU is a software fallback (SwiftShader): its shaders run on the CPU's cores, so its times say what emulating a GPU costs, not what a GPU does."
-        } else {
-            ""
-        };
+    let with_gpu = batches
+        .iter()
+        .filter(|&&b| step(runs, Rung::Gpu, b).is_some())
+        .count();
+    if with_gpu > 0 {
+        let whose = software.map_or(String::new(), |name| {
+            format!(
+                " This GPU is a software fallback ({name}): its shaders run on the CPU's cores, so its times say what emulating a GPU costs, not what a GPU does."
+            )
+        });
         let said = match gpu_wins.first() {
-            None => {
-                "At no batch size was the GPU faster than the fastest CPU rung here.".to_string()
-            }
+            None => format!(
+                "At none of the {with_gpu} batch sizes it ran was the GPU more than 10 % faster than the fastest CPU rung here."
+            ),
             Some(&b) => format!(
-                "The GPU was the fastest rung (by more than 10 %) at {} of {} batch sizes, the smallest of them {} samples.",
+                "The GPU was the fastest rung (by more than 10 %) at {} of the {with_gpu} batch sizes it ran, the smallest of them {} samples.",
                 gpu_wins.len(),
-                batches.len(),
                 thousands(b as u64)
             ),
         };
@@ -159,9 +162,18 @@ pub fn checksum_sentence(runs: &[Trained]) -> Option<String> {
     })
 }
 
+/// The way of summing a sweep used (its runs on more than one thread all
+/// use it; the strong sweep also runs the other, for comparison).
+pub fn swept_with(weak: &[Trained]) -> Reduce {
+    weak.iter()
+        .find(|r| r.devices > 1)
+        .map_or(Reduce::Scatter, |r| r.reduce)
+}
+
 /// Strong scaling (the same batch on 1..p threads) and weak scaling (a
 /// fixed batch per thread), with their fits and where the time went.
-pub fn scaling_sentences(strong: &[Trained], weak: &[Trained], reduce: Reduce) -> Vec<String> {
+pub fn scaling_sentences(strong: &[Trained], weak: &[Trained]) -> Vec<String> {
+    let reduce = swept_with(weak);
     let mut out = Vec::new();
     let of = |runs: &[Trained], reduce: Reduce| -> Vec<(u32, f64)> {
         runs.iter()
@@ -199,12 +211,11 @@ pub fn scaling_sentences(strong: &[Trained], weak: &[Trained], reduce: Reduce) -
             .filter(completed)
             .find(|r| r.devices as u32 == top.threads && r.reduce == reduce)
         {
-            let sh = run.shares();
             s.push_str(&format!(
-                " Of the devices' time on {} threads, {:.1} % went to the all-reduce and {:.1} % to waiting at the barrier.",
+                " On {} threads the all-reduce (its sums and the barrier that ends it) took {:.1} % of the run, and the devices spent {:.1} % of their time waiting at barriers.",
                 top.threads,
-                100.0 * sh.reduce,
-                100.0 * sh.wait
+                100.0 * run.allreduce_share(),
+                100.0 * run.shares().wait
             ));
         }
         out.push(s);
@@ -250,20 +261,20 @@ pub fn scaling_sentences(strong: &[Trained], weak: &[Trained], reduce: Reduce) -
     if let (Some(a), Some(b)) = (at_most(Reduce::ToOne), at_most(Reduce::Scatter))
         && a.devices == b.devices
     {
-        let (sa, sb) = (a.shares(), b.shares());
-        let small = if sa.reduce.max(sb.reduce) < 0.05 {
+        let (sa, sb) = (a.allreduce_share(), b.allreduce_share());
+        let small = if sa.max(sb) < 0.05 {
             format!(
-                " With {} numbers to sum per device, summing was under 5 % of the time either way: the model is small next to its batch.",
+                " With {} numbers to sum, the all-reduce was under 5 % of the run either way: the model is small next to its batch.",
                 a.training.features + 2
             )
         } else {
             String::new()
         };
         out.push(format!(
-            "Summing on {} threads: everyone into one spent {:.2} % of the devices' time in the all-reduce, reduce-scatter {:.2} %; a step took {} and {}.{small}",
+            "Summing on {} threads: the all-reduce took {:.2} % of the run with everyone into one, {:.2} % with reduce-scatter; a step took {} and {}.{small}",
             a.devices,
-            100.0 * sa.reduce,
-            100.0 * sb.reduce,
+            100.0 * sa,
+            100.0 * sb,
             format_ms(a.ms_per_step().unwrap_or(0.0)),
             format_ms(b.ms_per_step().unwrap_or(0.0)),
         ));
@@ -365,7 +376,7 @@ impl TrainingLesson {
             },
             TrainExperiment::Scaling => Question::Number {
                 prompt: format!(
-                    "{p} threads get {p}× the samples of one (a batch per thread). What share of one thread's time per step will theirs be, as an efficiency (one thread's time ÷ theirs)?",
+                    "{p} threads get {p}× the samples of one (a batch per thread). What weak-scaling efficiency will they reach: one thread's time per step ÷ theirs (100 %: their step takes no longer)?",
                     p = self.pool
                 ),
                 unit: "%",
@@ -375,17 +386,18 @@ impl TrainingLesson {
         }
     }
 
-    /// The measured sentence, or None unless the experiment completed.
+    /// The measured sentences, of the runs that completed (None when
+    /// none did). `software`: as [`ladder_sentences`].
     pub fn conclude(
         &self,
         ladder: &[Trained],
         strong: &[Trained],
         weak: &[Trained],
-        gpu_software: bool,
+        software: Option<&str>,
     ) -> Option<String> {
         let said = match self.experiment {
-            TrainExperiment::Ladder => ladder_sentences(ladder, gpu_software),
-            TrainExperiment::Scaling => scaling_sentences(strong, weak, Reduce::Scatter),
+            TrainExperiment::Ladder => ladder_sentences(ladder, software),
+            TrainExperiment::Scaling => scaling_sentences(strong, weak),
         };
         (!said.is_empty()).then(|| said.join(" "))
     }
@@ -433,10 +445,10 @@ impl TrainingLesson {
                     .filter(completed)
                     .filter_map(|r| Some((r.devices as u32, r.ms_per_step()?)))
                     .collect();
+                // The thread count the question named, or nothing to score.
                 let top = weak_points(&times)
                     .into_iter()
-                    .max_by_key(|p| p.threads)
-                    .filter(|p| p.threads > 1)?;
+                    .find(|p| p.threads == self.pool && p.threads > 1)?;
                 let measured = 100.0 * top.efficiency();
                 Some(Scored {
                     right: (guess - measured).abs() <= EFFICIENCY_NEAR,
@@ -505,17 +517,20 @@ mod tests {
             timed(Rung::Scalar, 1_024, 1, Reduce::ToOne, 2.0),
             timed(Rung::Gpu, 1_024, 1, Reduce::ToOne, 1.0),
         ];
-        let s = ladder_sentences(&runs, true).join(" ");
+        let s = ladder_sentences(&runs, Some("google, swiftshader")).join(" ");
         assert!(s.contains("At 4,096 samples a step"), "{s}");
         assert!(s.contains("2.0× as fast as scalar"), "{s}");
         assert!(s.contains("about as fast as on one, within 10 %"), "{s}");
         assert!(
-            s.contains("at 1 of 2 batch sizes, the smallest of them 1,024"),
+            s.contains("at 1 of the 2 batch sizes it ran, the smallest of them 1,024"),
             "{s}"
         );
-        assert!(s.contains("software fallback"), "{s}");
-        let hw = ladder_sentences(&runs[..4], false).join(" ");
-        assert!(hw.contains("At no batch size was the GPU faster"), "{hw}");
+        assert!(s.contains("software fallback (google, swiftshader)"), "{s}");
+        let hw = ladder_sentences(&runs[..4], None).join(" ");
+        assert!(
+            hw.contains("At none of the 1 batch sizes it ran was the GPU more than 10 % faster"),
+            "{hw}"
+        );
         assert!(!hw.contains("software"), "{hw}");
     }
 
@@ -524,7 +539,13 @@ mod tests {
         let t = Training::new(3, 16, 4 * 256, 5);
         let data = Arc::new(Dataset::generate(t.seed, t.samples, t.features));
         let run = |devices, lanes| {
+            let rung = if devices == 1 {
+                Rung::Simd
+            } else {
+                Rung::Threads
+            };
             let dp = DataParallel::new(
+                rung,
                 t,
                 devices,
                 Reduce::Scatter,
@@ -558,7 +579,7 @@ mod tests {
             timed(Rung::Simd, 4_096, 1, Reduce::ToOne, 5.0),
             timed(Rung::Threads, 8_192, 2, Reduce::ToOne, 5.2),
         ];
-        let s = scaling_sentences(&strong, &weak, Reduce::ToOne).join(" ");
+        let s = scaling_sentences(&strong, &weak).join(" ");
         assert!(s.contains("a speedup of 1.67 (efficiency 83 %)"), "{s}");
         assert!(
             s.contains("Amdahl's law fits a serial share of 20.0 %"),
@@ -567,7 +588,7 @@ mod tests {
         assert!(s.contains("weak-scaling efficiency 96 %"), "{s}");
         assert!(s.contains("stayed within 10 % of flat"), "{s}");
         assert!(s.contains("Summing on 2 threads"), "{s}");
-        assert!(scaling_sentences(&[], &[], Reduce::ToOne).is_empty());
+        assert!(scaling_sentences(&[], &[]).is_empty());
     }
 
     #[test]

@@ -109,10 +109,12 @@ impl Training {
     /// A run of `steps` steps on batches of `batch` samples (rounded up to
     /// whole chunks) of `features` numbers.
     pub fn new(seed: u64, features: usize, batch: usize, steps: u32) -> Training {
-        let batch = batch.max(1).div_ceil(CHUNK) * CHUNK;
+        // At most the largest batch offered × 16: a batch from a bad input
+        // cannot wrap the arithmetic below (usize is 32 bits in wasm).
+        let batch = batch.clamp(1, MOST_BATCH).div_ceil(CHUNK) * CHUNK;
         Training {
             seed,
-            features: features.max(1),
+            features: features.clamp(1, MOST_FEATURES),
             samples: batch * BATCHES,
             batch,
             steps: steps.max(1),
@@ -120,9 +122,9 @@ impl Training {
         }
     }
 
-    /// The same run on a data set of at most `samples` rows (whole
-    /// batches of them, at least one), so that runs of several batch sizes
-    /// share one data set.
+    /// The same run on a data set of `samples` rows, rounded down to whole
+    /// batches (at least one: the data set must then hold one batch), so
+    /// that runs of several batch sizes share one data set.
     pub fn with_samples(self, samples: usize) -> Training {
         let samples = (samples / self.batch).max(1) * self.batch;
         Training { samples, ..self }
@@ -141,13 +143,12 @@ impl Training {
         let (a, b) = (device * chunks / devices, (device + 1) * chunks / devices);
         first + a * CHUNK..first + b * CHUNK
     }
-
-    /// Multiply–adds in one step's gradient: a dot product and an update
-    /// of `features` per sample (the work a rung's time is compared on).
-    pub fn flops_per_step(&self) -> f64 {
-        4.0 * self.features as f64 * self.batch as f64
-    }
 }
+
+/// Bounds of any run, whatever asks for it (a bad benchmark call
+/// included): 2²⁰ samples a step, 1,024 features.
+pub const MOST_BATCH: usize = 1 << 20;
+pub const MOST_FEATURES: usize = 1_024;
 
 /// The card's choices: features per sample, and the largest batch.
 pub const FEATURES: [usize; 3] = [16, 64, 128];

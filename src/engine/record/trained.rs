@@ -18,14 +18,6 @@ pub enum Phase {
 
 impl Phase {
     pub const ALL: [Phase; 3] = [Phase::Compute, Phase::Wait, Phase::Reduce];
-
-    pub fn doing(self) -> &'static str {
-        match self {
-            Phase::Compute => "computing its gradient",
-            Phase::Wait => "waiting at the barrier",
-            Phase::Reduce => "summing (all-reduce)",
-        }
-    }
 }
 
 /// One phase of one step on one device, in ms since the run began.
@@ -65,6 +57,17 @@ pub enum TrainOutcome {
     Failed(String),
 }
 
+impl TrainOutcome {
+    /// Failed for `why`, else stopped if `stopped`, else completed.
+    pub fn of(why: Option<String>, stopped: bool) -> TrainOutcome {
+        match why {
+            Some(why) => TrainOutcome::Failed(why),
+            None if stopped => TrainOutcome::Stopped,
+            None => TrainOutcome::Completed,
+        }
+    }
+}
+
 /// A training run as the page shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trained {
@@ -78,12 +81,12 @@ pub struct Trained {
     pub weights: Vec<f32>,
     /// From the first step's start to the last step's end.
     pub wall_ms: f64,
-    /// What ran before the first step and is not in it (the GPU rung's
-    /// upload of the data set), measured. The GPU rung's steps are one
-    /// `Compute` phase each: the weights written, the passes run, the sums
-    /// read back (the page cannot time them apart without timestamp
-    /// queries, which browsers offer only behind a flag).
-    pub setup_ms: f64,
+    /// The GPU rung's upload of the data set, before the first step and
+    /// not in it (None for the CPU rungs, and for a failed upload). Its
+    /// steps are one `Compute` phase each: the weights written, the passes
+    /// run, the sums read back (apart only with WebGPU's timestamp
+    /// queries, an optional feature not every adapter offers).
+    pub upload_ms: Option<f64>,
     pub outcome: TrainOutcome,
 }
 
@@ -137,7 +140,7 @@ impl Trained {
             losses,
             weights,
             wall_ms: if last > first { last - first } else { 0.0 },
-            setup_ms: 0.0,
+            upload_ms: None,
             outcome,
         }
     }
@@ -203,11 +206,32 @@ impl Trained {
         }
     }
 
-    /// Samples trained per second of wall time.
-    pub fn samples_per_s(&self) -> Option<f64> {
-        self.ms_per_step()
-            .filter(|&ms| ms > 0.0)
-            .map(|ms| self.training.batch as f64 / ms * 1000.0)
+    /// The all-reduce's share of the run, as the step waits for it: on
+    /// device 1, from leaving the first barrier (everyone's gradient
+    /// written) to leaving the second (the total summed), each step. With
+    /// everyone into one, the other devices' part of it is waiting; split,
+    /// each sums; either way this is what the step pays.
+    pub fn allreduce_share(&self) -> f64 {
+        if self.wall_ms <= 0.0 {
+            return 0.0;
+        }
+        let first = self.phases.iter().filter(|p| p.device == 0);
+        let mut total = 0.0;
+        let mut began: Option<(u32, f64)> = None;
+        for p in first {
+            match p.phase {
+                Phase::Reduce => began = Some((p.step, p.start)),
+                // The wait after the sum ends the all-reduce.
+                Phase::Wait => {
+                    if let Some((_, start)) = began.filter(|(s, _)| *s == p.step) {
+                        total += p.end - start;
+                        began = None;
+                    }
+                }
+                Phase::Compute => began = None,
+            }
+        }
+        total / self.wall_ms
     }
 }
 
@@ -273,6 +297,36 @@ mod tests {
         assert_eq!(s.wait, 4.0 / 18.0);
         assert_eq!(s.reduce, 1.0 / 18.0);
         assert_eq!(r.phases[0].start, 0.0);
+    }
+
+    #[test]
+    fn the_allreduce_runs_from_the_first_barrier_to_the_second_on_device_one() {
+        let t = Training::new(1, 2, 256, 2);
+        let a = report(
+            0,
+            vec![
+                span(0, 0, Phase::Compute, 0.0, 4.0),
+                span(0, 0, Phase::Wait, 4.0, 5.0),
+                span(0, 0, Phase::Reduce, 5.0, 6.0),
+                span(0, 0, Phase::Wait, 6.0, 7.0),
+                span(0, 1, Phase::Compute, 7.0, 10.0),
+            ],
+            1,
+        );
+        let r = Trained::new(
+            Rung::Threads,
+            t,
+            Reduce::ToOne,
+            vec![a],
+            0.0,
+            TrainOutcome::Completed,
+        );
+        assert_eq!(r.allreduce_share(), 2.0 / 10.0);
+        assert_eq!(TrainOutcome::of(None, true), TrainOutcome::Stopped);
+        assert_eq!(
+            TrainOutcome::of(Some("x".into()), true),
+            TrainOutcome::Failed("x".into())
+        );
     }
 
     #[test]

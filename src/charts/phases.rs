@@ -1,6 +1,6 @@
 //! A training run's devices over time: a row per device, a bar per phase
 //! (computing its gradient, waiting at the barrier, summing its share of
-//! the all-reduce), for the first steps only,
+//! the all-reduce), for a few steps only,
 //! so that each step's phases are wide enough to see.
 
 use super::{DrawResult, Theme, clear, format_tick, legend_entry_px};
@@ -30,18 +30,18 @@ pub fn phases_height(rows: usize) -> u32 {
     70 + 28 * rows.max(1) as u32
 }
 
-/// Draws the phases of steps before `steps` of `devices` rows, each named
+/// Draws the phases of the steps `steps` of `devices` rows, each named
 /// by `row_name`.
 pub fn draw_phases<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     phases: &[PhaseSpan],
     devices: usize,
-    steps: u32,
+    steps: std::ops::Range<u32>,
     row_name: &dyn Fn(usize) -> String,
     theme: &Theme,
 ) -> DrawResult<(), DB> {
     clear(area, theme)?;
-    let shown: Vec<&PhaseSpan> = phases.iter().filter(|p| p.step < steps).collect();
+    let shown: Vec<&PhaseSpan> = phases.iter().filter(|p| steps.contains(&p.step)).collect();
     let x0 = shown.iter().map(|p| p.start).fold(f64::INFINITY, f64::min);
     let x1 = shown
         .iter()
@@ -63,7 +63,7 @@ pub fn draw_phases<DB: DrawingBackend>(
         .y_labels(0)
         .x_labels(6)
         .x_label_formatter(&|x| format_tick(*x))
-        .x_desc("ms since the first step began")
+        .x_desc("ms since the first step shown began")
         .axis_style(theme.muted)
         .bold_line_style(theme.grid)
         .max_light_lines(0)
@@ -142,7 +142,7 @@ mod tests {
                 a,
                 &phases,
                 2,
-                2,
+                0..2,
                 &|r| format!("device {}", r + 1),
                 &Theme::LIGHT,
             )
@@ -166,7 +166,7 @@ mod tests {
     fn the_legend_names_only_the_phases_shown() {
         let phases = vec![span(0, 0, Phase::Compute, 0.0, 4.0)];
         let out = svg(400, phases_height(1), |a| {
-            draw_phases(a, &phases, 1, 1, &|_| "GPU".into(), &Theme::DARK).unwrap()
+            draw_phases(a, &phases, 1, 0..1, &|_| "GPU".into(), &Theme::DARK).unwrap()
         });
         assert!(has_text(&out, "gradient") && has_text(&out, "GPU"));
         assert!(!has_text(&out, "barrier wait") && !has_text(&out, "all-reduce"));

@@ -26,6 +26,14 @@ use reactive_stores::Field;
 /// few enough that each phase is wider than a pixel.
 const PHASE_STEPS: u32 = 6;
 
+/// The steps the phase chart shows: from the middle of the run, where the
+/// threads have long started (the first steps show a thread's late start,
+/// and whatever else the machine was finishing).
+fn shown_steps(run: &Trained) -> std::ops::Range<u32> {
+    let mid = (run.steps_done() as u32 / 2).saturating_sub(PHASE_STEPS / 2);
+    mid..mid + PHASE_STEPS
+}
+
 #[component]
 pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
     let state = expect_context::<TrainingState>();
@@ -70,7 +78,7 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
                         a,
                         &run.phases,
                         run.devices,
-                        PHASE_STEPS,
+                        shown_steps(run),
                         &|r| format!("thread {}", r + 1),
                         &theme,
                     )
@@ -168,7 +176,7 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
                 <Show when=move || ladder.with(|r| threads_run(r).is_some())>
                     <h3>"Each thread's steps"</h3>
                     <p class="note">{format!(
-                        "The first {PHASE_STEPS} steps of SIMD on every thread at the largest batch: each thread computes its slice's gradient and waits at the barrier for the slowest; then the sums are added (by thread 1 alone, everyone into one; by every thread, a share each, reduce-scatter), and the threads wait for the last summer."
+                        "{PHASE_STEPS} steps from the middle of the run of SIMD on every thread, at the largest batch: each thread computes its slice's gradient and waits at the barrier for the slowest; then the sums are added (by thread 1 alone, everyone into one; by every thread, a share each, reduce-scatter), and the threads wait for the last summer."
                     )}</p>
                     <canvas node_ref=phase_canvas data-name="training-phases" role="img"
                         aria-label="Each thread's phases over the first steps"></canvas>
@@ -176,6 +184,12 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
             </Show>
             <Show when=move || strong.with(|r| !r.is_empty())>
                 <h3>"Scaling up and out"</h3>
+                <p class="note">
+                    "Up: the same samples per step on more threads (speedup: one thread's time ÷ theirs). "
+                    "Out: the samples grow with the threads (scaled speedup: p × one thread's time ÷ theirs). "
+                    "All-reduce: its share of the run, from every gradient written to the total summed. "
+                    "Barrier wait: the threads' share of their time held at barriers."
+                </p>
                 {move || strong.with(|s| weak.with(|w| scaling_table(s, w)))}
                 <canvas node_ref=scaling_canvas data-name="training-scaling" role="img"
                     aria-label="Speedup against threads: the same batch (Amdahl) and a batch per thread (Gustafson)"></canvas>
@@ -301,7 +315,7 @@ fn scaling_table(strong: &[Trained], weak: &[Trained]) -> AnyView {
         .collect::<Vec<_>>();
     table_wrap("Scaling up and out", view! {
         <table class="training-scaling">
-            <caption>"Up: the same samples per step on more threads (speedup). Out: the samples grow with the threads (scaled speedup: p × one thread's time / the time). All-reduce: its share of the run, from everyone's gradient written to the total summed. Barrier wait: the threads' share of their time held at barriers."</caption>
+            <caption>"Scaling up (the same batch) and out (a batch per thread)"</caption>
             <thead><tr>
                 <th scope="col">"Scaling"</th><th scope="col">"Threads"</th><th scope="col">"Summing"</th>
                 <th scope="col">"Samples per step"</th><th scope="col">"ms per step"</th>

@@ -23,11 +23,12 @@ const ORDER = [
   'Share or open a result',
   'Export',
   'Serving many connections',
+  'Training on many devices',
   'This browser',
   'Learn: concurrency is not parallelism',
 ];
 /** Shown on every page, whatever has run. */
-const ALWAYS = ['Experiment', 'Timeline', 'Modes compared', 'Speedup by threads', 'Replay', 'Serving many connections', 'This browser', 'Learn: concurrency is not parallelism'];
+const ALWAYS = ['Experiment', 'Timeline', 'Modes compared', 'Speedup by threads', 'Replay', 'Serving many connections', 'Training on many devices', 'This browser', 'Learn: concurrency is not parallelism'];
 
 // Short runs: the test is about where things are, not how long they take.
 const QUERY = 'mode=both&workload=mixed&kernel=hash&tasks=8&work_ms=20&latency_ms=100&threads=2';

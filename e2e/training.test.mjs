@@ -129,3 +129,32 @@ test('scaling up and out: a row per thread count, both ways of summing, and the 
     await b.close();
   }
 });
+
+test("the card's numbers travel in the link, and a bad one is said, not obeyed", async () => {
+  site ??= await serve();
+  const b = await browser();
+  try {
+    const { page } = b;
+    await open(page, site.url, 'train_features=16&train_batch=1024&train_steps=7&train_reduce=to-one');
+    await ready(page);
+    const card = page.locator('section.training');
+    assert.equal(await card.locator('#training-features').inputValue(), '16');
+    assert.equal(await card.locator('#training-batch').inputValue(), '1024');
+    assert.equal(await card.locator('#training-steps').inputValue(), '7');
+    assert.equal(await card.locator('#training-reduce').inputValue(), 'to-one');
+    // A change goes back into the address, beside the settings.
+    await card.locator('#training-batch').selectOption('4096');
+    await page.waitForFunction(() => location.search.includes('train_batch=4096'), null, { timeout: 5000 });
+    assert.match(page.url(), /train_features=16/);
+    // A value the card does not offer: the nearest is used, and said.
+    await open(page, site.url, 'train_batch=5000&train_steps=lots');
+    await ready(page);
+    assert.equal(await card.locator('#training-batch').inputValue(), '4096');
+    const status = await card.locator('.training-status').textContent();
+    assert.match(status, /From the link: training: Samples per step: 5,000 is not offered; 4,096 used/, status);
+    assert.match(status, /train_steps: lots is not a whole number/, status);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});

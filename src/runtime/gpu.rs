@@ -708,22 +708,14 @@ thread_local! {
     static OPENED: RefCell<Option<(GpuStatus, Option<Rc<Gpu>>)>> = const { RefCell::new(None) };
 }
 
-/// Whether the browser offers a GPU adapter, without opening a device (a
-/// question's options depend on it).
-pub async fn adapter_present() -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let gpu = window.navigator().gpu();
-    if gpu.is_undefined() || gpu.is_null() {
-        return false;
-    }
-    matches!(
-        JsFuture::from(gpu.request_adapter())
-            .await
-            .map(|a| a.into_option().is_some()),
-        Ok(true)
-    )
+/// Whether the browser has WebGPU at all (`navigator.gpu`): known at
+/// once, without asking for an adapter (which starts the browser's GPU
+/// machinery, and costs the page's cores meanwhile).
+pub fn api_present() -> bool {
+    web_sys::window().is_some_and(|w| {
+        let gpu = w.navigator().gpu();
+        !gpu.is_undefined() && !gpu.is_null()
+    })
 }
 
 /// The page's GPU: opened on first use, again if it was lost.

@@ -51,7 +51,20 @@ pub fn App() -> impl IntoView {
             .collect(),
     );
     provide_context(server);
-    provide_context(TrainingState::new());
+    // The training card's numbers, from the link and in the URL, as the
+    // server card's.
+    let training = TrainingState::new();
+    let (asked, said) = url::read_training();
+    if let Some(ask) = asked {
+        training.set_ask(ask);
+    }
+    training.said.set(
+        said.iter()
+            .map(|n| format!("From the link: {n}."))
+            .collect(),
+    );
+    provide_context(training);
+    Effect::new(move |_| url::write_training(&training.ask()));
     Effect::new(move |_| url::write_server(&server.ask.get()));
     let edit = SettingsEditor::of(page);
     let actions = Actions::new(page);

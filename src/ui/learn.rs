@@ -42,8 +42,6 @@ pub fn Learn(
         })
     });
     let idle = Signal::derive(move || ready.get() && busy.with(Option::is_none));
-    let training = expect_context::<TrainingState>();
-    training.probe_gpu();
     view! {
         <section class="card learn" aria-labelledby="learn-title">
             <h2 id="learn-title" tabindex="-1">"Learn: concurrency is not parallelism"</h2>
@@ -140,8 +138,9 @@ pub fn Learn(
                 }}
                 {move || {
                     // The ladder's question offers the GPU only where the
-                    // browser has one (asked once Learn is built).
-                    let gpu = training.gpu_present.get().unwrap_or(false);
+                    // browser has WebGPU (whether it also offers an adapter
+                    // is known only by asking, which the ladder does).
+                    let gpu = crate::runtime::gpu::api_present();
                     training_lessons(machine.get(), gpu)
                         .into_iter()
                         .map(|lesson| training_card(results, lesson, idle))

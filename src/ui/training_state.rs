@@ -9,7 +9,7 @@
 use super::state::LessonResult;
 use crate::engine::exec::{CancelFlag, cpu_rung};
 use crate::engine::lessons::{Prediction, TrainExperiment, TrainingLesson};
-use crate::engine::plan::{Reduce, Rung, Training, ladder_batches};
+use crate::engine::plan::{Reduce, Rung, TrainAsk, Training, ladder_batches};
 use crate::engine::record::{TrainOutcome, Trained};
 use crate::engine::work::{CHUNK, Dataset, Lanes};
 use crate::runtime::casualty;
@@ -40,27 +40,43 @@ pub struct TrainingState {
     pub said: RwSignal<Vec<String>>,
     /// What the page found of WebGPU (None until the ladder first looks).
     pub gpu: RwSignal<Option<GpuStatus>>,
-    /// Whether the browser offers a GPU adapter (None until asked).
-    pub gpu_present: RwSignal<Option<bool>>,
     stop: StoredValue<Option<Arc<CancelFlag>>>,
 }
 
 impl TrainingState {
     pub fn new() -> TrainingState {
         TrainingState {
-            features: RwSignal::new(64),
-            batch: RwSignal::new(16_384),
-            steps: RwSignal::new(60),
-            reduce: RwSignal::new(Reduce::Scatter),
+            features: RwSignal::new(TrainAsk::default().features),
+            batch: RwSignal::new(TrainAsk::default().batch),
+            steps: RwSignal::new(TrainAsk::default().steps),
+            reduce: RwSignal::new(TrainAsk::default().reduce),
             ladder: RwSignal::new(vec![]),
             strong: RwSignal::new(vec![]),
             weak: RwSignal::new(vec![]),
             running: RwSignal::new(None),
             said: RwSignal::new(vec![]),
             gpu: RwSignal::new(None),
-            gpu_present: RwSignal::new(None),
             stop: StoredValue::new(None),
         }
+    }
+
+    /// The card's numbers (tracked: an effect reading them reruns as
+    /// they change).
+    pub fn ask(self) -> TrainAsk {
+        TrainAsk {
+            features: self.features.get(),
+            batch: self.batch.get(),
+            steps: self.steps.get(),
+            reduce: self.reduce.get(),
+        }
+    }
+
+    /// Shows `ask` in the card's controls (a link's numbers).
+    pub fn set_ask(self, ask: TrainAsk) {
+        self.features.set(ask.features);
+        self.batch.set(ask.batch);
+        self.steps.set(ask.steps);
+        self.reduce.set(ask.reduce);
     }
 
     pub fn is_running(self) -> bool {
@@ -81,17 +97,6 @@ impl TrainingState {
             batch,
             self.steps.get_untracked(),
         )
-    }
-
-    /// Asks the browser once whether it offers a GPU adapter.
-    pub fn probe_gpu(self) {
-        if self.gpu_present.get_untracked().is_some() {
-            return;
-        }
-        spawn_local(async move {
-            let present = gpu::adapter_present().await;
-            self.gpu_present.set(Some(present));
-        });
     }
 
     /// Starts `experiment` with a fresh stop flag, unless one is running

@@ -1,9 +1,10 @@
 //! The settings in the address bar: the URL follows the controls, and a link
 //! (or history back/forward) restores them.
 
-use crate::engine::plan::{Notice, ServerAsk, Settings};
+use crate::engine::plan::{Notice, ServerAsk, Settings, TrainAsk};
 use crate::engine::plan::{
-    SERVER_PREFIX, parse_query, percent_decode, server_from_query, server_to_query, to_query,
+    SERVER_PREFIX, TRAIN_PREFIX, parse_query, percent_decode, server_from_query, server_to_query,
+    to_query, train_from_query, train_to_query,
 };
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
@@ -30,43 +31,86 @@ pub fn opened_on_experiment() -> bool {
 thread_local! {
     /// When the last history entry was made (ms since the epoch).
     static LAST_PUSH: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
-    /// The server card's numbers as query pairs (empty: its defaults),
-    /// added to every settings query the page writes.
-    static SERVER_PART: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The cards' numbers as query pairs, by their keys' prefix (empty:
+    /// the card's defaults), added to every settings query the page writes.
+    static CARD_PARTS: RefCell<Vec<(&'static str, String)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The settings' query with the server card's numbers after them.
+/// The settings' query with the cards' numbers after them.
 fn query_of(settings: &Settings) -> String {
-    let server = SERVER_PART.with(|p| p.borrow().clone());
-    if server.is_empty() {
-        to_query(settings)
-    } else {
-        format!("{}&{server}", to_query(settings))
-    }
+    let mut parts = vec![to_query(settings)];
+    CARD_PARTS.with(|p| {
+        parts.extend(
+            p.borrow()
+                .iter()
+                .filter(|(_, q)| !q.is_empty())
+                .map(|(_, q)| q.clone()),
+        )
+    });
+    parts.join("&")
+}
+
+fn search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Sets the card `prefix`'s part; false when it was already that.
+fn set_part(prefix: &'static str, part: String) -> bool {
+    CARD_PARTS.with(|p| {
+        let mut parts = p.borrow_mut();
+        match parts.iter_mut().find(|(k, _)| *k == prefix) {
+            Some((_, q)) if *q == part => false,
+            Some((_, q)) => {
+                *q = part;
+                true
+            }
+            None => {
+                parts.push((prefix, part));
+                true
+            }
+        }
+    })
 }
 
 /// The server card's numbers in the page's URL (`None`: it names none),
 /// with what to say about them; the URL keeps them from then on.
 pub fn read_server() -> (Option<ServerAsk>, Vec<Notice>) {
-    let search = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    let (ask, notices) = server_from_query(&search);
+    let (ask, notices) = server_from_query(&search());
     if let Some(ask) = ask {
-        SERVER_PART.with(|p| *p.borrow_mut() = server_to_query(&ask));
+        set_part(SERVER_PREFIX, server_to_query(&ask));
     }
     (ask, notices)
 }
 
-/// Puts the server card's numbers in the URL, in place of the ones there:
-/// the current entry is replaced (Back undoes the settings' changes, which
-/// the page restores; the card's numbers are kept as they are).
+/// The training card's numbers in the page's URL, as [`read_server`].
+pub fn read_training() -> (Option<TrainAsk>, Vec<Notice>) {
+    let (ask, notices) = train_from_query(&search());
+    if let Some(ask) = ask {
+        set_part(TRAIN_PREFIX, train_to_query(&ask));
+    }
+    (ask, notices)
+}
+
+/// Puts the server card's numbers in the URL (see [`write_part`]).
 pub fn write_server(ask: &ServerAsk) {
-    let part = server_to_query(ask);
-    if SERVER_PART.with(|p| *p.borrow() == part) {
+    write_part(SERVER_PREFIX, server_to_query(ask));
+}
+
+/// Puts the training card's numbers in the URL (see [`write_part`]).
+pub fn write_training(ask: &TrainAsk) {
+    write_part(TRAIN_PREFIX, train_to_query(ask));
+}
+
+/// Puts a card's numbers (`part`, its keys starting with `prefix`) in the
+/// URL, in place of the ones there: the current entry is replaced (Back
+/// undoes the settings' changes, which the page restores; the cards'
+/// numbers are kept as they are).
+fn write_part(prefix: &'static str, part: String) {
+    if !set_part(prefix, part.clone()) {
         return;
     }
-    SERVER_PART.with(|p| *p.borrow_mut() = part.clone());
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -78,7 +122,7 @@ pub fn write_server(ask: &ServerAsk) {
         .split('&')
         .filter(|pair| {
             let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
-            !pair.is_empty() && !percent_decode(key).starts_with(SERVER_PREFIX)
+            !pair.is_empty() && !percent_decode(key).starts_with(prefix)
         })
         .collect();
     if !part.is_empty() {
@@ -138,7 +182,7 @@ pub fn write(settings: &Settings, by_person: bool) {
     };
 }
 
-/// The page's address as it is now (its settings and the server card's
+/// The page's address as it is now (its settings and the cards'
 /// numbers), without its fragment.
 pub fn here() -> String {
     let Some(window) = web_sys::window() else {

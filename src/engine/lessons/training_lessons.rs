@@ -311,8 +311,9 @@ pub struct TrainingLesson {
 /// measured is right: runs of the sweep here spread by 4–8 points.
 pub const EFFICIENCY_NEAR: f64 = 10.0;
 
-/// The training lessons for machine `m`; `gpu`: the browser offers a GPU
-/// adapter (then the ladder's question includes the GPU).
+/// The training lessons for machine `m`; `gpu`: the browser has WebGPU
+/// (then the ladder's question offers the GPU, which runs where the
+/// browser also offers an adapter).
 pub fn training_lessons(m: Machine, gpu: bool) -> Vec<TrainingLesson> {
     let p = m.pool.max(1);
     let rungs = Rung::ALL
@@ -331,7 +332,7 @@ pub fn training_lessons(m: Machine, gpu: bool) -> Vec<TrainingLesson> {
                 format!(
                     "The same idea works at every scale this browser has: four numbers per instruction (SIMD) inside one \
                      core, {p} threads on its cores{}. Try it trains one model on each rung of that ladder.",
-                    if gpu { ", and the GPU it offers" } else { " (it offers no GPU)" }
+                    if gpu { ", and the GPU if it offers one" } else { " (it has no WebGPU)" }
                 ),
             ],
             experiment: TrainExperiment::Ladder,
@@ -406,25 +407,37 @@ impl TrainingLesson {
     pub fn score(&self, said: Prediction, ladder: &[Trained], weak: &[Trained]) -> Option<Scored> {
         match (self.experiment, said) {
             (TrainExperiment::Ladder, Prediction::Choice(chosen)) => {
-                let times: Vec<f64> = self
+                let options = self.question().choices();
+                let chosen_label = options.get(chosen)?;
+                // Each offered rung's step time; the GPU's may be missing
+                // (offered where the browser has WebGPU, run only where it
+                // also has an adapter). The CPU rungs must all have run.
+                let times: Vec<Option<f64>> = self
                     .rungs
                     .iter()
                     .map(|&r| step(ladder, r, self.batch).and_then(Trained::ms_per_step))
-                    .collect::<Option<_>>()?;
-                let best = (0..times.len()).min_by(|&a, &b| times[a].total_cmp(&times[b]))?;
-                let near = |i: usize| times[i] <= times[best] * (1.0 + TRAIN_NOISE);
-                let all_near = (0..times.len()).all(near);
+                    .collect();
+                let cpu_ran = self
+                    .rungs
+                    .iter()
+                    .zip(&times)
+                    .all(|(r, t)| *r == Rung::Gpu || t.is_some());
+                if !cpu_ran {
+                    return None;
+                }
+                let ran: Vec<usize> = (0..times.len()).filter(|&i| times[i].is_some()).collect();
+                let t = |i: usize| times[i].unwrap_or(f64::INFINITY);
+                let best = ran.iter().copied().min_by(|&a, &b| t(a).total_cmp(&t(b)))?;
+                let near = |i: usize| t(i) <= t(best) * (1.0 + TRAIN_NOISE);
+                let all_near = ran.iter().all(|&i| near(i));
                 let right = if chosen == times.len() {
                     all_near
                 } else {
                     chosen < times.len() && near(chosen)
                 };
-                let options = self.question().choices();
-                let figures = self
-                    .rungs
+                let figures = ran
                     .iter()
-                    .zip(&times)
-                    .map(|(r, t)| format!("{} {}", r.label(), format_ms(*t)))
+                    .map(|&i| format!("{} {}", self.rungs[i].label(), format_ms(t(i))))
                     .collect::<Vec<_>>()
                     .join(", ");
                 let outcome = if all_near {
@@ -432,9 +445,14 @@ impl TrainingLesson {
                 } else {
                     format!("{} was fastest", self.rungs[best].label())
                 };
+                let missing = if chosen < times.len() && times[chosen].is_none() {
+                    " (no GPU adapter was offered here, so the GPU did not run)"
+                } else {
+                    ""
+                };
                 Some(Scored {
                     right,
-                    sentence: format!("You predicted {}; {outcome}.", options.get(chosen)?),
+                    sentence: format!("You predicted {chosen_label}{missing}; {outcome}."),
                     why: format!("Measured, per step: {figures}."),
                     measured: Prediction::Choice(if all_near { times.len() } else { best }),
                 })
@@ -601,7 +619,31 @@ mod tests {
             "four rungs and About the same"
         );
         assert_eq!(without[0].question().choices().len(), 4);
-        assert!(without[0].body[1].contains("it offers no GPU"));
+        assert!(without[0].body[1].contains("it has no WebGPU"));
+        // WebGPU but no adapter: the GPU was offered and did not run.
+        let no_adapter = &with[0];
+        let cpu_only = vec![
+            timed(Rung::Scalar, 16_384, 1, Reduce::ToOne, 8.0),
+            timed(Rung::Simd, 16_384, 1, Reduce::ToOne, 4.0),
+            timed(Rung::Threads, 16_384, 2, Reduce::ToOne, 2.0),
+        ];
+        let gpu_pick = no_adapter
+            .score(Prediction::Choice(3), &cpu_only, &[])
+            .unwrap();
+        assert!(!gpu_pick.right);
+        assert!(
+            gpu_pick
+                .sentence
+                .contains("so the GPU did not run); SIMD, every thread was fastest"),
+            "{}",
+            gpu_pick.sentence
+        );
+        assert!(
+            no_adapter
+                .score(Prediction::Choice(2), &cpu_only, &[])
+                .unwrap()
+                .right
+        );
         let ladder = &without[0];
         let runs = vec![
             timed(Rung::Scalar, 16_384, 1, Reduce::ToOne, 8.0),

@@ -26,6 +26,7 @@ mod slider;
 mod strategy;
 mod tasks;
 mod training;
+mod training_query;
 
 pub use estimate::{MAX_ESTIMATE_MS, schedule_ms};
 pub use field::{Bounds, Field};
@@ -46,3 +47,4 @@ pub use tasks::{Stage, TaskCost, TaskSpec};
 pub use training::{
     BATCHES, BATCHES_OFFERED, FEATURES, RATE, Reduce, Rung, STEPS, Training, ladder_batches,
 };
+pub use training_query::{TRAIN_PREFIX, TrainAsk, train_from_query, train_to_query};

@@ -29,9 +29,9 @@ pub fn parse_query(query: &str) -> (Settings, Vec<Notice>) {
         let (raw_key, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent_decode(raw_key);
         let value = percent_decode(raw_value);
-        // The server card's numbers: read (and their repeats said) by
-        // `server_from_query`.
-        if key.starts_with(super::SERVER_PREFIX) {
+        // The server card's and the training card's numbers: read (and
+        // their repeats said) by `server_from_query`, `train_from_query`.
+        if key.starts_with(super::SERVER_PREFIX) || key.starts_with(super::TRAIN_PREFIX) {
             continue;
         }
         if !seen.insert(key.clone()) {

@@ -202,7 +202,17 @@ test('a prediction travels in a result link: the receiver sees it beside the sen
     await form.getByRole('button', { name: 'Run it here with my prediction' }).click();
     const theirs = other.page.locator('.received-prediction .prediction');
     await theirs.waitFor({ timeout: 60000 });
-    assert.match(await theirs.textContent(), /^Right\. You predicted 60\.0 ms; measured 6\d(\.\d)? ms: right, \d+ % off\./);
+    // Four 60 ms waits at once take at least 60 ms, and more on a busy
+    // machine (70.4 ms in a CI run, 2026-12-03): the verdict follows from
+    // the figure measured (right within 25 %, NEAR in lessons/predict.rs).
+    const said = await theirs.textContent();
+    const [, took] = said.match(/^(?:Right|Not this time)\. You predicted 60\.0 ms; measured ([\d.]+) ms: /) ?? [];
+    assert.ok(took && Number(took) >= 59.9, said);
+    // The share off, from the rounded figure shown: within a point of the
+    // sentence's (either verdict where the 0.1 ms rounding straddles 25 %).
+    const off = Math.abs(60 / Number(took) - 1);
+    const [, stated] = said.match(said.startsWith('Right') && off <= 0.252 || off < 0.248 ? /^Right\. .*: right, (\d+) % off\./ : /^Not this time\. .*: (\d+) % under\./) ?? [];
+    assert.ok(stated !== undefined && Math.abs(Number(stated) - off * 100) <= 1, `${off * 100} % off: ${said}`);
     // Its time is drawn on the timeline of the run it predicted.
     assert.equal(await other.page.locator('.timeline canvas[data-predicted-ms]').first().getAttribute('data-predicted-ms'), '60');
     await other.page.locator('.recorded-result').screenshot({ path: join(ARTIFACTS, 'predict-received.png') });

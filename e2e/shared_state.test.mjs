@@ -87,10 +87,14 @@ test('the contention, false-sharing and lock lessons state their numbers', async
   assert.equal(cells, 3 * (pool === 1 ? 1 : 2), `${cells} cells`);
 
   // False sharing: adjacent against padded. Natively 5.6–6.4× on 2 threads;
-  // in this page (2026-11-26, n = 2) 3.6× and 3.0×. The bound is only that
-  // padding does not make it slower (factor ≥ 1.0), with retries: with a
-  // core held by another program the two lanes take turns and the line
-  // stops bouncing (then the factor tends to 1).
+  // in this page 3.6× and 3.0× (2026-11-26) and 2.1× (2026-12-04) on the
+  // development host, but 0.67–0.83× in all three attempts on a CI host
+  // (2026-12-04) with both cores otherwise idle: its two vCPUs share a line
+  // without cost (one physical core, or a host that shares them). So whether
+  // padding helps is the host's, retried up to 3 times for a factor ≥ 1.0
+  // and said when never seen; what every attempt must do is state its own
+  // measurement: the words the sentence picks follow from the card's factor
+  // (PER_UPDATE_NOISE = 1.2, as the engine rounds it: one decimal).
   const fs = await retry(
     3,
     async () => {
@@ -103,11 +107,21 @@ test('the contention, false-sharing and lock lessons state their numbers', async
     { needsFreeCores: true },
   );
   console.log(`# false sharing:${attempts(fs.seen)}`);
-  if (pool > 1 && !fs.passed && fs.busy) {
-    t.diagnostic(`false sharing not measurable: another program kept the cores busy:${attempts(fs.seen)}`);
-  } else if (pool > 1) {
-    assert.ok(fs.passed, `adjacent counters at least as slow as padded ones:${attempts(fs.seen)}`);
-    assert.ok(Number(await page.locator('.false-sharing').getAttribute('data-factor')) > 0, 'the card states the factor');
+  if (pool > 1) {
+    for (const { sentence, factor } of fs.seen) {
+      assert.ok(factor > 0, `the card states the factor: ${factor}`);
+      const [, adjacent, padded] = sentence.match(/side by side took ([\d.]+) ns per update and counters padded apart ([\d.]+) ns/) ?? [];
+      assert.ok(adjacent && padded, sentence);
+      // The sentence's two figures give the card's factor (each rounded to 0.1 ns).
+      const ratio = Number(adjacent) / Number(padded);
+      assert.ok(Math.abs(ratio - factor) <= factor * (0.05 / Number(padded) + 0.05 / Number(adjacent)) + 1e-9, `${ratio} from the sentence, ${factor} on the card: ${sentence}`);
+      const shown = Math.round(factor * 10) / 10;
+      const words = shown >= 1.2 ? /side by side was [\d.]+× as slow/ : shown <= 1 / 1.2 ? /padded apart was the slower/ : /no slowdown was measured/;
+      assert.match(sentence, words, `factor ${factor}`);
+    }
+    if (!fs.passed) {
+      t.diagnostic(`padding did not help on this host in ${fs.seen.length} attempts${fs.busy ? ' (another program kept the cores busy)' : ''}; each sentence said so:${attempts(fs.seen)}`);
+    }
   }
 
   // The lock: 60 % of each task under one lock, read back by the sweep.

@@ -57,10 +57,14 @@ test('with Predict first on, Run asks for a time, refuses to run without one, an
   await field.fill('400');
   const p = await scored(page, form.getByRole('button', { name: 'Run with my prediction' }));
   const text = await p.textContent();
-  assert.match(text, /You predicted 400 ms; measured 1\d\d(\.\d)? ms: \d+ % over\./, text);
+  // At least the 100 ms wait; more on a busy machine (a 60 ms run took
+  // 70.4 in a CI run): any time under the 400 predicted is "over".
+  const [, took] = text.match(/You predicted 400 ms; measured ([\d.]+) ms: \d+ % over\./) ?? [];
+  assert.ok(took && Number(took) >= 99.9 && Number(took) < 400, text);
   assert.equal(await p.getAttribute('data-right'), 'false', text);
   // The why comes from the run: its tasks, its time, the waits' overlap.
-  assert.match(text, /4 tasks in 1\d\d(\.\d)? ms: .* at most 4 tasks in flight at once\. The waits add up to 4\d\d ms: they overlapped/, text);
+  const [, run, waits] = text.match(/4 tasks in ([\d.]+) ms: .* at most 4 tasks in flight at once\. The waits add up to (\d+) ms: they overlapped/) ?? [];
+  assert.ok(run === took && Number(waits) >= 399, text);
   assert.equal(await form.count(), 0, 'the question closes once answered');
   const canvas = page.locator('.timeline canvas[data-predicted-ms]').first();
   assert.equal(await canvas.getAttribute('data-predicted-ms'), '400');

@@ -394,7 +394,7 @@ test('a result link carries the server\'s runs: another page shows the same figu
   await made.waitFor();
   const link = await made.locator('input').inputValue();
   assert.match(link, /server_connections=300.*#r=/, link);
-  assert.equal(await made.getAttribute('data-queues'), 'true');
+  assert.equal(await made.getAttribute('data-lean'), 'false', 'the run queues came along');
   const other = await browser();
   try {
     await open(other.page, link);

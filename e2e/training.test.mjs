@@ -23,6 +23,11 @@ async function train(page, button, { batch = '4096', features = '64', steps = 20
   await page.waitForFunction(() => !document.querySelector('#training-climb')?.disabled, null, { timeout: 180000 });
 }
 
+/** The card's charts, each as a PNG data URL, by name. */
+async function pictures(page) {
+  return page.$$eval('section.training canvas[data-name]', (cs) => Object.fromEntries(cs.map((c) => [c.dataset.name, c.toDataURL()])));
+}
+
 /** The ladder's cells: { rung, batch, ms, loss, uploadMs } each. */
 async function ladderCells(page) {
   return page.$$eval('table.training-ladder td[data-rung]', (cs) => cs.map((c) => ({ ...c.dataset })));
@@ -153,6 +158,66 @@ test("the card's numbers travel in the link, and a bad one is said, not obeyed",
     const status = await card.locator('.training-status').textContent();
     assert.match(status, /From the link: training: Samples per step: 5,000 is not offered; 4,096 used/, status);
     assert.match(status, /train_steps: lots is not a whole number/, status);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('a result link carries the training card\'s runs: another page without WebGPU shows the same figures, the sender\'s adapter named', async () => {
+  const b = await opened(['--enable-unsafe-webgpu']);
+  try {
+    const { page } = b;
+    await train(page, '#training-climb', { batch: '4096', features: '16', steps: 12 });
+    await train(page, '#training-scale', { batch: '4096', features: '16', steps: 12 });
+    const card = page.locator('section.training');
+    const sent = {
+      cells: await ladderCells(page),
+      rows: await page.$$eval('table.training-scaling tbody tr', (rs) => rs.map((r) => ({ ...r.dataset }))),
+      sentences: await card.locator('.training-sentence').allTextContents(),
+      charts: await pictures(page),
+    };
+    await card.screenshot({ path: join(ARTIFACTS, 'training-sent.png') });
+    assert.ok(sent.cells.some((c) => c.rung === 'gpu'), 'the sender ran the GPU rung');
+    await card.getByRole('button', { name: 'Share these runs (link)' }).click();
+    const made = card.locator('.training-share');
+    await made.waitFor({ timeout: 15000 });
+    const link = await made.locator('input').inputValue();
+    assert.match(link, /train_features=16.*#r=/, link);
+    assert.ok(Number(await made.getAttribute('data-link-bytes')) <= 8192, 'within the link budget');
+    assert.match(await made.locator('.caption').textContent(), /the losses at the largest batch/);
+
+    const other = await browser();
+    try {
+      await open(other.page, link);
+      await other.page.locator('.training-received').waitFor({ timeout: 15000 });
+      const there = other.page.locator('section.training');
+      const notice = await there.locator('.training-received').textContent();
+      assert.match(notice, /These runs came in a link: measured on .*Nothing of them ran here/, notice);
+      assert.match(notice, /swiftshader/i, notice);
+      // Every figure of the table, to the last digit, and the same words:
+      // the sender's software adapter named though this page has no WebGPU.
+      assert.deepEqual(await ladderCells(other.page), sent.cells);
+      assert.deepEqual(await other.page.$$eval('table.training-scaling tbody tr', (rs) => rs.map((r) => ({ ...r.dataset }))), sent.rows);
+      assert.deepEqual(await there.locator('.training-sentence').allTextContents(), sent.sentences);
+      assert.equal(await there.locator('#training-features').inputValue(), '16');
+      // The charts, pixel for pixel (same viewport, same theme): drawn
+      // from the figures and the steps that travelled.
+      const charts = await pictures(other.page);
+      for (const name of Object.keys(sent.charts)) {
+        assert.ok((await drawnPixels(other.page, `canvas[data-name=${name}]`)) > 500, `${name} is drawn from the link`);
+        assert.ok(charts[name] === sent.charts[name], `${name} is drawn as the sender drew it`);
+      }
+      await there.screenshot({ path: join(ARTIFACTS, 'training-received.png') });
+      // Measuring here replaces the sender's runs, and the notice goes.
+      await train(other.page, '#training-climb', { batch: '1024', features: '16', steps: 5 });
+      assert.equal(await there.locator('.training-received').count(), 0);
+      assert.deepEqual([...new Set((await ladderCells(other.page)).map((c) => c.rung))], ['scalar', 'simd', 'threads']);
+      assert.equal(await there.locator('table.training-scaling').count(), 0, "the sender's sweeps went with its ladder");
+      assert.deepEqual(other.errors, []);
+    } finally {
+      await other.close();
+    }
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();

@@ -245,9 +245,7 @@ pub async fn bench_train(
         })
         .await?;
     // FNV-1a over the weights' bits: equal only if every bit is.
-    let weights = run.weights.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, w| {
-        (h ^ u64::from(w.to_bits())).wrapping_mul(0x0100_0000_01b3)
-    });
+    let weights = run.summary.weights_fnv;
     let full = |x: f64| {
         if x.is_finite() {
             format!("{x:e}")

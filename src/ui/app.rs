@@ -218,7 +218,7 @@ pub fn App() -> impl IntoView {
                 // A server's connections served three ways: an experiment of its own.
                 <ServerView env=env ready=ready />
                 // A model trained on every rung of the ladder, and on 1..p threads.
-                <TrainingView ready=ready />
+                <TrainingView ready=ready env=env />
                 <EnvironmentPanel env=env />
             </div>
         </main>

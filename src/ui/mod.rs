@@ -8,6 +8,7 @@
 
 mod actions;
 mod app;
+mod card_share;
 mod choice_select;
 mod compare_view;
 mod controls;

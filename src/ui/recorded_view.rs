@@ -21,6 +21,7 @@ use super::share_result::ShareResult;
 use super::speedup_view::SpeedupChart;
 use super::stacked_view::{Shown, StackedView};
 use super::state::{Busy, LessonResult, Received, ReceivedResult, ReceivedStoreFields, Runs};
+use super::training_state::TrainingState;
 use crate::charts::format_ms;
 use crate::engine::analysis::{
     Comparison, difference, fit_for, fit_sentence, points_of, rows_of, sweep_difference,
@@ -62,8 +63,8 @@ fn scroll_to(id: &str) {
 }
 
 /// Reads the location's fragment, if it holds a result: runs of the modes
-/// show here, the server card's runs on that card.
-fn read_fragment(actions: Actions, server: ServerState) {
+/// show here, the server card's and the training card's runs on theirs.
+fn read_fragment(actions: Actions, server: ServerState, training: TrainingState) {
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
@@ -75,6 +76,11 @@ fn read_fragment(actions: Actions, server: ServerState) {
             Ok(Decoded::Server(rec)) => {
                 if server.receive(rec) {
                     scroll_to("server-title");
+                }
+            }
+            Ok(Decoded::Training(rec)) => {
+                if training.receive(rec) {
+                    scroll_to("training-title");
                 }
             }
             Ok(Decoded::Runs(rec)) => {
@@ -163,9 +169,10 @@ pub fn RecordedView(
 ) -> impl IntoView {
     // Read now, before the settings' URL writing can replace the address.
     let server = expect_context::<ServerState>();
-    read_fragment(actions, server);
+    let training = expect_context::<TrainingState>();
+    read_fragment(actions, server, training);
     let _ = use_event_listener(window(), ev::hashchange, move |_| {
-        read_fragment(actions, server);
+        read_fragment(actions, server, training);
     });
     let (result, notice, seq, ran_here) = (
         received.result(),

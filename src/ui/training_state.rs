@@ -11,6 +11,7 @@ use crate::engine::exec::{CancelFlag, cpu_rung};
 use crate::engine::lessons::{Prediction, TrainExperiment, TrainingLesson};
 use crate::engine::plan::{Reduce, Rung, TrainAsk, Training, ladder_batches};
 use crate::engine::record::{TrainOutcome, Trained};
+use crate::engine::travel::{Machine, TrainedRecord};
 use crate::engine::work::{CHUNK, Dataset, Lanes};
 use crate::runtime::casualty;
 use crate::runtime::gpu::{self, GpuStatus};
@@ -40,7 +41,21 @@ pub struct TrainingState {
     pub said: RwSignal<Vec<String>>,
     /// What the page found of WebGPU (None until the ladder first looks).
     pub gpu: RwSignal<Option<GpuStatus>>,
+    /// Where the runs shown came from, when a link brought them.
+    pub received: RwSignal<Option<ReceivedTraining>>,
+    /// The card's numbers when the last experiment started (a link carries
+    /// these, not numbers changed since).
+    trained_with: StoredValue<Option<TrainAsk>>,
     stop: StoredValue<Option<Arc<CancelFlag>>>,
+}
+
+/// Runs that came in a link: the machine that measured them and what its
+/// page found of WebGPU.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceivedTraining {
+    pub machine: Machine,
+    pub gpu: Option<String>,
+    pub software: Option<String>,
 }
 
 impl TrainingState {
@@ -56,6 +71,8 @@ impl TrainingState {
             running: RwSignal::new(None),
             said: RwSignal::new(vec![]),
             gpu: RwSignal::new(None),
+            received: RwSignal::new(None),
+            trained_with: StoredValue::new(None),
             stop: StoredValue::new(None),
         }
     }
@@ -112,6 +129,14 @@ impl TrainingState {
         if self.is_running() {
             return false;
         }
+        // Runs measured here do not sit beside a link's: its runs go.
+        if self.received.get_untracked().is_some() {
+            self.received.set(None);
+            self.ladder.set(vec![]);
+            self.strong.set(vec![]);
+            self.weak.set(vec![]);
+        }
+        self.trained_with.set_value(Some(self.ask_untracked()));
         let stop = Arc::new(CancelFlag::new());
         self.stop.set_value(Some(Arc::clone(&stop)));
         self.said.set(vec![]);
@@ -376,5 +401,68 @@ fn failure(run: &Trained, p: usize) -> Option<String> {
 impl Default for TrainingState {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+impl TrainingState {
+    /// Shows runs that came in a result link, as they were measured there,
+    /// with the numbers they were trained with; false (and said) while an
+    /// experiment goes on, which keeps its runs.
+    pub fn receive(self, rec: TrainedRecord) -> bool {
+        if self.is_running() {
+            self.said.set(vec![
+                "A link brought training runs while an experiment was going on: open it again when it ends.".into(),
+            ]);
+            return false;
+        }
+        self.set_ask(rec.asked);
+        self.trained_with.set_value(Some(rec.asked));
+        self.ladder.set(rec.ladder);
+        self.strong.set(rec.strong);
+        self.weak.set(rec.weak);
+        self.received.set(Some(ReceivedTraining {
+            machine: rec.machine,
+            gpu: rec.gpu,
+            software: rec.software,
+        }));
+        self.said.set(vec![]);
+        true
+    }
+
+    /// The card's runs as a link carries them, from `here` (this machine)
+    /// unless they came in a link: then from the machine that measured them.
+    pub fn record(self, here: Machine) -> TrainedRecord {
+        let (machine, gpu, software) = match self.received.get_untracked() {
+            Some(r) => (r.machine, r.gpu, r.software),
+            None => {
+                let status = self.gpu.get_untracked();
+                (
+                    here,
+                    status.as_ref().map(GpuStatus::describe),
+                    status.as_ref().and_then(GpuStatus::software_name),
+                )
+            }
+        };
+        TrainedRecord {
+            machine,
+            asked: self
+                .trained_with
+                .get_value()
+                .unwrap_or_else(|| self.ask_untracked()),
+            gpu,
+            software,
+            ladder: self.ladder.get_untracked(),
+            strong: self.strong.get_untracked(),
+            weak: self.weak.get_untracked(),
+        }
+    }
+
+    fn ask_untracked(self) -> TrainAsk {
+        TrainAsk {
+            features: self.features.get_untracked(),
+            batch: self.batch.get_untracked(),
+            steps: self.steps.get_untracked(),
+            reduce: self.reduce.get_untracked(),
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! and out). Figures come from `engine::record::Trained` and the sentences
 //! from `engine::lessons`; this file lays them out and draws the charts.
 
+use super::card_share::{CardShare, Offer};
 use super::choice_select::choice_select;
 use super::table_wrap::table_wrap;
 use super::training_state::TrainingState;
@@ -11,31 +12,25 @@ use crate::charts::lines::{Axes, Line, Scale, Unit, draw_lines};
 use crate::charts::phases::{draw_phases, phases_height};
 use crate::charts::{Theme, format_ms, task_colour};
 use crate::engine::analysis::{fit_amdahl, fit_gustafson, sweep_points, weak_points};
+use crate::engine::environment::Environment;
 use crate::engine::format::thousands;
 use crate::engine::lessons::{checksum_sentence, ladder_sentences, scaling_sentences, swept_with};
 use crate::engine::plan::{BATCHES_OFFERED, FEATURES, Reduce, Rung, STEPS};
-use crate::engine::record::{TrainOutcome, Trained};
+use crate::engine::record::{PHASE_STEPS, TrainOutcome, Trained, phase_chart_run};
+use crate::engine::travel::{Machine, encode_trained};
 use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::gpu::GpuStatus;
+use crate::runtime::probe::today;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_preferences::use_preferred_dark;
 use reactive_stores::Field;
 
-/// How many steps the phase chart shows: enough to see the pattern repeat,
-/// few enough that each phase is wider than a pixel.
-const PHASE_STEPS: u32 = 6;
-
-/// The steps the phase chart shows: from the middle of the run, where the
-/// threads have long started (the first steps show a thread's late start,
-/// and whatever else the machine was finishing).
-fn shown_steps(run: &Trained) -> std::ops::Range<u32> {
-    let mid = (run.steps_done() as u32 / 2).saturating_sub(PHASE_STEPS / 2);
-    mid..mid + PHASE_STEPS
-}
-
 #[component]
-pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
+pub fn TrainingView(
+    #[prop(into)] ready: Field<bool>,
+    #[prop(into)] env: Field<Environment>,
+) -> impl IntoView {
     let state = expect_context::<TrainingState>();
     let TrainingState {
         features,
@@ -48,12 +43,17 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
         running,
         said,
         gpu,
+        received,
         ..
     } = state;
     let idle = Signal::derive(move || ready.get() && running.with(Option::is_none));
     let dark = use_preferred_dark();
-    let software =
-        Signal::derive(move || gpu.with(|g| g.as_ref().and_then(GpuStatus::software_name)));
+    // The software adapter the runs shown were measured on: the sender's,
+    // for runs that came in a link.
+    let software = Signal::derive(move || match received.get() {
+        Some(r) => r.software,
+        None => gpu.with(|g| g.as_ref().and_then(GpuStatus::software_name)),
+    });
 
     let ladder_canvas = NodeRef::<Canvas>::new();
     let loss_canvas = NodeRef::<Canvas>::new();
@@ -72,13 +72,13 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
                     draw_lines(a, &loss_lines(runs), &loss_axes(), &theme)
                 });
             }
-            if let (Some(c), Some(run)) = (phase_canvas.get(), threads_run(runs)) {
+            if let (Some(c), Some(run)) = (phase_canvas.get(), phase_chart_run(runs)) {
                 let _ = draw_hidpi(&c, phases_height(run.devices), |a| {
                     draw_phases(
                         a,
                         &run.phases,
                         run.devices,
-                        shown_steps(run),
+                        run.middle_steps(),
                         &|r| format!("thread {}", r + 1),
                         &theme,
                     )
@@ -161,7 +161,19 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
                 {move || running.get()}
                 {move || said.get().join(" ")}
             </p>
-            {move || gpu.get().map(|g| view! { <p class="note training-gpu">{g.describe()}</p> })}
+            {move || match received.get() {
+                Some(r) => Some(view! {
+                    <p class="message info training-received">
+                        {format!(
+                            "These runs came in a link: measured on {} (a pool of {} threads). Nothing of them ran here; Climb the ladder and Scale up and out measure this machine. {}",
+                            r.machine.describe(),
+                            r.machine.pool_threads,
+                            r.gpu.map_or_else(String::new, |g| format!("Its page said of WebGPU: {g}"))
+                        )}
+                    </p>
+                }.into_any()),
+                None => gpu.get().map(|g| view! { <p class="note training-gpu">{g.describe()}</p> }.into_any()),
+            }}
             <Show when=move || ladder.with(|r| !r.is_empty())>
                 <h3>"The ladder: time per step"</h3>
                 {move || ladder.with(|r| ladder_table(r))}
@@ -173,7 +185,7 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
                 <p class="note">"The mean loss of each step's batch, before the step, at the largest batch: every rung trains the same model on the same samples."</p>
                 <canvas node_ref=loss_canvas data-name="training-loss" role="img"
                     aria-label="Loss per step for each rung"></canvas>
-                <Show when=move || ladder.with(|r| threads_run(r).is_some())>
+                <Show when=move || ladder.with(|r| phase_chart_run(r).is_some())>
                     <h3>"Each thread's steps"</h3>
                     <p class="note">{format!(
                         "{PHASE_STEPS} steps from the middle of the run of SIMD on every thread, at the largest batch: each thread computes its slice's gradient and waits at the barrier for the slowest; then the sums are added (by thread 1 alone, everyone into one; by every thread, a share each, reduce-scatter), and the threads wait for the last summer."
@@ -194,6 +206,17 @@ pub fn TrainingView(#[prop(into)] ready: Field<bool>) -> impl IntoView {
                 <canvas node_ref=scaling_canvas data-name="training-scaling" role="img"
                     aria-label="Speedup against threads: the same batch (Amdahl) and a batch per thread (Gustafson)"></canvas>
                 <p class="training-sentence">{move || strong.with(|s| weak.with(|w| scaling_sentences(s, w).join(" ")))}</p>
+            </Show>
+            <Show when=move || ladder.with(|r| !r.is_empty()) || strong.with(|r| !r.is_empty())>
+                <div class="buttons">
+                    <CardShare
+                        offers=Callback::new(move |()| offers(state, env))
+                        runs=Callback::new(move |()| { ladder.track(); strong.track(); weak.track(); })
+                        busy=Signal::derive(move || running.with(Option::is_some))
+                        class="training-share"
+                        too_large="Fewer batch sizes or steps make a shorter one."
+                    />
+                </div>
             </Show>
         </section>
     }
@@ -394,12 +417,6 @@ fn loss_axes() -> Axes {
     }
 }
 
-fn threads_run(runs: &[Trained]) -> Option<&Trained> {
-    runs.iter()
-        .filter(|r| r.rung == Rung::Threads && !r.phases.is_empty())
-        .max_by_key(|r| r.training.batch)
-}
-
 /// Strong scaling's speedups with Amdahl's fit, weak scaling's scaled
 /// speedups with Gustafson's, and the ideal.
 fn scaling_lines(strong: &[Trained], weak: &[Trained], chosen: Reduce) -> (Vec<Line>, Axes) {
@@ -474,4 +491,19 @@ fn scaling_lines(strong: &[Trained], weak: &[Trained], chosen: Reduce) -> (Vec<L
         x_ticks: (1..=p_max).map(f64::from).collect(),
     };
     (lines, axes)
+}
+
+/// The card's runs as one link: every figure the card shows, each run's
+/// losses where the loss chart draws them and the phases the phase chart
+/// draws (`engine::travel::TrainedRecord`).
+fn offers(state: TrainingState, env: Field<Environment>) -> Vec<Offer> {
+    let here = env.with_untracked(|e| Machine::of(e, &today()));
+    vec![Offer {
+        record: encode_trained(&state.record(here)),
+        caption: Box::new(|kb| {
+            format!(
+                "A link of {kb:.1} KB: the card's numbers, every run's figures, the losses at the largest batch, the {PHASE_STEPS} steps the phase chart draws, and the cores, browser and GPU of the machine that measured them; each run's other steps stay there."
+            )
+        }),
+    }]
 }

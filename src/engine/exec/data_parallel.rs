@@ -197,7 +197,13 @@ pub fn cpu_rung(rung: Rung, pool: usize) -> Option<(usize, Lanes)> {
 #[cfg(not(target_arch = "wasm32"))]
 pub fn train_native(run: &DataParallel, clock: &dyn Clock) -> Trained {
     let start = clock.now();
-    let reports: Vec<DeviceReport> = std::thread::scope(|s| {
+    run.finish(reports_native(run, clock), start, None)
+}
+
+/// Every device's report of a run natively, a scoped thread per device.
+#[cfg(not(target_arch = "wasm32"))]
+fn reports_native(run: &DataParallel, clock: &dyn Clock) -> Vec<DeviceReport> {
+    std::thread::scope(|s| {
         let handles: Vec<_> = (0..run.devices)
             .map(|d| s.spawn(move || run.run_device(d, clock)))
             .collect();
@@ -205,24 +211,24 @@ pub fn train_native(run: &DataParallel, clock: &dyn Clock) -> Trained {
             .into_iter()
             .map(|h| h.join().expect("a device thread"))
             .collect()
-    });
-    run.finish(reports, start, None)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::exec::NativeClock;
+    use crate::engine::record::weights_fnv;
     use crate::engine::work::CHUNK;
 
-    fn train(t: Training, devices: usize, reduce: Reduce, lanes: Lanes) -> Trained {
+    fn run(t: Training, devices: usize, reduce: Reduce, lanes: Lanes) -> DataParallel {
         let data = Arc::new(Dataset::generate(t.seed, t.samples, t.features));
         let rung = if devices == 1 {
             Rung::Simd
         } else {
             Rung::Threads
         };
-        let run = DataParallel::new(
+        DataParallel::new(
             rung,
             t,
             devices,
@@ -230,8 +236,11 @@ mod tests {
             lanes,
             data,
             Arc::new(CancelFlag::new()),
-        );
-        train_native(&run, &NativeClock)
+        )
+    }
+
+    fn train(t: Training, devices: usize, reduce: Reduce, lanes: Lanes) -> Trained {
+        train_native(&run(t, devices, reduce, lanes), &NativeClock)
     }
 
     #[test]
@@ -239,17 +248,30 @@ mod tests {
         let t = Training::new(11, 20, 6 * CHUNK, 12);
         let one = train(t, 1, Reduce::ToOne, Lanes::Simd);
         assert_eq!(one.steps_done(), 12);
+        let one_weights = reports_native(&run(t, 1, Reduce::ToOne, Lanes::Simd), &NativeClock)
+            .remove(0)
+            .weights;
+        assert_eq!(weights_fnv(&one_weights), one.summary.weights_fnv);
         for devices in 2..=4 {
             for reduce in Reduce::ALL {
                 let r = train(t, devices, reduce, Lanes::Simd);
                 assert_eq!(r.devices, devices);
-                let bits = |w: &[f32]| w.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(r.summary.weights, 21, "20 features and the bias");
                 assert_eq!(
-                    bits(&r.weights),
-                    bits(&one.weights),
+                    r.summary.weights_fnv, one.summary.weights_fnv,
                     "{devices} devices, {reduce:?}"
                 );
                 assert_eq!(r.losses, one.losses, "{devices} devices, {reduce:?}");
+                // And the weights themselves, on every device, bit for bit.
+                let bits = |w: &[f32]| w.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                for report in reports_native(&run(t, devices, reduce, Lanes::Simd), &NativeClock) {
+                    assert_eq!(
+                        bits(&report.weights),
+                        bits(&one_weights),
+                        "{devices} devices, {reduce:?}, device {}",
+                        report.device
+                    );
+                }
             }
         }
     }

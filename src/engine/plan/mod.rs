@@ -45,6 +45,7 @@ pub use slider::SLIDER_STEPS;
 pub use strategy::Strategy;
 pub use tasks::{Stage, TaskCost, TaskSpec};
 pub use training::{
-    BATCHES, BATCHES_OFFERED, FEATURES, RATE, Reduce, Rung, STEPS, Training, ladder_batches,
+    BATCHES, BATCHES_OFFERED, FEATURES, MOST_BATCH, RATE, Reduce, Rung, STEPS, Training,
+    ladder_batches,
 };
 pub use training_query::{TRAIN_PREFIX, TrainAsk, train_from_query, train_to_query};

@@ -35,4 +35,7 @@ pub use served_replay::{LoopMoment, ServedReplay};
 pub use span::{Lane, MAX_CLOCK_SKEW_MS, Span, SpanKind, push_merged};
 pub use stats::{LaneUse, PoolUse, Relative, Stats};
 pub use trace::{Outcome, Tally, Trace};
-pub use trained::{DeviceReport, Phase, PhaseSpan, Shares, TrainOutcome, Trained};
+pub use trained::{
+    DeviceReport, PHASE_STEPS, Phase, PhaseSpan, Shares, TrainOutcome, Trained, TrainedSummary,
+    largest_batch, phase_chart_run, weights_fnv,
+};

@@ -75,10 +75,12 @@ pub struct Trained {
     pub training: Training,
     pub devices: usize,
     pub reduce: Reduce,
-    /// Every device's phases, in ms since the run began.
+    /// Every device's phases, in ms since the run began (a run received in
+    /// a link keeps only those its phase chart draws).
     pub phases: Vec<PhaseSpan>,
+    /// The mean loss of each step's batch, before the step (a run received
+    /// in a link has them only where the loss chart draws them).
     pub losses: Vec<f64>,
-    pub weights: Vec<f32>,
     /// From the first step's start to the last step's end.
     pub wall_ms: f64,
     /// The GPU rung's upload of the data set, before the first step and
@@ -88,6 +90,38 @@ pub struct Trained {
     /// queries, an optional feature not every adapter offers).
     pub upload_ms: Option<f64>,
     pub outcome: TrainOutcome,
+    /// The figures read once from every phase, loss and weight, so that a
+    /// run that travels without all of them still shows them.
+    pub summary: TrainedSummary,
+}
+
+/// What the page reads from a whole run: the tables', the sentences' and
+/// the checksum's figures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainedSummary {
+    /// How many steps every device finished.
+    pub steps_done: usize,
+    /// The median step time (see [`Trained::ms_per_step`]).
+    pub ms_per_step: Option<f64>,
+    /// The loss before the last step.
+    pub final_loss: Option<f64>,
+    /// Device time in each phase, summed over devices (ms), in the order
+    /// of [`Phase::ALL`].
+    pub phase_ms: [f64; 3],
+    /// The all-reduce's time on device 1's critical path (ms), see
+    /// [`Trained::allreduce_share`].
+    pub allreduce_ms: f64,
+    /// How many weights the model has, and an FNV-1a hash of their bits
+    /// after the last step: equal only if every bit is.
+    pub weights: usize,
+    pub weights_fnv: u64,
+}
+
+/// FNV-1a over the weights' bits.
+pub fn weights_fnv(weights: &[f32]) -> u64 {
+    weights.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, w| {
+        (h ^ u64::from(w.to_bits())).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// How a run's device time was spent, as shares of devices × wall time.
@@ -131,27 +165,57 @@ impl Trained {
             .next()
             .map(|r| (r.losses, r.weights))
             .unwrap_or_default();
-        Trained {
+        let mut run = Trained {
             rung,
             training,
             devices,
             reduce,
             phases,
             losses,
-            weights,
             wall_ms: if last > first { last - first } else { 0.0 },
             upload_ms: None,
             outcome,
-        }
+            summary: TrainedSummary {
+                steps_done: 0,
+                ms_per_step: None,
+                final_loss: None,
+                phase_ms: [0.0; 3],
+                allreduce_ms: 0.0,
+                weights: weights.len(),
+                weights_fnv: weights_fnv(&weights),
+            },
+        };
+        run.summary.steps_done = run.losses.len();
+        run.summary.final_loss = run.losses.last().copied();
+        run.summary.ms_per_step = median(run.step_ms());
+        run.summary.phase_ms = Phase::ALL.map(|phase| {
+            run.phases
+                .iter()
+                .filter(|p| p.phase == phase)
+                .map(PhaseSpan::duration)
+                .sum()
+        });
+        run.summary.allreduce_ms = allreduce_ms(&run.phases);
+        run
+    }
+
+    /// The phases of `steps` on every device: what a run keeps when it
+    /// travels (the steps the phase chart draws).
+    pub fn phases_of(&self, steps: std::ops::Range<u32>) -> Vec<PhaseSpan> {
+        self.phases
+            .iter()
+            .filter(|p| steps.contains(&p.step))
+            .copied()
+            .collect()
     }
 
     /// Steps every device finished.
     pub fn steps_done(&self) -> usize {
-        self.losses.len()
+        self.summary.steps_done
     }
 
-    /// Each finished step's time: from its first phase's start to its
-    /// last phase's end, across devices.
+    /// Each finished step's time, from the phases held: from its first
+    /// phase's start to its last phase's end, across devices.
     pub fn step_ms(&self) -> Vec<f64> {
         let n = self.steps_done();
         let mut bounds = vec![(f64::INFINITY, f64::NEG_INFINITY); n];
@@ -171,38 +235,26 @@ impl Trained {
     /// The median step time: the first steps (cold caches, threads waking)
     /// weigh no more than any other.
     pub fn ms_per_step(&self) -> Option<f64> {
-        let mut t = self.step_ms();
-        if t.is_empty() {
-            return None;
-        }
-        t.sort_by(f64::total_cmp);
-        Some(t[t.len() / 2])
+        self.summary.ms_per_step
     }
 
     /// The loss before the last step (the run's checksum: every CPU rung
     /// and thread count gives the same bits).
     pub fn final_loss(&self) -> Option<f64> {
-        self.losses.last().copied()
+        self.summary.final_loss
     }
 
     /// Where the devices' time went.
     pub fn shares(&self) -> Shares {
         let total = self.wall_ms * self.devices.max(1) as f64;
-        let of = |phase: Phase| {
-            if total <= 0.0 {
-                return 0.0;
-            }
-            self.phases
-                .iter()
-                .filter(|p| p.phase == phase)
-                .map(PhaseSpan::duration)
-                .sum::<f64>()
-                / total
-        };
+        let [compute, wait, reduce] = self
+            .summary
+            .phase_ms
+            .map(|ms| if total > 0.0 { ms / total } else { 0.0 });
         Shares {
-            compute: of(Phase::Compute),
-            wait: of(Phase::Wait),
-            reduce: of(Phase::Reduce),
+            compute,
+            wait,
+            reduce,
         }
     }
 
@@ -215,24 +267,65 @@ impl Trained {
         if self.wall_ms <= 0.0 {
             return 0.0;
         }
-        let first = self.phases.iter().filter(|p| p.device == 0);
-        let mut total = 0.0;
-        let mut began: Option<(u32, f64)> = None;
-        for p in first {
-            match p.phase {
-                Phase::Reduce => began = Some((p.step, p.start)),
-                // The wait after the sum ends the all-reduce.
-                Phase::Wait => {
-                    if let Some((_, start)) = began.filter(|(s, _)| *s == p.step) {
-                        total += p.end - start;
-                        began = None;
-                    }
-                }
-                Phase::Compute => began = None,
-            }
-        }
-        total / self.wall_ms
+        self.summary.allreduce_ms / self.wall_ms
     }
+}
+
+/// How many steps the phase chart shows: enough to see the pattern repeat,
+/// few enough that each phase is wider than a pixel.
+pub const PHASE_STEPS: u32 = 6;
+
+impl Trained {
+    /// The steps the phase chart shows: from the middle of the run, where
+    /// the threads have long started (the first steps show a thread's late
+    /// start, and whatever else the machine was finishing).
+    pub fn middle_steps(&self) -> std::ops::Range<u32> {
+        let mid = (self.steps_done() as u32 / 2).saturating_sub(PHASE_STEPS / 2);
+        mid..mid + PHASE_STEPS
+    }
+}
+
+/// The ladder's run whose phases the card draws: SIMD on every thread, at
+/// the largest batch it ran.
+pub fn phase_chart_run(ladder: &[Trained]) -> Option<&Trained> {
+    ladder
+        .iter()
+        .filter(|r| r.rung == Rung::Threads && !r.phases.is_empty())
+        .max_by_key(|r| r.training.batch)
+}
+
+/// The ladder's largest batch: the loss chart draws the runs at it.
+pub fn largest_batch(ladder: &[Trained]) -> Option<usize> {
+    ladder.iter().map(|r| r.training.batch).max()
+}
+
+fn median(mut t: Vec<f64>) -> Option<f64> {
+    if t.is_empty() {
+        return None;
+    }
+    t.sort_by(f64::total_cmp);
+    Some(t[t.len() / 2])
+}
+
+/// Device 1's all-reduce time: each step, from its `Reduce` phase's start
+/// to the end of the wait after it.
+fn allreduce_ms(phases: &[PhaseSpan]) -> f64 {
+    let mut total = 0.0;
+    let mut began: Option<(u32, f64)> = None;
+    for p in phases.iter().filter(|p| p.device == 0) {
+        match p.phase {
+            Phase::Reduce => began = Some((p.step, p.start)),
+            // The wait after the sum ends the all-reduce.
+            Phase::Wait => {
+                if let Some((_, start)) = began.filter(|(s, _)| *s == p.step) {
+                    total += p.end - start;
+                    began = None;
+                }
+            }
+            Phase::Compute => began = None,
+        }
+    }
+    total
 }
 
 #[cfg(test)]

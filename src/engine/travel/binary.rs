@@ -1,7 +1,7 @@
 //! The link record's primitives: LEB128 varints (zigzag for signed ones),
 //! length-prefixed text, and a reader that checks every value against a
-//! bound before anything is allocated (`codec.rs` and `served_record.rs`
-//! write and read their records with them).
+//! bound before anything is allocated (`codec.rs`, `served_record.rs` and
+//! `trained_record.rs` write and read their records with them).
 
 use super::LinkError;
 use super::recorded::{TRUNCATED, refuse};
@@ -28,6 +28,16 @@ impl Writer {
     pub(super) fn s(&mut self, s: &str) {
         self.u(s.len() as u64);
         self.0.extend_from_slice(s.as_bytes());
+    }
+
+    /// An f64 as its 8 bytes, little-endian: read back to the last bit.
+    pub(super) fn f(&mut self, x: f64) {
+        self.0.extend_from_slice(&x.to_le_bytes());
+    }
+
+    /// 8 bytes, little-endian (a checksum: no shorter as a varint).
+    pub(super) fn u64_le(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
     }
 }
 
@@ -64,6 +74,31 @@ impl Reader<'_> {
             ));
         }
         Ok(v)
+    }
+
+    /// 8 bytes, little-endian.
+    pub(super) fn u64_le(&mut self) -> Result<u64, LinkError> {
+        let mut b = [0u8; 8];
+        for byte in &mut b {
+            *byte = self.byte()?;
+        }
+        Ok(u64::from_le_bytes(b))
+    }
+
+    /// An f64 that must be finite and within 0..=`max`; `what` names it.
+    pub(super) fn f(&mut self, max: f64, what: &str) -> Result<f64, LinkError> {
+        let x = f64::from_bits(self.u64_le()?);
+        if !(x.is_finite() && (0.0..=max).contains(&x)) {
+            return refuse(format!(
+                "The result in this link gives {what} as {x}, outside 0 to {max}."
+            ));
+        }
+        Ok(x)
+    }
+
+    /// What is left to read: no count may ask for more items than that.
+    pub(super) fn left(&self) -> u64 {
+        (self.bytes.len() - self.at.min(self.bytes.len())) as u64
     }
 
     pub(super) fn i(&mut self) -> Result<i64, LinkError> {

@@ -1,14 +1,15 @@
 //! The binary record of a result link (before the browser compresses it
 //! and after it decompresses it).
 //!
-//! The record, version 4 (all integers LEB128 varints unless said otherwise):
+//! The record, version 5 (all integers LEB128 varints unless said otherwise):
 //!
 //! ```text
-//! "CPR" 0x04                    magic and version
+//! "CPR" 0x05                    magic and version
 //! str settings                  the settings' query string (as in a settings link)
 //! machine                       logical cores, pool threads, isolated (0/1), str browser, str date
 //! kind                          0 runs of modes (a run, a comparison), 1 a thread sweep,
-//!                               2 the server card's runs (version 4; the rest is theirs)
+//!                               2 the server card's runs (version 4; the rest is theirs),
+//!                               3 the training card's runs (version 5; the rest is theirs)
 //! summarised                    0, or 1 + spans before + spans after (what was merged)
 //! prediction                    0 none, 1 + a choice's index, or 2 + a number (8 bytes,
 //!                               an f64 little-endian): the sender's, before the runs
@@ -25,6 +26,8 @@
 //!
 //! Version 4 adds kind 2, the server card's runs: after `kind` comes their
 //! own record (`served_record.rs`); its runs of modes are version 3's.
+//! Version 5 adds kind 3, the training card's runs (`trained_record.rs`);
+//! the rest is version 4's.
 //!
 //! Version 2 is the same without `prediction`; version 1 also without
 //! `kind` (its runs are always modes), without `counter`, and with lane row
@@ -43,12 +46,13 @@ use super::recorded::{
     TRUNCATED, from_us, kind_code, refuse, settings_of, to_us, truncate, valid_date,
 };
 use super::served_record::{ServedRecord, read_served, write_served};
+use super::trained_record::{TrainedRecord, read_trained, write_trained};
 use super::{Kind, LinkError, Machine, Prediction, Recorded, Summarised, validate};
 use crate::engine::plan::{Field, MAX_LANES, Mode, Strategy, to_query};
 use crate::engine::record::{FrameStats, Lane, Outcome, Span, SpanKind, Tally, Trace};
 
 /// The record's format version, which the page writes.
-pub const VERSION: u8 = 4;
+pub const VERSION: u8 = 5;
 /// The oldest version still read: a link of a version outside
 /// `OLDEST_VERSION..=VERSION` is refused.
 pub const OLDEST_VERSION: u8 = 1;
@@ -112,7 +116,7 @@ fn encode_version(rec: &Recorded, version: u8) -> Vec<u8> {
             }
             Some(Prediction::Number(x)) => {
                 w.u(2);
-                w.0.extend_from_slice(&x.to_le_bytes());
+                w.f(x);
             }
         }
     }
@@ -141,7 +145,7 @@ fn encode_version(rec: &Recorded, version: u8) -> Vec<u8> {
             None => w.u(0),
             Some(ms) => w.u(to_us(ms, MAX_TIME_US) + 1),
         }
-        w.0.extend_from_slice(&t.checksum.to_le_bytes());
+        w.u64_le(t.checksum);
         w.u(u64::from(t.slices));
         match &t.counter {
             _ if version < 2 => {}
@@ -193,11 +197,26 @@ pub fn encode_served(rec: &ServedRecord) -> Vec<u8> {
 /// `kind` of the server card's runs (version 4).
 const KIND_SERVER: u64 = 2;
 
-/// What a link holds: runs of the modes, or the server card's.
+/// The binary record of the training card's runs (uncompressed).
+pub fn encode_trained(rec: &TrainedRecord) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(1024));
+    // No settings: the training card's numbers are its own (`asked`).
+    write_header(&mut w, VERSION, "", &rec.machine);
+    w.u(KIND_TRAINING);
+    write_trained(&mut w, rec);
+    w.0
+}
+
+/// `kind` of the training card's runs (version 5).
+const KIND_TRAINING: u64 = 3;
+
+/// What a link holds: runs of the modes, the server card's, or the
+/// training card's.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decoded {
     Runs(Recorded),
     Server(ServedRecord),
+    Training(TrainedRecord),
 }
 
 /// Reads a binary record of runs of the modes; every value is checked,
@@ -208,6 +227,9 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
         Decoded::Runs(rec) => Ok(rec),
         Decoded::Server(_) => refuse(
             "This link holds the server card's runs, not runs of the modes: open it as a page, and the server card shows them.",
+        ),
+        Decoded::Training(_) => refuse(
+            "This link holds the training card's runs, not runs of the modes: open it as a page, and the training card shows them.",
         ),
     }
 }
@@ -239,11 +261,16 @@ pub fn decode_any(bytes: &[u8]) -> Result<Decoded, LinkError> {
     let kind = if version == 1 {
         Kind::Modes
     } else {
-        let most = if version >= 4 { KIND_SERVER } else { 1 };
+        let most = match version {
+            5.. => KIND_TRAINING,
+            4 => KIND_SERVER,
+            _ => 1,
+        };
         match r.bounded(most, "what the runs are")? {
             0 => Kind::Modes,
             1 => Kind::Sweep,
-            _ => return read_served(&mut r, machine).map(Decoded::Server),
+            KIND_SERVER => return read_served(&mut r, machine).map(Decoded::Server),
+            _ => return read_trained(&mut r, machine).map(Decoded::Training),
         }
     };
     let summarised = match r.bounded(1, "the summary flag")? {
@@ -294,11 +321,8 @@ fn read_prediction(r: &mut Reader<'_>) -> Result<Option<Prediction>, LinkError> 
             r.bounded(u64::from(u32::MAX), "the predicted choice")? as usize,
         ))),
         _ => {
-            let mut bytes = [0u8; 8];
-            for b in &mut bytes {
-                *b = r.byte()?;
-            }
-            Ok(Some(Prediction::Number(f64::from_le_bytes(bytes))))
+            // Any f64: the prediction is checked against its question later.
+            Ok(Some(Prediction::Number(f64::from_bits(r.u64_le()?))))
         }
     }
 }
@@ -336,10 +360,7 @@ fn read_run(r: &mut Reader<'_>, total: &mut usize, version: u8) -> Result<Trace,
         0 => None,
         us => Some(from_us(us - 1)),
     };
-    let mut checksum = [0u8; 8];
-    for b in &mut checksum {
-        *b = r.byte()?;
-    }
+    let checksum = r.u64_le()?;
     let slices = r.bounded(u64::from(u32::MAX), "the slices")? as u32;
     let counter = match if version == 1 {
         0
@@ -423,7 +444,7 @@ fn read_run(r: &mut Reader<'_>, total: &mut usize, version: u8) -> Result<Trace,
         outcome,
         frames,
         cancel_latency_ms,
-        checksum: u64::from_le_bytes(checksum),
+        checksum,
         slices,
         counter,
         reduce: false, // from the settings, by the caller

@@ -24,11 +24,14 @@ mod report;
 mod served_export;
 mod served_record;
 mod shareable;
+mod trained_record;
 mod user_agent;
 mod validate;
 
 pub use base64url::{base64url_decode, base64url_encode, fragment_payload};
-pub use codec::{Decoded, OLDEST_VERSION, VERSION, decode, decode_any, encode, encode_served};
+pub use codec::{
+    Decoded, OLDEST_VERSION, VERSION, decode, decode_any, encode, encode_served, encode_trained,
+};
 pub use export::{chrome_trace, spans_csv};
 pub use json::{json_number, json_string};
 pub use recorded::{
@@ -40,5 +43,6 @@ pub use report::{SERVER_REPORT_KIND, from_report_json, report_json};
 pub use served_export::{served_chrome_trace, served_report_json};
 pub use served_record::ServedRecord;
 pub use shareable::shareable;
+pub use trained_record::TrainedRecord;
 pub use user_agent::browser_name;
 pub use validate::validate;

@@ -47,17 +47,13 @@ pub struct ServedRecord {
 /// The most messages a run may hold, as a link is checked against.
 const MAX_MESSAGES: u64 = crate::engine::plan::MAX_MESSAGES;
 
-fn f(w: &mut Writer, x: f64) {
-    w.0.extend_from_slice(&x.to_le_bytes());
-}
-
 /// Writes the body of a server record (after the header).
 pub(super) fn write_served(w: &mut Writer, rec: &ServedRecord) {
     let a = &rec.asked;
     w.u(u64::from(a.connections));
     w.u(u64::from(a.messages));
-    f(w, a.handler_ms);
-    f(w, a.wait_mean_ms);
+    w.f(a.handler_ms);
+    w.f(a.wait_mean_ms);
     w.u(u64::from(a.hot));
     w.u(u64::from(rec.queues));
     w.u(rec.runs.len() as u64);
@@ -72,18 +68,18 @@ pub(super) fn write_served(w: &mut Writer, rec: &ServedRecord) {
             }
         }
         w.u(s.expected);
-        f(w, s.wall_ms);
+        w.f(s.wall_ms);
         match s.stop_latency_ms {
             None => w.u(0),
             Some(ms) => {
                 w.u(1);
-                f(w, ms);
+                w.f(ms);
             }
         }
         let sum = s.scheduled_summary();
         w.u(sum.count);
         for x in [sum.p50, sum.p99, sum.max] {
-            f(w, x);
+            w.f(x);
         }
         w.u(sum.counts.len() as u64);
         for &n in &sum.counts {
@@ -93,10 +89,10 @@ pub(super) fn write_served(w: &mut Writer, rec: &ServedRecord) {
         for l in &s.loops {
             w.u(l.lane.row() as u64);
             w.u(l.handled);
-            w.0.extend_from_slice(&l.checksum.to_le_bytes());
+            w.u64_le(l.checksum);
             w.u(l.steals);
             w.u(l.from_injector);
-            f(w, l.busy_ms);
+            w.f(l.busy_ms);
             w.u(u64::from(l.longest_queue));
             if rec.queues {
                 w.u(l.queue_track.len() as u64);
@@ -112,32 +108,12 @@ pub(super) fn write_served(w: &mut Writer, rec: &ServedRecord) {
     }
 }
 
-/// An f64 that must be finite and within 0..=`max`; `what` names it.
-fn read_f(r: &mut Reader<'_>, max: f64, what: &str) -> Result<f64, LinkError> {
-    let mut b = [0u8; 8];
-    for byte in &mut b {
-        *byte = r.byte()?;
-    }
-    let x = f64::from_le_bytes(b);
-    if !(x.is_finite() && (0.0..=max).contains(&x)) {
-        return refuse(format!(
-            "The result in this link gives {what} as {x}, outside 0 to {max}."
-        ));
-    }
-    Ok(x)
-}
-
-/// What is left to read: no count may ask for more items than that.
-fn left(r: &Reader<'_>) -> u64 {
-    (r.bytes.len() - r.at.min(r.bytes.len())) as u64
-}
-
 /// Reads the body of a server record; every value is checked.
 pub(super) fn read_served(r: &mut Reader<'_>, machine: Machine) -> Result<ServedRecord, LinkError> {
     let connections = r.bounded(u64::from(CONNECTIONS.1), "the connections")? as u32;
     let messages = r.bounded(u64::from(MESSAGES.1), "the messages per connection")? as u32;
-    let handler_ms = read_f(r, HANDLER_MS.1, "the handler's time")?;
-    let wait_mean_ms = read_f(r, WAIT_MEAN_MS.1, "the mean wait")?;
+    let handler_ms = r.f(HANDLER_MS.1, "the handler's time")?;
+    let wait_mean_ms = r.f(WAIT_MEAN_MS.1, "the mean wait")?;
     let hot = r.bounded(1, "the hot connection flag")? == 1;
     let asked = ServerAsk {
         connections,
@@ -184,15 +160,15 @@ fn read_run(r: &mut Reader<'_>, queues: bool) -> Result<Served, LinkError> {
         )),
     };
     let expected = r.bounded(MAX_MESSAGES, "the messages of a run")?;
-    let wall_ms = read_f(r, MAX_TIME_MS, "a run's time")?;
+    let wall_ms = r.f(MAX_TIME_MS, "a run's time")?;
     let stop_latency_ms = match r.bounded(1, "the stop latency flag")? {
         0 => None,
-        _ => Some(read_f(r, MAX_TIME_MS, "the stop latency")?),
+        _ => Some(r.f(MAX_TIME_MS, "the stop latency")?),
     };
     let count = r.bounded(expected, "the scheduled times")?;
-    let p50 = read_f(r, MAX_TIME_MS, "the p50")?;
-    let p99 = read_f(r, MAX_TIME_MS, "the p99")?;
-    let max = read_f(r, MAX_TIME_MS, "the longest scheduled time")?;
+    let p50 = r.f(MAX_TIME_MS, "the p50")?;
+    let p99 = r.f(MAX_TIME_MS, "the p99")?;
+    let max = r.f(MAX_TIME_MS, "the longest scheduled time")?;
     if p50 > p99 || p99 > max {
         return refuse("The result in this link has quantiles out of order.");
     }
@@ -228,18 +204,14 @@ fn read_run(r: &mut Reader<'_>, queues: bool) -> Result<Served, LinkError> {
         let mut l = LoopReport::new(Lane::from_row(row), 0);
         l.handled = r.bounded(expected, "a loop's messages")?;
         handled += l.handled;
-        let mut b = [0u8; 8];
-        for byte in &mut b {
-            *byte = r.byte()?;
-        }
-        l.checksum = u64::from_le_bytes(b);
+        l.checksum = r.u64_le()?;
         l.steals = r.bounded(expected, "a loop's steals")?;
         l.from_injector = r.bounded(expected, "a loop's takes from the global queue")?;
-        l.busy_ms = read_f(r, MAX_TIME_MS, "a loop's busy time")?;
+        l.busy_ms = r.f(MAX_TIME_MS, "a loop's busy time")?;
         l.longest_queue = r.bounded(expected, "a loop's longest queue")? as u32;
         if queues {
             // A point a step at most (two bytes at least), over the run.
-            let most = (left(r) / 2).min((wall_ms / QUEUE_STEP_MS) as u64 + 2);
+            let most = (r.left() / 2).min((wall_ms / QUEUE_STEP_MS) as u64 + 2);
             let k = r.bounded(most, "a run queue's points")?;
             let mut step = 0u64;
             for i in 0..k {
@@ -346,7 +318,7 @@ mod tests {
     fn decoded(bytes: &[u8]) -> ServedRecord {
         match decode_any(bytes).expect("reads") {
             Decoded::Server(r) => r,
-            Decoded::Runs(_) => panic!("read as runs of the modes"),
+            other => panic!("not a server record: {other:?}"),
         }
     }
 

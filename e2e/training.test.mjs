@@ -5,6 +5,7 @@
 // flag it offers none, and the CPU rungs run alone.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, browser, drawnPixels, open, ready, serve } from './lib.mjs';
 
@@ -21,6 +22,14 @@ async function train(page, button, { batch = '4096', features = '64', steps = 20
   await card.locator(button).click();
   await page.waitForFunction(() => document.querySelector('#training-climb')?.disabled, null, { timeout: 10000 }).catch(() => {});
   await page.waitForFunction(() => !document.querySelector('#training-climb')?.disabled, null, { timeout: 180000 });
+}
+
+/** Clicks the training card's `button` and returns the downloaded file's text. */
+async function download(page, button) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator('section.training').getByRole('button', { name: button, exact: true }).click()]);
+  const path = join(ARTIFACTS, file.suggestedFilename());
+  await file.saveAs(path);
+  return readFileSync(path, 'utf8');
 }
 
 /** The card's charts, each as a PNG data URL, by name. */
@@ -179,6 +188,23 @@ test('a result link carries the training card\'s runs: another page without WebG
     };
     await card.screenshot({ path: join(ARTIFACTS, 'training-sent.png') });
     assert.ok(sent.cells.some((c) => c.rung === 'gpu'), 'the sender ran the GPU rung');
+    // The report holds the table's figures; the trace, every device's phases.
+    const report = JSON.parse(await download(page, 'Training report (JSON)'));
+    assert.equal(report.kind, 'training');
+    assert.equal(report.ladder.length, sent.cells.length);
+    for (const c of sent.cells) {
+      const r = report.ladder.find((x) => x.rung === c.rung && String(x.batch) === c.batch);
+      // Times to the microsecond (the clock's), losses to the last digit.
+      assert.ok(Math.abs(r.ms_per_step - Number(c.ms)) <= 0.0005, `${c.rung} at ${c.batch}: ${r.ms_per_step} against ${c.ms}`);
+      assert.equal(r.last_loss, Number(c.loss), `${c.rung} at ${c.batch}`);
+      assert.equal(r.losses.length, 12);
+    }
+    assert.equal(report.scaling_up.length + report.scaling_out.length, sent.rows.length);
+    assert.match(report.software_adapter, /swiftshader/i);
+    const trace = JSON.parse(await download(page, 'Training trace for Perfetto / DevTools'));
+    const phases = trace.traceEvents.filter((e) => e.ph === 'X');
+    assert.deepEqual([...new Set(phases.map((e) => e.cat))].sort(), ['all-reduce', 'barrier wait', 'gradient']);
+    assert.ok(phases.some((e) => e.tid === 2), 'a second device');
     await card.getByRole('button', { name: 'Share these runs (link)' }).click();
     const made = card.locator('.training-share');
     await made.waitFor({ timeout: 15000 });
@@ -201,6 +227,8 @@ test('a result link carries the training card\'s runs: another page without WebG
       assert.deepEqual(await other.page.$$eval('table.training-scaling tbody tr', (rs) => rs.map((r) => ({ ...r.dataset }))), sent.rows);
       assert.deepEqual(await there.locator('.training-sentence').allTextContents(), sent.sentences);
       assert.equal(await there.locator('#training-features').inputValue(), '16');
+      // A report would be of this page's machine: none is offered for them.
+      assert.equal(await there.getByRole('button', { name: 'Training report (JSON)' }).count(), 0);
       // The charts, pixel for pixel (same viewport, same theme): drawn
       // from the figures and the steps that travelled.
       const charts = await pictures(other.page);

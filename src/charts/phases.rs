@@ -17,14 +17,6 @@ pub fn phase_colour(phase: Phase, theme: &Theme) -> RGBColor {
     }
 }
 
-fn phase_label(phase: Phase) -> &'static str {
-    match phase {
-        Phase::Compute => "gradient",
-        Phase::Wait => "barrier wait",
-        Phase::Reduce => "all-reduce",
-    }
-}
-
 /// Height for `rows` devices.
 pub fn phases_height(rows: usize) -> u32 {
     70 + 28 * rows.max(1) as u32
@@ -94,7 +86,7 @@ pub fn draw_phases<DB: DrawingBackend>(
         if !shown.iter().any(|p| p.phase == phase) {
             continue;
         }
-        let label = phase_label(phase);
+        let label = phase.label();
         let px = legend_entry_px(label);
         if x + px > w as i32 && x > xr.start {
             (x, y) = (xr.start, y + 16);

@@ -6,6 +6,7 @@
 
 use super::card_share::{CardShare, Offer};
 use super::choice_select::choice_select;
+use super::download;
 use super::table_wrap::table_wrap;
 use super::training_state::TrainingState;
 use crate::charts::lines::{Axes, Line, Scale, Unit, draw_lines};
@@ -17,7 +18,7 @@ use crate::engine::format::thousands;
 use crate::engine::lessons::{checksum_sentence, ladder_sentences, scaling_sentences, swept_with};
 use crate::engine::plan::{BATCHES_OFFERED, FEATURES, Reduce, Rung, STEPS};
 use crate::engine::record::{PHASE_STEPS, TrainOutcome, Trained, phase_chart_run};
-use crate::engine::travel::{Machine, encode_trained};
+use crate::engine::travel::{Machine, encode_trained, trained_chrome_trace, trained_report_json};
 use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::gpu::GpuStatus;
 use crate::runtime::probe::today;
@@ -55,6 +56,11 @@ pub fn TrainingView(
         None => gpu.with(|g| g.as_ref().and_then(GpuStatus::software_name)),
     });
 
+    let save = move |name: &str, text: &str| {
+        if let Err(why) = download::text(name, "application/json", text) {
+            said.set(vec![format!("Could not save {name}: {why}")]);
+        }
+    };
     let ladder_canvas = NodeRef::<Canvas>::new();
     let loss_canvas = NodeRef::<Canvas>::new();
     let phase_canvas = NodeRef::<Canvas>::new();
@@ -209,6 +215,24 @@ pub fn TrainingView(
             </Show>
             <Show when=move || ladder.with(|r| !r.is_empty()) || strong.with(|r| !r.is_empty())>
                 <div class="buttons">
+                    // A report and a trace are of runs measured here: this
+                    // page's environment, their every step.
+                    <Show when=move || received.with(Option::is_none)>
+                        <button class="small" disabled=move || running.with(Option::is_some) on:click=move |_| {
+                            let rec = state.record(env.with_untracked(|e| Machine::of(e, &today())));
+                            save("conpar-training-report.json", &trained_report_json(&rec, &env.get_untracked()));
+                        }>
+                            "Training report (JSON)"
+                        </button>
+                        <button class="small" disabled=move || running.with(Option::is_some) on:click=move |_| {
+                            let text = ladder.with_untracked(|l| strong.with_untracked(|s| weak.with_untracked(|w| {
+                                trained_chrome_trace(&l.iter().chain(s).chain(w).collect::<Vec<_>>())
+                            })));
+                            save("conpar-training-trace.json", &text);
+                        }>
+                            "Training trace for Perfetto / DevTools"
+                        </button>
+                    </Show>
                     <CardShare
                         offers=Callback::new(move |()| offers(state, env))
                         runs=Callback::new(move |()| { ladder.track(); strong.track(); weak.track(); })

@@ -18,6 +18,15 @@ pub enum Phase {
 
 impl Phase {
     pub const ALL: [Phase; 3] = [Phase::Compute, Phase::Wait, Phase::Reduce];
+
+    /// Its name in the charts' legends and in the files.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Compute => "gradient",
+            Phase::Wait => "barrier wait",
+            Phase::Reduce => "all-reduce",
+        }
+    }
 }
 
 /// One phase of one step on one device, in ms since the run began.

@@ -24,6 +24,7 @@ mod report;
 mod served_export;
 mod served_record;
 mod shareable;
+mod trained_export;
 mod trained_record;
 mod user_agent;
 mod validate;
@@ -39,10 +40,11 @@ pub use recorded::{
     MAX_DECOMPRESSED_BYTES, MAX_FRAGMENT_CHARS, MAX_MESSAGE_CHARS, MAX_REPORT_BYTES, MAX_RUNS,
     MAX_SPANS_PER_RUN, MAX_TIME_MS, MAX_TOTAL_SPANS, Machine, Prediction, Recorded, Summarised,
 };
-pub use report::{SERVER_REPORT_KIND, from_report_json, report_json};
+pub use report::{SERVER_REPORT_KIND, TRAINING_REPORT_KIND, from_report_json, report_json};
 pub use served_export::{served_chrome_trace, served_report_json};
 pub use served_record::ServedRecord;
 pub use shareable::shareable;
+pub use trained_export::{trained_chrome_trace, trained_report_json};
 pub use trained_record::TrainedRecord;
 pub use user_agent::browser_name;
 pub use validate::validate;

@@ -19,6 +19,8 @@ use std::fmt::Write;
 /// The `kind` of the server card's report (`served_export.rs`), which
 /// [`from_report_json`] recognises and declines in words.
 pub const SERVER_REPORT_KIND: &str = "server";
+/// `kind` of a report of the training card's runs.
+pub const TRAINING_REPORT_KIND: &str = "training";
 
 /// The settings, the environment, and each trace with its stats and spans.
 pub fn report_json(settings: &Settings, env: &Environment, traces: &[&Trace]) -> String {
@@ -147,6 +149,11 @@ pub fn from_report_json(text: &str) -> Result<Recorded, LinkError> {
     if root.get("kind") == Some(&Json::Str(SERVER_REPORT_KIND.into())) {
         return refuse(
             "This is a report of the server card's runs: the page shows reports of the modes' runs only. Its figures are in the file (a text editor shows them), and the card's numbers in its \"asked\".",
+        );
+    }
+    if root.get("kind") == Some(&Json::Str(TRAINING_REPORT_KIND.into())) {
+        return refuse(
+            "This is a report of the training card's runs: the page shows reports of the modes' runs only. Its figures are in the file (a text editor shows them); a result link carries the card's runs to another page.",
         );
     }
     let str_of = |v: Option<&Json>| match v {

@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, browser, drawnPixels, open, ready, serve } from './lib.mjs';
+import { ARTIFACTS, ROOT, browser, drawnPixels, open, ready, serve } from './lib.mjs';
 
 let site;
 after(() => site?.close());
@@ -138,6 +138,26 @@ test('scaling up and out: a row per thread count, both ways of summing, and the 
     assert.match(sentences, /weak-scaling efficiency \d+ %/, sentences);
     assert.match(sentences, /Gustafson's law fits/, sentences);
     assert.ok((await drawnPixels(page, 'canvas[data-name=training-scaling]')) > 500, 'the scaling chart is drawn');
+    // Every run as a band of its threads' phases, and its replay: at any
+    // instant each thread is in one phase of one step, or idle.
+    const stack = page.locator('canvas[data-name=training-timelines]');
+    assert.equal(Number(await stack.getAttribute('data-bands')), rows.length);
+    assert.ok((await drawnPixels(page, 'canvas[data-name=training-timelines]')) > 500, 'the timelines are drawn');
+    const scrubber = page.getByRole('slider', { name: 'Training replay position' });
+    const end = Number(await scrubber.getAttribute('max'));
+    assert.ok(end > 0, `the replay spans the runs: ${end}`);
+    const seen = [];
+    for (const at of [0.25, 0.5, 0.75].map((f) => f * end)) {
+      await scrubber.fill(String(at));
+      const moment = page.locator('.training-moment');
+      await page.waitForFunction((t) => Math.abs(Number(document.querySelector('.training-moment')?.dataset.at) - t) < 1e-6, at);
+      const lines = await moment.locator('dd').allTextContents();
+      // A band's threads: one line each, for every run.
+      assert.equal(lines.length, rows.reduce((n, r) => n + Number(r.threads), 0), lines.join(' | '));
+      for (const l of lines) assert.match(l, /^(step \d+: (computing its gradient|waiting at the barrier|summing its share \(all-reduce\))|idle); \d+ steps? done$/, l);
+      seen.push(...(await moment.locator('dd').evaluateAll((ds) => ds.map((d) => Number(d.dataset.stepsDone)))));
+    }
+    assert.ok(seen.some((n) => n > 0), `steps finish as the cursor moves: ${seen}`);
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
@@ -232,7 +252,11 @@ test('a result link carries the training card\'s runs: another page without WebG
       // The charts, pixel for pixel (same viewport, same theme): drawn
       // from the figures and the steps that travelled.
       const charts = await pictures(other.page);
-      for (const name of Object.keys(sent.charts)) {
+      // Each run's every step stays with the sender: no timelines, said.
+      assert.ok('training-timelines' in sent.charts);
+      assert.equal(await there.locator('canvas[data-name=training-timelines]').count(), 0);
+      assert.match(await there.locator('.training-no-timelines').textContent(), /stay with the machine that measured/);
+      for (const name of Object.keys(sent.charts).filter((n) => n !== 'training-timelines')) {
         assert.ok((await drawnPixels(other.page, `canvas[data-name=${name}]`)) > 500, `${name} is drawn from the link`);
         assert.ok(charts[name] === sent.charts[name], `${name} is drawn as the sender drew it`);
       }
@@ -249,5 +273,40 @@ test('a result link carries the training card\'s runs: another page without WebG
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
+  }
+});
+
+test('390 px: the training card with every chart, the replay and a link made passes axe, light and dark', async () => {
+  site ??= await serve();
+  // Its own browser: axe is injected, which the page's policy forbids.
+  const s = await browser({ width: 390, height: 900, bypassCSP: true });
+  try {
+    const { page } = s;
+    await open(page, site.url);
+    await ready(page);
+    await train(page, '#training-climb', { batch: '4096', features: '16', steps: 12 });
+    await train(page, '#training-scale', { batch: '4096', features: '16', steps: 12 });
+    const card = page.locator('section.training');
+    const scrubber = card.getByRole('slider', { name: 'Training replay position' });
+    await scrubber.fill(String(Number(await scrubber.getAttribute('max')) / 2));
+    await card.getByRole('button', { name: 'Share these runs (link)' }).click();
+    await card.locator('.training-share').waitFor({ timeout: 15000 });
+    await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') });
+    const found = {};
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      found[scheme] = await page.evaluate(async () => {
+        const r = await globalThis.axe.run(document.querySelector('section.training'), { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+      });
+    }
+    assert.deepEqual(found, { light: [], dark: [] });
+    // Nothing wider than the phone: the tables scroll inside their wraps.
+    const wide = await page.evaluate(() => [...document.querySelectorAll('section.training > *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.className || e.tagName));
+    assert.deepEqual(wide, []);
+    await card.screenshot({ path: join(ARTIFACTS, 'training-390.png') });
+    assert.deepEqual(s.errors, []);
+  } finally {
+    await s.close();
   }
 });

@@ -28,6 +28,7 @@ mod prediction_result;
 mod quiz;
 mod recorded_tables;
 mod recorded_view;
+mod replay_clock;
 mod replay_moment;
 mod replay_source;
 mod replay_speed;
@@ -46,6 +47,7 @@ mod state;
 mod table_wrap;
 mod timeline_view;
 mod training_state;
+mod training_timelines;
 mod training_view;
 mod url;
 

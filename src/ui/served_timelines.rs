@@ -7,24 +7,19 @@
 //! stack, at a fraction of real time or by hand, and says what each loop
 //! was doing at that instant (`engine::record::ServedReplay`).
 
-use super::replay_speed::speed_select;
+use super::replay_clock::{ReplayClock, ReplayLabels};
 use super::stacked_view::{Drawn, draw_stack, span_tooltip};
 use crate::charts::served_marks::{draw_not_kept, draw_steals};
 use crate::charts::stacked::{Band, hit_test_stacked};
 use crate::charts::timeline::TimelineGeometry;
 use crate::charts::{Theme, format_ms};
 use crate::engine::format::{count, thousands};
-use crate::engine::record::{Lane, LoopMoment, Playback, Served, ServedReplay, Span};
-use crate::runtime::clock::local_now;
-use crate::runtime::frame_loop;
+use crate::engine::record::{Lane, LoopMoment, Served, ServedReplay, Span};
 use leptos::ev;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_use_event_listener::use_event_listener;
 use std::sync::Arc;
-
-/// The replay's starting speed: 1/10 of real time.
-const START_SLOWDOWN: u32 = 10;
 
 /// What one lane was doing, in words: "handling connection 17; at most 3
 /// queued; 42 waiting; 512 handled; 2 steals".
@@ -124,14 +119,11 @@ pub fn ServedTimelines(
     });
     let last = StoredValue::new(None::<Drawn>);
     let hovered = RwSignal::new(None::<(usize, Span, f64, f64)>);
-    // The replay: each run's, built when the runs change; the cursor (ms
-    // since the runs began) and its clock.
+    // The replay: each run's, built when the runs change, and the cursor
+    // (ms since the runs began) on its clock.
     let replays = StoredValue::new(Vec::<(String, ServedReplay)>::new());
-    let until = RwSignal::new(0.0f64);
-    let cursor = RwSignal::new(0.0f64);
-    let playing = RwSignal::new(false);
-    let slowdown = RwSignal::new(START_SLOWDOWN);
-    let playback = StoredValue::new(Playback::new((0.0, 0.0), START_SLOWDOWN));
+    let clock = ReplayClock::new();
+    let cursor = clock.cursor;
     Effect::new(move |_| {
         let built: Vec<(String, ServedReplay)> = runs.with(|r| {
             r.iter()
@@ -140,46 +132,8 @@ pub fn ServedTimelines(
         });
         let end = built.iter().map(|(_, r)| r.until_ms()).fold(0.0, f64::max);
         replays.set_value(built);
-        until.set(end);
-        cursor.set(0.0);
-        playing.set(false);
-        playback.set_value(Playback::new((0.0, end), slowdown.get_untracked()));
+        clock.reset(end);
     });
-    frame_loop::subscribe_while_mounted(move |timestamp| {
-        let p = playback.get_value();
-        if !p.is_playing() {
-            return;
-        }
-        cursor.set(p.position(timestamp));
-        if p.finished(timestamp) {
-            playback.update_value(|p| p.pause(timestamp));
-            playing.set(false);
-        }
-    });
-    let play_or_pause = move || {
-        let now = local_now();
-        if playing.get_untracked() {
-            playback.update_value(|p| p.pause(now));
-            playing.set(false);
-        } else {
-            playback.update_value(|p| {
-                if p.finished(now) {
-                    p.seek(0.0, now);
-                }
-                p.play(now);
-            });
-            playing.set(true);
-        }
-    };
-    let seek = move |t: f64| {
-        let now = local_now();
-        playback.update_value(|p| {
-            p.pause(now);
-            p.seek(t, now);
-        });
-        playing.set(false);
-        cursor.set(playback.get_value().position(now));
-    };
     // The cursor's column, in CSS pixels of the canvas (every band shares
     // the axis, so the first band's geometry places it).
     let cursor_x = move || {
@@ -277,33 +231,14 @@ pub fn ServedTimelines(
                     })
             }}
         </div>
-        <div class="replay-controls server-replay" role="group" aria-label="Replay of the server's runs">
-            <button
-                class="small"
-                aria-pressed=move || playing.get().to_string()
-                on:click=move |_| play_or_pause()
-                disabled=move || until.get() <= 0.0
-            >
-                {move || if playing.get() { "Pause" } else { "Replay" }}
-            </button>
-            {speed_select("Server replay speed", slowdown, move |s, now| playback.update_value(|p| p.set_slowdown(s, now)))}
-            <input
-                type="range"
-                class="scrubber"
-                aria-label="Server replay position"
-                aria-valuetext=move || format_ms(cursor.get())
-                min="0"
-                max=move || until.get().to_string()
-                step="any"
-                prop:value=move || cursor.get().to_string()
-                on:input=move |ev| {
-                    if let Ok(t) = event_target_value(&ev).parse::<f64>() {
-                        seek(t);
-                    }
-                }
-            />
-            <span class="replay-time" aria-hidden="true">{move || format_ms(cursor.get())}</span>
-        </div>
+        {clock.controls(
+            ReplayLabels {
+                group: "Replay of the server's runs",
+                speed: "Server replay speed",
+                position: "Server replay position",
+            },
+            "server-replay",
+        )}
         <div class="server-moment" data-at=move || cursor.get()>
             {move || (cursor.get() > 0.0).then(|| {
                 let t = cursor.get();

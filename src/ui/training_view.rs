@@ -9,6 +9,7 @@ use super::choice_select::choice_select;
 use super::download;
 use super::table_wrap::table_wrap;
 use super::training_state::TrainingState;
+use super::training_timelines::TrainingTimelines;
 use crate::charts::lines::{Axes, Line, Scale, Unit, draw_lines};
 use crate::charts::phases::{draw_phases, phases_height};
 use crate::charts::{Theme, format_ms, task_colour};
@@ -212,6 +213,9 @@ pub fn TrainingView(
                 <canvas node_ref=scaling_canvas data-name="training-scaling" role="img"
                     aria-label="Speedup against threads: the same batch (Amdahl) and a batch per thread (Gustafson)"></canvas>
                 <p class="training-sentence">{move || strong.with(|s| weak.with(|w| scaling_sentences(s, w).join(" ")))}</p>
+                <h3>"Each scaling run, step by step"</h3>
+                <p class="note">"Every thread's phases over each whole run, on one time axis: where the time between steps went. Replay it slowly to read what each thread was doing."</p>
+                <TrainingTimelines runs=Signal::derive(move || scaling_runs(&strong.get(), &weak.get())) dark=dark />
             </Show>
             <Show when=move || ladder.with(|r| !r.is_empty()) || strong.with(|r| !r.is_empty())>
                 <div class="buttons">
@@ -530,4 +534,26 @@ fn offers(state: TrainingState, env: Field<Environment>) -> Vec<Offer> {
             )
         }),
     }]
+}
+
+/// The sweeps' runs, each titled short enough for a phone: "Up, 2 threads
+/// (reduce-scatter): 1.06 ms a step" (the table beside it says the rest).
+fn scaling_runs(strong: &[Trained], weak: &[Trained]) -> Vec<(String, Trained)> {
+    let title = |kind: &str, r: &Trained| {
+        let summing = match (r.devices > 1, r.reduce) {
+            (false, _) => String::new(),
+            (true, Reduce::ToOne) => " (everyone into one)".into(),
+            (true, Reduce::Scatter) => " (reduce-scatter)".into(),
+        };
+        format!(
+            "{kind}, {}{summing}: {} a step",
+            crate::engine::format::count(r.devices as u64, "thread"),
+            r.ms_per_step().map_or("–".into(), format_ms)
+        )
+    };
+    strong
+        .iter()
+        .map(|r| (title("Up", r), r.clone()))
+        .chain(weak.iter().map(|r| (title("Out", r), r.clone())))
+        .collect()
 }

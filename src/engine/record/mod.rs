@@ -4,7 +4,7 @@
 //! blocking), the animation frames the page saw, and the replay of a
 //! recorded run with its playback clock; a server's run (`served.rs`) and
 //! its replay (`served_replay.rs`); a training run's phases, losses and
-//! weights (`trained.rs`).
+//! weights (`trained.rs`) and its replay (`trained_replay.rs`).
 //!
 //! Architecture invariant: a trace is the only source of every figure the
 //! page shows about a run of the modes, a `Served` of a server's run (which
@@ -23,6 +23,7 @@ mod span;
 mod stats;
 mod trace;
 mod trained;
+mod trained_replay;
 
 pub use frames::{FRAME_MS, FrameLog, FrameStats, LONG_GAP_MS, frame_stats};
 pub use playback::{Playback, SPEEDS};
@@ -39,3 +40,4 @@ pub use trained::{
     DeviceReport, PHASE_STEPS, Phase, PhaseSpan, Shares, TrainOutcome, Trained, TrainedSummary,
     largest_batch, phase_chart_run, weights_fnv,
 };
+pub use trained_replay::{DeviceMoment, TrainedReplay};

@@ -539,4 +539,37 @@ mod tests {
         };
         refused(&empty, "no runs");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// A real record with bytes changed anywhere: refused or read,
+        /// never a panic, and what is read is what the card can draw.
+        #[test]
+        fn changed_bytes_are_read_or_refused(
+            changes in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 1..6),
+        ) {
+            let mut b = GOOD.with(Clone::clone);
+            for (at, byte) in changes {
+                let at = at % b.len();
+                b[at] = byte;
+            }
+            if let Ok(Decoded::Training(r)) = decode_any(&b) {
+                for t in r.ladder.iter().chain(&r.strong).chain(&r.weak) {
+                    proptest::prop_assert!(t.devices <= MAX_LANES as usize);
+                    proptest::prop_assert!(t.losses.len() <= t.summary.steps_done);
+                    proptest::prop_assert!(t.phases.iter().all(|p| usize::from(p.device) < t.devices
+                        && (p.step as usize) < t.summary.steps_done && p.start <= p.end));
+                    // What the card reads of it is finite.
+                    proptest::prop_assert!(t.shares().wait.is_finite() && t.allreduce_share().is_finite());
+                    let replay = crate::engine::record::TrainedReplay::new(t);
+                    let _ = replay.moment(replay.until_ms() / 2.0);
+                }
+            }
+        }
+    }
+
+    thread_local! {
+        /// One encoded record for every case (training it takes a while).
+        static GOOD: Vec<u8> = encode_trained(&record());
+    }
 }

@@ -386,3 +386,16 @@ export async function clickAndSee(page, button, selector, timeout = 5000) {
   await page.waitForFunction(() => window.__seen, null, { timeout });
   await page.evaluate(() => window.__seenObserver?.disconnect());
 }
+
+/**
+ * Clicks `button` (a locator) and saves the file it downloads under
+ * e2e/artifacts: returns its name, path and text (latin1 for a PNG).
+ */
+export async function downloaded(page, button) {
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  const name = file.suggestedFilename();
+  const path = join(ARTIFACTS, name);
+  await file.saveAs(path);
+  return { name, path, text: readFileSync(path, name.endsWith('.png') ? 'latin1' : 'utf8') };
+}
+

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, assertSameChecksums, browser, closeSite, drawnPixels, open, openSite, rows, runAndWait } from './lib.mjs';
+import { ARTIFACTS, assertSameChecksums, browser, closeSite, drawnPixels, open, openSite, rows, runAndWait, downloaded } from './lib.mjs';
 
 const MODES = ['sequential', 'concurrent', 'parallel', 'both'];
 // The timeline's chart; a second canvas (the replay cursor) lies over it.
@@ -93,10 +93,7 @@ test('every lesson asks first, runs from its "Try it" with the prediction, and s
 
 /** Clicks `button` and returns the downloaded file's name and text. */
 async function download(page, button) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).first().click()]);
-  const path = join(ARTIFACTS, file.suggestedFilename());
-  await file.saveAs(path);
-  return { name: file.suggestedFilename(), path, text: readFileSync(path, file.suggestedFilename().endsWith('.png') ? 'latin1' : 'utf8') };
+  return downloaded(page, page.getByRole('button', { name: button, exact: true }).first());
 }
 
 test('each export downloads a file that parses', async () => {

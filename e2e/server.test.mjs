@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, BUSY_CORES, ROOT, attempts, browser, clickAndSee, closeSite, drawnPixels, open, openSite, ready, retry } from './lib.mjs';
+import { ARTIFACTS, BUSY_CORES, ROOT, attempts, browser, clickAndSee, closeSite, drawnPixels, open, openSite, ready, retry, downloaded } from './lib.mjs';
 
 let site, b;
 before(async () => ({ site, b } = await openSite()));
@@ -93,10 +93,7 @@ test('10,000 connections, each way: every message handled, the same checksum, a 
 
 /** Clicks the server card's `button` and returns the downloaded file's path and text. */
 async function download(page, button) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.locator('section.server').getByRole('button', { name: button, exact: true }).click()]);
-  const path = join(ARTIFACTS, file.suggestedFilename());
-  await file.saveAs(path);
-  return { path, text: readFileSync(path, 'utf8') };
+  return downloaded(page, page.locator('section.server').getByRole('button', { name: button, exact: true }));
 }
 
 test('the server\'s report and trace hold the table\'s figures, and the page declines to open the report as a result', async () => {

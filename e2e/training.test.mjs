@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, ROOT, browser, drawnPixels, open, ready, serve } from './lib.mjs';
+import { ARTIFACTS, ROOT, browser, drawnPixels, open, ready, serve, downloaded } from './lib.mjs';
 
 let site;
 after(() => site?.close());
@@ -26,10 +26,7 @@ async function train(page, button, { batch = '4096', features = '64', steps = 20
 
 /** Clicks the training card's `button` and returns the downloaded file's text. */
 async function download(page, button) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.locator('section.training').getByRole('button', { name: button, exact: true }).click()]);
-  const path = join(ARTIFACTS, file.suggestedFilename());
-  await file.saveAs(path);
-  return readFileSync(path, 'utf8');
+  return (await downloaded(page, page.locator('section.training').getByRole('button', { name: button, exact: true }))).text;
 }
 
 /** The card's charts, each as a PNG data URL, by name. */

@@ -167,7 +167,13 @@ fn draw_rows<DB: DrawingBackend>(
     // Room above the rows: the title's line, and the legend's lines as
     // they wrap at this width (the rows give up what a wrap takes).
     let (w, _) = area.dim_in_pixel();
-    let title_line = if r.title.is_some() { LEGEND_LINE } else { 0 };
+    // A title alone sits in the top margin; with a legend, the legend
+    // takes the line below it.
+    let title_line = if r.title.is_some() && !r.legend.is_empty() {
+        LEGEND_LINE
+    } else {
+        0
+    };
     let top = 26 + title_line + LEGEND_LINE * (legend_lines(r.legend, w as i32) - 1).max(0);
     let mut chart = ChartBuilder::on(area)
         .margin_top(top as u32)

@@ -37,7 +37,8 @@ async fn link_for(record: &[u8]) -> Result<String, String> {
     ))
 }
 
-async fn make(offers: Vec<Offer>, too_large: &str) -> Result<Made, String> {
+async fn make(offers: Result<Vec<Offer>, String>, too_large: &str) -> Result<Made, String> {
+    let offers = offers?;
     let mut sizes = Vec::new();
     for (i, offer) in offers.into_iter().enumerate() {
         let link = link_for(&offer.record).await?;
@@ -57,13 +58,14 @@ async fn make(offers: Vec<Offer>, too_large: &str) -> Result<Made, String> {
     ))
 }
 
-/// The button, and the link once made. `offers` is called on a click;
+/// The button, and the link once made. `offers` is called on a click (an
+/// error: why these runs cannot go in a link at all, in words);
 /// `runs` is read in an effect, so that a link made of other runs (a new
 /// run, a received link) is taken away; `busy` disables the button;
 /// `class` names the made link's box for its card.
 #[component]
 pub fn CardShare(
-    offers: Callback<(), Vec<Offer>>,
+    offers: Callback<(), Result<Vec<Offer>, String>>,
     runs: Callback<()>,
     #[prop(into)] busy: Signal<bool>,
     class: &'static str,
@@ -91,10 +93,11 @@ pub fn CardShare(
         let offers = offers.run(());
         spawn_local(async move {
             let link = make(offers, too_large).await;
-            if runs_seen.get_value() == of {
-                made.set(Some(link));
+            // The card may have gone meanwhile: then nothing is shown.
+            if runs_seen.try_get_value() == Some(of) {
+                made.try_set(Some(link));
             }
-            working.set(false);
+            working.try_set(false);
         });
     };
     view! {

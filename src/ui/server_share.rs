@@ -13,7 +13,7 @@ use crate::runtime::probe::today;
 use leptos::prelude::*;
 use reactive_stores::Field;
 
-fn offers(state: ServerState, env: Field<Environment>) -> Vec<Offer> {
+fn offers(state: ServerState, env: Field<Environment>) -> Result<Vec<Offer>, String> {
     let rec = ServedRecord {
         // Runs that came in a link keep the machine they were measured on.
         machine: state
@@ -39,7 +39,7 @@ fn offers(state: ServerState, env: Field<Environment>) -> Vec<Offer> {
             )
         })
     };
-    vec![
+    Ok(vec![
         Offer {
             record: encode_served(&rec),
             caption: caption(true),
@@ -51,7 +51,7 @@ fn offers(state: ServerState, env: Field<Environment>) -> Vec<Offer> {
             }),
             caption: caption(false),
         },
-    ]
+    ])
 }
 
 #[component]

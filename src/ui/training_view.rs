@@ -19,7 +19,10 @@ use crate::engine::format::thousands;
 use crate::engine::lessons::{checksum_sentence, ladder_sentences, scaling_sentences, swept_with};
 use crate::engine::plan::{BATCHES_OFFERED, FEATURES, Reduce, Rung, STEPS};
 use crate::engine::record::{PHASE_STEPS, TrainOutcome, Trained, phase_chart_run};
-use crate::engine::travel::{Machine, encode_trained, trained_chrome_trace, trained_report_json};
+use crate::engine::travel::{
+    Detail, Machine, TrainedRecord, encode_trained, trained_chrome_trace, trained_report_json,
+    unshareable,
+};
 use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::gpu::GpuStatus;
 use crate::runtime::probe::today;
@@ -189,9 +192,14 @@ pub fn TrainingView(
                 <p class="training-sentence">{move || ladder.with(|r| ladder_sentences(r, software.get().as_deref()).join(" "))}</p>
                 <p class="training-sentence">{move || ladder.with(|r| checksum_sentence(r))}</p>
                 <h3>"The loss, step by step"</h3>
-                <p class="note">"The mean loss of each step's batch, before the step, at the largest batch: every rung trains the same model on the same samples."</p>
-                <canvas node_ref=loss_canvas data-name="training-loss" role="img"
-                    aria-label="Loss per step for each rung"></canvas>
+                <Show
+                    when=move || ladder.with(|r| r.iter().any(|t| !t.losses.is_empty()))
+                    fallback=|| view! { <p class="note">"The loss of each step stays with the machine that measured these runs: the link left it out to stay short (the table has each run's last loss)."</p> }
+                >
+                    <p class="note">"The mean loss of each step's batch, before the step, at the largest batch: every rung trains the same model on the same samples."</p>
+                    <canvas node_ref=loss_canvas data-name="training-loss" role="img"
+                        aria-label="Loss per step for each rung"></canvas>
+                </Show>
                 <Show when=move || ladder.with(|r| phase_chart_run(r).is_some())>
                     <h3>"Each thread's steps"</h3>
                     <p class="note">{format!(
@@ -214,8 +222,8 @@ pub fn TrainingView(
                     aria-label="Speedup against threads: the same batch (Amdahl) and a batch per thread (Gustafson)"></canvas>
                 <p class="training-sentence">{move || strong.with(|s| weak.with(|w| scaling_sentences(s, w).join(" ")))}</p>
                 <h3>"Each scaling run, step by step"</h3>
-                <p class="note">"Every thread's phases over each whole run, on one time axis: where the time between steps went. Replay it slowly to read what each thread was doing."</p>
-                <TrainingTimelines runs=Signal::derive(move || scaling_runs(&strong.get(), &weak.get())) dark=dark />
+                <p class="note">"Every thread's phases over each whole run on one thread and on the most, on one time axis: where the time between steps went. Replay it slowly to read what each thread was doing."</p>
+                <TrainingTimelines runs=Memo::new(move |_| strong.with(|s| weak.with(|w| scaling_runs(s, w)))) dark=dark />
             </Show>
             <Show when=move || ladder.with(|r| !r.is_empty()) || strong.with(|r| !r.is_empty())>
                 <div class="buttons">
@@ -242,7 +250,7 @@ pub fn TrainingView(
                         runs=Callback::new(move |()| { ladder.track(); strong.track(); weak.track(); })
                         busy=Signal::derive(move || running.with(Option::is_some))
                         class="training-share"
-                        too_large="Fewer batch sizes or steps make a shorter one."
+                        too_large="Save the training report (JSON) instead."
                     />
                 </div>
             </Show>
@@ -521,22 +529,46 @@ fn scaling_lines(strong: &[Trained], weak: &[Trained], chosen: Reduce) -> (Vec<L
     (lines, axes)
 }
 
-/// The card's runs as one link: every figure the card shows, each run's
+/// The card's runs as a link: every figure the card shows, each run's
 /// losses where the loss chart draws them and the phases the phase chart
-/// draws (`engine::travel::TrainedRecord`).
-fn offers(state: TrainingState, env: Field<Environment>) -> Vec<Offer> {
+/// draws (`engine::travel::TrainedRecord`); leaner, without the phases and
+/// then without the losses too, where the first is too long.
+fn offers(state: TrainingState, env: Field<Environment>) -> Result<Vec<Offer>, String> {
     let here = env.with_untracked(|e| Machine::of(e, &today()));
-    vec![Offer {
-        record: encode_trained(&state.record(here)),
-        caption: Box::new(|kb| {
-            format!(
-                "A link of {kb:.1} KB: the card's numbers, every run's figures, the losses at the largest batch, the {PHASE_STEPS} steps the phase chart draws, and the cores, browser and GPU of the machine that measured them; each run's other steps stay there."
-            )
-        }),
-    }]
+    let rec = state.record(here);
+    if let Some(why) = unshareable(&rec) {
+        return Err(why);
+    }
+    let offer = |losses: bool, phases: bool| {
+        let rec = TrainedRecord {
+            detail: Detail { losses, phases },
+            ..rec.clone()
+        };
+        let carries = match (losses, phases) {
+            (true, true) => format!(
+                "the losses at the largest batch, the {PHASE_STEPS} steps the phase chart draws"
+            ),
+            (true, false) => "the losses at the largest batch (the phase chart's steps left out: with them the link would pass its size budget)".into(),
+            _ => "(the losses and the phase chart's steps left out: with them the link would pass its size budget)".into(),
+        };
+        Offer {
+            record: encode_trained(&rec),
+            caption: Box::new(move |kb| {
+                format!(
+                    "A link of {kb:.1} KB: the card's numbers, every run's figures, {carries}, and the cores, browser and GPU of the machine that measured them; each run's other steps stay there."
+                )
+            }),
+        }
+    };
+    Ok(vec![
+        offer(true, true),
+        offer(true, false),
+        offer(false, false),
+    ])
 }
 
-/// The sweeps' runs, each titled short enough for a phone: "Up, 2 threads
+/// The sweeps' runs on one thread and on the most, each titled short
+/// enough for a phone: "Up, 2 threads
 /// (reduce-scatter): 1.06 ms a step" (the table beside it says the rest).
 fn scaling_runs(strong: &[Trained], weak: &[Trained]) -> Vec<(String, Trained)> {
     let title = |kind: &str, r: &Trained| {
@@ -551,9 +583,19 @@ fn scaling_runs(strong: &[Trained], weak: &[Trained]) -> Vec<(String, Trained)> 
             r.ms_per_step().map_or("–".into(), format_ms)
         )
     };
-    strong
-        .iter()
-        .map(|r| (title("Up", r), r.clone()))
-        .chain(weak.iter().map(|r| (title("Out", r), r.clone())))
+    // One thread and the most threads of each sweep: the runs between add
+    // little to the picture, and a band each on a many-core machine would
+    // make a canvas taller than a browser draws.
+    let ends = |runs: &[Trained]| {
+        let most = runs.iter().map(|r| r.devices).max().unwrap_or(1);
+        runs.iter()
+            .filter(move |r| r.devices == 1 || r.devices == most)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    ends(strong)
+        .into_iter()
+        .map(|r| (title("Up", &r), r))
+        .chain(ends(weak).into_iter().map(|r| (title("Out", &r), r)))
         .collect()
 }

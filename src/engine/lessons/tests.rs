@@ -756,6 +756,7 @@ fn a_padded_run_slower_past_noise_is_said_to_have_measured_something_else() {
     assert!(
         s.contains("3.7 ns per update and counters padded apart 4.7 ns")
             && s.contains("padded apart was the slower, 1.3× the side-by-side time")
+            && s.contains("did not measure what did")
             && s.contains("shows no cost of sharing a line"),
         "{s}"
     );

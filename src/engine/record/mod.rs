@@ -3,8 +3,9 @@
 //! derived from one trace (busy, idle and lock time per lane, overlap,
 //! blocking), the animation frames the page saw, and the replay of a
 //! recorded run with its playback clock; a server's run (`served.rs`) and
-//! its replay (`served_replay.rs`); a training run's phases, losses and
-//! weights (`trained.rs`) and its replay (`trained_replay.rs`).
+//! its replay (`served_replay.rs`); a training run's phases and losses
+//! with the summary read from them (`trained.rs`) and its replay
+//! (`trained_replay.rs`).
 //!
 //! Architecture invariant: a trace is the only source of every figure the
 //! page shows about a run of the modes, a `Served` of a server's run (which

@@ -1,7 +1,7 @@
 //! What a training run did: each device's phases step by step (computing
 //! its shard's gradient, waiting at the barrier for the slowest, summing
-//! its share of the all-reduce), the loss after each step, the final
-//! weights, and the figures read from them.
+//! its share of the all-reduce), the loss before each step, and the
+//! figures read once from them and from the final weights (its summary).
 
 use crate::engine::plan::{Reduce, Rung, Training};
 
@@ -157,9 +157,12 @@ impl Trained {
         let mut phases: Vec<PhaseSpan> = reports
             .iter()
             .flat_map(|r| r.phases.iter())
+            // A worker's clock may run a fraction of a millisecond behind
+            // the main thread's, which took `start`: nothing began before
+            // the run did.
             .map(|p| PhaseSpan {
-                start: p.start - start,
-                end: p.end - start,
+                start: (p.start - start).max(0.0),
+                end: (p.end - start).max(0.0),
                 ..*p
             })
             .collect();
@@ -288,9 +291,12 @@ impl Trained {
     /// The steps the phase chart shows: from the middle of the run, where
     /// the threads have long started (the first steps show a thread's late
     /// start, and whatever else the machine was finishing).
+    /// Only steps every device finished: a stopped run's unfinished step
+    /// is not one.
     pub fn middle_steps(&self) -> std::ops::Range<u32> {
-        let mid = (self.steps_done() as u32 / 2).saturating_sub(PHASE_STEPS / 2);
-        mid..mid + PHASE_STEPS
+        let done = self.steps_done() as u32;
+        let mid = (done / 2).saturating_sub(PHASE_STEPS / 2);
+        mid..(mid + PHASE_STEPS).min(done)
     }
 }
 

@@ -58,10 +58,12 @@ impl TrainedReplay {
         let mut step_ends = Vec::with_capacity(devices.len());
         for d in &mut devices {
             d.sort_by(|a, b| a.start.total_cmp(&b.start));
-            // The last phase of each step on this device ends it.
+            // The last phase of each step on this device ends it; a stopped
+            // run's unfinished step (a phase past `steps_done`) never ends.
             let mut ends: Vec<f64> = Vec::new();
             for (i, p) in d.iter().enumerate() {
-                if d.get(i + 1).is_none_or(|next| next.step != p.step) {
+                let last = d.get(i + 1).is_none_or(|next| next.step != p.step);
+                if last && (p.step as usize) < run.steps_done() {
                     ends.push(p.end);
                 }
             }

@@ -35,6 +35,17 @@ impl Writer {
         self.0.extend_from_slice(&x.to_le_bytes());
     }
 
+    /// 0 for none, or 1 and the f64.
+    pub(super) fn opt_f(&mut self, x: Option<f64>) {
+        match x {
+            None => self.u(0),
+            Some(x) => {
+                self.u(1);
+                self.f(x);
+            }
+        }
+    }
+
     /// 8 bytes, little-endian (a checksum: no shorter as a varint).
     pub(super) fn u64_le(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
@@ -94,6 +105,16 @@ impl Reader<'_> {
             ));
         }
         Ok(x)
+    }
+
+    /// An optional f64 as [`Writer::opt_f`] writes it, checked as [`Reader::f`].
+    pub(super) fn opt_f(&mut self, max: f64, what: &str) -> Result<Option<f64>, LinkError> {
+        Ok(
+            match self.bounded(1, &format!("whether there is {what}"))? {
+                0 => None,
+                _ => Some(self.f(max, what)?),
+            },
+        )
     }
 
     /// What is left to read: no count may ask for more items than that.

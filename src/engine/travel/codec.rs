@@ -27,7 +27,8 @@
 //! Version 4 adds kind 2, the server card's runs: after `kind` comes their
 //! own record (`served_record.rs`); its runs of modes are version 3's.
 //! Version 5 adds kind 3, the training card's runs (`trained_record.rs`);
-//! the rest is version 4's.
+//! the rest is version 4's, and the page writes the other kinds as version
+//! 4, which pages made before version 5 read.
 //!
 //! Version 2 is the same without `prediction`; version 1 also without
 //! `kind` (its runs are always modes), without `counter`, and with lane row
@@ -51,8 +52,12 @@ use super::{Kind, LinkError, Machine, Prediction, Recorded, Summarised, validate
 use crate::engine::plan::{Field, MAX_LANES, Mode, Strategy, to_query};
 use crate::engine::record::{FrameStats, Lane, Outcome, Span, SpanKind, Tally, Trace};
 
-/// The record's format version, which the page writes.
+/// The newest format version, which the page reads and writes for the
+/// training card's runs.
 pub const VERSION: u8 = 5;
+/// The version written for runs of the modes and the server card's: their
+/// bytes are version 4's, so pages made before version 5 still open them.
+const VERSION_BEFORE_TRAINING: u8 = 4;
 /// The oldest version still read: a link of a version outside
 /// `OLDEST_VERSION..=VERSION` is refused.
 pub const OLDEST_VERSION: u8 = 1;
@@ -85,7 +90,7 @@ fn write_header(w: &mut Writer, version: u8, settings: &str, m: &Machine) {
 
 /// The binary record of `rec` (uncompressed).
 pub fn encode(rec: &Recorded) -> Vec<u8> {
-    encode_version(rec, VERSION)
+    encode_version(rec, VERSION_BEFORE_TRAINING)
 }
 
 /// The record in format `version` (older formats: for the tests that
@@ -188,7 +193,7 @@ fn encode_version(rec: &Recorded, version: u8) -> Vec<u8> {
 pub fn encode_served(rec: &ServedRecord) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(256));
     // No settings: the server card's numbers are its own (`asked`).
-    write_header(&mut w, VERSION, "", &rec.machine);
+    write_header(&mut w, VERSION_BEFORE_TRAINING, "", &rec.machine);
     w.u(KIND_SERVER);
     write_served(&mut w, rec);
     w.0
@@ -221,7 +226,7 @@ pub enum Decoded {
 
 /// Reads a binary record of runs of the modes; every value is checked,
 /// see [`validate`]. A record of the server card's runs is declined in
-/// words: [`decode_any`] reads both.
+/// words: [`decode_any`] reads every kind.
 pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
     match decode_any(bytes)? {
         Decoded::Runs(rec) => Ok(rec),
@@ -234,7 +239,7 @@ pub fn decode(bytes: &[u8]) -> Result<Recorded, LinkError> {
     }
 }
 
-/// Reads a binary record of either kind; every value is checked.
+/// Reads a binary record of any kind; every value is checked.
 pub fn decode_any(bytes: &[u8]) -> Result<Decoded, LinkError> {
     if bytes.len() > MAX_DECOMPRESSED_BYTES {
         return refuse("The result in this link is too large to open.");

@@ -45,6 +45,6 @@ pub use served_export::{served_chrome_trace, served_report_json};
 pub use served_record::ServedRecord;
 pub use shareable::shareable;
 pub use trained_export::{trained_chrome_trace, trained_report_json};
-pub use trained_record::TrainedRecord;
+pub use trained_record::{Detail, TrainedRecord, unshareable};
 pub use user_agent::browser_name;
 pub use validate::validate;

@@ -69,13 +69,7 @@ pub(super) fn write_served(w: &mut Writer, rec: &ServedRecord) {
         }
         w.u(s.expected);
         w.f(s.wall_ms);
-        match s.stop_latency_ms {
-            None => w.u(0),
-            Some(ms) => {
-                w.u(1);
-                w.f(ms);
-            }
-        }
+        w.opt_f(s.stop_latency_ms);
         let sum = s.scheduled_summary();
         w.u(sum.count);
         for x in [sum.p50, sum.p99, sum.max] {
@@ -161,10 +155,7 @@ fn read_run(r: &mut Reader<'_>, queues: bool) -> Result<Served, LinkError> {
     };
     let expected = r.bounded(MAX_MESSAGES, "the messages of a run")?;
     let wall_ms = r.f(MAX_TIME_MS, "a run's time")?;
-    let stop_latency_ms = match r.bounded(1, "the stop latency flag")? {
-        0 => None,
-        _ => Some(r.f(MAX_TIME_MS, "the stop latency")?),
-    };
+    let stop_latency_ms = r.opt_f(MAX_TIME_MS, "the stop latency")?;
     let count = r.bounded(expected, "the scheduled times")?;
     let p50 = r.f(MAX_TIME_MS, "the p50")?;
     let p99 = r.f(MAX_TIME_MS, "the p99")?;

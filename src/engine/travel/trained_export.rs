@@ -217,6 +217,7 @@ mod tests {
             ladder: vec![run()],
             strong: vec![],
             weak: vec![run()],
+            detail: crate::engine::travel::Detail::ALL,
         }
     }
 

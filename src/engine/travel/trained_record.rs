@@ -47,22 +47,45 @@ pub struct TrainedRecord {
     pub ladder: Vec<Trained>,
     pub strong: Vec<Trained>,
     pub weak: Vec<Trained>,
+    /// What of each run's detail the link carries (its summary always).
+    pub detail: Detail,
+}
+
+/// The detail a link carries beside every run's summary: the losses the
+/// loss chart draws, the phases the phase chart draws. A link too long
+/// with them leaves them out, and says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detail {
+    pub losses: bool,
+    pub phases: bool,
+}
+
+impl Detail {
+    pub const ALL: Detail = Detail {
+        losses: true,
+        phases: true,
+    };
+}
+
+/// Why these runs cannot be written in a link at all (more runs in one
+/// experiment than a link holds), in words; None if they can.
+pub fn unshareable(rec: &TrainedRecord) -> Option<String> {
+    let most = [&rec.ladder, &rec.strong, &rec.weak]
+        .into_iter()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0);
+    (most > MAX_RUNS).then(|| {
+        format!(
+            "These runs are more than a link holds ({most} in one experiment; at most {MAX_RUNS}): save the training report (JSON) instead."
+        )
+    })
 }
 
 /// The largest data set a run may claim: the largest batch, four times.
 const MOST_SAMPLES: u64 = (crate::engine::plan::MOST_BATCH * BATCHES) as u64;
 /// A loss past this is not a logistic regression's on this data.
 const MOST_LOSS: f64 = 1e6;
-
-fn opt_f(w: &mut Writer, x: Option<f64>) {
-    match x {
-        None => w.u(0),
-        Some(x) => {
-            w.u(1);
-            w.f(x);
-        }
-    }
-}
 
 fn opt_s(w: &mut Writer, s: Option<&str>) {
     match s {
@@ -90,14 +113,19 @@ pub(super) fn write_trained(w: &mut Writer, rec: &TrainedRecord) {
         (&rec.strong, false),
         (&rec.weak, false),
     ] {
+        // At most MAX_RUNS, as the reader takes them (`unshareable` says
+        // why a page should not ask for more).
+        let runs = &runs[..runs.len().min(MAX_RUNS)];
         w.u(runs.len() as u64);
-        for t in runs.iter() {
-            let losses: &[f64] = if ladder && Some(t.training.batch) == largest {
+        for t in runs {
+            let losses: &[f64] = if rec.detail.losses && ladder && Some(t.training.batch) == largest
+            {
                 &t.losses
             } else {
                 &[]
             };
-            let phases = if ladder && drawn.is_some_and(|d| std::ptr::eq(d, t)) {
+            let charted = ladder && drawn.is_some_and(|d| std::ptr::eq(d, t));
+            let phases = if rec.detail.phases && charted {
                 t.phases_of(t.middle_steps())
             } else {
                 vec![]
@@ -130,11 +158,11 @@ fn write_run(w: &mut Writer, t: &Trained, losses: &[f64], phases: &[PhaseSpan]) 
         }
     }
     w.f(t.wall_ms);
-    opt_f(w, t.upload_ms);
+    w.opt_f(t.upload_ms);
     let s = &t.summary;
     w.u(s.steps_done as u64);
-    opt_f(w, s.ms_per_step);
-    opt_f(w, s.final_loss);
+    w.opt_f(s.ms_per_step);
+    w.opt_f(s.final_loss);
     for ms in s.phase_ms {
         w.f(ms);
     }
@@ -153,13 +181,6 @@ fn write_run(w: &mut Writer, t: &Trained, losses: &[f64], phases: &[PhaseSpan]) 
         w.f(p.start);
         w.f(p.end);
     }
-}
-
-fn read_opt_f(r: &mut Reader<'_>, max: f64, what: &str) -> Result<Option<f64>, LinkError> {
-    Ok(match r.bounded(1, &format!("whether there is {what}"))? {
-        0 => None,
-        _ => Some(r.f(max, what)?),
-    })
 }
 
 fn read_opt_s(r: &mut Reader<'_>, what: &str) -> Result<Option<String>, LinkError> {
@@ -214,6 +235,34 @@ pub(super) fn read_trained(
     let weak = lists.pop().unwrap_or_default();
     let strong = lists.pop().unwrap_or_default();
     let ladder = lists.pop().unwrap_or_default();
+    // Detail only where a chart draws it: losses on the ladder's largest
+    // batch, phases on the one run the phase chart draws, in its steps.
+    let largest = largest_batch(&ladder);
+    let stray_losses = strong.iter().chain(&weak).any(|t| !t.losses.is_empty())
+        || ladder
+            .iter()
+            .any(|t| !t.losses.is_empty() && Some(t.training.batch) != largest);
+    let with_phases: Vec<&Trained> = ladder
+        .iter()
+        .chain(&strong)
+        .chain(&weak)
+        .filter(|t| !t.phases.is_empty())
+        .collect();
+    let stray_phases = match with_phases.as_slice() {
+        [] => false,
+        [t] => {
+            !phase_chart_run(&ladder).is_some_and(|d| std::ptr::eq(d, *t))
+                || t.phases.iter().any(|p| !t.middle_steps().contains(&p.step))
+        }
+        _ => true,
+    };
+    if stray_losses || stray_phases {
+        return refuse("The result in this link has steps where no chart of the card draws them.");
+    }
+    let detail = Detail {
+        losses: ladder.iter().any(|t| !t.losses.is_empty()),
+        phases: !with_phases.is_empty(),
+    };
     Ok(TrainedRecord {
         machine,
         asked,
@@ -222,6 +271,7 @@ pub(super) fn read_trained(
         ladder,
         strong,
         weak,
+        detail,
     })
 }
 
@@ -258,18 +308,18 @@ fn read_run(r: &mut Reader<'_>) -> Result<Trained, LinkError> {
         )),
     };
     let wall_ms = r.f(MAX_TIME_MS, "a run's time")?;
-    let upload_ms = read_opt_f(r, MAX_TIME_MS, "an upload's time")?;
+    let upload_ms = r.opt_f(MAX_TIME_MS, "an upload's time")?;
     let most_steps = if devices == 0 { 0 } else { u64::from(steps) };
     let steps_done = r.bounded(most_steps, "a run's steps done")? as usize;
-    let ms_per_step = read_opt_f(r, MAX_TIME_MS, "a run's time per step")?;
-    let final_loss = read_opt_f(r, MOST_LOSS, "a run's last loss")?;
+    let ms_per_step = r.opt_f(MAX_TIME_MS, "a run's time per step")?;
+    let final_loss = r.opt_f(MOST_LOSS, "a run's last loss")?;
     let device_ms = MAX_TIME_MS * devices as f64;
     let mut phase_ms = [0.0; 3];
     for ms in &mut phase_ms {
         *ms = r.f(device_ms, "a run's time in a phase")?;
     }
     let allreduce_ms = r.f(MAX_TIME_MS, "a run's all-reduce time")?;
-    let weights = r.bounded(features as u64 + 1, "a run's weights")? as usize;
+    let weights = r.bounded(u64::from(u32::MAX), "a run's weights")? as usize;
     let weights_fnv = r.u64_le()?;
     let n = r.bounded(steps_done as u64, "a run's losses")?;
     let mut losses = Vec::with_capacity(n as usize);
@@ -304,6 +354,22 @@ fn read_run(r: &mut Reader<'_>) -> Result<Trained, LinkError> {
     {
         return refuse("The result in this link has losses that disagree with its last loss.");
     }
+    // The figures a run of these steps can have, and no others: a step
+    // time within the run, shares within 100 %, the model's weights.
+    let stepped = steps_done > 0;
+    let room = wall_ms * (1.0 + 1e-9);
+    let fits = ms_per_step.is_some_and(|ms| ms > 0.0 && ms <= room) == stepped
+        && final_loss.is_some() == stepped
+        && phase_ms.iter().sum::<f64>() <= room * devices as f64
+        && allreduce_ms <= room
+        && (weights == features + 1 || (weights == 0 && devices == 0))
+        && (upload_ms.is_none() || rung == Rung::Gpu)
+        && (outcome != TrainOutcome::Completed || steps_done == steps as usize);
+    if !fits {
+        return refuse(
+            "The result in this link has a run whose figures no run of its steps can have.",
+        );
+    }
     Ok(Trained {
         rung,
         training,
@@ -331,6 +397,7 @@ mod tests {
     use super::*;
     use crate::engine::exec::{CancelFlag, DataParallel, NativeClock, cpu_rung, train_native};
     use crate::engine::lessons::{checksum_sentence, ladder_sentences, scaling_sentences};
+    use crate::engine::record::DeviceReport;
     use crate::engine::travel::{Decoded, decode, decode_any, encode_trained};
     use crate::engine::work::{CHUNK, Dataset};
     use std::sync::Arc;
@@ -397,6 +464,7 @@ mod tests {
             ladder,
             strong,
             weak,
+            detail: Detail::ALL,
         }
     }
 
@@ -480,8 +548,146 @@ mod tests {
             scaling_sentences(&got.strong, &got.weak),
             scaling_sentences(&sent.strong, &sent.weak)
         );
-        // And it is small: the card's default ladder is 20 runs, this 7.
+        // And it is small (the card's default ladder is 12 runs, this 7).
         assert!(bytes.len() < 4096, "{} bytes", bytes.len());
+    }
+
+    /// A leaner link leaves out the losses, then the phases too; the
+    /// summary, and so every figure and sentence, comes whole.
+    #[test]
+    fn a_lean_link_keeps_every_figure() {
+        let sent = record();
+        for detail in [
+            Detail {
+                losses: true,
+                phases: false,
+            },
+            Detail {
+                losses: false,
+                phases: false,
+            },
+        ] {
+            let got = decoded(&encode_trained(&TrainedRecord {
+                detail,
+                ..sent.clone()
+            }));
+            assert_eq!(got.detail, detail);
+            assert_eq!(phase_chart_run(&got.ladder), None);
+            assert_eq!(
+                got.ladder.iter().any(|t| !t.losses.is_empty()),
+                detail.losses
+            );
+            for (a, b) in sent.ladder.iter().zip(&got.ladder) {
+                assert_eq!(a.summary, b.summary);
+            }
+            assert_eq!(
+                ladder_sentences(&got.ladder, None),
+                ladder_sentences(&sent.ladder, None)
+            );
+        }
+    }
+
+    /// A run stopped after 3 of 8 steps, its devices a step apart as Stop
+    /// leaves them, one phase a little before the run's start (a worker's
+    /// clock behind the main thread's): the link the page makes of it
+    /// opens, its phase chart's steps all finished ones.
+    #[test]
+    fn a_stopped_run_with_a_skewed_clock_travels() {
+        let span = |device: u16, step: u32, phase: Phase, start: f64, end: f64| PhaseSpan {
+            device,
+            step,
+            phase,
+            start,
+            end,
+        };
+        let mut phases0 = vec![span(0, 0, Phase::Compute, 99.8, 101.0)];
+        let mut phases1 = vec![span(1, 0, Phase::Compute, 100.0, 101.0)];
+        for s in 0..3u32 {
+            let t = 101.0 + f64::from(s) * 2.0;
+            phases0.push(span(0, s, Phase::Reduce, t, t + 1.0));
+            phases0.push(span(0, s + 1, Phase::Compute, t + 1.0, t + 2.0));
+            phases1.push(span(1, s, Phase::Wait, t, t + 1.0));
+            phases1.push(span(1, s + 1, Phase::Compute, t + 1.0, t + 2.0));
+        }
+        // Device 2 computed step 4 before Stop reached it.
+        phases1.push(span(1, 4, Phase::Compute, 107.0, 108.0));
+        let report = |device, phases| DeviceReport {
+            device,
+            phases,
+            losses: vec![0.7, 0.6, 0.5],
+            weights: vec![0.0; 17],
+        };
+        let stopped = Trained::new(
+            Rung::Threads,
+            Training::new(7, 16, 4 * CHUNK, 8),
+            Reduce::Scatter,
+            vec![report(0, phases0), report(1, phases1)],
+            100.0,
+            TrainOutcome::Stopped,
+        );
+        assert!(stopped.phases.iter().all(|p| p.start >= 0.0));
+        assert_eq!(stopped.middle_steps(), 0..3);
+        let sent = TrainedRecord {
+            ladder: vec![stopped],
+            strong: vec![],
+            weak: vec![],
+            ..record()
+        };
+        let got = decoded(&encode_trained(&sent));
+        let run = &got.ladder[0];
+        assert!(run.phases.iter().all(|p| p.step < 3), "{:?}", run.phases);
+        assert_eq!(run.summary, sent.ladder[0].summary);
+        // Its replay never counts the unfinished steps as done.
+        let replay = crate::engine::record::TrainedReplay::new(&sent.ladder[0]);
+        assert!(replay.moment(1e9).iter().all(|m| m.steps_done == 3));
+    }
+
+    /// Figures no run of its steps can have are refused: a zero step time,
+    /// a share past 100 %, a completed run short of its steps, an upload
+    /// on a CPU rung, weights other than the model's.
+    #[test]
+    fn impossible_figures_are_refused() {
+        let mut sent = record();
+        sent.ladder.truncate(2);
+        sent.strong.clear();
+        sent.weak.clear();
+        type Change = (&'static str, fn(&mut Trained));
+        let changes: [Change; 6] = [
+            ("a zero step time", |t| t.summary.ms_per_step = Some(0.0)),
+            ("all-reduce past the run", |t| {
+                t.summary.allreduce_ms = t.wall_ms * 2.0
+            }),
+            ("phases past every device's time", |t| {
+                t.summary.phase_ms[1] = t.wall_ms * 3.0
+            }),
+            ("completed short of its steps", |t| {
+                t.summary.steps_done -= 1;
+                t.losses.clear();
+            }),
+            ("an upload on a CPU rung", |t| t.upload_ms = Some(1.0)),
+            ("other weights", |t| t.summary.weights += 1),
+        ];
+        for (what, change) in changes {
+            let mut odd = sent.clone();
+            odd.detail = Detail {
+                losses: false,
+                phases: false,
+            };
+            change(&mut odd.ladder[0]);
+            let why = decode_any(&encode_trained(&odd)).expect_err(what).0;
+            assert!(why.contains("no run of its steps"), "{what}: {why}");
+        }
+    }
+
+    /// Only the training card's links are version 5: the modes' are still
+    /// written as version 4, which pages made before it read.
+    #[test]
+    fn only_training_links_need_version_five() {
+        assert_eq!(encode_trained(&record())[3], 5);
+        assert_eq!(
+            crate::engine::travel::encode(&crate::engine::travel::fixtures::sample())[3],
+            4
+        );
     }
 
     #[test]

@@ -251,16 +251,7 @@ mod tests {
     use super::*;
     use crate::charts::test_support::{has_text, hex, svg};
 
-    fn span(device: u16, step: u32, phase: Phase, start: f64, end: f64) -> PhaseSpan {
-        PhaseSpan {
-            device,
-            step,
-            phase,
-            start,
-            end,
-        }
-    }
-
+    use crate::engine::record::fixtures::phase as span;
     #[test]
     fn draws_the_first_steps_phases_per_device_with_a_legend() {
         let phases = vec![

@@ -97,6 +97,25 @@ impl ReplayClock {
         self.cursor.set(self.playback.get_value().position(now));
     }
 
+    /// The cursor's line over a canvas, at `x_of(cursor)` CSS pixels from
+    /// its left (None: not drawn yet); hidden at 0, where the replay rests.
+    pub fn cursor_line(
+        self,
+        x_of: impl Fn(f64) -> Option<f64> + Send + Sync + 'static,
+    ) -> impl IntoView {
+        let cursor = self.cursor;
+        view! {
+            <div
+                class="server-cursor"
+                aria-hidden="true"
+                style=move || match x_of(cursor.get()) {
+                    Some(x) if cursor.get() > 0.0 => format!("left:{x}px"),
+                    _ => "display:none".to_string(),
+                }
+            ></div>
+        }
+    }
+
     /// Replay/Pause, the speed and the scrubber, named by `labels`;
     /// `class` names the group for its card.
     pub fn controls(self, labels: ReplayLabels, class: &'static str) -> impl IntoView {

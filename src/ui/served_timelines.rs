@@ -136,8 +136,7 @@ pub fn ServedTimelines(
     });
     // The cursor's column, in CSS pixels of the canvas (every band shares
     // the axis, so the first band's geometry places it).
-    let cursor_x = move || {
-        let t = cursor.get();
+    let cursor_x = move |t: f64| {
         bands.track();
         geometries.with_value(|g| g.first().map(|g| g.x_of(t)))
     };
@@ -214,14 +213,7 @@ pub fn ServedTimelines(
                 on:pointerdown=move |ev| on_move(ev.offset_x(), ev.offset_y())
                 on:pointerleave=move |_| hovered.set(None)
             ></canvas>
-            <div
-                class="server-cursor"
-                aria-hidden="true"
-                style=move || match cursor_x() {
-                    Some(x) if cursor.get() > 0.0 => format!("left:{x}px"),
-                    _ => "display:none".to_string(),
-                }
-            ></div>
+            {clock.cursor_line(cursor_x)}
             {move || {
                 hovered
                     .get()

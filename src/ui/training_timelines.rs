@@ -74,10 +74,9 @@ pub fn TrainingTimelines(
             }
         });
     });
-    let cursor_x = move || {
+    let cursor_x = move |t: f64| {
         let (c, x_max) = (columns.get(), x_max.get());
-        (x_max > 0.0)
-            .then(|| f64::from(c.start) + cursor.get() / x_max * f64::from(c.end - c.start))
+        (x_max > 0.0).then(|| f64::from(c.start) + t / x_max * f64::from(c.end - c.start))
     };
     view! {
         <Show
@@ -100,14 +99,7 @@ pub fn TrainingTimelines(
                         format!("Each thread's phases over each scaling run, on one time axis: {}.", titles.join("; "))
                     })
                 ></canvas>
-                <div
-                    class="server-cursor"
-                    aria-hidden="true"
-                    style=move || match cursor_x() {
-                        Some(x) if cursor.get() > 0.0 => format!("left:{x}px"),
-                        _ => "display:none".to_string(),
-                    }
-                ></div>
+                {clock.cursor_line(cursor_x)}
             </div>
             {clock.controls(
                 ReplayLabels {

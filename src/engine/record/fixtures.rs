@@ -1,7 +1,7 @@
 //! Spans and traces for the engine's and the charts' unit tests: one way to
 //! build them.
 
-use super::{Lane, Span, SpanKind, Trace};
+use super::{Lane, Phase, PhaseSpan, Span, SpanKind, Trace};
 use crate::engine::plan::Mode;
 
 /// Task `task` computing on `lane` from `start` to `end` ms.
@@ -38,4 +38,16 @@ pub fn trace(mode: Mode, lanes: u32, duration: f64, spans: &[Span]) -> Trace {
         1000.0 + duration,
         shifted,
     )
+}
+
+/// Device `device` in `phase` of step `step` from `start` to `end` ms (a
+/// training run's).
+pub fn phase(device: u16, step: u32, phase: Phase, start: f64, end: f64) -> PhaseSpan {
+    PhaseSpan {
+        device,
+        step,
+        phase,
+        start,
+        end,
+    }
 }

@@ -347,16 +347,7 @@ fn allreduce_ms(phases: &[PhaseSpan]) -> f64 {
 mod tests {
     use super::*;
 
-    fn span(device: u16, step: u32, phase: Phase, start: f64, end: f64) -> PhaseSpan {
-        PhaseSpan {
-            device,
-            step,
-            phase,
-            start,
-            end,
-        }
-    }
-
+    use crate::engine::record::fixtures::phase as span;
     fn report(device: u16, phases: Vec<PhaseSpan>, steps: usize) -> DeviceReport {
         DeviceReport {
             device,

@@ -114,16 +114,7 @@ mod tests {
     use crate::engine::plan::{Reduce, Rung, Training};
     use crate::engine::record::{DeviceReport, TrainOutcome};
 
-    fn span(device: u16, step: u32, phase: Phase, start: f64, end: f64) -> PhaseSpan {
-        PhaseSpan {
-            device,
-            step,
-            phase,
-            start,
-            end,
-        }
-    }
-
+    use crate::engine::record::fixtures::phase as span;
     fn run() -> Trained {
         let report = |device, phases| DeviceReport {
             device,

@@ -87,3 +87,14 @@ pub fn one_run() -> Trace {
     ];
     Trace::new(Mode::Both, 2, 1, 0.0, 113.0, spans)
 }
+
+/// The 2-core machine the training records of the tests were measured on.
+pub fn machine() -> Machine {
+    Machine {
+        logical_cores: 2,
+        pool_threads: 2,
+        cross_origin_isolated: true,
+        browser: "Chromium 140".into(),
+        date: "2026-12-04".into(),
+    }
+}

@@ -156,18 +156,12 @@ pub fn trained_chrome_trace(runs: &[&Trained]) -> String {
 mod tests {
     use super::*;
     use crate::engine::plan::{Reduce, Rung, TrainAsk, Training};
-    use crate::engine::record::{DeviceReport, Phase, PhaseSpan};
+    use crate::engine::record::{DeviceReport, Phase};
+    use crate::engine::travel::from_report_json;
     use crate::engine::travel::json::{Json, parse};
-    use crate::engine::travel::{Machine, from_report_json};
 
     fn run() -> Trained {
-        let span = |device, step, phase, start, end| PhaseSpan {
-            device,
-            step,
-            phase,
-            start,
-            end,
-        };
+        let span = crate::engine::record::fixtures::phase;
         let reports = vec![
             DeviceReport {
                 device: 0,
@@ -204,13 +198,7 @@ mod tests {
 
     fn record() -> TrainedRecord {
         TrainedRecord {
-            machine: Machine {
-                logical_cores: 2,
-                pool_threads: 2,
-                cross_origin_isolated: true,
-                browser: "Chromium 140".into(),
-                date: "2026-12-04".into(),
-            },
+            machine: crate::engine::travel::fixtures::machine(),
             asked: TrainAsk::default(),
             gpu: Some("No WebGPU.".into()),
             software: None,

@@ -446,13 +446,7 @@ mod tests {
             run(Rung::Threads, 4 * CHUNK, 2, Reduce::Scatter),
         ];
         TrainedRecord {
-            machine: Machine {
-                logical_cores: 2,
-                pool_threads: 2,
-                cross_origin_isolated: true,
-                browser: "Chromium 140".into(),
-                date: "2026-12-04".into(),
-            },
+            machine: crate::engine::travel::fixtures::machine(),
             asked: TrainAsk {
                 features: 16,
                 batch: 16_384,
@@ -593,13 +587,7 @@ mod tests {
     /// opens, its phase chart's steps all finished ones.
     #[test]
     fn a_stopped_run_with_a_skewed_clock_travels() {
-        let span = |device: u16, step: u32, phase: Phase, start: f64, end: f64| PhaseSpan {
-            device,
-            step,
-            phase,
-            start,
-            end,
-        };
+        let span = crate::engine::record::fixtures::phase;
         let mut phases0 = vec![span(0, 0, Phase::Compute, 99.8, 101.0)];
         let mut phases1 = vec![span(1, 0, Phase::Compute, 100.0, 101.0)];
         for s in 0..3u32 {

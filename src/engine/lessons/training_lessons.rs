@@ -115,7 +115,7 @@ pub fn ladder_sentences(runs: &[Trained], software: Option<&str>) -> Vec<String>
         });
         let said = match gpu_wins.first() {
             None => format!(
-                "At none of the {with_gpu} batch sizes it ran was the GPU more than 10 % faster than the fastest CPU rung here."
+                "At none of the {with_gpu} batch sizes it ran was the GPU more than 10 % faster than the fastest CPU rung."
             ),
             Some(&b) => format!(
                 "The GPU was the fastest rung (by more than 10 %) at {} of the {with_gpu} batch sizes it ran, the smallest of them {} samples.",

@@ -11,7 +11,7 @@ use crate::engine::exec::{CancelFlag, cpu_rung};
 use crate::engine::lessons::{Prediction, TrainExperiment, TrainingLesson};
 use crate::engine::plan::{Reduce, Rung, TrainAsk, Training, ladder_batches};
 use crate::engine::record::{TrainOutcome, Trained};
-use crate::engine::travel::{Detail, Machine, TrainedRecord};
+use crate::engine::travel::{Machine, TrainedRecord};
 use crate::engine::work::{CHUNK, Dataset, Lanes};
 use crate::runtime::casualty;
 use crate::runtime::gpu::{self, GpuStatus};
@@ -454,16 +454,10 @@ impl TrainingState {
             ladder: self.ladder.get_untracked(),
             strong: self.strong.get_untracked(),
             weak: self.weak.get_untracked(),
-            detail: Detail::ALL,
         }
     }
 
     fn ask_untracked(self) -> TrainAsk {
-        TrainAsk {
-            features: self.features.get_untracked(),
-            batch: self.batch.get_untracked(),
-            steps: self.steps.get_untracked(),
-            reduce: self.reduce.get_untracked(),
-        }
+        untrack(|| self.ask())
     }
 }

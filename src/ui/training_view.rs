@@ -20,8 +20,7 @@ use crate::engine::lessons::{checksum_sentence, ladder_sentences, scaling_senten
 use crate::engine::plan::{BATCHES_OFFERED, FEATURES, Reduce, Rung, STEPS};
 use crate::engine::record::{PHASE_STEPS, TrainOutcome, Trained, phase_chart_run};
 use crate::engine::travel::{
-    Detail, Machine, TrainedRecord, encode_trained, trained_chrome_trace, trained_report_json,
-    unshareable,
+    Detail, Machine, encode_trained, trained_chrome_trace, trained_report_json, unshareable,
 };
 use crate::runtime::canvas::draw_hidpi;
 use crate::runtime::gpu::GpuStatus;
@@ -540,10 +539,6 @@ fn offers(state: TrainingState, env: Field<Environment>) -> Result<Vec<Offer>, S
         return Err(why);
     }
     let offer = |losses: bool, phases: bool| {
-        let rec = TrainedRecord {
-            detail: Detail { losses, phases },
-            ..rec.clone()
-        };
         let carries = match (losses, phases) {
             (true, true) => format!(
                 "the losses at the largest batch, the {PHASE_STEPS} steps the phase chart draws"
@@ -552,7 +547,7 @@ fn offers(state: TrainingState, env: Field<Environment>) -> Result<Vec<Offer>, S
             _ => "(the losses and the phase chart's steps left out: with them the link would pass its size budget)".into(),
         };
         Offer {
-            record: encode_trained(&rec),
+            record: encode_trained(&rec, Detail { losses, phases }),
             caption: Box::new(move |kb| {
                 format!(
                     "A link of {kb:.1} KB: the card's numbers, every run's figures, {carries}, and the cores, browser and GPU of the machine that measured them; each run's other steps stay there."

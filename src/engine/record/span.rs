@@ -124,19 +124,22 @@ impl Span {
     /// stamped (its span keeps its length), and a result holding it is
     /// refused (`travel::validate`).
     pub fn within_run(self) -> Span {
-        // Non-decreasing in `t`, so a span's end stays at or after its start.
-        let skew = |t: f64| {
-            if (-MAX_CLOCK_SKEW_MS..0.0).contains(&t) {
-                0.0
-            } else {
-                t
-            }
-        };
         Span {
-            start: skew(self.start),
-            end: skew(self.end),
+            start: within_run(self.start),
+            end: within_run(self.end),
             ..self
         }
+    }
+}
+
+/// A time relative to its run's start, as [`Span::within_run`] holds it:
+/// up to [`MAX_CLOCK_SKEW_MS`] early is skew and becomes 0, anything else
+/// is kept. Non-decreasing in `t`, so an end stays at or after its start.
+pub fn within_run(t: f64) -> f64 {
+    if (-MAX_CLOCK_SKEW_MS..0.0).contains(&t) {
+        0.0
+    } else {
+        t
     }
 }
 

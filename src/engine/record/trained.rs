@@ -3,6 +3,7 @@
 //! its share of the all-reduce), the loss before each step, and the
 //! figures read once from them and from the final weights (its summary).
 
+use super::span::within_run;
 use crate::engine::plan::{Reduce, Rung, Training};
 
 /// What a device was doing.
@@ -158,11 +159,10 @@ impl Trained {
             .iter()
             .flat_map(|r| r.phases.iter())
             // A worker's clock may run a fraction of a millisecond behind
-            // the main thread's, which took `start`: nothing began before
-            // the run did.
+            // the main thread's, which took `start`: the spans' rule.
             .map(|p| PhaseSpan {
-                start: (p.start - start).max(0.0),
-                end: (p.end - start).max(0.0),
+                start: within_run(p.start - start),
+                end: within_run(p.end - start),
                 ..*p
             })
             .collect();

@@ -47,7 +47,7 @@ use super::recorded::{
     TRUNCATED, from_us, kind_code, refuse, settings_of, to_us, truncate, valid_date,
 };
 use super::served_record::{ServedRecord, read_served, write_served};
-use super::trained_record::{TrainedRecord, read_trained, write_trained};
+use super::trained_record::{Detail, TrainedRecord, read_trained, write_trained};
 use super::{Kind, LinkError, Machine, Prediction, Recorded, Summarised, validate};
 use crate::engine::plan::{Field, MAX_LANES, Mode, Strategy, to_query};
 use crate::engine::record::{FrameStats, Lane, Outcome, Span, SpanKind, Tally, Trace};
@@ -202,13 +202,14 @@ pub fn encode_served(rec: &ServedRecord) -> Vec<u8> {
 /// `kind` of the server card's runs (version 4).
 const KIND_SERVER: u64 = 2;
 
-/// The binary record of the training card's runs (uncompressed).
-pub fn encode_trained(rec: &TrainedRecord) -> Vec<u8> {
+/// The binary record of the training card's runs (uncompressed), with
+/// `detail` of each beside its summary.
+pub fn encode_trained(rec: &TrainedRecord, detail: Detail) -> Vec<u8> {
     let mut w = Writer(Vec::with_capacity(1024));
     // No settings: the training card's numbers are its own (`asked`).
     write_header(&mut w, VERSION, "", &rec.machine);
     w.u(KIND_TRAINING);
-    write_trained(&mut w, rec);
+    write_trained(&mut w, rec, detail);
     w.0
 }
 

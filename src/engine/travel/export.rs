@@ -30,7 +30,7 @@ pub fn spans_csv(traces: &[&Trace]) -> String {
 }
 
 /// `ms` in microseconds, rounded to the thousandth that JSON keeps.
-fn micros(ms: f64) -> f64 {
+pub(super) fn micros(ms: f64) -> f64 {
     (ms * 1e6).round() / 1000.0
 }
 

@@ -8,6 +8,7 @@
 //! says so in words): the report is for reading and for other tools.
 
 use super::TrainedRecord;
+use super::export::micros;
 use super::json::{json_number, json_string};
 use super::report::{TRAINING_REPORT_KIND, environment_json};
 use crate::engine::environment::Environment;
@@ -132,10 +133,7 @@ pub fn trained_chrome_trace(runs: &[&Trained]) -> String {
         for p in &t.phases {
             // Microseconds, the end's rounding minus the start's: a phase
             // that ends as the next begins must not overlap it.
-            let (ts, end) = (
-                (p.start * 1e6).round() / 1000.0,
-                (p.end * 1e6).round() / 1000.0,
-            );
+            let (ts, end) = (micros(p.start), micros(p.end));
             events.push(format!(
                 "{{\"name\": \"step {}\", \"cat\": {}, \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"pid\": {pid}, \"tid\": {}}}",
                 p.step + 1,
@@ -205,7 +203,6 @@ mod tests {
             ladder: vec![run()],
             strong: vec![],
             weak: vec![run()],
-            detail: crate::engine::travel::Detail::ALL,
         }
     }
 

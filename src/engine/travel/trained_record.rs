@@ -47,8 +47,22 @@ pub struct TrainedRecord {
     pub ladder: Vec<Trained>,
     pub strong: Vec<Trained>,
     pub weak: Vec<Trained>,
-    /// What of each run's detail the link carries (its summary always).
-    pub detail: Detail,
+}
+
+impl TrainedRecord {
+    /// The detail its runs hold (a record read from a link: what the link
+    /// carried).
+    pub fn detail(&self) -> Detail {
+        Detail {
+            losses: self.ladder.iter().any(|t| !t.losses.is_empty()),
+            phases: self
+                .ladder
+                .iter()
+                .chain(&self.strong)
+                .chain(&self.weak)
+                .any(|t| !t.phases.is_empty()),
+        }
+    }
 }
 
 /// The detail a link carries beside every run's summary: the losses the
@@ -98,7 +112,7 @@ fn opt_s(w: &mut Writer, s: Option<&str>) {
 }
 
 /// Writes the body of a training record (after the header).
-pub(super) fn write_trained(w: &mut Writer, rec: &TrainedRecord) {
+pub(super) fn write_trained(w: &mut Writer, rec: &TrainedRecord, detail: Detail) {
     let a = &rec.asked;
     w.u(a.features as u64);
     w.u(a.batch as u64);
@@ -118,14 +132,13 @@ pub(super) fn write_trained(w: &mut Writer, rec: &TrainedRecord) {
         let runs = &runs[..runs.len().min(MAX_RUNS)];
         w.u(runs.len() as u64);
         for t in runs {
-            let losses: &[f64] = if rec.detail.losses && ladder && Some(t.training.batch) == largest
-            {
+            let losses: &[f64] = if detail.losses && ladder && Some(t.training.batch) == largest {
                 &t.losses
             } else {
                 &[]
             };
             let charted = ladder && drawn.is_some_and(|d| std::ptr::eq(d, t));
-            let phases = if rec.detail.phases && charted {
+            let phases = if detail.phases && charted {
                 t.phases_of(t.middle_steps())
             } else {
                 vec![]
@@ -259,10 +272,6 @@ pub(super) fn read_trained(
     if stray_losses || stray_phases {
         return refuse("The result in this link has steps where no chart of the card draws them.");
     }
-    let detail = Detail {
-        losses: ladder.iter().any(|t| !t.losses.is_empty()),
-        phases: !with_phases.is_empty(),
-    };
     Ok(TrainedRecord {
         machine,
         asked,
@@ -271,7 +280,6 @@ pub(super) fn read_trained(
         ladder,
         strong,
         weak,
-        detail,
     })
 }
 
@@ -458,7 +466,6 @@ mod tests {
             ladder,
             strong,
             weak,
-            detail: Detail::ALL,
         }
     }
 
@@ -474,7 +481,7 @@ mod tests {
     #[test]
     fn the_card_reads_the_same_figures_from_a_link() {
         let sent = record();
-        let bytes = encode_trained(&sent);
+        let bytes = encode_trained(&sent, Detail::ALL);
         let got = decoded(&bytes);
         assert_eq!(
             (&got.machine, got.asked, &got.gpu, &got.software),
@@ -561,11 +568,8 @@ mod tests {
                 phases: false,
             },
         ] {
-            let got = decoded(&encode_trained(&TrainedRecord {
-                detail,
-                ..sent.clone()
-            }));
-            assert_eq!(got.detail, detail);
+            let got = decoded(&encode_trained(&sent, detail));
+            assert_eq!(got.detail(), detail);
             assert_eq!(phase_chart_run(&got.ladder), None);
             assert_eq!(
                 got.ladder.iter().any(|t| !t.losses.is_empty()),
@@ -621,7 +625,7 @@ mod tests {
             weak: vec![],
             ..record()
         };
-        let got = decoded(&encode_trained(&sent));
+        let got = decoded(&encode_trained(&sent, Detail::ALL));
         let run = &got.ladder[0];
         assert!(run.phases.iter().all(|p| p.step < 3), "{:?}", run.phases);
         assert_eq!(run.summary, sent.ladder[0].summary);
@@ -657,12 +661,12 @@ mod tests {
         ];
         for (what, change) in changes {
             let mut odd = sent.clone();
-            odd.detail = Detail {
+            change(&mut odd.ladder[0]);
+            let lean = Detail {
                 losses: false,
                 phases: false,
             };
-            change(&mut odd.ladder[0]);
-            let why = decode_any(&encode_trained(&odd)).expect_err(what).0;
+            let why = decode_any(&encode_trained(&odd, lean)).expect_err(what).0;
             assert!(why.contains("no run of its steps"), "{what}: {why}");
         }
     }
@@ -671,7 +675,7 @@ mod tests {
     /// written as version 4, which pages made before it read.
     #[test]
     fn only_training_links_need_version_five() {
-        assert_eq!(encode_trained(&record())[3], 5);
+        assert_eq!(encode_trained(&record(), Detail::ALL)[3], 5);
         assert_eq!(
             crate::engine::travel::encode(&crate::engine::travel::fixtures::sample())[3],
             4
@@ -680,7 +684,9 @@ mod tests {
 
     #[test]
     fn a_training_record_is_declined_where_runs_of_the_modes_are_read() {
-        let why = decode(&encode_trained(&record())).expect_err("declined").0;
+        let why = decode(&encode_trained(&record(), Detail::ALL))
+            .expect_err("declined")
+            .0;
         assert!(why.contains("training card"), "{why}");
     }
 
@@ -692,7 +698,7 @@ mod tests {
         sent.ladder.truncate(3);
         sent.strong.truncate(1);
         sent.weak.clear();
-        let good = encode_trained(&sent);
+        let good = encode_trained(&sent, Detail::ALL);
         decoded(&good);
         for cut in 4..good.len() {
             assert!(decode_any(&good[..cut]).is_err(), "cut at {cut} read");
@@ -702,7 +708,9 @@ mod tests {
         assert!(decode_any(&longer).is_err());
 
         let refused = |rec: &TrainedRecord, words: &str| {
-            let why = decode_any(&encode_trained(rec)).expect_err("refused").0;
+            let why = decode_any(&encode_trained(rec, Detail::ALL))
+                .expect_err("refused")
+                .0;
             assert!(why.contains(words), "{why}");
         };
         let mut odd = sent.clone();
@@ -764,6 +772,6 @@ mod tests {
 
     thread_local! {
         /// One encoded record for every case (training it takes a while).
-        static GOOD: Vec<u8> = encode_trained(&record());
+        static GOOD: Vec<u8> = encode_trained(&record(), Detail::ALL);
     }
 }

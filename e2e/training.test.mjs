@@ -253,6 +253,7 @@ test('a result link carries the training card\'s runs: another page without WebG
       assert.ok('training-timelines' in sent.charts);
       assert.equal(await there.locator('canvas[data-name=training-timelines]').count(), 0);
       assert.match(await there.locator('.training-no-timelines').textContent(), /stay with the machine that measured/);
+      assert.equal(await there.getByText(/Replay it slowly/).count(), 0, 'no promise of a chart that is not there');
       for (const name of Object.keys(sent.charts).filter((n) => n !== 'training-timelines')) {
         assert.ok((await drawnPixels(other.page, `canvas[data-name=${name}]`)) > 500, `${name} is drawn from the link`);
         assert.ok(charts[name] === sent.charts[name], `${name} is drawn as the sender drew it`);

@@ -87,6 +87,8 @@ pub fn TrainingTimelines(
                 })
             }
         >
+            // Said only above a chart: runs from a link have none.
+            <p class="note">"Every thread's phases over each whole run on one thread and on the most, on one time axis: where the time between steps went. Replay it slowly to read what each thread was doing."</p>
             <div class="canvas-wrap">
                 <canvas
                     node_ref=canvas

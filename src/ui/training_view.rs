@@ -221,7 +221,6 @@ pub fn TrainingView(
                     aria-label="Speedup against threads: the same batch (Amdahl) and a batch per thread (Gustafson)"></canvas>
                 <p class="training-sentence">{move || strong.with(|s| weak.with(|w| scaling_sentences(s, w).join(" ")))}</p>
                 <h3>"Each scaling run, step by step"</h3>
-                <p class="note">"Every thread's phases over each whole run on one thread and on the most, on one time axis: where the time between steps went. Replay it slowly to read what each thread was doing."</p>
                 <TrainingTimelines runs=Memo::new(move |_| strong.with(|s| weak.with(|w| scaling_runs(s, w)))) dark=dark />
             </Show>
             <Show when=move || ladder.with(|r| !r.is_empty()) || strong.with(|r| !r.is_empty())>

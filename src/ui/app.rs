@@ -137,14 +137,15 @@ pub fn App() -> impl IntoView {
     // A newcomer is offered two ways in; a page opened on an experiment (a
     // link with settings or a result) goes straight to it.
     let newcomer = !url::opened_on_experiment();
-    // Learn waits for the page to be ready for runs, or a second at most
-    // (a slow pool can take up to 15 s to start, and Learn needs none).
+    // Learn and the deeper views wait for the page to be ready for runs, or
+    // a second at most (a slow pool can take up to 15 s to start, and they
+    // need none), and for its first paint as ready.
     let learn_due = RwSignal::new(false);
     set_timeout(
         move || learn_due.set(true),
         std::time::Duration::from_secs(1),
     );
-    let learn_built = after_paint(Signal::derive(move || ready.get() || learn_due.get()));
+    let later_built = after_paint(Signal::derive(move || ready.get() || learn_due.get()));
     view! {
         <header class="top">
             <h1>"conpar"</h1>
@@ -198,34 +199,40 @@ pub fn App() -> impl IntoView {
                     busy=busy
                     actions
                 />
-                // The deeper views.
-                <ModesTimelines comparison=page.comparison() />
-                <SpeedupView sweep=page.sweep() env=env predicted=page.predicted_speedup() />
-                <ReplayView page_runs=PageRuns::of(page) busy=busy replay=page.replay() shown=shown />
-                <RecordedView
-                    received=page.received()
-                    settings=page.settings()
-                    comparison=page.comparison()
-                    sweep=page.sweep()
-                    latest=page.latest()
-                    env=env
-                    ready=ready
-                    busy=busy
-                    results=page.lessons()
-                    actions
-                />
-                <Exports latest=page.latest() busy=busy message=page.message() env=env actions />
-                // A server's connections served three ways: an experiment of its own.
-                <ServerView env=env ready=ready />
-                // A model trained on every rung of the ladder, and on 1..p threads.
-                <TrainingView ready=ready env=env />
+                // The deeper views and the two experiments of their own, all
+                // below the first screen, are built with Learn (below), once
+                // the page has painted as ready: built at mount, they held
+                // the ready page up by 20-40 ms (docs/BENCHMARKS.md, start-up).
+                // A result link is read when RecordedView is built.
+                <Show when=move || later_built.get()>
+                    <ModesTimelines comparison=page.comparison() />
+                    <SpeedupView sweep=page.sweep() env=env predicted=page.predicted_speedup() />
+                    <ReplayView page_runs=PageRuns::of(page) busy=busy replay=page.replay() shown=shown />
+                    <RecordedView
+                        received=page.received()
+                        settings=page.settings()
+                        comparison=page.comparison()
+                        sweep=page.sweep()
+                        latest=page.latest()
+                        env=env
+                        ready=ready
+                        busy=busy
+                        results=page.lessons()
+                        actions
+                    />
+                    <Exports latest=page.latest() busy=busy message=page.message() env=env actions />
+                    // A server's connections served three ways: an experiment of its own.
+                    <ServerView env=env ready=ready />
+                    // A model trained on every rung of the ladder, and on 1..p threads.
+                    <TrainingView ready=ready env=env />
+                </Show>
                 <EnvironmentPanel env=env />
             </div>
         </main>
         // Built once the page is ready for runs (or after a second) and has painted: Learn's
         // cards and quiz are the largest part of the page to build, and
         // before they held up the ready page (docs/BENCHMARKS.md, start-up).
-        <Show when=move || learn_built.get()>
+        <Show when=move || later_built.get()>
             <Learn env=env ready=ready busy=busy results=page.lessons() actions />
         </Show>
         <footer>

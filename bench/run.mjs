@@ -874,7 +874,10 @@ ${r.download.files.map((f) => `| ${f.file} | ${f.bytes.toLocaleString('en')} | $
 The module rustc links, optimised as Trunk does (wasm-opt -Oz) with its names
 kept (bench/wasm-size.mjs): code bytes by the crate each function comes from
 (generic code counts where it was written), and conpar's by module. Code is
-${r.download.wasm_parts.code_bytes.toLocaleString('en')} bytes, data ${r.download.wasm_parts.data_bytes.toLocaleString('en')}.
+${r.download.wasm_parts.code_bytes.toLocaleString('en')} bytes, data ${r.download.wasm_parts.data_bytes.toLocaleString('en')}; not counted, the
+${(r.download.wasm_parts.descriptor_bytes ?? 0).toLocaleString('en')} bytes of wasm-bindgen's descriptors, which the CLI removes. The same inlining can
+name a function after one crate in one build and another in the next (web_sys
+and js_sys trade tens of KB that way): compare crates across builds with care.
 
 | part | code bytes | share |
 |---|---|---|

@@ -209,7 +209,19 @@ function laneStats(run) {
       if (tail > longest.ms) longest = { ms: tail, at_ms: cursor - t0 };
     }
     const r = (x) => Math.round(x * 10) / 10;
-    out[lane] = { busy_ms: r(busy), idle_ms: r(idle), gaps, longest_gap_ms: r(longest.ms), longest_gap_at_ms: r(longest.at_ms), bars: list.length, tasks: new Set(list.map((s) => s.task)).size };
+    out[lane] = {
+      busy_ms: r(busy),
+      idle_ms: r(idle),
+      // Of the idle time: before this lane's first span, and after its last
+      // (a gap counts past 0.5 ms, as above).
+      start_ms: r(list[0].start_ms - t0 > 0.5 ? list[0].start_ms - t0 : 0),
+      tail_ms: r(tail > 0.5 ? tail : 0),
+      gaps,
+      longest_gap_ms: r(longest.ms),
+      longest_gap_at_ms: r(longest.at_ms),
+      bars: list.length,
+      tasks: new Set(list.map((s) => s.task)).size,
+    };
   }
   return out;
 }
@@ -270,6 +282,9 @@ for (const k of kernels) {
       checksum: run.checksum,
       longest_frame_gap_ms: run.longest_frame_gap_ms,
       lanes: laneStats(run),
+      // From the first span's start to the last one's end: the makespan
+      // beyond it is the run's own start and end around its tasks.
+      spans_ms: run.spans?.length ? Math.max(...run.spans.map((x) => x.end_ms)) - Math.min(...run.spans.map((x) => x.start_ms)) : null,
     });
   }
   efficiency2[k] = {
@@ -667,6 +682,35 @@ function goalRows(r) {
     if (!nat) continue;
     const gap = nat.median - e.efficiency.median;
     rows.push([`parity at p = ${e.p}, ${k}: native rayon's efficiency − the page's`, '≤ 0.03', `${gap.toFixed(3)} (native ${nat.median.toFixed(3)}, page ${e.efficiency.median.toFixed(3)})`, verdict(gap <= 0.03)]);
+  }
+  // Where the page's efficiency at p = 2 goes, run by run: p × makespan =
+  // one thread's time + (lanes' busy time − one thread's) + idle time +
+  // p × (makespan − the spans' window); each term over p × makespan.
+  for (const k of kernels) {
+    const e = r.efficiency_p2[k];
+    const parts = e.runs
+      .filter((x) => x.spans_ms != null)
+      .map((x) => {
+        const lanes = Object.values(x.lanes);
+        const whole = e.p * x.makespan_ms;
+        const sum = (f) => lanes.reduce((a, l) => a + f(l), 0) / whole;
+        return {
+          slower: sum((l) => l.busy_ms) - e.one_thread_ms / whole,
+          start: sum((l) => l.start_ms),
+          tail: sum((l) => l.tail_ms),
+          between: sum((l) => l.idle_ms - l.start_ms - l.tail_ms),
+          outside: (e.p * (x.makespan_ms - x.spans_ms)) / whole,
+        };
+      });
+    if (!parts.length) continue;
+    const mean = (f) => parts.reduce((a, x) => a + f(x), 0) / parts.length;
+    const pts = (f) => mean(f).toFixed(3);
+    rows.push([
+      `where the page's efficiency at p = ${e.p} goes, ${k}: mean of ${parts.length} runs, as a share of p × makespan`,
+      'reported',
+      `lanes computing slower than one thread alone ${pts((x) => x.slower)}; a lane idle at the end while the other finishes ${pts((x) => x.tail)}; idle before its first task ${pts((x) => x.start)}; idle between tasks ${pts((x) => x.between)}; the run's start and end outside its tasks ${pts((x) => x.outside)}`,
+      '',
+    ]);
   }
   for (const k of kernels) {
     const e = r.efficiency_p2[k];

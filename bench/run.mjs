@@ -704,7 +704,13 @@ function goalRows(r) {
       });
     if (!parts.length) continue;
     const mean = (f) => parts.reduce((a, x) => a + f(x), 0) / parts.length;
-    const pts = (f) => mean(f).toFixed(3);
+    // No "-0.000": rounding each lane's figures to 0.1 ms can leave a part
+    // of nothing a hair below zero (a part can be negative: lanes faster at p
+    // than alone).
+    const pts = (f) => {
+      const v = mean(f);
+      return (Math.abs(v) < 0.0005 ? 0 : v).toFixed(3);
+    };
     rows.push([
       `where the page's efficiency at p = ${e.p} goes, ${k}: mean of ${parts.length} runs, as a share of p × makespan`,
       'reported',

@@ -45,7 +45,12 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-/** Opens the app with `query` and waits until it has started its pool (or given up) and warmed up. */
+/**
+ * Opens the app with `query` and waits until it has started its pool (or
+ * given up). The pool fact is in the environment panel, which is built with
+ * the deeper cards (the training card among them) a frame after the page is
+ * ready (src/ui/app.rs): once it shows, those cards are there.
+ */
 async function open(query) {
   await page.goto(`${site.url}?${query}`);
   await page.waitForFunction(

@@ -199,11 +199,14 @@ pub fn App() -> impl IntoView {
                     busy=busy
                     actions
                 />
-                // The deeper views and the two experiments of their own, all
-                // below the first screen, are built with Learn (below), once
-                // the page has painted as ready: built at mount, they held
-                // the ready page up by 20-40 ms (docs/BENCHMARKS.md, start-up).
-                // A result link is read when RecordedView is built.
+                // Everything below the first results (the deeper views, the two
+                // experiments of their own, the environment panel) is built
+                // with Learn (below), a frame after the page has painted as
+                // ready: built at mount, it held the ready page up by 20-40 ms
+                // (docs/BENCHMARKS.md, start-up). On a wide screen several of
+                // these cards are on the first screen; they arrive together,
+                // below what is there, so nothing already drawn moves. A
+                // result link is read once RecordedView is built.
                 <Show when=move || later_built.get()>
                     <ModesTimelines comparison=page.comparison() />
                     <SpeedupView sweep=page.sweep() env=env predicted=page.predicted_speedup() />
@@ -225,8 +228,8 @@ pub fn App() -> impl IntoView {
                     <ServerView env=env ready=ready />
                     // A model trained on every rung of the ladder, and on 1..p threads.
                     <TrainingView ready=ready env=env />
+                    <EnvironmentPanel env=env />
                 </Show>
-                <EnvironmentPanel env=env />
             </div>
         </main>
         // Built once the page is ready for runs (or after a second) and has painted: Learn's

@@ -167,7 +167,9 @@ pub fn RecordedView(
     results: Field<Vec<LessonResult>>,
     actions: Actions,
 ) -> impl IntoView {
-    // Read now, before the settings' URL writing can replace the address.
+    // Read as this card is built, a frame after the page is ready (app.rs):
+    // the settings' URL writing keeps the fragment (url.rs), so it is
+    // still in the address by then.
     let server = expect_context::<ServerState>();
     let training = expect_context::<TrainingState>();
     read_fragment(actions, server, training);

@@ -70,14 +70,16 @@ const loads = await times(LOADS, async () => {
     await b.page.goto(site.url);
     // When the page is ready for runs (its pool started: the rest is done
     // in the background or by the first run), to one frame, on the page's
-    // own clock.
+    // own clock: the Run button enabled, the status no longer "Starting the
+    // worker pool…". (Not the environment panel's pool fact: the panel is
+    // built a frame after the page is ready, src/ui/app.rs.)
     const readyAt = await b.page.evaluate(
       () =>
         new Promise((done) => {
           const check = () => {
-            const pool = document.querySelector('[data-fact=pool]')?.textContent;
+            const run = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === 'Run');
             const starting = document.querySelector('.status')?.textContent?.includes('Starting');
-            if (pool && pool !== 'starting…' && !starting) done(performance.now());
+            if (run && !run.disabled && !starting) done(performance.now());
             else requestAnimationFrame(check);
           };
           check();
@@ -313,7 +315,9 @@ const beside = JSON.parse(
 const nativeBesidePage = Object.fromEntries(
   kernels.map((k) => {
     const one = summary(beside.parallel[k]['1']).median;
-    const at = beside.parallel[k][String(p2)] ?? [];
+    // As for the first native runs: a machine with fewer cores than the
+    // pool's threads has no p2 entry; its largest p stands in.
+    const at = beside.parallel[k][String(p2)] ?? beside.parallel[k][String(Math.min(p2, beside.cores))] ?? [];
     return [k, { p: p2, runs_ms: at, native_efficiency: summary(at.map((m) => one / (p2 * m))) }];
   }),
 );
@@ -721,7 +725,7 @@ function goalRows(r) {
   for (const k of kernels) {
     const e = r.efficiency_p2[k];
     const near = r.native_beside_page?.[k]?.native_efficiency;
-    if (!near) continue;
+    if (!near || !Number.isFinite(near.median)) continue;
     rows.push([
       `where parity goes, ${k}: native rayon at p = ${e.p} run again with this page open beside it (idle), ${near.runs} runs − the page's`,
       'reported',
@@ -925,7 +929,7 @@ The module rustc links, optimised as Trunk does (wasm-opt -Oz) with its names
 kept (bench/wasm-size.mjs): code bytes by the crate each function comes from
 (generic code counts where it was written), and conpar's by module. Code is
 ${r.download.wasm_parts.code_bytes.toLocaleString('en')} bytes, data ${r.download.wasm_parts.data_bytes.toLocaleString('en')}; not counted, the
-${(r.download.wasm_parts.descriptor_bytes ?? 0).toLocaleString('en')} bytes of wasm-bindgen's descriptors, which the CLI removes. The same inlining can
+${(r.download.wasm_parts.descriptor_bytes ?? 0).toLocaleString('en')} bytes of wasm-bindgen's descriptors (and what only they call), which the CLI removes. The same inlining can
 name a function after one crate in one build and another in the next (web_sys
 and js_sys trade tens of KB that way): compare crates across builds with care.
 

@@ -125,7 +125,9 @@ function owner(symbol) {
 // in this module but never in the shipped one. Left out of the parts (they
 // were about a tenth of the code, counted as "runtime glue", until
 // 2026-12-04), and counted apart.
-const described = (name) => name?.startsWith('__wbindgen_describe');
+// The same goes for what only they call: each type's `WasmDescribe::describe`
+// and `describe::inform`.
+const described = (name) => name?.startsWith('__wbindgen_describe') || /12WasmDescribe8describe|8describe6inform/.test(name ?? '');
 const parts = new Map();
 let descriptors = 0;
 bodies.forEach((len, k) => {
